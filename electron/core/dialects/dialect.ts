@@ -1,0 +1,106 @@
+import type { CodeMeaning } from '../../../shared/close-codes';
+import type { DialectId, EndpointConfig } from '../../../shared/config/endpoint';
+import type { LiveEvent } from '../../../shared/model/live-event';
+
+/**
+ * A dialect is the small, pure translation between one backend's wire format and Lookout's
+ * canonical events and commands, plus that backend's connection profile. It does no I/O: the
+ * session does the socket work and asks the dialect what to send and what a frame means.
+ */
+
+/** Secrets resolved by the session's credential provider for one attempt. Never logged. */
+export interface Credentials {
+  /** Bearer / query token (JWT or API token). */
+  token?: string;
+  /** Cookie header value, e.g. `sessionid=…` (django-channels as built). */
+  cookie?: string;
+}
+
+/** What to open: the URL (may carry a query token) and the upgrade headers. */
+export interface HandshakePlan {
+  url: string;
+  headers: Record<string, string>;
+}
+
+export type SubscriptionAck = { op: 'subscribed' | 'unsubscribed'; channel: string };
+
+/** What one incoming text frame meant. Every field is optional; an empty result means "nothing to do". */
+export interface DecodeResult {
+  events?: LiveEvent[];
+  /** An application-level pong; `echo` is the timestamp our ping carried, when the protocol echoes one. */
+  pong?: { echo?: number };
+  acks?: SubscriptionAck[];
+  /** The greeting frame: proves the server is ours to talk to; may carry server time for skew. */
+  greeting?: { serverTime?: number; connectionId?: string };
+  /** An error envelope the server sent back (shown in diagnostics, connection kept). */
+  serverError?: string;
+  /** Channels whose history is too old to replay: the client must refetch a snapshot. */
+  reset?: string[];
+  /**
+   * Set when the frame could not be understood: `non-json`, `not-an-object`, `schema: …`,
+   * `unknown-type: foo`. Counted and shown in the frame log; never thrown.
+   */
+  rejected?: string;
+}
+
+/** How liveness works for this backend (PROTOCOLS.md "Keepalive"). */
+export interface LivenessRules {
+  /** Interval of our WebSocket PING frames (ms); 0 = do not send any. */
+  pingIntervalMs: number;
+  /** No pong and no frame for this long → the peer is dead: terminate and reconnect. */
+  deadAfterMs: number;
+  /** Whether the dialect has an application-level ping worth sending (for RTT and proof of app health). */
+  appPing: boolean;
+  /** An open socket delivering nothing for this long is stale; 0 = silence is normal for this backend. */
+  staleAfterMs: number;
+  /** A line for the diagnostics panel: how this server keeps the connection alive. */
+  serverKeepalive: string;
+}
+
+/** An HTTP probe of the backend (health or stats) and how to read its answer. */
+export interface ProbeSpec {
+  name: string;
+  /** Path relative to the endpoint's HTTP base, e.g. `/health`. */
+  path: string;
+  /** Host override where the backend needs one (django-channels: `localhost`, not `127.0.0.1`). */
+  hostOverride?: string;
+  /** Turn the status and parsed body into a verdict a support person understands. */
+  interpret(status: number, body: unknown): ProbeVerdict;
+}
+
+export interface ProbeVerdict {
+  ok: boolean;
+  /** `healthy`, `degraded`, `down`, `unknown`: `unknown` when the answer proves nothing (task-status's /health). */
+  status: 'healthy' | 'degraded' | 'down' | 'unknown';
+  summary: string;
+}
+
+/** Per-session state of a dialect (e.g. the lookout resume cursors). */
+export interface DialectCodec {
+  /** Called before every attempt with fresh credentials. */
+  handshake(credentials: Credentials): HandshakePlan;
+  /** Frames to send right after open, before any subscription (most dialects: none). */
+  onOpen(): string[];
+  /** Frame that subscribes to a channel, or null when the dialect subscribes by URL only. */
+  subscribe(channel: string): string | null;
+  unsubscribe(channel: string): string | null;
+  /** An application-level ping frame, or null when the backend has none. */
+  appPing(now: number): string | null;
+  /** Translate one incoming text frame. Must never throw. */
+  decode(text: string, receivedAt: number): DecodeResult;
+}
+
+export interface Dialect {
+  readonly id: DialectId;
+  /** One line for the settings UI. */
+  readonly description: string;
+  readonly liveness: LivenessRules;
+  /** Meanings this backend gives to close codes, overriding the generic table. */
+  readonly closeOverrides?: Readonly<Record<number, CodeMeaning>>;
+  /** Meanings this backend gives to handshake statuses (django answers 500 to anonymous users). */
+  readonly handshakeOverrides?: Readonly<Record<number, CodeMeaning>>;
+  readonly probes: readonly ProbeSpec[];
+  /** Subscriptions used when the endpoint configures none. */
+  readonly defaultSubscriptions: readonly string[];
+  create(endpoint: EndpointConfig): DialectCodec;
+}

@@ -1,0 +1,58 @@
+/**
+ * `npm test`: every suite, in order, each counted. Ends with one `N passed, N failed` line covering
+ * all of them and exits non-zero on any failure. Typecheck and lint count as one check each.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+
+interface StepResult {
+  name: string;
+  passed: number;
+  failed: number;
+}
+
+function run(cmd: string, args: string[]): number {
+  const r = spawnSync(cmd, args, { stdio: 'inherit', env: process.env });
+  return r.status ?? 1;
+}
+
+function single(name: string, cmd: string, args: string[]): StepResult {
+  console.log(`\n▶ ${name}`);
+  const ok = run(cmd, args) === 0;
+  return { name, passed: ok ? 1 : 0, failed: ok ? 0 : 1 };
+}
+
+function vitest(): StepResult {
+  console.log('\n▶ unit and integration tests (vitest)');
+  const report = 'test-results-unit/vitest.json';
+  rmSync(report, { force: true });
+  const status = run('npx', ['vitest', 'run']);
+  if (!existsSync(report)) return { name: 'vitest', passed: 0, failed: 1 };
+  const json = JSON.parse(readFileSync(report, 'utf8')) as {
+    numPassedTests: number;
+    numFailedTests: number;
+    numFailedTestSuites: number;
+  };
+  const failed = json.numFailedTests + json.numFailedTestSuites;
+  return {
+    name: 'vitest',
+    passed: json.numPassedTests,
+    failed: failed > 0 || status === 0 ? failed : 1,
+  };
+}
+
+const steps: Array<() => StepResult> = [
+  () => single('typecheck', 'npx', ['tsc', '-p', 'tsconfig.node.json', '--noEmit']),
+  () => single('typecheck (renderer)', 'npx', ['tsc', '-p', 'tsconfig.web.json', '--noEmit']),
+  () => single('lint', 'npx', ['eslint', '--max-warnings', '0', '.']),
+  vitest,
+];
+
+const results = steps.map((step) => step());
+console.log('\nSummary');
+for (const r of results)
+  console.log(`  ${r.failed ? '✗' : '✓'} ${r.name}: ${r.passed} passed, ${r.failed} failed`);
+const passed = results.reduce((n, r) => n + r.passed, 0);
+const failed = results.reduce((n, r) => n + r.failed, 0);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed > 0 ? 1 : 0);

@@ -1,0 +1,150 @@
+import { z } from 'zod';
+
+/** Backends Lookout speaks to: our own gateway and the five our users already run (PROTOCOLS.md). */
+export const DIALECT_IDS = [
+  'lookout',
+  'sakura',
+  'stats-stream',
+  'task-events',
+  'task-status',
+  'django-channels',
+] as const;
+export type DialectId = (typeof DIALECT_IDS)[number];
+
+const wsUrl = z
+  .string()
+  .url('must be a URL like ws://host:port/path')
+  .refine((u) => /^wss?:\/\//i.test(u), 'must start with ws:// or wss://');
+const httpUrl = z
+  .string()
+  .url('must be a URL like http://host:port/path')
+  .refine((u) => /^https?:\/\//i.test(u), 'must start with http:// or https://');
+
+/** How a session authenticates. Secrets are never here: `credentialRef` names an entry of the credential store. */
+export const authSchema = z.discriminatedUnion('method', [
+  z.object({ method: z.literal('none') }),
+  /** A static or externally supplied token (API token, JWT pasted by an admin). */
+  z.object({
+    method: z.literal('token'),
+    credentialRef: z.string().min(1),
+    send: z.enum(['header', 'query', 'cookie']).default('header'),
+    queryParam: z.string().min(1).default('token'),
+    cookieName: z.string().min(1).default('token'),
+  }),
+  /** Email/user + password exchanged for a JWT pair at `loginUrl`, refreshed at `refreshUrl`. */
+  z.object({
+    method: z.literal('password-jwt'),
+    username: z.string().min(1),
+    credentialRef: z.string().min(1),
+    loginUrl: httpUrl,
+    refreshUrl: httpUrl.optional(),
+    send: z.enum(['header', 'query']).default('header'),
+    queryParam: z.string().min(1).default('token'),
+  }),
+  /** Django admin login form → `sessionid` cookie (django-channels as built). */
+  z.object({
+    method: z.literal('django-session'),
+    username: z.string().min(1),
+    credentialRef: z.string().min(1),
+    loginUrl: httpUrl,
+  }),
+]);
+export type AuthConfig = z.infer<typeof authSchema>;
+
+export const livenessSchema = z
+  .object({
+    /** Interval of WebSocket PING frames we send; 0 turns them off. */
+    pingIntervalMs: z.number().int().min(0).max(600_000).optional(),
+    /** A peer that answers nothing (no pong, no frame) for this long is declared dead. */
+    deadAfterMs: z.number().int().min(1_000).max(3_600_000).optional(),
+    /** An open socket delivering no message for this long is `stale`; 0 = silence is normal. */
+    staleAfterMs: z.number().int().min(0).max(86_400_000).optional(),
+    /** Send the dialect's application-level ping (where it has one). */
+    appPing: z.boolean().optional(),
+  })
+  .strict();
+
+export const backoffSchema = z
+  .object({
+    minMs: z.number().int().min(0).max(60_000).default(500),
+    maxMs: z.number().int().min(100).max(3_600_000).default(20_000),
+    factor: z.number().min(1).max(10).default(2),
+    /** A connection open this long resets the backoff to its minimum. */
+    stableAfterMs: z.number().int().min(0).max(600_000).default(10_000),
+  })
+  .strict()
+  .refine((b) => b.maxMs >= b.minMs, { message: 'maxMs must be at least minMs', path: ['maxMs'] });
+
+export const endpointSchema = z
+  .object({
+    id: z
+      .string()
+      .regex(
+        /^[a-z0-9][a-z0-9-]{0,62}$/,
+        'use lowercase letters, digits and dashes (e.g. "prod-dashboard")',
+      ),
+    name: z.string().min(1).max(80),
+    dialect: z.enum(DIALECT_IDS),
+    /** One URL, or several gateway instances to fail over between (first is preferred). */
+    url: z.union([wsUrl, z.array(wsUrl).min(1).max(16)]),
+    enabled: z.boolean().default(true),
+    auth: authSchema.default({ method: 'none' }),
+    /** Channels / subscription types / task ids to subscribe to after every (re)connect. */
+    subscriptions: z.array(z.string().min(1).max(200)).max(500).default([]),
+    /** Extra upgrade headers, e.g. `Origin` for django-channels. Never put secrets here. */
+    headers: z.record(z.string(), z.string()).default({}),
+    /** Dialect parameters, e.g. `userId` for task-events. */
+    params: z.record(z.string(), z.string()).default({}),
+    /** Base URL of the backend's HTTP API for health / stats probes; derived from `url` when absent. */
+    httpBase: httpUrl.optional(),
+    liveness: livenessSchema.default({}),
+    backoff: backoffSchema.default({ minMs: 500, maxMs: 20_000, factor: 2, stableAfterMs: 10_000 }),
+    maxPayloadBytes: z
+      .number()
+      .int()
+      .min(1_024)
+      .max(256 * 1024 * 1024)
+      .default(16 * 1024 * 1024),
+    /** Give up after this long without a successful upgrade (ms). */
+    handshakeTimeoutMs: z.number().int().min(500).max(120_000).default(10_000),
+  })
+  .strict();
+
+export type EndpointConfig = z.infer<typeof endpointSchema>;
+export type EndpointInput = z.input<typeof endpointSchema>;
+
+export const endpointsFileSchema = z
+  .object({
+    version: z.literal(1),
+    endpoints: z.array(endpointSchema).max(64),
+  })
+  .strict()
+  .superRefine((file, ctx) => {
+    const seen = new Set<string>();
+    file.endpoints.forEach((e, i) => {
+      if (seen.has(e.id)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `duplicate endpoint id "${e.id}"`,
+          path: ['endpoints', i, 'id'],
+        });
+      }
+      seen.add(e.id);
+    });
+  });
+export type EndpointsFile = z.infer<typeof endpointsFileSchema>;
+
+/** Validation problems as `endpoints[1].url: must start with ws:// or wss://` lines. */
+export function formatIssues(error: z.ZodError): string[] {
+  return error.issues.map((issue) => {
+    const path = issue.path
+      .map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`))
+      .join('');
+    return `${path || '(root)'}: ${issue.message}`;
+  });
+}
+
+/** First URL of an endpoint (the preferred one). */
+export function endpointUrls(endpoint: Pick<EndpointConfig, 'url'>): string[] {
+  return Array.isArray(endpoint.url) ? endpoint.url : [endpoint.url];
+}
