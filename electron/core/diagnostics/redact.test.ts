@@ -23,9 +23,10 @@ describe('Redactor', () => {
 
   it('redacts URLs, headers and nested values by key name', () => {
     const r = new Redactor();
-    expect(r.url('ws://u:p@127.0.0.1:1/ws?access_token=zzz&room=1')).toBe(
-      `ws://127.0.0.1:1/ws?access_token=${encodeURIComponent(REDACTED)}&room=1`,
-    );
+    const url = r.url('ws://u:p@127.0.0.1:1/ws?access_token=zzz&room=1');
+    expect(url).not.toContain('zzz');
+    expect(url).not.toContain('u:p@');
+    expect(url).toContain('room=1');
     expect(
       r.headers({ 'set-cookie': ['a=b'], 'x-request-id': '42', authorization: 'Bearer q' }),
     ).toEqual({
