@@ -77,8 +77,11 @@ export interface ProbeVerdict {
 
 /** Per-session state of a dialect (e.g. the lookout resume cursors). */
 export interface DialectCodec {
-  /** Called before every attempt with fresh credentials. */
-  handshake(credentials: Credentials): HandshakePlan;
+  /**
+   * Called before every attempt with fresh credentials. `baseUrl` is the endpoint URL chosen for
+   * this attempt (one of `endpoint.url`; several are listed when the user configured failover).
+   */
+  handshake(credentials: Credentials, baseUrl: string): HandshakePlan;
   /** Frames to send right after open, before any subscription (most dialects: none). */
   onOpen(): string[];
   /** Frame that subscribes to a channel, or null when the dialect subscribes by URL only. */
