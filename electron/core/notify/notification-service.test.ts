@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest';
+import type { LiveEvent } from '../../../shared/model/live-event';
+import type { Clock, TimerHandle } from '../connection/ports';
+import { NotificationService } from './notification-service';
+import { NotifyPolicy, type PolicyContext } from './notify-policy';
+import { MemoryNotifier } from './notifier.memory';
+
+/** A manual clock: timers fire only when the test advances time. */
+class ManualClock implements Clock {
+  private timers: { at: number; fn: () => void; id: number }[] = [];
+  private nextId = 1;
+  constructor(public t: number) {}
+  now = () => this.t;
+  setTimeout = (fn: () => void, ms: number): TimerHandle => {
+    const id = this.nextId++;
+    this.timers.push({ at: this.t + ms, fn, id });
+    return id as unknown as TimerHandle;
+  };
+  clearTimeout = (h: TimerHandle) => {
+    this.timers = this.timers.filter((x) => x.id !== (h as unknown as number));
+  };
+  get pending() {
+    return this.timers.length;
+  }
+  async advance(ms: number): Promise<void> {
+    this.t += ms;
+    for (;;) {
+      const due = this.timers.filter((x) => x.at <= this.t);
+      if (due.length === 0) return;
+      this.timers = this.timers.filter((x) => x.at > this.t);
+      for (const x of due) x.fn();
+      await new Promise((r) => setImmediate(r));
+    }
+  }
+}
+
+let n = 0;
+const ev = (over: Partial<LiveEvent> = {}): LiveEvent => ({
+  id: `s${++n}`,
+  endpoint: 'admin',
+  channel: 'dashboard',
+  kind: 'business.created',
+  severity: 'info',
+  title: `Business ${n}`,
+  body: '',
+  serverTime: null,
+  receivedAt: 0,
+  data: {},
+  ...over,
+});
+
+function setup() {
+  const clock = new ManualClock(1_000_000);
+  const notifier = new MemoryNotifier();
+  const policy = new NotifyPolicy({ localMinutes: () => 12 * 60 });
+  let context: PolicyContext = { focused: false };
+  const clicked: string[] = [];
+  const service = new NotificationService({
+    policy,
+    notifier,
+    clock,
+    context: () => context,
+    onClick: (n) => clicked.push(n.id),
+  });
+  return {
+    clock,
+    notifier,
+    policy,
+    service,
+    clicked,
+    setContext: (c: PolicyContext) => (context = c),
+  };
+}
+
+describe('NotificationService', () => {
+  it('shows what the policy allows and releases the flood summary on its own timer', async () => {
+    const { clock, notifier, service } = setup();
+    await service.handle(Array.from({ length: 12 }, () => ev()));
+    expect(notifier.shown).toHaveLength(5);
+    expect(clock.pending).toBe(1);
+    await clock.advance(10_000);
+    expect(notifier.shown).toHaveLength(6);
+    expect(notifier.shown[5]?.title).toBe('7 new businesses');
+    expect(service.stats()).toMatchObject({ shown: 6, coalesced: 7, failed: 0 });
+    service.dispose();
+    expect(clock.pending).toBe(0);
+  });
+
+  it('records delivery failures in the trace and the counters, keeping the error text', async () => {
+    const { notifier, policy, service } = setup();
+    notifier.failWith = 'No desktop notification service is running';
+    const e = ev();
+    await service.handle([e]);
+    expect(service.stats()).toMatchObject({ shown: 0, failed: 1 });
+    expect(service.stats().lastFailure?.error).toBe('No desktop notification service is running');
+    expect(policy.explain(e.id).map((t) => t.step)).toEqual(['notify', 'failed']);
+    service.dispose();
+  });
+
+  it('turns a notifier that throws into a recorded failure', async () => {
+    const { policy, clock } = setup();
+    const service = new NotificationService({
+      policy,
+      clock,
+      context: () => ({ focused: false }),
+      notifier: {
+        name: 'broken',
+        show: async () => {
+          throw new Error('boom');
+        },
+      },
+    });
+    await service.handle([ev()]);
+    expect(service.stats().failed).toBe(1);
+    expect(service.stats().lastFailure?.error).toMatch(/broken threw: Error: boom/);
+    service.dispose();
+  });
+
+  it('makes one digest of a replay after a reconnect, and passes clicks to the host', async () => {
+    const { clock, notifier, service, clicked } = setup();
+    service.reconnected('admin');
+    await service.handle(Array.from({ length: 30 }, () => ev({ kind: 'task.updated' })));
+    expect(notifier.shown).toHaveLength(0);
+    await clock.advance(5_000);
+    expect(notifier.shown.map((x) => [x.title, x.body])).toEqual([
+      ['While you were away', '30 tasks updated'],
+    ]);
+    notifier.click(notifier.shown[0]!);
+    expect(clicked).toEqual([notifier.shown[0]!.id]);
+    service.dispose();
+  });
+
+  it('does not notify while the user looks at the same view', async () => {
+    const { notifier, service, setContext } = setup();
+    setContext({ focused: true, viewing: { endpoint: 'admin', kind: 'business.updated' } });
+    await service.handle([ev()]);
+    expect(notifier.shown).toHaveLength(0);
+    expect(service.stats().suppressed).toBe(1);
+    service.dispose();
+  });
+});

@@ -1,0 +1,439 @@
+import type { EventKind, LiveEvent, Severity } from '../../../shared/model/live-event';
+import {
+  defaultNotifyPrefs,
+  severityRank,
+  type KindRule,
+  type NotifyPrefs,
+} from '../../../shared/model/notify-prefs';
+import { DecisionTrace, type TraceEntry } from './decision-trace';
+import type { OsNotification } from './notifier';
+import { inQuietHours, systemLocalMinutes, type LocalMinutes } from './quiet-hours';
+import { SeenIds } from './seen-ids';
+import { countPhrase, digestPhrase, latestTitles } from './summary-text';
+
+/** What the policy knows about the user at the moment of deciding (gathered by the host). */
+export interface PolicyContext {
+  /** A Lookout window has focus. */
+  focused: boolean;
+  /** What the focused window shows: an endpoint, optionally narrowed to a kind or an in-app link. */
+  viewing?: { endpoint: string; kind?: EventKind; link?: string };
+  /** The OS reports do-not-disturb (where the platform can tell; undefined = unknown). */
+  osDoNotDisturb?: boolean;
+}
+
+export const SUPPRESS_REASONS = [
+  'duplicate',
+  'disabled',
+  'endpoint-muted',
+  'kind-off',
+  'below-min-severity',
+  'viewing',
+  'paused',
+  'quiet-hours',
+  'os-do-not-disturb',
+] as const;
+export type SuppressReason = (typeof SUPPRESS_REASONS)[number];
+
+/** The policy's verdict for one event (or, from `tick`, for one summary or digest). */
+export type PolicyDecision =
+  | { kind: 'notify'; notification: OsNotification; reason: string }
+  | { kind: 'suppress'; reason: SuppressReason; detail: string }
+  | {
+      kind: 'coalesce';
+      into: 'summary' | 'digest';
+      groupKey: string;
+      /** Events waiting in that summary/digest, this one included. */
+      pending: number;
+      /** When `tick` will release it. */
+      dueAt: number;
+      detail: string;
+    };
+
+/** Events kept per summary/digest for the notification's `eventIds`: counts stay exact beyond it. */
+const MAX_IDS_PER_GROUP = 1_000;
+const MAX_TITLES_PER_GROUP = 3;
+
+interface Pending {
+  groupKey: string;
+  endpoint: string;
+  count: number;
+  counts: Map<EventKind, number>;
+  eventIds: string[];
+  titles: string[];
+  severity: Severity;
+  link?: string;
+  /** The lone event, so a "summary" of one shows as that event itself. */
+  first: LiveEvent;
+}
+
+interface Summary extends Pending {
+  kind: EventKind;
+  dueAt: number;
+}
+
+interface Digest {
+  startedAt: number;
+  endsAt: number;
+  reason: 'reconnect' | 'wake';
+  pending: Pending | null;
+}
+
+export interface NotifyPolicyOptions {
+  prefs?: NotifyPrefs;
+  localMinutes?: LocalMinutes;
+  /** Ids remembered for dedupe (bounded). */
+  dedupeCapacity?: number;
+  /** Trace entries kept (bounded ring). */
+  traceCapacity?: number;
+}
+
+/**
+ * The notification policy: pure and clock-free. It is given events, the user's context and the
+ * time, and returns decisions; `tick(now)` releases flood summaries and "while you were away"
+ * digests that have come due. The caller (NotificationService) owns timers and the OS.
+ */
+export class NotifyPolicy {
+  private prefs: NotifyPrefs;
+  private readonly localMinutes: LocalMinutes;
+  private readonly seen: SeenIds;
+  readonly trace: DecisionTrace;
+  /** Per `endpoint|kind`: when the notifications in the current rate window were shown. */
+  private readonly sent = new Map<string, number[]>();
+  private readonly summaries = new Map<string, Summary>();
+  /** Per endpoint, or `*` for all endpoints (a wake). */
+  private readonly digests = new Map<string, Digest>();
+
+  constructor(options: NotifyPolicyOptions = {}) {
+    this.prefs = options.prefs ?? defaultNotifyPrefs();
+    this.localMinutes = options.localMinutes ?? systemLocalMinutes;
+    this.seen = new SeenIds(options.dedupeCapacity ?? 10_000);
+    this.trace = new DecisionTrace(options.traceCapacity ?? 2_000);
+  }
+
+  setPrefs(prefs: NotifyPrefs): void {
+    this.prefs = prefs;
+  }
+
+  getPrefs(): NotifyPrefs {
+    return this.prefs;
+  }
+
+  /**
+   * A connection came back (`endpoint`) or the machine woke (all endpoints): for the next
+   * `digestWindowMs`, events collect into one digest instead of replaying one by one.
+   */
+  beginDigest(now: number, reason: 'reconnect' | 'wake', endpoint?: string): void {
+    if (this.prefs.digestWindowMs <= 0) return;
+    const key = endpoint ?? '*';
+    const existing = this.digests.get(key);
+    const endsAt = now + this.prefs.digestWindowMs;
+    if (existing) {
+      existing.endsAt = Math.max(existing.endsAt, endsAt);
+      return;
+    }
+    this.digests.set(key, { startedAt: now, endsAt, reason, pending: null });
+  }
+
+  /** One decision per event, in the same order. */
+  decide(events: readonly LiveEvent[], context: PolicyContext, now: number): PolicyDecision[] {
+    return events.map((event) => {
+      const decision = this.decideOne(event, context, now);
+      this.record(event, decision, now);
+      return decision;
+    });
+  }
+
+  /** Release the summaries and digests that are due at `now`, re-checking pause/quiet/DND. */
+  tick(now: number, context: Pick<PolicyContext, 'osDoNotDisturb'> = {}): PolicyDecision[] {
+    const out: PolicyDecision[] = [];
+    for (const [key, summary] of this.summaries) {
+      if (summary.dueAt > now) continue;
+      this.summaries.delete(key);
+      out.push(this.release(summary, 'summary', context, now));
+    }
+    for (const [key, digest] of this.digests) {
+      if (digest.endsAt > now) continue;
+      this.digests.delete(key);
+      if (digest.pending) out.push(this.release(digest.pending, 'digest', context, now));
+    }
+    return out;
+  }
+
+  /** The earliest time `tick` has something to release, or null when nothing waits. */
+  nextDueAt(): number | null {
+    let next: number | null = null;
+    for (const s of this.summaries.values())
+      next = next === null ? s.dueAt : Math.min(next, s.dueAt);
+    for (const d of this.digests.values())
+      next = next === null ? d.endsAt : Math.min(next, d.endsAt);
+    return next;
+  }
+
+  /** "Why did / didn't I get this notification?" */
+  explain(eventId: string): TraceEntry[] {
+    return this.trace.explain(eventId);
+  }
+
+  private decideOne(event: LiveEvent, context: PolicyContext, now: number): PolicyDecision {
+    if (this.seen.checkAndAdd(event.id)) {
+      return suppress('duplicate', 'Already seen (a replay or a resent event after a reconnect).');
+    }
+    const gate = this.gate(event, context, now);
+    if (gate) return gate;
+
+    const groupKey = `${event.endpoint}|${event.kind}`;
+    if (event.severity === 'critical') {
+      this.noteSent(groupKey, now);
+      return {
+        kind: 'notify',
+        notification: single(event, groupKey),
+        reason: 'Critical: shown at once, never coalesced.',
+      };
+    }
+
+    const digest = this.digests.get(event.endpoint) ?? this.digests.get('*');
+    if (digest && now < digest.endsAt) {
+      const digestKey = `${this.digests.has(event.endpoint) ? event.endpoint : '*'}|digest`;
+      digest.pending = addTo(digest.pending, event, digestKey);
+      return {
+        kind: 'coalesce',
+        into: 'digest',
+        groupKey: digestKey,
+        pending: digest.pending.count,
+        dueAt: digest.endsAt,
+        detail: `Arrived just after a ${digest.reason}: goes into one "while you were away" digest.`,
+      };
+    }
+
+    const waiting = this.summaries.get(groupKey);
+    if (waiting) {
+      Object.assign(waiting, addTo(waiting, event, groupKey));
+      return coalesced(waiting);
+    }
+    const recent = this.recentSent(groupKey, now);
+    if (recent.length < this.prefs.rateCap.max) {
+      recent.push(now);
+      return {
+        kind: 'notify',
+        notification: single(event, groupKey),
+        reason: `Within the rate cap (${recent.length}/${this.prefs.rateCap.max} in ${this.prefs.rateCap.windowMs / 1000} s).`,
+      };
+    }
+    const summary: Summary = {
+      ...addTo(null, event, groupKey),
+      kind: event.kind,
+      dueAt: (recent[0] ?? now) + this.prefs.rateCap.windowMs,
+    };
+    this.summaries.set(groupKey, summary);
+    return coalesced(summary);
+  }
+
+  /** The checks that stop an event outright, in the order the user would reason about them. */
+  private gate(event: LiveEvent, context: PolicyContext, now: number): PolicyDecision | null {
+    const prefs = this.prefs;
+    if (!prefs.enabled) return suppress('disabled', 'OS notifications are turned off.');
+    const endpointPrefs = prefs.endpoints[event.endpoint];
+    if (endpointPrefs?.muted) {
+      return suppress('endpoint-muted', `Notifications from ${event.endpoint} are muted.`);
+    }
+    const rule: KindRule = endpointPrefs?.kinds[event.kind] ?? prefs.kinds[event.kind];
+    if (!rule.notify) {
+      return suppress('kind-off', `${event.kind} events are set not to notify.`);
+    }
+    if (severityRank(event.severity) < severityRank(rule.minSeverity)) {
+      return suppress(
+        'below-min-severity',
+        `${event.severity} is below the ${rule.minSeverity} threshold for ${event.kind}.`,
+      );
+    }
+    if (context.focused && isViewing(context.viewing, event)) {
+      return suppress('viewing', 'You were looking at it in a focused window; it is in the bell.');
+    }
+    return this.quietGate(event.severity, context, now);
+  }
+
+  /** Pause, quiet hours and OS do-not-disturb; critical passes if the user allowed it. */
+  private quietGate(
+    severity: Severity,
+    context: Pick<PolicyContext, 'osDoNotDisturb'>,
+    now: number,
+  ): PolicyDecision | null {
+    const prefs = this.prefs;
+    if (severity === 'critical' && prefs.criticalBypassesQuiet) return null;
+    if (prefs.pausedUntil !== null && now < prefs.pausedUntil) {
+      return suppress(
+        'paused',
+        `Notifications are paused until ${new Date(prefs.pausedUntil).toISOString()}.`,
+      );
+    }
+    if (inQuietHours(prefs.quietHours, now, this.localMinutes)) {
+      return suppress(
+        'quiet-hours',
+        `Quiet hours (${prefs.quietHours.start}–${prefs.quietHours.end}); it is in the bell.`,
+      );
+    }
+    if (context.osDoNotDisturb && prefs.respectOsDoNotDisturb) {
+      return suppress('os-do-not-disturb', 'The system is in do-not-disturb mode.');
+    }
+    return null;
+  }
+
+  private recentSent(groupKey: string, now: number): number[] {
+    const cutoff = now - this.prefs.rateCap.windowMs;
+    const times = (this.sent.get(groupKey) ?? []).filter((t) => t > cutoff);
+    this.sent.set(groupKey, times);
+    return times;
+  }
+
+  private noteSent(groupKey: string, now: number): void {
+    this.recentSent(groupKey, now).push(now);
+  }
+
+  private release(
+    group: Pending,
+    as: 'summary' | 'digest',
+    context: Pick<PolicyContext, 'osDoNotDisturb'>,
+    now: number,
+  ): PolicyDecision {
+    const quiet = this.quietGate(group.severity, context, now);
+    const notification: OsNotification =
+      group.count === 1
+        ? single(group.first, group.groupKey)
+        : as === 'summary'
+          ? {
+              id: `summary:${group.groupKey}:${group.eventIds[0]}`,
+              title: countPhrase(group.first.kind, group.count),
+              body: latestTitles(group.titles, MAX_TITLES_PER_GROUP, group.count),
+              severity: group.severity,
+              ...(group.link ? { link: group.link } : {}),
+              endpoint: group.endpoint,
+              groupKey: group.groupKey,
+              origin: 'summary',
+              eventIds: group.eventIds,
+            }
+          : {
+              id: `digest:${group.groupKey}:${group.eventIds[0]}`,
+              title: 'While you were away',
+              body: digestPhrase(group.counts),
+              severity: group.severity,
+              endpoint: group.endpoint,
+              groupKey: group.groupKey,
+              origin: 'digest',
+              eventIds: group.eventIds,
+            };
+    const decision: PolicyDecision = quiet ?? {
+      kind: 'notify',
+      notification,
+      reason:
+        as === 'summary'
+          ? `Rate cap reached: ${group.count} events shown as one summary.`
+          : `${group.count} events after a reconnect or wake shown as one digest.`,
+    };
+    const step = decision.kind === 'notify' ? as : 'suppress';
+    const reason = decision.kind === 'suppress' ? decision.reason : as;
+    const detail =
+      decision.kind === 'suppress'
+        ? decision.detail
+        : decision.kind === 'notify'
+          ? decision.reason
+          : decision.detail;
+    for (const eventId of group.eventIds) {
+      this.trace.record({
+        eventId,
+        at: now,
+        endpoint: group.endpoint,
+        kind: as,
+        step,
+        reason,
+        detail,
+      });
+    }
+    if (decision.kind === 'notify') this.noteSent(group.groupKey, now);
+    return decision;
+  }
+
+  private record(event: LiveEvent, decision: PolicyDecision, now: number): void {
+    this.trace.record({
+      eventId: event.id,
+      at: now,
+      endpoint: event.endpoint,
+      kind: event.kind,
+      step: decision.kind,
+      reason:
+        decision.kind === 'notify'
+          ? 'notify'
+          : decision.kind === 'suppress'
+            ? decision.reason
+            : decision.into === 'summary'
+              ? 'rate-cap'
+              : 'digest',
+      detail: decision.kind === 'notify' ? decision.reason : decision.detail,
+    });
+  }
+}
+
+function suppress(reason: SuppressReason, detail: string): PolicyDecision {
+  return { kind: 'suppress', reason, detail };
+}
+
+function coalesced(summary: Summary): PolicyDecision {
+  return {
+    kind: 'coalesce',
+    into: 'summary',
+    groupKey: summary.groupKey,
+    pending: summary.count,
+    dueAt: summary.dueAt,
+    detail: `Rate cap reached for ${summary.groupKey}: joins a summary of ${summary.count}.`,
+  };
+}
+
+function single(event: LiveEvent, groupKey: string): OsNotification {
+  return {
+    id: event.id,
+    title: event.title || countPhrase(event.kind, 1),
+    body: event.body,
+    severity: event.severity,
+    ...(event.link ? { link: event.link } : {}),
+    endpoint: event.endpoint,
+    groupKey,
+    origin: event.kind,
+    eventIds: [event.id],
+  };
+}
+
+function addTo(group: Pending | null, event: LiveEvent, groupKey: string): Pending {
+  const g: Pending = group ?? {
+    groupKey,
+    endpoint: groupKey.slice(0, groupKey.lastIndexOf('|')),
+    count: 0,
+    counts: new Map(),
+    eventIds: [],
+    titles: [],
+    severity: 'info',
+    first: event,
+  };
+  g.count += 1;
+  g.counts.set(event.kind, (g.counts.get(event.kind) ?? 0) + 1);
+  if (g.eventIds.length < MAX_IDS_PER_GROUP) g.eventIds.push(event.id);
+  g.titles.push(event.title);
+  if (g.titles.length > MAX_TITLES_PER_GROUP) g.titles.shift();
+  if (severityRank(event.severity) > severityRank(g.severity)) g.severity = event.severity;
+  // A summary's click leads to the list the events belong to (`businesses/17` → `businesses`).
+  const area = event.link?.split('/')[0];
+  if (area) g.link = area;
+  return g;
+}
+
+function isViewing(viewing: PolicyContext['viewing'], event: LiveEvent): boolean {
+  if (!viewing || viewing.endpoint !== event.endpoint) return false;
+  if (viewing.link !== undefined) {
+    return event.link === viewing.link || (event.link?.startsWith(`${viewing.link}/`) ?? false);
+  }
+  if (viewing.kind !== undefined) return family(viewing.kind) === family(event.kind);
+  return true;
+}
+
+/** `business.created` and `business.updated` are both "business": one view shows them. */
+function family(kind: EventKind): string {
+  return kind.split('.')[0] ?? kind;
+}

@@ -1,0 +1,103 @@
+import { z } from 'zod';
+import { EVENT_KINDS, SEVERITIES, type EventKind, type Severity } from './live-event';
+
+/**
+ * The user's notification preferences, as the settings page edits them and the main process
+ * persists them. Every field has a sensible default so `notifyPrefsSchema.parse({})` is a
+ * complete, usable set of preferences.
+ */
+
+const severitySchema = z.enum(SEVERITIES);
+const eventKindSchema = z.enum(EVENT_KINDS);
+
+/** Per-kind rule: does this kind raise an OS notification, and from which severity up. */
+export const kindRuleSchema = z.object({
+  notify: z.boolean(),
+  minSeverity: severitySchema.default('info'),
+});
+export type KindRule = z.infer<typeof kindRuleSchema>;
+
+/**
+ * Defaults: business, reservation, task, chat and explicit notifications/alerts notify from
+ * `info` up; high-frequency telemetry (stats, unread counters, snapshots) never does.
+ */
+export const DEFAULT_KIND_RULES: Record<EventKind, KindRule> = {
+  'business.created': { notify: true, minSeverity: 'info' },
+  'business.updated': { notify: true, minSeverity: 'info' },
+  'reservation.created': { notify: true, minSeverity: 'info' },
+  'task.created': { notify: true, minSeverity: 'info' },
+  'task.updated': { notify: true, minSeverity: 'info' },
+  // Progress ticks arrive many times a second on busy tasks: the bell shows them, the OS does not.
+  'task.progress': { notify: false, minSeverity: 'info' },
+  'task.completed': { notify: true, minSeverity: 'info' },
+  'task.failed': { notify: true, minSeverity: 'info' },
+  'task.deleted': { notify: true, minSeverity: 'info' },
+  'stats.update': { notify: false, minSeverity: 'info' },
+  'stats.batch': { notify: false, minSeverity: 'info' },
+  'chat.message': { notify: true, minSeverity: 'info' },
+  'chat.snapshot': { notify: false, minSeverity: 'info' },
+  'unread.counts': { notify: false, minSeverity: 'info' },
+  'site.status': { notify: true, minSeverity: 'warning' },
+  alert: { notify: true, minSeverity: 'info' },
+  notification: { notify: true, minSeverity: 'info' },
+};
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time like 22:00');
+
+/** Overrides for one endpoint: mute it entirely, or change single kinds. */
+export const endpointPrefsSchema = z.object({
+  muted: z.boolean().default(false),
+  kinds: z.partialRecord(eventKindSchema, kindRuleSchema).default({}),
+});
+export type EndpointPrefs = z.infer<typeof endpointPrefsSchema>;
+
+export const notifyPrefsSchema = z.object({
+  version: z.literal(1).default(1),
+  /** Master switch for OS notifications (the bell always records). */
+  enabled: z.boolean().default(true),
+  kinds: z
+    .partialRecord(eventKindSchema, kindRuleSchema)
+    .default({})
+    .transform((given) => ({ ...DEFAULT_KIND_RULES, ...given })),
+  endpoints: z.record(z.string(), endpointPrefsSchema).default({}),
+  /** Local wall-clock window with no OS notifications; may wrap midnight (22:00 → 07:00). */
+  quietHours: z
+    .object({
+      enabled: z.boolean().default(false),
+      start: hhmm.default('22:00'),
+      end: hhmm.default('07:00'),
+    })
+    .default({ enabled: false, start: '22:00', end: '07:00' }),
+  /** "Pause for 1 h / until tomorrow": epoch ms until which notifications are paused, or null. */
+  pausedUntil: z.number().int().nonnegative().nullable().default(null),
+  /** Let critical events through quiet hours, a pause and the OS do-not-disturb state. */
+  criticalBypassesQuiet: z.boolean().default(false),
+  /** Honour the OS do-not-disturb state where the platform reports it. */
+  respectOsDoNotDisturb: z.boolean().default(true),
+  /** At most `max` OS notifications per endpoint+kind in `windowMs`; the rest coalesce into one summary. */
+  rateCap: z
+    .object({
+      max: z.number().int().min(1).max(100).default(5),
+      windowMs: z.number().int().min(1_000).max(600_000).default(10_000),
+    })
+    .default({ max: 5, windowMs: 10_000 }),
+  /** After a reconnect or wake, events in this window go into one "while you were away" digest. */
+  digestWindowMs: z.number().int().min(0).max(600_000).default(5_000),
+});
+
+/** Parsed preferences (defaults filled in). */
+export type NotifyPrefs = z.output<typeof notifyPrefsSchema>;
+/** What a settings form or a stored file may provide (anything may be left out). */
+export type NotifyPrefsInput = z.input<typeof notifyPrefsSchema>;
+
+/** Complete default preferences. */
+export function defaultNotifyPrefs(): NotifyPrefs {
+  return notifyPrefsSchema.parse({});
+}
+
+const RANK: Record<Severity, number> = { info: 0, warning: 1, critical: 2 };
+
+/** Severity order, for "from this severity up" comparisons. */
+export function severityRank(severity: Severity): number {
+  return RANK[severity];
+}
