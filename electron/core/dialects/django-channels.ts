@@ -1,0 +1,309 @@
+import { z } from 'zod';
+import { endpointUrls } from '../../../shared/config/endpoint';
+import type { EndpointConfig } from '../../../shared/config/endpoint';
+import type { EventKind, LiveEvent, Severity } from '../../../shared/model/live-event';
+import { SEVERITIES } from '../../../shared/model/live-event';
+import type {
+  Credentials,
+  DecodeResult,
+  Dialect,
+  DialectCodec,
+  HandshakePlan,
+  ProbeVerdict,
+} from './dialect';
+import { stableEventId } from './event-id';
+import { parseServerTime } from './timestamps';
+import { clip, parseObject, primitives, schemaReason, unknownType } from './wire';
+
+/**
+ * django-channels: the super-admin dashboard (PROTOCOLS.md §5), served by daphne at
+ * `/ws/dashboard/` and `/ws/notifications/` (trailing slash required). The upgrade must carry an
+ * allowed `Origin`. Auth as built is the Django `sessionid` cookie; the documented `?token=<JWT>`
+ * is supported too (`password-jwt`/`token` with `send: 'query'`), but the real server ignores it.
+ * One codec serves either socket: its channel (`dashboard` or `notifications`) comes from the path.
+ */
+
+export type DjangoChannel = 'dashboard' | 'notifications';
+
+const id = z.union([z.string(), z.number()]).transform(String);
+const businessPayload = z.object({
+  business: z.looseObject({ id, name: z.string().optional(), updated_at: z.unknown().optional() }),
+  message: z.string().optional(),
+});
+const reservationPayload = z.object({
+  reservation: z.looseObject({ id: id.optional() }),
+  business_name: z.string().optional(),
+  message: z.string().optional(),
+});
+
+const DASHBOARD_KINDS: Readonly<Record<string, EventKind>> = {
+  business_created: 'business.created',
+  business_updated: 'business.updated',
+  reservation_created: 'reservation.created',
+};
+
+/** `dashboard` or `notifications` from the endpoint URL's path. */
+export function djangoChannelOf(url: string): DjangoChannel {
+  try {
+    return /\/ws\/notifications\/?$/.test(new URL(url).pathname) ? 'notifications' : 'dashboard';
+  } catch {
+    return 'dashboard';
+  }
+}
+
+function severityOf(obj: Record<string, unknown>): Severity {
+  const raw = obj.severity ?? obj.level ?? obj.priority;
+  if (typeof raw !== 'string') return 'info';
+  const s = raw.toLowerCase();
+  if ((SEVERITIES as readonly string[]).includes(s)) return s as Severity;
+  if (s === 'error' || s === 'danger' || s === 'high' || s === 'urgent') return 'critical';
+  if (s === 'warn') return 'warning';
+  return 'info';
+}
+
+class DjangoChannelsCodec implements DialectCodec {
+  private readonly channel: DjangoChannel;
+  private readonly url: string;
+  constructor(private readonly endpoint: EndpointConfig) {
+    this.url = endpointUrls(endpoint)[0] ?? '';
+    this.channel = djangoChannelOf(this.url);
+  }
+
+  handshake(credentials: Credentials, baseUrl: string): HandshakePlan {
+    const url = new URL(baseUrl);
+    const headers: Record<string, string> = { ...this.endpoint.headers };
+    // daphne's Origin check is mandatory; a desktop client has none unless we send one.
+    if (!Object.keys(headers).some((h) => h.toLowerCase() === 'origin')) {
+      headers.Origin = `${url.protocol === 'wss:' ? 'https' : 'http'}://${url.hostname}`;
+    }
+    const auth = this.endpoint.auth;
+    if (credentials.cookie) headers.Cookie = credentials.cookie;
+    if (credentials.token) {
+      if (auth.method === 'token' && auth.send === 'header')
+        headers.Authorization = `Bearer ${credentials.token}`;
+      else if (auth.method === 'token' && auth.send === 'cookie') {
+        headers.Cookie = [headers.Cookie, `${auth.cookieName}=${credentials.token}`]
+          .filter(Boolean)
+          .join('; ');
+      } else if (auth.method === 'password-jwt' && auth.send === 'header') {
+        headers.Authorization = `Bearer ${credentials.token}`;
+      } else {
+        const param =
+          auth.method === 'token' || auth.method === 'password-jwt' ? auth.queryParam : 'token';
+        url.searchParams.set(param, credentials.token);
+      }
+    }
+    return { url: url.toString(), headers };
+  }
+  onOpen(): string[] {
+    return [];
+  }
+  // Each socket is one fixed group: subscription is by URL.
+  subscribe(): null {
+    return null;
+  }
+  unsubscribe(): null {
+    return null;
+  }
+  // The notifications consumer ignores client messages, so a ping there would never be answered.
+  appPing(): string | null {
+    return this.channel === 'dashboard' ? '{"type":"ping"}' : null;
+  }
+
+  decode(text: string, receivedAt: number): DecodeResult {
+    const frame = parseObject(text);
+    if (typeof frame === 'string') return { rejected: frame };
+    if (this.channel === 'notifications') return this.notification(frame, text, receivedAt);
+    const type = frame.type;
+    if (type === 'connection_established') return { greeting: {} };
+    if (type === 'pong') return { pong: {} };
+    const kind = typeof type === 'string' ? DASHBOARD_KINDS[type] : undefined;
+    if (!kind) return { rejected: unknownType(type) };
+    return kind === 'reservation.created'
+      ? this.reservation(frame, text, receivedAt)
+      : this.business(kind, frame, receivedAt);
+  }
+
+  private business(
+    kind: EventKind,
+    frame: Record<string, unknown>,
+    receivedAt: number,
+  ): DecodeResult {
+    const parsed = businessPayload.safeParse(frame.payload);
+    if (!parsed.success) return { rejected: schemaReason(parsed.error) };
+    const b = parsed.data.business;
+    const name = b.name ?? `#${b.id}`;
+    const time = parseServerTime(frame.timestamp);
+    const created = kind === 'business.created';
+    const event: LiveEvent = {
+      id: stableEventId(kind, [
+        this.endpoint.id,
+        b.id,
+        String(frame.timestamp ?? ''),
+        String(b.updated_at ?? ''),
+      ]),
+      endpoint: this.endpoint.id,
+      channel: this.channel,
+      kind,
+      severity: 'info',
+      title: created
+        ? `New business “${clip(name, 80)}” created`
+        : `Business “${clip(name, 80)}” updated`,
+      body: clip(
+        [
+          typeof b.subdomain === 'string' ? `Subdomain ${b.subdomain}` : '',
+          typeof b.subscription_status === 'string' ? `subscription ${b.subscription_status}` : '',
+          typeof b.is_active === 'boolean' ? (b.is_active ? 'active' : 'inactive') : '',
+        ]
+          .filter(Boolean)
+          .join(', ') ||
+          parsed.data.message ||
+          '',
+        300,
+      ),
+      serverTime: time?.ms ?? null,
+      receivedAt,
+      data: { ...primitives(b), businessId: b.id, message: parsed.data.message ?? null },
+      link: `businesses/${encodeURIComponent(b.id)}`,
+    };
+    return { events: [event] };
+  }
+
+  private reservation(
+    frame: Record<string, unknown>,
+    text: string,
+    receivedAt: number,
+  ): DecodeResult {
+    const parsed = reservationPayload.safeParse(frame.payload);
+    if (!parsed.success) return { rejected: schemaReason(parsed.error) };
+    const r = parsed.data.reservation;
+    const businessName = parsed.data.business_name;
+    const time = parseServerTime(frame.timestamp);
+    const businessId =
+      typeof r.business === 'number' || typeof r.business === 'string'
+        ? String(r.business)
+        : undefined;
+    return {
+      events: [
+        {
+          id: stableEventId('reservation.created', [
+            this.endpoint.id,
+            r.id ?? text,
+            String(frame.timestamp ?? ''),
+          ]),
+          endpoint: this.endpoint.id,
+          channel: this.channel,
+          kind: 'reservation.created',
+          severity: 'info',
+          title: businessName ? `New reservation for ${clip(businessName, 80)}` : 'New reservation',
+          body: clip(parsed.data.message ?? 'A reservation was created.', 300),
+          serverTime: time?.ms ?? null,
+          receivedAt,
+          data: {
+            ...primitives(r),
+            reservationId: r.id ?? null,
+            businessName: businessName ?? null,
+          },
+          ...(businessId ? { link: `businesses/${encodeURIComponent(businessId)}` } : {}),
+        },
+      ],
+    };
+  }
+
+  private notification(
+    frame: Record<string, unknown>,
+    text: string,
+    receivedAt: number,
+  ): DecodeResult {
+    // Free-form, delivered exactly as the backend sent it: keep its title/message/type.
+    const fields = primitives(frame, 2_000);
+    const title =
+      (typeof frame.title === 'string' && frame.title) ||
+      (typeof frame.type === 'string' && frame.type) ||
+      'Notification';
+    const body = (typeof frame.message === 'string' && frame.message) || '';
+    const stamp = frame.timestamp ?? frame.created_at;
+    const time = parseServerTime(stamp);
+    const wireId =
+      typeof frame.id === 'string' || typeof frame.id === 'number' ? String(frame.id) : null;
+    return {
+      events: [
+        {
+          id: wireId
+            ? `notification:${this.endpoint.id}:${wireId}`
+            : stableEventId('notification', [this.endpoint.id, text]),
+          endpoint: this.endpoint.id,
+          channel: this.channel,
+          kind: 'notification',
+          severity: severityOf(frame),
+          title: clip(title, 200),
+          body: clip(body, 2_000),
+          serverTime: time?.ms ?? null,
+          receivedAt,
+          data: fields,
+          ...(typeof frame.link === 'string' ? { link: frame.link } : {}),
+        },
+      ],
+    };
+  }
+}
+
+function healthVerdict(status: number, body: unknown): ProbeVerdict {
+  if (status === 200) return { ok: true, status: 'healthy', summary: 'Healthy.' };
+  if (status === 404) {
+    return {
+      ok: false,
+      status: 'unknown',
+      summary: 'HTTP 404: the host was read as a tenant subdomain; probe it through localhost.',
+    };
+  }
+  const detail =
+    typeof body === 'object' && body !== null && 'status' in body
+      ? ` (${String((body as { status: unknown }).status).slice(0, 80)})`
+      : '';
+  return { ok: false, status: 'down', summary: `Health check answered HTTP ${status}${detail}.` };
+}
+
+/** django-channels super-admin dashboard and notifications (PROTOCOLS.md §5). */
+export const djangoChannelsDialect: Dialect = {
+  id: 'django-channels',
+  description:
+    'Django Channels super-admin dashboard (businesses, reservations) or notifications socket; needs an Origin and a sign-in.',
+  liveness: {
+    // Any frame from us within 20 s keeps daphne from pinging; ws answers its PINGs anyway.
+    pingIntervalMs: 15_000,
+    deadAfterMs: 45_000,
+    appPing: true,
+    // Events come only when businesses change; the notifications socket may never speak.
+    staleAfterMs: 0,
+    serverKeepalive:
+      'daphne sends a PING after 20 s without any frame from us and aborts (1006) about 30 s after an unanswered one; the dashboard answers {"type":"ping"}.',
+  },
+  closeOverrides: {
+    1011: {
+      name: 'Server error',
+      meaning:
+        'django-channels closed with 1011: a server error, or the server lost its Redis (channel layer). Reconnecting after a pause.',
+      action: 'back-off',
+    },
+  },
+  handshakeOverrides: {
+    500: {
+      name: 'Not signed in (or wrong path)',
+      meaning:
+        'django-channels answers 500 to an anonymous connection: sign in again (the session cookie is missing or expired; a ?token= alone is ignored by the server as built). It also answers 500 when the path lacks its trailing slash (/ws/dashboard/).',
+      action: 'sign-in',
+    },
+    403: {
+      name: 'Forbidden (Origin or role)',
+      meaning:
+        'django-channels refused the upgrade: the Origin header is missing or not an allowed host (set headers.Origin, e.g. http://localhost), or the account is signed in but is not a super admin.',
+      action: 'sign-in',
+    },
+  },
+  probes: [
+    { name: 'health', path: '/api/health/', hostOverride: 'localhost', interpret: healthVerdict },
+  ],
+  defaultSubscriptions: [],
+  create: (endpoint) => new DjangoChannelsCodec(endpoint),
+};

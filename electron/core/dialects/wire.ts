@@ -1,0 +1,58 @@
+import type { z } from 'zod';
+import type { Json } from '../../../shared/model/live-event';
+
+/**
+ * Small helpers every dialect's `decode` uses, so they all reject bad frames the same way and
+ * with the same reason vocabulary (`non-json`, `not-an-object`, `schema: …`, `unknown-type: x`).
+ */
+
+/** A parsed JSON object, or the rejection reason as a string (no wrapper allocation per frame). */
+export function parseObject(text: string): Record<string, unknown> | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return 'non-json';
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'not-an-object';
+  return value as Record<string, unknown>;
+}
+
+/** `schema: data.progress: Invalid input…` from the first issue: short enough for the frame log. */
+export function schemaReason(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return 'schema: invalid';
+  const path = issue.path.map(String).join('.');
+  return `schema: ${path ? `${path}: ` : ''}${issue.message}`.slice(0, 200);
+}
+
+/** `unknown-type: foo`, bounded, for frames whose `type` this dialect does not know. */
+export function unknownType(type: unknown): string {
+  const shown =
+    typeof type === 'string' ? type : type === undefined ? '(none)' : JSON.stringify(type);
+  return `unknown-type: ${String(shown).slice(0, 60)}`;
+}
+
+/** The JSON-safe primitives (and short strings) of a free-form object, for `LiveEvent.data`. */
+export function primitives(obj: Record<string, unknown>, maxString = 500): Record<string, Json> {
+  const out: Record<string, Json> = {};
+  for (const key of Object.keys(obj)) {
+    const v = obj[key];
+    if (typeof v === 'string') out[key] = v.length > maxString ? v.slice(0, maxString) + '…' : v;
+    else if (typeof v === 'number' ? Number.isFinite(v) : typeof v === 'boolean' || v === null) {
+      out[key] = v as Json;
+    }
+  }
+  return out;
+}
+
+/** Shorten a string for titles and bodies. */
+export function clip(text: string, max = 120): string {
+  return text.length > max ? text.slice(0, max - 1) + '…' : text;
+}
+
+/** The http(s) base of a ws(s) URL: `ws://h:1/ws/x` → `http://h:1`. */
+export function httpBaseOf(wsUrl: string): string {
+  const u = new URL(wsUrl);
+  return `${u.protocol === 'wss:' ? 'https:' : 'http:'}//${u.host}`;
+}
