@@ -56,7 +56,7 @@ export const livenessSchema = z
     /** Interval of WebSocket PING frames we send; 0 turns them off. */
     pingIntervalMs: z.number().int().min(0).max(600_000).optional(),
     /** A peer that answers nothing (no pong, no frame) for this long is declared dead. */
-    deadAfterMs: z.number().int().min(1_000).max(3_600_000).optional(),
+    deadAfterMs: z.number().int().min(100).max(3_600_000).optional(),
     /** An open socket delivering no message for this long is `stale`; 0 = silence is normal. */
     staleAfterMs: z.number().int().min(0).max(86_400_000).optional(),
     /** Send the dialect's application-level ping (where it has one). */

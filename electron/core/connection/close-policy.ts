@@ -1,0 +1,86 @@
+import {
+  explainCloseCode,
+  explainHandshakeStatus,
+  explainTransportError,
+  type CodeMeaning,
+} from '../../../shared/close-codes';
+import type { AttemptOutcome, CloseAction } from '../../../shared/model/connection';
+import type { SocketFacts } from './instrumented-socket';
+
+/** An ending the session caused itself (dead peer, stale, manual reconnect, stop). */
+export interface LocalEnding {
+  meaning: string;
+  action: CloseAction;
+}
+
+export interface EndingInput {
+  facts: SocketFacts;
+  closeCode?: number;
+  closeReason?: string;
+  local?: LocalEnding;
+  closeOverrides?: Readonly<Record<number, CodeMeaning>>;
+  handshakeOverrides?: Readonly<Record<number, CodeMeaning>>;
+}
+
+/** ws error codes that stand for a close code. */
+const WS_ERROR_CLOSE: Readonly<Record<string, number>> = {
+  WS_ERR_UNSUPPORTED_MESSAGE_LENGTH: 1009,
+  WS_ERR_INVALID_UTF8: 1007,
+  WS_ERR_INVALID_CLOSE_CODE: 1002,
+  WS_ERR_INVALID_OPCODE: 1002,
+  WS_ERR_UNEXPECTED_MASK: 1002,
+  WS_ERR_EXPECTED_MASK: 1002,
+  WS_ERR_UNEXPECTED_RSV_1: 1002,
+  WS_ERR_UNEXPECTED_RSV_2_3: 1002,
+  WS_ERR_INVALID_CONTROL_PAYLOAD_LENGTH: 1002,
+  WS_ERR_EXPECTED_FIN: 1002,
+};
+
+/**
+ * How an attempt ended, in the words of the close-code table: a rejected handshake's HTTP status
+ * first (it is the most specific), then a transport error, then the close code. Pure.
+ */
+export function classifyEnding(input: EndingInput): AttemptOutcome {
+  const { facts, closeCode, closeReason, local } = input;
+  const reason = closeReason ? { closeReason } : {};
+  if (local) {
+    return {
+      ...(closeCode ? { closeCode } : {}),
+      ...reason,
+      meaning: local.meaning,
+      action: local.action,
+    };
+  }
+  if (facts.handshakeStatus !== undefined) {
+    const m = explainHandshakeStatus(facts.handshakeStatus, input.handshakeOverrides);
+    return {
+      handshakeStatus: facts.handshakeStatus,
+      meaning: `${m.name}: ${m.meaning}`,
+      action: m.action,
+    };
+  }
+  const error = facts.transportError;
+  if (error) {
+    const mapped = WS_ERROR_CLOSE[error.code];
+    if (mapped !== undefined) {
+      const m = explainCloseCode(mapped, input.closeOverrides);
+      return {
+        closeCode: mapped,
+        error: error.code,
+        meaning: `${m.name}: ${m.meaning}`,
+        action: m.action,
+      };
+    }
+    if (error.code !== 'ERROR' || closeCode === undefined) {
+      const m = explainTransportError(error.code === 'ERROR' ? error.message : error.code);
+      return {
+        error: error.code === 'ERROR' ? error.message : error.code,
+        meaning: `${m.name}: ${m.meaning}`,
+        action: m.action,
+      };
+    }
+  }
+  const code = closeCode ?? 1006;
+  const m = explainCloseCode(code, input.closeOverrides);
+  return { closeCode: code, ...reason, meaning: `${m.name}: ${m.meaning}`, action: m.action };
+}

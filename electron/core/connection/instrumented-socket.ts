@@ -1,0 +1,70 @@
+import type { IncomingMessage } from 'node:http';
+import WebSocket from 'ws';
+
+/** Per-attempt options the session decides before partysocket constructs the socket. */
+export interface SocketPlan {
+  headers: Record<string, string>;
+  handshakeTimeoutMs: number;
+  /** Hard cap enforced by ws (closes 1009); the session's own soft cap rejects smaller frames first. */
+  maxPayloadBytes: number;
+}
+
+/** What the underlying socket learned that partysocket's events do not carry. */
+export interface SocketFacts {
+  handshakeStatus?: number;
+  handshakeHeaders?: IncomingMessage['headers'];
+  upgradeHeaders?: IncomingMessage['headers'];
+  transportError?: { code: string; message: string };
+}
+
+/**
+ * Builds the `WebSocket` class handed to partysocket: a `ws` subclass that applies the session's
+ * per-attempt headers and limits (partysocket only passes url and protocols) and records the
+ * handshake status and headers of a rejected upgrade, which ws would otherwise reduce to an
+ * error message. `onCreated` hands each new socket to the session before any event can fire.
+ */
+export function instrumentedSocketClass(
+  plan: () => SocketPlan,
+  onCreated: (socket: InstrumentedSocket) => void,
+): typeof WebSocket {
+  class Socket extends InstrumentedSocket {
+    constructor(url: string, protocols?: string | string[]) {
+      super(url, protocols, plan());
+      onCreated(this);
+    }
+  }
+  return Socket as unknown as typeof WebSocket;
+}
+
+export class InstrumentedSocket extends WebSocket {
+  readonly facts: SocketFacts = {};
+
+  constructor(url: string, protocols: string | string[] | undefined, plan: SocketPlan) {
+    super(url, protocols ?? [], {
+      headers: plan.headers,
+      handshakeTimeout: plan.handshakeTimeoutMs,
+      maxPayload: plan.maxPayloadBytes,
+      followRedirects: false,
+      perMessageDeflate: false,
+    });
+    this.on('unexpected-response', (_req, res) => {
+      this.facts.handshakeStatus = res.statusCode;
+      this.facts.handshakeHeaders = res.headers;
+      res.resume();
+      // Abort the handshake ourselves (having a listener means ws leaves it to us): error + close 1006 follow.
+      this.terminate();
+    });
+    this.on('upgrade', (res) => {
+      this.facts.upgradeHeaders = res.headers;
+    });
+    this.on('error', (error: Error & { code?: string }) => {
+      this.facts.transportError ??= { code: errorCode(error), message: error.message };
+    });
+  }
+}
+
+function errorCode(error: Error & { code?: string }): string {
+  if (error.code) return error.code;
+  if (/handshake has timed out/i.test(error.message)) return 'HANDSHAKE_TIMEOUT';
+  return 'ERROR';
+}

@@ -1,0 +1,768 @@
+import ReconnectingWebSocket from 'partysocket/ws';
+import type { RawData } from 'ws';
+import { endpointUrls, type EndpointConfig } from '../../../shared/config/endpoint';
+import type {
+  AttemptOutcome,
+  AttemptRecord,
+  AttemptTrigger,
+  ConnectionState,
+  SessionDiagnostics,
+  StateChange,
+} from '../../../shared/model/connection';
+import type { LiveEvent } from '../../../shared/model/live-event';
+import type { DecodeResult, Dialect, DialectCodec } from '../dialects/dialect';
+import { Redactor } from '../diagnostics/redact';
+import { SessionRecorder } from '../diagnostics/session-recorder';
+import { Backoff } from './backoff';
+import { classifyEnding, type LocalEnding } from './close-policy';
+import type { InstrumentedSocket } from './instrumented-socket';
+import { instrumentedSocketClass, type SocketPlan } from './instrumented-socket';
+import { LivenessTracker, type LivenessConfig } from './liveness';
+import {
+  CredentialsError,
+  noCredentials,
+  silentLogger,
+  systemClock,
+  type Clock,
+  type CredentialProvider,
+  type Logger,
+  type RandomSource,
+  type SystemEvents,
+  type TimerHandle,
+} from './ports';
+import { TypedEmitter } from './typed-emitter';
+
+/** Ports a session needs; every one has a production default except the endpoint and dialect. */
+export interface SessionPorts {
+  credentials?: CredentialProvider;
+  clock?: Clock;
+  random?: RandomSource;
+  logger?: Logger;
+  system?: SystemEvents;
+  /** Shared redactor (the host registers every secret it knows); a private one by default. */
+  redactor?: Redactor;
+}
+
+export interface SessionOptions {
+  endpoint: EndpointConfig;
+  dialect: Dialect;
+  ports?: SessionPorts;
+  /** A timer that fires this much later than asked means the machine slept (default 10 s). */
+  sleepDetectionMs?: number;
+}
+
+export interface SessionEvents extends Record<string, unknown> {
+  state: StateChange;
+  events: LiveEvent[];
+  /** Channels whose history could not be replayed: the owner should refetch a snapshot. */
+  reset: string[];
+}
+
+/** Ends the session caused itself, with the words the diagnostics panel shows. */
+const LOCAL = {
+  manual: { meaning: 'Reconnect requested.', action: 'retry-now' },
+  stale: {
+    meaning: 'Open but silent: no message within the staleness window, even after re-subscribing.',
+    action: 'retry-now',
+  },
+  stopping: { meaning: 'Stopped by the user or the app.', action: 'stop' },
+} satisfies Record<string, LocalEnding>;
+
+/** After this many immediate retries in a row without a stable connection, fall back to the backoff. */
+const MAX_IMMEDIATE_RETRIES = 3;
+
+/**
+ * One live connection to one configured endpoint: partysocket's reconnect loop over an
+ * instrumented `ws`, with our own full-jitter backoff, liveness (ping RTT, dead peer, staleness),
+ * the close-code policy, credentials fetched before every attempt, subscriptions re-sent after
+ * every reconnect, and a diagnostics recorder. Bad frames are counted, never thrown.
+ */
+export class Session extends TypedEmitter<SessionEvents> {
+  readonly endpoint: EndpointConfig;
+  readonly dialect: Dialect;
+  private readonly codec: DialectCodec;
+  private readonly clock: Clock;
+  private readonly random: RandomSource;
+  private readonly credentials: CredentialProvider;
+  private readonly logger: Logger;
+  private readonly redactor: Redactor;
+  private readonly recorder: SessionRecorder;
+  private readonly backoff: Backoff;
+  private readonly liveness: LivenessConfig;
+  private readonly urls: string[];
+  private readonly subscriptionSet: Set<string>;
+  private readonly sleepDetectionMs: number;
+  private readonly system: SystemEvents | undefined;
+  private readonly unsubscribeSystem: Array<() => void> = [];
+
+  private current: ConnectionState = 'idle';
+  private since: number;
+  private rws: ReconnectingWebSocket | null = null;
+  private socket: InstrumentedSocket | null = null;
+  private plan: SocketPlan;
+  private attempt: AttemptRecord | null = null;
+  private attemptFinished = false;
+  private tracker: LivenessTracker | null = null;
+  private urlIndex = 0;
+  private skewMs: number | null = null;
+
+  // What the next attempt should do, decided when the previous one ended.
+  private nextDelay = 0;
+  private nextTrigger: AttemptTrigger = 'start';
+  private forceRefresh = false;
+  private consecutiveRefresh = 0;
+  private consecutiveImmediate = 0;
+  /** Set when the session itself ends the socket, so the ending is explained in its own words. */
+  private pendingLocal: (LocalEnding & { trigger?: AttemptTrigger }) | null = null;
+  private stopRequested = false;
+
+  // Timers.
+  private tickTimer: TimerHandle | null = null;
+  private stableTimer: TimerHandle | null = null;
+  private watchdogTimer: TimerHandle | null = null;
+  private watchdogExpected = 0;
+  private wait: { timer: TimerHandle; resolve: () => void } | null = null;
+  private pingSentAt: number | null = null;
+
+  constructor(options: SessionOptions) {
+    const logger = options.ports?.logger ?? silentLogger;
+    super((error, event) =>
+      logger.error('session listener failed', { event: String(event), error: String(error) }),
+    );
+    const ports = options.ports ?? {};
+    this.endpoint = options.endpoint;
+    this.dialect = options.dialect;
+    this.clock = ports.clock ?? systemClock;
+    this.random = ports.random ?? Math.random;
+    this.credentials = ports.credentials ?? noCredentials;
+    this.logger = logger;
+    this.redactor = ports.redactor ?? new Redactor();
+    this.recorder = new SessionRecorder(this.redactor);
+    this.backoff = new Backoff(options.endpoint.backoff, this.random);
+    this.sleepDetectionMs = options.sleepDetectionMs ?? 10_000;
+    this.system = ports.system;
+    this.urls = endpointUrls(options.endpoint);
+    this.codec = options.dialect.create(options.endpoint);
+    const configured = options.endpoint.subscriptions;
+    this.subscriptionSet = new Set(
+      configured.length ? configured : options.dialect.defaultSubscriptions,
+    );
+    const rules = options.dialect.liveness;
+    const overrides = options.endpoint.liveness;
+    this.liveness = {
+      pingIntervalMs: overrides.pingIntervalMs ?? rules.pingIntervalMs,
+      deadAfterMs: overrides.deadAfterMs ?? rules.deadAfterMs,
+      staleAfterMs: overrides.staleAfterMs ?? rules.staleAfterMs,
+      appPing: overrides.appPing ?? rules.appPing,
+    };
+    this.plan = this.socketPlan({});
+    this.since = this.clock.now();
+  }
+
+  get state(): ConnectionState {
+    return this.current;
+  }
+
+  get subscriptions(): string[] {
+    return [...this.subscriptionSet];
+  }
+
+  /** Open the connection (idempotent). */
+  start(): void {
+    if (this.rws) return;
+    this.stopRequested = false;
+    this.nextDelay = 0;
+    this.nextTrigger = 'start';
+    if (this.system && this.unsubscribeSystem.length === 0) {
+      this.unsubscribeSystem.push(this.system.on('online', () => this.wake('network-online')));
+      this.unsubscribeSystem.push(this.system.on('resume', () => this.wake('resume')));
+    }
+    this.armWatchdog();
+    this.rws = new ReconnectingWebSocket(() => this.prepareAttempt(), undefined, {
+      WebSocket: instrumentedSocketClass(
+        () => this.plan,
+        (socket) => this.adopt(socket),
+      ),
+      // Our own backoff runs inside the URL provider (injected clock and random); partysocket's is off.
+      minReconnectionDelay: 0,
+      maxReconnectionDelay: 0,
+      reconnectionDelayGrowFactor: 1,
+      connectionTimeout: this.endpoint.handshakeTimeoutMs + 2_000,
+      maxRetries: Number.POSITIVE_INFINITY,
+      // Never replay outgoing messages blindly after a reconnect: we do not queue at all.
+      maxEnqueuedMessages: 0,
+      shouldReconnectOnClose: () => this.shouldReconnect(),
+    });
+  }
+
+  /** Close for good (until `start` or `reconnect`). Resolves when the socket is closed. */
+  async stop(): Promise<void> {
+    this.stopRequested = true;
+    this.clearTimers();
+    this.releaseWait();
+    for (const off of this.unsubscribeSystem.splice(0)) off();
+    const socket = this.socket;
+    if (socket && (socket.readyState === socket.OPEN || socket.readyState === socket.CONNECTING)) {
+      this.pendingLocal = LOCAL.stopping;
+    }
+    this.rws?.close(1000, 'client stopping');
+    this.rws = null;
+    this.transition('stopped', 'Stopped by the user or the app.');
+    if (socket && socket.readyState !== socket.CLOSED) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          socket.terminate();
+          resolve();
+        }, 2_000);
+        socket.once('close', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  /** Reconnect now: after sign-in, from the tray's "reconnect all", or the diagnostics panel. */
+  reconnect(trigger: AttemptTrigger = 'manual'): void {
+    if (!this.rws || this.stopRequested) {
+      this.stopRequested = false;
+      if (!this.rws) {
+        this.start();
+        return;
+      }
+    }
+    this.consecutiveRefresh = 0;
+    this.nextDelay = 0;
+    this.nextTrigger = trigger;
+    if (this.wait) {
+      this.releaseWait();
+      return;
+    }
+    if (this.current === 'auth-required' || this.current === 'stopped') {
+      this.rws.reconnect();
+      return;
+    }
+    if (this.socket && this.socket.readyState === this.socket.OPEN) {
+      this.pendingLocal = { ...LOCAL.manual, trigger: this.nextTrigger };
+      this.socket.close(1000, 'reconnecting');
+    }
+  }
+
+  /** Add a subscription (kept across reconnects) and send it now when open. */
+  subscribe(channel: string): void {
+    if (this.subscriptionSet.has(channel)) return;
+    this.subscriptionSet.add(channel);
+    if (this.isOpen()) this.sendFrame(this.codec.subscribe(channel));
+  }
+
+  unsubscribe(channel: string): void {
+    if (!this.subscriptionSet.delete(channel)) return;
+    if (this.isOpen()) this.sendFrame(this.codec.unsubscribe(channel));
+  }
+
+  /** Send a frame now if the socket is open; otherwise drop it and say so (no hidden queue). */
+  send(text: string): boolean {
+    return this.sendFrame(text);
+  }
+
+  diagnostics(): SessionDiagnostics {
+    return {
+      ...this.recorder.snapshot({
+        endpoint: this.endpoint.id,
+        dialect: this.dialect.id,
+        url: this.urls[this.urlIndex] ?? '',
+        state: this.current,
+        since: this.since,
+        stale: this.tracker?.stale ?? false,
+        subscriptions: this.subscriptions,
+      }),
+      clockSkewMs: this.skewMs,
+      keepalive: this.dialect.liveness.serverKeepalive,
+    };
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Attempts
+
+  /** partysocket's URL provider: wait our backoff, fetch credentials, plan the handshake. */
+  private async prepareAttempt(): Promise<string> {
+    for (;;) {
+      const delay = this.nextDelay;
+      const trigger = this.nextTrigger;
+      if (delay > 0) {
+        this.transition(
+          'backing-off',
+          `Waiting ${formatMs(delay)} before reconnecting (${trigger}).`,
+        );
+        await this.sleep(delay);
+      }
+      if (this.stopRequested) return this.abandonAttempt();
+      // A wake-up may have replaced the trigger while we waited.
+      const actualTrigger = this.nextTrigger;
+      this.transition('connecting', describeTrigger(actualTrigger));
+      const baseUrl = this.urls[this.urlIndex] ?? this.urls[0] ?? '';
+      try {
+        const creds = await this.credentials.getCredentials({ forceRefresh: this.forceRefresh });
+        this.forceRefresh = false;
+        this.redactor.addSecret(creds.token);
+        this.redactor.addSecret(creds.cookie);
+        const handshake = this.codec.handshake(creds, baseUrl);
+        this.plan = this.socketPlan(handshake.headers);
+        this.beginAttempt(actualTrigger, delay, handshake.url);
+        if (this.stopRequested) return this.abandonAttempt();
+        return handshake.url;
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        const record = this.beginAttempt(actualTrigger, delay, baseUrl);
+        if (error instanceof CredentialsError) {
+          this.finish(record, {
+            error: 'credentials',
+            meaning: `Sign-in needed: ${message}`,
+            action: 'sign-in',
+          });
+          this.transition('auth-required', `Sign-in needed: ${this.redactor.text(message)}`);
+          return this.abandonAttempt();
+        }
+        this.finish(record, {
+          error: 'credentials',
+          meaning: `Could not get credentials: ${message}`,
+          action: 'back-off',
+        });
+        this.nextDelay = this.backoff.next();
+        this.nextTrigger = 'backoff';
+        if (this.stopRequested) return this.abandonAttempt();
+      }
+    }
+  }
+
+  /** Stop partysocket's loop without opening a socket: it checks `close()` before constructing one. */
+  private abandonAttempt(): string {
+    this.rws?.close();
+    return this.urls[0] ?? 'ws://127.0.0.1:9/';
+  }
+
+  private beginAttempt(trigger: AttemptTrigger, delayMs: number, url: string): AttemptRecord {
+    this.attemptFinished = false;
+    this.attempt = this.recorder.attempt({ trigger, delayMs, url, startedAt: this.clock.now() });
+    return this.attempt;
+  }
+
+  private socketPlan(headers: Record<string, string>): SocketPlan {
+    return {
+      headers,
+      handshakeTimeoutMs: this.endpoint.handshakeTimeoutMs,
+      // Hard cap at 4× the soft limit: smaller oversized frames are rejected and counted, the socket kept.
+      maxPayloadBytes: Math.min(this.endpoint.maxPayloadBytes * 4, 1024 * 1024 * 1024),
+    };
+  }
+
+  /** Every socket partysocket constructs passes through here before any of its events fire. */
+  private adopt(socket: InstrumentedSocket): void {
+    this.socket = socket;
+    const attempt = this.attempt;
+    socket.on('open', () => this.onOpen(socket));
+    socket.on('message', (data, isBinary) => this.onFrame(socket, data, isBinary));
+    socket.on('pong', () => this.onPong(socket));
+    socket.on('close', (code, reason) => {
+      if (attempt) this.onEnded(socket, attempt, code, reason.toString());
+    });
+  }
+
+  private onOpen(socket: InstrumentedSocket): void {
+    if (socket !== this.socket || this.stopRequested) return;
+    const now = this.clock.now();
+    if (this.attempt) {
+      this.attempt.openedAt = now;
+      const headers = socket.facts.upgradeHeaders;
+      if (headers) this.attempt.handshakeHeaders = this.redactor.headers(headers);
+    }
+    this.tracker = new LivenessTracker(this.liveness);
+    this.tracker.opened(now);
+    this.transition('open', `Connected to ${this.redactor.url(this.urls[this.urlIndex] ?? '')}.`);
+    for (const frame of this.codec.onOpen()) this.sendFrame(frame);
+    for (const channel of this.subscriptionSet) this.sendFrame(this.codec.subscribe(channel));
+    this.scheduleTick();
+    this.stableTimer = this.clock.setTimeout(() => {
+      this.stableTimer = null;
+      this.backoff.reset();
+      this.consecutiveImmediate = 0;
+      this.consecutiveRefresh = 0;
+    }, this.endpoint.backoff.stableAfterMs);
+  }
+
+  /** partysocket asks whether to go on after a close; the attempt's outcome decides. */
+  private shouldReconnect(): boolean {
+    const socket = this.socket;
+    if (socket && this.attempt && !this.attemptFinished) {
+      this.onEnded(socket, this.attempt, undefined, undefined);
+    }
+    return !this.stopRequested && this.current !== 'auth-required' && this.current !== 'stopped';
+  }
+
+  /** Record how the attempt ended and decide the next step. Idempotent per attempt. */
+  private onEnded(
+    socket: InstrumentedSocket,
+    attempt: AttemptRecord,
+    code: number | undefined,
+    reason: string | undefined,
+  ): void {
+    if (attempt !== this.attempt || this.attemptFinished) return;
+    this.clearConnectionTimers();
+    const wasOpen = attempt.openedAt !== undefined;
+    const local = this.pendingLocal ?? undefined;
+    this.pendingLocal = null;
+    const trigger = local?.trigger;
+    const outcome = classifyEnding({
+      facts: socket.facts,
+      closeCode: code,
+      closeReason: reason || undefined,
+      local,
+      closeOverrides: this.dialect.closeOverrides,
+      handshakeOverrides: this.dialect.handshakeOverrides,
+    });
+    this.finish(attempt, outcome);
+    if (this.stopRequested) return;
+    this.decideNext(outcome, wasOpen, trigger);
+  }
+
+  private finish(attempt: AttemptRecord, outcome: AttemptOutcome): void {
+    this.attemptFinished = true;
+    this.recorder.ended(attempt, outcome, this.clock.now());
+    this.logger.info('connection attempt ended', {
+      endpoint: this.endpoint.id,
+      attempt: attempt.n,
+      ...outcome,
+    });
+  }
+
+  private decideNext(
+    outcome: AttemptOutcome,
+    wasOpen: boolean,
+    localTrigger: AttemptTrigger | undefined,
+  ): void {
+    if (!wasOpen && this.urls.length > 1) {
+      this.urlIndex = (this.urlIndex + 1) % this.urls.length;
+    }
+    const trigger: AttemptTrigger =
+      localTrigger ?? (!wasOpen && this.urls.length > 1 ? 'failover' : 'backoff');
+    switch (outcome.action) {
+      case 'retry-now':
+        this.consecutiveImmediate += 1;
+        if (this.consecutiveImmediate <= MAX_IMMEDIATE_RETRIES) {
+          this.nextDelay = 0;
+          this.nextTrigger = trigger;
+        } else {
+          this.nextDelay = this.backoff.next();
+          this.nextTrigger = 'backoff';
+        }
+        return;
+      case 'back-off':
+        this.nextDelay = this.backoff.next();
+        this.nextTrigger = trigger;
+        return;
+      case 'refresh-token':
+        this.consecutiveRefresh += 1;
+        if (this.consecutiveRefresh > 1) {
+          this.transition(
+            'auth-required',
+            `Sign-in needed: the server still refused after a token refresh (${outcome.meaning})`,
+          );
+          return;
+        }
+        this.forceRefresh = true;
+        this.nextDelay = 0;
+        this.nextTrigger = 'token-refreshed';
+        return;
+      case 'sign-in':
+        this.transition('auth-required', `Sign-in needed: ${outcome.meaning}`);
+        return;
+      case 'stop':
+        this.transition('stopped', `Stopped: ${outcome.meaning}`);
+        return;
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Frames
+
+  private onFrame(socket: InstrumentedSocket, data: RawData, isBinary: boolean): void {
+    if (socket !== this.socket) return;
+    const now = this.clock.now();
+    const size = rawSize(data);
+    if (isBinary) {
+      this.recorder.frameIn(now, '[binary frame]', size, 'binary-frame');
+      this.tracker?.inbound(now);
+      return;
+    }
+    if (size > this.endpoint.maxPayloadBytes) {
+      this.recorder.frameIn(
+        now,
+        rawHead(data, 200),
+        size,
+        `oversized: ${size} bytes > ${this.endpoint.maxPayloadBytes}`,
+      );
+      this.tracker?.inbound(now);
+      return;
+    }
+    const text = rawText(data);
+    let result: DecodeResult;
+    try {
+      result = this.codec.decode(text, now);
+    } catch (error) {
+      // A dialect must not throw; if one does, the frame is rejected, not the session.
+      result = {
+        rejected: `decoder-error: ${error instanceof Error ? error.message : String(error)}`,
+      };
+    }
+    this.recorder.frameIn(now, text, size, result.rejected);
+    this.apply(result, now);
+  }
+
+  private apply(result: DecodeResult, now: number): void {
+    const tracker = this.tracker;
+    if (result.rejected) {
+      tracker?.inbound(now);
+    } else if (tracker?.message(now) && this.current === 'stale') {
+      this.transition('open', 'Messages are flowing again.');
+    }
+    if (result.greeting?.serverTime !== undefined) this.skewMs = result.greeting.serverTime - now;
+    if (result.pong?.echo !== undefined) this.recorder.rtt.add(now, now - result.pong.echo);
+    if (result.serverError) this.recorder.serverError(now, result.serverError);
+    if (result.reset?.length) this.emit('reset', result.reset);
+    const events = result.events;
+    if (events && events.length > 0) {
+      this.recorder.events(events.length);
+      this.emit('events', events);
+    }
+  }
+
+  private onPong(socket: InstrumentedSocket): void {
+    if (socket !== this.socket) return;
+    const now = this.clock.now();
+    this.tracker?.inbound(now);
+    if (this.pingSentAt !== null) {
+      this.recorder.rtt.add(now, now - this.pingSentAt);
+      this.pingSentAt = null;
+    }
+  }
+
+  private sendFrame(text: string | null): boolean {
+    if (text === null) return false;
+    const socket = this.socket;
+    if (!socket || socket.readyState !== socket.OPEN) {
+      this.recorder.reject('send-while-closed');
+      return false;
+    }
+    socket.send(text);
+    this.recorder.frameOut(this.clock.now(), text);
+    return true;
+  }
+
+  private isOpen(): boolean {
+    return this.current === 'open' || this.current === 'stale';
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Liveness, sleep and wake
+
+  private scheduleTick(): void {
+    const tracker = this.tracker;
+    if (!tracker) return;
+    this.tickTimer = this.clock.setTimeout(() => {
+      this.tickTimer = null;
+      this.tick();
+      if (this.isOpen()) this.scheduleTick();
+    }, tracker.tickMs());
+  }
+
+  private tick(): void {
+    const tracker = this.tracker;
+    const socket = this.socket;
+    if (!tracker || !socket || socket.readyState !== socket.OPEN) return;
+    const now = this.clock.now();
+    for (const action of tracker.check(now)) {
+      switch (action) {
+        case 'ping':
+          this.ping(socket, now);
+          break;
+        case 'dead':
+          this.pendingLocal = {
+            meaning: `No answer from the server for ${formatMs(now - (this.recorder.lastMessageAt ?? now))} although pinged: the connection was half-open (network path lost).`,
+            action: 'back-off',
+            trigger: 'dead-peer',
+          };
+          socket.terminate();
+          return;
+        case 'stale':
+          this.transition(
+            'stale',
+            `No message for ${formatMs(this.liveness.staleAfterMs)}: re-subscribing.`,
+          );
+          for (const channel of this.subscriptionSet) this.sendFrame(this.codec.subscribe(channel));
+          break;
+        case 'stale-reconnect':
+          this.pendingLocal = { ...LOCAL.stale, trigger: 'stale' };
+          socket.close(1000, 'stale');
+          return;
+      }
+    }
+  }
+
+  private ping(socket: InstrumentedSocket, now: number): void {
+    this.tracker?.pinged(now);
+    if (this.liveness.pingIntervalMs > 0) {
+      this.pingSentAt = now;
+      socket.ping();
+    }
+    if (this.liveness.appPing) this.sendFrame(this.codec.appPing(now));
+  }
+
+  /** Network came back or the machine woke: connect now, or check an open socket at once. */
+  private wake(trigger: 'network-online' | 'resume'): void {
+    if (this.stopRequested || !this.rws) return;
+    if (this.wait) {
+      this.nextDelay = 0;
+      this.nextTrigger = trigger;
+      this.releaseWait();
+      return;
+    }
+    const socket = this.socket;
+    if (trigger === 'resume' && socket && socket.readyState === socket.OPEN && this.tracker) {
+      // After sleep the socket is often dead without knowing it: ping now and expect an answer soon.
+      const now = this.clock.now();
+      this.ping(socket, now);
+      const deadline = Math.min(this.liveness.deadAfterMs || 5_000, 5_000);
+      const probe = this.clock.setTimeout(() => {
+        if (
+          this.socket === socket &&
+          this.pingSentAt !== null &&
+          socket.readyState === socket.OPEN
+        ) {
+          this.pendingLocal = {
+            meaning: 'No answer after the machine woke up: reconnecting.',
+            action: 'retry-now',
+            trigger: 'resume',
+          };
+          socket.terminate();
+        }
+      }, deadline);
+      socket.once('close', () => this.clock.clearTimeout(probe));
+    }
+  }
+
+  /** A watchdog whose lateness reveals that the process was suspended (laptop lid closed). */
+  private armWatchdog(): void {
+    const period = Math.max(1_000, Math.floor(this.sleepDetectionMs / 2));
+    this.watchdogExpected = this.clock.now() + period;
+    this.watchdogTimer = this.clock.setTimeout(() => {
+      const late = this.clock.now() - this.watchdogExpected;
+      if (late >= this.sleepDetectionMs) {
+        this.logger.info('timers fired late: the machine probably slept', {
+          endpoint: this.endpoint.id,
+          lateMs: late,
+        });
+        this.wake('resume');
+      }
+      if (!this.stopRequested) this.armWatchdog();
+    }, period);
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = this.clock.setTimeout(() => {
+        this.wait = null;
+        resolve();
+      }, ms);
+      this.wait = { timer, resolve };
+    });
+  }
+
+  private releaseWait(): void {
+    const wait = this.wait;
+    if (!wait) return;
+    this.wait = null;
+    this.clock.clearTimeout(wait.timer);
+    wait.resolve();
+  }
+
+  private clearConnectionTimers(): void {
+    if (this.tickTimer) this.clock.clearTimeout(this.tickTimer);
+    if (this.stableTimer) this.clock.clearTimeout(this.stableTimer);
+    this.tickTimer = null;
+    this.stableTimer = null;
+    this.pingSentAt = null;
+    this.tracker = null;
+  }
+
+  private clearTimers(): void {
+    this.clearConnectionTimers();
+    if (this.watchdogTimer) this.clock.clearTimeout(this.watchdogTimer);
+    this.watchdogTimer = null;
+  }
+
+  private transition(to: ConnectionState, reason: string): void {
+    const from = this.current;
+    if (from === to && to !== 'backing-off') return;
+    const at = this.clock.now();
+    this.current = to;
+    this.since = at;
+    const change: StateChange = {
+      endpoint: this.endpoint.id,
+      from,
+      to,
+      reason: this.redactor.text(reason),
+      at,
+    };
+    this.recorder.state(change);
+    this.logger.info('connection state', { ...change });
+    this.emit('state', change);
+  }
+}
+
+function describeTrigger(trigger: AttemptTrigger): string {
+  switch (trigger) {
+    case 'start':
+      return 'Connecting.';
+    case 'backoff':
+      return 'Reconnecting after backoff.';
+    case 'network-online':
+      return 'Network is back: reconnecting now.';
+    case 'resume':
+      return 'The machine woke up: reconnecting now.';
+    case 'manual':
+      return 'Reconnect requested.';
+    case 'stale':
+      return 'Reconnecting a silent connection.';
+    case 'dead-peer':
+      return 'Reconnecting after the server stopped answering.';
+    case 'token-refreshed':
+      return 'Reconnecting with a refreshed token.';
+    case 'failover':
+      return 'Trying the next server URL.';
+  }
+}
+
+function formatMs(ms: number): string {
+  return ms >= 1_000 ? `${(ms / 1_000).toFixed(1)} s` : `${Math.round(ms)} ms`;
+}
+
+function rawSize(data: RawData): number {
+  if (Buffer.isBuffer(data)) return data.length;
+  if (Array.isArray(data)) return data.reduce((n, b) => n + b.length, 0);
+  return data.byteLength;
+}
+
+function rawText(data: RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data).toString('utf8');
+}
+
+function rawHead(data: RawData, bytes: number): string {
+  const buf = Buffer.isBuffer(data)
+    ? data
+    : Array.isArray(data)
+      ? Buffer.concat(data)
+      : Buffer.from(data);
+  return buf.subarray(0, bytes).toString('utf8');
+}

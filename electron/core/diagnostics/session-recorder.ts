@@ -1,0 +1,177 @@
+import type {
+  AttemptOutcome,
+  AttemptRecord,
+  ConnectionState,
+  FrameDirection,
+  FrameRecord,
+  SessionCounters,
+  SessionDiagnostics,
+  StateChange,
+} from '../../../shared/model/connection';
+import type { Redactor } from './redact';
+import { Ring } from './ring';
+import { RttHistory } from './rtt-history';
+
+/** How much of each log a session keeps: all memory is bounded. */
+export interface RecorderLimits {
+  timeline: number;
+  attempts: number;
+  frames: number;
+  previewChars: number;
+  serverErrors: number;
+}
+
+export const DEFAULT_RECORDER_LIMITS: RecorderLimits = {
+  timeline: 200,
+  attempts: 100,
+  frames: 500,
+  previewChars: 300,
+  serverErrors: 50,
+};
+
+/** A frame as kept in memory: the preview is redacted when diagnostics are read, not on the hot path. */
+interface RawFrame {
+  at: number;
+  dir: FrameDirection;
+  size: number;
+  head: string;
+  rejected?: string;
+}
+
+/**
+ * Records what one session did, for the diagnostics panel and the support bundle: state timeline,
+ * attempts with their outcomes, RTT samples, counters, a bounded frame log, rejection reasons and
+ * server error replies. Everything that leaves it goes through the session's redactor.
+ */
+export class SessionRecorder {
+  readonly rtt = new RttHistory();
+  private readonly timeline: Ring<StateChange>;
+  private readonly attempts: Ring<AttemptRecord>;
+  private readonly frames: Ring<RawFrame>;
+  private readonly serverErrors: Ring<{ at: number; message: string }>;
+  private readonly rejections = new Map<string, number>();
+  private attemptCount = 0;
+  lastMessageAt: number | null = null;
+  lastOutcome: AttemptOutcome | null = null;
+  readonly counters: SessionCounters = {
+    framesIn: 0,
+    framesOut: 0,
+    bytesIn: 0,
+    bytesOut: 0,
+    rejectedFrames: 0,
+    reconnects: 0,
+    events: 0,
+  };
+
+  constructor(
+    private readonly redactor: Redactor,
+    private readonly limits: RecorderLimits = DEFAULT_RECORDER_LIMITS,
+  ) {
+    this.timeline = new Ring(limits.timeline);
+    this.attempts = new Ring(limits.attempts);
+    this.frames = new Ring(limits.frames);
+    this.serverErrors = new Ring(limits.serverErrors);
+  }
+
+  state(change: StateChange): void {
+    this.timeline.push(change);
+  }
+
+  /** Start a new attempt record; the caller fills `openedAt`, headers and `outcome` as it goes. */
+  attempt(record: Omit<AttemptRecord, 'n'>): AttemptRecord {
+    this.attemptCount += 1;
+    if (this.attemptCount > 1) this.counters.reconnects += 1;
+    const full: AttemptRecord = {
+      n: this.attemptCount,
+      ...record,
+      url: this.redactor.url(record.url),
+    };
+    this.attempts.push(full);
+    return full;
+  }
+
+  currentAttempt(): AttemptRecord | undefined {
+    return this.attempts.last();
+  }
+
+  ended(record: AttemptRecord, outcome: AttemptOutcome, at: number): void {
+    record.endedAt = at;
+    record.outcome = {
+      ...outcome,
+      ...(outcome.closeReason ? { closeReason: this.redactor.text(outcome.closeReason) } : {}),
+    };
+    this.lastOutcome = record.outcome;
+  }
+
+  frameIn(at: number, text: string, size: number, rejected?: string): void {
+    this.counters.framesIn += 1;
+    this.counters.bytesIn += size;
+    this.lastMessageAt = at;
+    if (rejected) this.reject(rejected);
+    this.frames.push({
+      at,
+      dir: 'in',
+      size,
+      head: text.slice(0, this.limits.previewChars),
+      rejected,
+    });
+  }
+
+  frameOut(at: number, text: string): void {
+    this.counters.framesOut += 1;
+    this.counters.bytesOut += text.length;
+    this.frames.push({
+      at,
+      dir: 'out',
+      size: text.length,
+      head: text.slice(0, this.limits.previewChars),
+    });
+  }
+
+  /** Count a rejected frame by its reason (`non-json`, `oversized`, `unknown-type: x`…). */
+  reject(reason: string): void {
+    this.counters.rejectedFrames += 1;
+    const key = reason.length > 80 ? `${reason.slice(0, 80)}…` : reason;
+    this.rejections.set(key, (this.rejections.get(key) ?? 0) + 1);
+  }
+
+  serverError(at: number, message: string): void {
+    this.serverErrors.push({ at, message: this.redactor.text(message.slice(0, 500)) });
+  }
+
+  events(count: number): void {
+    this.counters.events += count;
+  }
+
+  snapshot(base: {
+    endpoint: string;
+    dialect: string;
+    url: string;
+    state: ConnectionState;
+    since: number;
+    stale: boolean;
+    subscriptions: string[];
+  }): Omit<SessionDiagnostics, 'clockSkewMs' | 'keepalive'> {
+    const redact = this.redactor;
+    const frames: FrameRecord[] = this.frames.toArray().map((f) => ({
+      at: f.at,
+      dir: f.dir,
+      size: f.size,
+      preview: redact.text(f.head) + (f.size > f.head.length ? '…' : ''),
+      ...(f.rejected ? { rejected: f.rejected } : {}),
+    }));
+    return {
+      ...base,
+      url: redact.url(base.url),
+      lastMessageAt: this.lastMessageAt,
+      counters: { ...this.counters },
+      rtt: this.rtt.summary(),
+      lastOutcome: this.lastOutcome,
+      timeline: this.timeline.toArray(),
+      attempts: this.attempts.toArray().map((a) => structuredClone(a)),
+      frames,
+      rejections: Object.fromEntries(this.rejections),
+      serverErrors: this.serverErrors.toArray(),
+    };
+  }
+}
