@@ -1,0 +1,211 @@
+import {
+  applyPatch,
+  BELL_KINDS,
+  emptySnapshot,
+  isEmptyPatch,
+  type AppLimits,
+  type AppPatch,
+  type AppSnapshot,
+  type BusinessItem,
+  type NotificationItem,
+  type SiteStatus,
+  type TaskItem,
+  withLimits,
+} from '../../../shared/model/app-state';
+import type { LiveEvent, StatsSample } from '../../../shared/model/live-event';
+import { SeenIds } from '../notify/seen-ids';
+import {
+  businessFields,
+  reservationBusinessName,
+  siteStatusText,
+  statsSample,
+  taskFields,
+  unreadCounts,
+} from './event-extract';
+
+export interface AppStoreOptions {
+  /** A model loaded from disk; its limits are replaced by `limits` when given. */
+  initial?: AppSnapshot;
+  limits?: AppLimits;
+  /** Event ids remembered so replays after a reconnect change nothing (bounded). */
+  dedupeCapacity?: number;
+}
+
+/**
+ * The model the main process owns: bell history, recent businesses and reservations, live stats
+ * with a short history, and tasks, per endpoint. Every change is expressed as an `AppPatch` and
+ * applied with the shared `applyPatch`, so what listeners (the renderer's batcher, the saver)
+ * receive is exactly what changed here.
+ */
+export class AppStore {
+  private state: AppSnapshot;
+  private readonly seen: SeenIds;
+  private readonly listeners = new Set<(patch: AppPatch) => void>();
+
+  constructor(options: AppStoreOptions = {}) {
+    const base = options.initial ?? emptySnapshot(options.limits);
+    this.state = options.limits ? withLimits(base, options.limits) : base;
+    this.seen = new SeenIds(options.dedupeCapacity ?? 10_000);
+    for (const n of this.state.notifications) this.seen.checkAndAdd(n.id);
+  }
+
+  /** The whole model, for the renderer's first load (and for saving). */
+  snapshot(): AppSnapshot {
+    return this.state;
+  }
+
+  /** Called with every non-empty patch, in order. Returns its own unsubscribe. */
+  subscribe(listener: (patch: AppPatch) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Fold a batch of events into the model; returns the patch (null when nothing changed). */
+  apply(events: readonly LiveEvent[]): AppPatch | null {
+    const patch = this.patchFor(events);
+    return this.commit(patch);
+  }
+
+  markRead(id: string): AppPatch | null {
+    const item = this.state.notifications.find((n) => n.id === id);
+    if (!item || item.read) return null;
+    return this.commit({ notificationsRead: [id] });
+  }
+
+  markAllRead(): AppPatch | null {
+    if (this.state.unread === 0) return null;
+    return this.commit({ notificationsRead: 'all' });
+  }
+
+  private commit(patch: AppPatch): AppPatch | null {
+    if (isEmptyPatch(patch)) return null;
+    this.state = applyPatch(this.state, patch);
+    const out: AppPatch = { ...patch, unread: this.state.unread };
+    for (const listener of this.listeners) listener(out);
+    return out;
+  }
+
+  private patchFor(events: readonly LiveEvent[]): AppPatch {
+    const notificationsAdded: NotificationItem[] = [];
+    const businesses = new Map<string, BusinessItem>();
+    const tasks = new Map<string, TaskItem>();
+    const tasksRemoved = new Set<string>();
+    const stats: Record<string, StatsSample[]> = {};
+    const counts: Record<string, Record<string, number>> = {};
+    const site: Record<string, SiteStatus> = {};
+    const patch: AppPatch = {};
+
+    for (const e of events) {
+      if (this.seen.checkAndAdd(e.id)) continue;
+      if (BELL_KINDS.has(e.kind)) {
+        notificationsAdded.push({
+          id: e.id,
+          endpoint: e.endpoint,
+          kind: e.kind,
+          severity: e.severity,
+          title: e.title,
+          body: e.body,
+          at: e.receivedAt,
+          ...(e.link ? { link: e.link } : {}),
+          read: false,
+        });
+      }
+      switch (e.kind) {
+        case 'business.created':
+        case 'business.updated': {
+          const f = businessFields(e);
+          const key = `${e.endpoint}:${f.businessId}`;
+          businesses.delete(key);
+          businesses.set(key, {
+            key,
+            endpoint: e.endpoint,
+            businessId: f.businessId,
+            name: f.name,
+            lastKind: e.kind,
+            updatedAt: e.receivedAt,
+            data: f.data,
+          });
+          break;
+        }
+        case 'reservation.created':
+          (patch.reservationsAdded ??= []).push({
+            id: e.id,
+            endpoint: e.endpoint,
+            businessName: reservationBusinessName(e),
+            title: e.title,
+            at: e.receivedAt,
+            data: e.data,
+          });
+          break;
+        case 'task.created':
+        case 'task.updated':
+        case 'task.progress':
+        case 'task.completed':
+        case 'task.failed': {
+          const f = taskFields(e);
+          const key = `${e.endpoint}:${f.taskId}`;
+          const before = tasks.get(key) ?? this.state.tasks.find((t) => t.key === key);
+          tasksRemoved.delete(key);
+          tasks.delete(key);
+          tasks.set(key, {
+            key,
+            endpoint: e.endpoint,
+            taskId: f.taskId,
+            title: f.title ?? before?.title ?? e.title,
+            status: f.status,
+            progress: f.progress ?? (f.status === 'completed' ? 100 : (before?.progress ?? null)),
+            message: f.message,
+            updatedAt: e.receivedAt,
+          });
+          break;
+        }
+        case 'task.deleted': {
+          const key = `${e.endpoint}:${taskFields(e).taskId}`;
+          tasks.delete(key);
+          tasksRemoved.add(key);
+          break;
+        }
+        case 'stats.update': {
+          const sample = statsSample(e);
+          if (sample) (stats[e.endpoint] ??= []).push(sample);
+          break;
+        }
+        case 'unread.counts': {
+          const c = unreadCounts(e);
+          if (c) counts[e.endpoint] = c;
+          break;
+        }
+        case 'site.status':
+          site[e.endpoint] = {
+            status: siteStatusText(e),
+            severity: e.severity,
+            detail: e.body,
+            at: e.receivedAt,
+          };
+          break;
+        case 'stats.batch':
+        case 'chat.message':
+        case 'chat.snapshot':
+        case 'alert':
+        case 'notification':
+          // Bell only (handled above), or telemetry the model does not keep.
+          break;
+        default: {
+          // Compile-time exhaustiveness; at run time an unknown kind is only kept in the bell.
+          const _unhandled: never = e.kind;
+          break;
+        }
+      }
+    }
+
+    if (notificationsAdded.length) patch.notificationsAdded = notificationsAdded;
+    if (businesses.size) patch.businessesUpserted = [...businesses.values()];
+    if (tasks.size) patch.tasksUpserted = [...tasks.values()];
+    const removed = [...tasksRemoved].filter((k) => this.state.tasks.some((t) => t.key === k));
+    if (removed.length) patch.tasksRemoved = removed;
+    if (Object.keys(stats).length) patch.statsAdded = stats;
+    if (Object.keys(counts).length) patch.unreadCounts = counts;
+    if (Object.keys(site).length) patch.siteStatus = site;
+    return patch;
+  }
+}

@@ -1,0 +1,49 @@
+import { isEmptyPatch, mergePatches, type AppPatch } from '../../../shared/model/app-state';
+import type { Clock, TimerHandle } from '../connection/ports';
+
+/**
+ * Collects patches and hands them on as ONE merged patch at most every `intervalMs`, so a flood
+ * of events becomes a few IPC messages instead of an IPC storm. Timers come from the injected clock.
+ */
+export class PatchBatcher {
+  private pending: AppPatch | null = null;
+  private timer: TimerHandle | null = null;
+  private lastFlushAt = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly sink: (patch: AppPatch) => void,
+    private readonly intervalMs = 100,
+  ) {}
+
+  push(patch: AppPatch): void {
+    if (isEmptyPatch(patch)) return;
+    this.pending = this.pending ? mergePatches(this.pending, patch) : patch;
+    if (this.timer !== null) return;
+    const wait = Math.max(0, this.lastFlushAt + this.intervalMs - this.clock.now());
+    this.timer = this.clock.setTimeout(() => {
+      this.timer = null;
+      this.flush();
+    }, wait);
+  }
+
+  /** Send what is pending now (also used on shutdown and before a snapshot is taken). */
+  flush(): void {
+    if (this.timer !== null) {
+      this.clock.clearTimeout(this.timer);
+      this.timer = null;
+    }
+    const patch = this.pending;
+    this.pending = null;
+    if (!patch) return;
+    this.lastFlushAt = this.clock.now();
+    this.sink(patch);
+  }
+
+  /** Drop anything pending (a fresh snapshot supersedes it) and stop the timer. */
+  discard(): void {
+    if (this.timer !== null) this.clock.clearTimeout(this.timer);
+    this.timer = null;
+    this.pending = null;
+  }
+}

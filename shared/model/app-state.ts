@@ -1,0 +1,358 @@
+import type { EventKind, Json, Severity, StatsSample } from './live-event';
+
+/**
+ * The model the main process owns and the renderer mirrors: a snapshot for the first load, then
+ * compact patches. `applyPatch` is the one way to apply a patch, used by main, renderer and tests,
+ * so both sides bound and merge identically. Pure data and pure functions: no Node, no DOM.
+ */
+
+/** Kinds that appear in the bell. Telemetry (stats, counters, snapshots, progress ticks) does not. */
+export const BELL_KINDS: ReadonlySet<EventKind> = new Set<EventKind>([
+  'business.created',
+  'business.updated',
+  'reservation.created',
+  'task.created',
+  'task.updated',
+  'task.completed',
+  'task.failed',
+  'task.deleted',
+  'chat.message',
+  'site.status',
+  'alert',
+  'notification',
+]);
+
+/** One bell entry. */
+export interface NotificationItem {
+  /** The event id (dedupe key). */
+  id: string;
+  endpoint: string;
+  kind: EventKind;
+  severity: Severity;
+  title: string;
+  body: string;
+  /** Receive time, epoch ms. */
+  at: number;
+  link?: string;
+  read: boolean;
+}
+
+export interface BusinessItem {
+  /** `endpoint:businessId`: businesses are only unique per backend. */
+  key: string;
+  endpoint: string;
+  businessId: string;
+  name: string;
+  lastKind: 'business.created' | 'business.updated';
+  updatedAt: number;
+  /** The backend's business object as the dialect normalised it. */
+  data: Record<string, Json>;
+}
+
+export interface ReservationItem {
+  id: string;
+  endpoint: string;
+  businessName: string;
+  title: string;
+  at: number;
+  data: Record<string, Json>;
+}
+
+export const TASK_STATUSES = [
+  'created',
+  'pending',
+  'processing',
+  'updated',
+  'completed',
+  'failed',
+] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+export interface TaskItem {
+  /** `endpoint:taskId`. */
+  key: string;
+  endpoint: string;
+  taskId: string;
+  title: string;
+  status: TaskStatus;
+  /** 0–100 when the backend reports progress, else null. */
+  progress: number | null;
+  message: string;
+  updatedAt: number;
+}
+
+export interface SiteStatus {
+  status: string;
+  severity: Severity;
+  detail: string;
+  at: number;
+}
+
+/** Live figures of one endpoint. */
+export interface EndpointLive {
+  stats: StatsSample | null;
+  /** Oldest first, bounded by `limits.statsHistory` (600 × 0.5 s = 5 minutes). */
+  statsHistory: StatsSample[];
+  unreadCounts: Record<string, number> | null;
+  siteStatus: SiteStatus | null;
+}
+
+export interface AppLimits {
+  notifications: number;
+  businesses: number;
+  reservations: number;
+  tasks: number;
+  statsHistory: number;
+}
+
+export const DEFAULT_LIMITS: AppLimits = {
+  notifications: 5_000,
+  businesses: 200,
+  reservations: 200,
+  tasks: 500,
+  statsHistory: 600,
+};
+
+export interface AppSnapshot {
+  version: 1;
+  limits: AppLimits;
+  /** Newest first. */
+  notifications: NotificationItem[];
+  unread: number;
+  /** Most recently changed first. */
+  businesses: BusinessItem[];
+  /** Newest first. */
+  reservations: ReservationItem[];
+  /** Most recently changed first. */
+  tasks: TaskItem[];
+  endpoints: Record<string, EndpointLive>;
+}
+
+/**
+ * Changes since the previous patch. Every field is optional; an empty object is a no-op.
+ * Order of application inside one patch: reads, removals, then additions and upserts.
+ */
+export interface AppPatch {
+  /** Oldest first (as they arrived). */
+  notificationsAdded?: NotificationItem[];
+  /** Ids marked read, or `all`. Applies to notifications already in the snapshot. */
+  notificationsRead?: string[] | 'all';
+  /** Latest version of each changed business, oldest change first. */
+  businessesUpserted?: BusinessItem[];
+  reservationsAdded?: ReservationItem[];
+  tasksUpserted?: TaskItem[];
+  tasksRemoved?: string[];
+  /** New samples per endpoint, oldest first. */
+  statsAdded?: Record<string, StatsSample[]>;
+  unreadCounts?: Record<string, Record<string, number>>;
+  siteStatus?: Record<string, SiteStatus>;
+  /** Unread bell entries after this patch (informational; `applyPatch` recounts). */
+  unread?: number;
+}
+
+/** An empty model. */
+export function emptySnapshot(limits: AppLimits = DEFAULT_LIMITS): AppSnapshot {
+  return {
+    version: 1,
+    limits,
+    notifications: [],
+    unread: 0,
+    businesses: [],
+    reservations: [],
+    tasks: [],
+    endpoints: {},
+  };
+}
+
+/** The same model bounded by other limits (e.g. a saved model loaded with smaller limits). */
+export function withLimits(snapshot: AppSnapshot, limits: AppLimits): AppSnapshot {
+  const notifications = snapshot.notifications.slice(0, limits.notifications);
+  const endpoints: Record<string, EndpointLive> = {};
+  for (const [id, live] of Object.entries(snapshot.endpoints)) {
+    endpoints[id] = { ...live, statsHistory: live.statsHistory.slice(-limits.statsHistory) };
+  }
+  return {
+    ...snapshot,
+    limits,
+    notifications,
+    unread: countUnread(notifications),
+    businesses: snapshot.businesses.slice(0, limits.businesses),
+    reservations: snapshot.reservations.slice(0, limits.reservations),
+    tasks: snapshot.tasks.slice(0, limits.tasks),
+    endpoints,
+  };
+}
+
+/** True when the patch changes nothing. */
+export function isEmptyPatch(patch: AppPatch): boolean {
+  return Object.entries(patch).every(
+    ([key, v]) =>
+      key === 'unread' ||
+      v === undefined ||
+      (Array.isArray(v) ? v.length === 0 : typeof v === 'object' && Object.keys(v).length === 0),
+  );
+}
+
+/** Apply a patch to a snapshot, returning a new snapshot (the input is not modified). */
+export function applyPatch(snapshot: AppSnapshot, patch: AppPatch): AppSnapshot {
+  const { limits } = snapshot;
+  let notifications = snapshot.notifications;
+  const read = patch.notificationsRead;
+  if (read === 'all') {
+    notifications = notifications.map((n) => (n.read ? n : { ...n, read: true }));
+  } else if (read && read.length > 0) {
+    const ids = new Set(read);
+    notifications = notifications.map((n) => (!n.read && ids.has(n.id) ? { ...n, read: true } : n));
+  }
+  if (patch.notificationsAdded?.length) {
+    const known = new Set(notifications.map((n) => n.id));
+    const fresh: NotificationItem[] = [];
+    for (const n of patch.notificationsAdded) {
+      if (known.has(n.id)) continue;
+      known.add(n.id);
+      fresh.push(n);
+    }
+    notifications = [...fresh.reverse(), ...notifications].slice(0, limits.notifications);
+  }
+
+  const businesses = upsertNewestFirst(
+    snapshot.businesses,
+    patch.businessesUpserted,
+    [],
+    limits.businesses,
+  );
+  const tasks = upsertNewestFirst(
+    snapshot.tasks,
+    patch.tasksUpserted,
+    patch.tasksRemoved ?? [],
+    limits.tasks,
+  );
+  const reservations = patch.reservationsAdded?.length
+    ? [
+        ...[...patch.reservationsAdded].reverse(),
+        ...snapshot.reservations.filter(
+          (r) => !patch.reservationsAdded?.some((added) => added.id === r.id),
+        ),
+      ].slice(0, limits.reservations)
+    : snapshot.reservations;
+
+  let endpoints = snapshot.endpoints;
+  const touched = new Set([
+    ...Object.keys(patch.statsAdded ?? {}),
+    ...Object.keys(patch.unreadCounts ?? {}),
+    ...Object.keys(patch.siteStatus ?? {}),
+  ]);
+  if (touched.size > 0) {
+    endpoints = { ...endpoints };
+    for (const id of touched) {
+      const before = endpoints[id] ?? {
+        stats: null,
+        statsHistory: [],
+        unreadCounts: null,
+        siteStatus: null,
+      };
+      const samples = patch.statsAdded?.[id] ?? [];
+      endpoints[id] = {
+        stats: samples.length > 0 ? (samples[samples.length - 1] ?? null) : before.stats,
+        statsHistory:
+          samples.length > 0
+            ? [...before.statsHistory, ...samples].slice(-limits.statsHistory)
+            : before.statsHistory,
+        unreadCounts: patch.unreadCounts?.[id] ?? before.unreadCounts,
+        siteStatus: patch.siteStatus?.[id] ?? before.siteStatus,
+      };
+    }
+  }
+
+  return {
+    version: 1,
+    limits,
+    notifications,
+    unread: notifications === snapshot.notifications ? snapshot.unread : countUnread(notifications),
+    businesses,
+    reservations,
+    tasks,
+    endpoints,
+  };
+}
+
+/**
+ * Fold `next` into `prev` so that applying the result equals applying both in order: the batcher
+ * sends one patch per interval however many events arrived.
+ */
+export function mergePatches(prev: AppPatch, next: AppPatch): AppPatch {
+  const out: AppPatch = { ...prev };
+  if (next.notificationsRead) {
+    const read = next.notificationsRead;
+    const ids = read === 'all' ? null : new Set(read);
+    // Entries added earlier in this batch are not in the receiver's snapshot yet: mark them here.
+    out.notificationsAdded = prev.notificationsAdded?.map((n) =>
+      !n.read && (ids === null || ids.has(n.id)) ? { ...n, read: true } : n,
+    );
+    out.notificationsRead =
+      read === 'all' || prev.notificationsRead === 'all'
+        ? 'all'
+        : [...new Set([...(prev.notificationsRead ?? []), ...read])];
+  }
+  if (next.notificationsAdded) {
+    out.notificationsAdded = [...(out.notificationsAdded ?? []), ...next.notificationsAdded];
+  }
+  if (next.businessesUpserted) {
+    out.businessesUpserted = lastByKey([
+      ...(prev.businessesUpserted ?? []),
+      ...next.businessesUpserted,
+    ]);
+  }
+  if (next.reservationsAdded) {
+    out.reservationsAdded = [...(prev.reservationsAdded ?? []), ...next.reservationsAdded];
+  }
+  if (next.tasksRemoved?.length) {
+    const removed = new Set(next.tasksRemoved);
+    out.tasksUpserted = prev.tasksUpserted?.filter((t) => !removed.has(t.key));
+    out.tasksRemoved = [...new Set([...(prev.tasksRemoved ?? []), ...next.tasksRemoved])];
+  }
+  if (next.tasksUpserted) {
+    const upserted = new Set(next.tasksUpserted.map((t) => t.key));
+    if (out.tasksRemoved) out.tasksRemoved = out.tasksRemoved.filter((k) => !upserted.has(k));
+    out.tasksUpserted = lastByKey([...(out.tasksUpserted ?? []), ...next.tasksUpserted]);
+  }
+  if (next.statsAdded) {
+    const stats = { ...(prev.statsAdded ?? {}) };
+    for (const [id, samples] of Object.entries(next.statsAdded)) {
+      stats[id] = [...(stats[id] ?? []), ...samples];
+    }
+    out.statsAdded = stats;
+  }
+  if (next.unreadCounts) out.unreadCounts = { ...prev.unreadCounts, ...next.unreadCounts };
+  if (next.siteStatus) out.siteStatus = { ...prev.siteStatus, ...next.siteStatus };
+  if (next.unread !== undefined) out.unread = next.unread;
+  return out;
+}
+
+function countUnread(notifications: readonly NotificationItem[]): number {
+  let n = 0;
+  for (const item of notifications) if (!item.read) n += 1;
+  return n;
+}
+
+/** Keep the last version of each key, ordered by its last change. */
+function lastByKey<T extends { key: string }>(items: readonly T[]): T[] {
+  const map = new Map<string, T>();
+  for (const item of items) {
+    map.delete(item.key);
+    map.set(item.key, item);
+  }
+  return [...map.values()];
+}
+
+function upsertNewestFirst<T extends { key: string }>(
+  current: T[],
+  upserted: readonly T[] | undefined,
+  removed: readonly string[],
+  limit: number,
+): T[] {
+  if (!upserted?.length && removed.length === 0) return current;
+  const changed = lastByKey(upserted ?? []);
+  const drop = new Set([...removed, ...changed.map((x) => x.key)]);
+  return [...changed.reverse(), ...current.filter((x) => !drop.has(x.key))].slice(0, limit);
+}
