@@ -1,58 +1,169 @@
 import { z } from 'zod';
+import type { AppPatch, AppSnapshot } from '../model/app-state';
 import type { SessionDiagnostics, StateChange } from '../model/connection';
-import type { DialectId } from '../config/endpoint';
+import type {
+  ConnectionCheckReport,
+  NotificationCounters,
+  NotificationTraceEntry,
+  ProbeResult,
+} from '../model/diagnostics';
+import { notifyPrefsSchema, type NotifyPrefs } from '../model/notify-prefs';
+import { appSettingsSchema, type AppSettings, type HostInfo } from '../model/settings';
+import { endpointSchema, type DialectId, type EndpointInput } from '../config/endpoint';
 
 /**
  * The one typed IPC contract between main and renderer. Nothing else names a channel.
  * Names are `domain:verb`. Payloads are plain JSON data. Three maps:
- * - `Invoke`: renderer asks, main answers (request schema validated in main).
- * - `Send`: renderer → main, fire-and-forget (payload schema validated in main).
+ * - `Invoke`: renderer asks, main answers (request validated in main with these schemas).
+ * - `Send`: renderer → main, fire-and-forget (payload validated in main).
  * - `Push`: main → renderer.
+ * Secrets only ever travel renderer → main (a password typed into sign-in); never back.
  */
 
 export interface EndpointSummary {
   id: string;
   name: string;
   dialect: DialectId;
+  /** First URL, redacted. */
   url: string;
   enabled: boolean;
+  /** How it authenticates, e.g. `password-jwt as admin@lookout.local`; never the secret. */
+  auth: string;
+  /** Whether a secret is stored for it. */
+  hasSecret: boolean;
+  subscriptions: string[];
+  /** Dialect supports subscribing to task ids chosen at run time (task-status, lookout). */
+  watchesTasks: boolean;
 }
 
-/** Request schemas of every renderer→main message; the main-side gateway validates with these. */
+/** Everything the renderer needs for its first paint; pushes follow. */
+export interface InitialState {
+  app: AppSnapshot;
+  connections: SessionDiagnostics[];
+  endpoints: EndpointSummary[];
+  prefs: NotifyPrefs;
+  settings: AppSettings;
+  host: HostInfo;
+  /** Problems found in the config files at start-up, in words that say what to do. */
+  configProblems: string[];
+}
+
+export type SaveResult = { ok: true } | { ok: false; errors: string[] };
+
+const endpointId = z.string().min(1).max(64);
+const secret = z.string().min(1).max(8_192);
+const empty = z.object({}).strict();
+
+/** Request schemas of every renderer→main call; the main-side gateway validates with these. */
 export const invokeRequestSchemas = {
-  'connection:snapshot': z.object({}).strict(),
-  'endpoints:list': z.object({}).strict(),
+  'app:initial-state': empty,
+  'connection:snapshot': empty,
+  'endpoints:list': empty,
+  /** The stored config of one endpoint (no secrets), for the edit form. */
+  'endpoints:get': z.object({ id: endpointId }).strict(),
+  /** Add or replace an endpoint; `secret` (password or token) goes to the credential store. */
+  'endpoints:save': z.object({ endpoint: endpointSchema, secret: secret.optional() }).strict(),
+  'endpoints:remove': z.object({ id: endpointId }).strict(),
+  /** Run the connection check against a config that is not saved yet. */
+  'endpoints:test': z.object({ endpoint: endpointSchema, secret: secret.optional() }).strict(),
+  /** Sign in to an endpoint: store the password/token and reconnect. */
+  'auth:sign-in': z.object({ endpoint: endpointId, secret }).strict(),
+  'auth:sign-out': z.object({ endpoint: endpointId }).strict(),
+  'diagnostics:check': z.object({ endpoint: endpointId }).strict(),
+  'diagnostics:probe': z.object({ endpoint: endpointId }).strict(),
+  /** The redacted support bundle as pretty JSON text. */
+  'diagnostics:bundle': empty,
+  'notifications:trace': z.object({ eventId: z.string().max(512).optional() }).strict(),
+  'prefs:set': z.object({ prefs: notifyPrefsSchema }).strict(),
+  'settings:set': z.object({ settings: appSettingsSchema }).strict(),
+  /** Open the log folder in the OS file manager (Electron) or return its path (browser). */
+  'logs:open': empty,
+  'tasks:watch': z.object({ endpoint: endpointId, taskId: z.string().min(1).max(200) }).strict(),
+  'tasks:unwatch': z.object({ endpoint: endpointId, taskId: z.string().min(1).max(200) }).strict(),
 } as const;
 
 export const sendPayloadSchemas = {
-  'app:ready': z.object({}).strict(),
-  'connection:reconnect': z.object({ endpoint: z.string().min(1).max(64).optional() }).strict(),
+  /** The renderer subscribed to pushes: main may start sending patches. */
+  'app:ready': empty,
+  /** What the user is looking at (focus-aware notifications). */
+  'app:view': z
+    .object({
+      focused: z.boolean(),
+      view: z.string().max(64),
+      endpoint: z.string().max(64).optional(),
+    })
+    .strict(),
+  'connection:reconnect': z.object({ endpoint: endpointId.optional() }).strict(),
+  'notifications:mark-read': z
+    .object({ ids: z.union([z.literal('all'), z.array(z.string().max(512)).max(5_000)]) })
+    .strict(),
+  /** Pause OS notifications until a time (epoch ms), or resume with null. */
+  'notifications:pause': z.object({ until: z.number().int().nonnegative().nullable() }).strict(),
+  /** Ask main to push diagnostics every second while the panel is open. */
+  'diagnostics:live': z.object({ on: z.boolean() }).strict(),
 } as const;
 
 export interface InvokeResponses {
+  'app:initial-state': InitialState;
   'connection:snapshot': SessionDiagnostics[];
   'endpoints:list': EndpointSummary[];
+  'endpoints:get': EndpointInput | null;
+  'endpoints:save': SaveResult;
+  'endpoints:remove': SaveResult;
+  'endpoints:test': ConnectionCheckReport;
+  'auth:sign-in': SaveResult;
+  'auth:sign-out': SaveResult;
+  'diagnostics:check': ConnectionCheckReport;
+  'diagnostics:probe': ProbeResult[];
+  'diagnostics:bundle': { json: string };
+  'notifications:trace': { entries: NotificationTraceEntry[]; counters: NotificationCounters };
+  'prefs:set': NotifyPrefs;
+  'settings:set': AppSettings;
+  'logs:open': { path: string; opened: boolean };
+  'tasks:watch': SaveResult;
+  'tasks:unwatch': SaveResult;
 }
 
 export interface PushPayloads {
+  /** Batched model changes (at most a few per second, never one per event). */
+  'app:patch': AppPatch;
   'connection:state': StateChange;
-  'connection:diagnostics': SessionDiagnostics;
+  /** Fresh diagnostics of every endpoint (while the panel is open, about once a second). */
+  'connection:diagnostics': SessionDiagnostics[];
+  'endpoints:changed': EndpointSummary[];
+  'prefs:changed': NotifyPrefs;
+  'settings:changed': AppSettings;
+  /** Open a view, e.g. after a click on an OS notification (`businesses/17`, `tasks/abc`, `diagnostics`). */
+  'app:navigate': { link: string };
 }
 
 export type InvokeChannel = keyof typeof invokeRequestSchemas;
 export type SendChannel = keyof typeof sendPayloadSchemas;
 export type PushChannel = keyof PushPayloads;
 
-export type InvokeRequest<C extends InvokeChannel> = z.infer<(typeof invokeRequestSchemas)[C]>;
-export type SendPayload<C extends SendChannel> = z.infer<(typeof sendPayloadSchemas)[C]>;
+export type InvokeRequest<C extends InvokeChannel> = z.input<(typeof invokeRequestSchemas)[C]>;
+export type SendPayload<C extends SendChannel> = z.input<(typeof sendPayloadSchemas)[C]>;
 
 /** Every `InvokeChannel` must have a response type: a compile error here means the maps drifted. */
-type _InvokeCovered = InvokeChannel extends keyof InvokeResponses ? true : never;
+type _InvokeCovered = InvokeChannel extends keyof InvokeResponses
+  ? keyof InvokeResponses extends InvokeChannel
+    ? true
+    : never
+  : never;
 export const invokeCovered: _InvokeCovered = true;
 
 export const INVOKE_CHANNELS = Object.keys(invokeRequestSchemas) as InvokeChannel[];
 export const SEND_CHANNELS = Object.keys(sendPayloadSchemas) as SendChannel[];
-export const PUSH_CHANNELS: readonly PushChannel[] = ['connection:state', 'connection:diagnostics'];
+const pushChannels: Record<PushChannel, true> = {
+  'app:patch': true,
+  'connection:state': true,
+  'connection:diagnostics': true,
+  'endpoints:changed': true,
+  'prefs:changed': true,
+  'settings:changed': true,
+  'app:navigate': true,
+};
+export const PUSH_CHANNELS = Object.keys(pushChannels) as PushChannel[];
 
 /**
  * The bridge the renderer sees (`window.lookout`), derived from the contract: never hand-synced.
@@ -66,3 +177,11 @@ export interface LookoutBridge {
   send<C extends SendChannel>(channel: C, payload: SendPayload<C>): void;
   on<C extends PushChannel>(channel: C, listener: (payload: PushPayloads[C]) => void): () => void;
 }
+
+/** Wire envelope of the browser host's loopback WebSocket (the Electron host uses ipcRenderer). */
+export type BridgeWire =
+  | { kind: 'invoke'; id: number; channel: string; request: unknown }
+  | { kind: 'send'; channel: string; payload: unknown }
+  | { kind: 'result'; id: number; ok: true; value: unknown }
+  | { kind: 'result'; id: number; ok: false; error: string }
+  | { kind: 'push'; channel: string; payload: unknown };

@@ -1,0 +1,52 @@
+import type { EventKind } from './live-event';
+
+/** One step of "run connection check": DNS → TCP → upgrade → auth → subscribe → round trip. */
+export const CHECK_STEPS = ['dns', 'tcp', 'upgrade', 'auth', 'subscribe', 'round-trip'] as const;
+export type CheckStepId = (typeof CHECK_STEPS)[number];
+
+export interface CheckStep {
+  id: CheckStepId;
+  status: 'ok' | 'failed' | 'skipped' | 'warning';
+  /** What happened, in plain words ("127.0.0.1 answered on port 8080 in 2 ms"). */
+  detail: string;
+  /** What to do about a failure ("Start the server or check the port in Settings → Endpoints"). */
+  advice?: string;
+  durationMs?: number;
+}
+
+export interface ConnectionCheckReport {
+  endpoint: string;
+  startedAt: number;
+  ok: boolean;
+  steps: CheckStep[];
+  /** One sentence summarising where it failed, or that all is well. */
+  summary: string;
+}
+
+/** Result of one HTTP health / stats probe of a backend. */
+export interface ProbeResult {
+  endpoint: string;
+  name: string;
+  url: string;
+  at: number;
+  httpStatus: number | null;
+  status: 'healthy' | 'degraded' | 'down' | 'unknown';
+  summary: string;
+  durationMs: number | null;
+  /** Redacted, truncated body for the panel. */
+  body: string;
+}
+
+/** One line of "why did / didn't I get this notification?". */
+export interface NotificationTraceEntry {
+  eventId: string;
+  at: number;
+  endpoint: string;
+  kind: EventKind | 'summary' | 'digest';
+  step: 'notify' | 'suppress' | 'coalesce' | 'summary' | 'digest' | 'delivered' | 'failed';
+  reason: string;
+  detail: string;
+}
+
+/** Counters of the notification pipeline (delivered, suppressed, failed…). */
+export type NotificationCounters = Record<string, number>;
