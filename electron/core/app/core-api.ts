@@ -1,0 +1,84 @@
+import type {
+  InvokeChannel,
+  InvokeRequest,
+  InvokeResponses,
+  PushChannel,
+  PushPayloads,
+  SendChannel,
+  SendPayload,
+} from '../../../shared/ipc/contract';
+import type { Clock, Logger, SystemEvents } from '../connection/ports';
+import type { Notifier } from '../notify/notifier';
+
+/**
+ * The API both hosts (Electron desktop, Node browser host) wire to: one `LookoutCore` per app.
+ * The hosts only translate: IPC ↔ `invoke`/`send`/`onPush`, OS events ↔ `SystemEvents`, tray ↔
+ * `trayModel`. Everything else lives in the core and runs in plain Node.
+ */
+
+/** Where the OS-specific pieces come from; each host supplies its own. */
+export interface CorePorts {
+  /** Folder for endpoints.json, settings.json, prefs.json, state.json, secrets, logs. */
+  dataDir: string;
+  notifier: Notifier;
+  /** Cipher for secrets at rest (Electron safeStorage); absent → secrets kept in memory only. */
+  secretCipher?: SecretCipher;
+  logger?: Logger;
+  clock?: Clock;
+  random?: () => number;
+  system?: SystemEvents;
+  /** Starts the embedded demo gateway when no endpoint is configured; returns its base URLs and a demo login. */
+  embeddedGateway?: () => Promise<EmbeddedGateway>;
+  /** Opens a folder or file in the OS (Electron shell.openPath); absent in the browser host. */
+  openPath?: (path: string) => Promise<boolean>;
+  appVersion: string;
+  hostKind: 'electron' | 'browser';
+}
+
+export interface SecretCipher {
+  /** e.g. `gnome_libsecret`, `kwallet`, `basic_text` (Linux without keyring), `dpapi`, `keychain`. */
+  backend: string;
+  isAvailable(): boolean;
+  encrypt(plain: string): Buffer;
+  decrypt(cipher: Buffer): string;
+}
+
+export interface EmbeddedGateway {
+  wsUrl: string;
+  httpUrl: string;
+  username: string;
+  password: string;
+  stop(): Promise<void>;
+}
+
+/** Connection health summarised for the tray icon. */
+export type TrayHealth = 'ok' | 'degraded' | 'disconnected' | 'sign-in';
+
+export interface TrayModel {
+  health: TrayHealth;
+  unread: number;
+  /** Tooltip: "Lookout: 3 endpoints connected, 2 unread". */
+  tooltip: string;
+  notificationsPaused: boolean;
+  pausedUntil: number | null;
+}
+
+export type PushListener = <C extends PushChannel>(channel: C, payload: PushPayloads[C]) => void;
+
+export interface LookoutCoreApi {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  invoke<C extends InvokeChannel>(
+    channel: C,
+    request: InvokeRequest<C>,
+  ): Promise<InvokeResponses[C]>;
+  send<C extends SendChannel>(channel: C, payload: SendPayload<C>): void;
+  /** Main → renderer pushes; returns unsubscribe. */
+  onPush(listener: PushListener): () => void;
+  trayModel(): TrayModel;
+  onTrayChange(listener: (model: TrayModel) => void): () => void;
+  /** A click on an OS notification: the host focuses the window; the core pushes `app:navigate`. */
+  notificationClicked(link: string | undefined): void;
+  reconnectAll(): void;
+  pauseNotifications(until: number | null): void;
+}
