@@ -1,0 +1,8 @@
+/** The Lookout gateway, embeddable in-process (the app's default backend) or run by `cli.ts`. */
+export { createGateway, type Gateway, type GatewayAddress, type GatewayOptions } from './gateway';
+export { DEMO_API_KEY, DEMO_PASSWORD, DEMO_USERS } from './auth/users';
+export { hashPassword, verifyPassword } from './auth/passwords';
+export { MemoryEventLog } from './storage/memory-log';
+export { RedisEventLog } from './storage/redis-log';
+export type { EventLog } from './storage/event-log';
+export { silentGatewayLogger, consoleLogger, type GatewayLogger } from './logger';

@@ -1,0 +1,81 @@
+/**
+ * Counters and rates for `/stats`. Every refused or malformed thing is counted under a named
+ * reason, so an operator can see what clients are getting wrong.
+ */
+export class GatewayMetrics {
+  readonly counters = new Map<string, number>();
+  private readonly rates = new Map<string, RateMeter>();
+
+  count(name: string, by = 1): void {
+    this.counters.set(name, (this.counters.get(name) ?? 0) + by);
+  }
+
+  /** Count into a per-second rate (and its total). */
+  mark(name: string, by = 1, now = Date.now()): void {
+    this.count(name, by);
+    let meter = this.rates.get(name);
+    if (!meter) this.rates.set(name, (meter = new RateMeter()));
+    meter.add(by, now);
+  }
+
+  ratesPerSecond(now = Date.now()): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [name, meter] of this.rates) out[name] = meter.perSecond(now);
+    return out;
+  }
+
+  snapshot(): Record<string, number> {
+    return Object.fromEntries([...this.counters].sort(([a], [b]) => a.localeCompare(b)));
+  }
+}
+
+/** Average per second over the last 10 whole seconds. */
+class RateMeter {
+  private readonly buckets = new Array<number>(10).fill(0);
+  private bucketSecond = 0;
+
+  add(n: number, now: number): void {
+    this.roll(now);
+    this.buckets[this.bucketSecond % 10] = (this.buckets[this.bucketSecond % 10] ?? 0) + n;
+  }
+
+  perSecond(now: number): number {
+    this.roll(now);
+    const total = this.buckets.reduce((a, b) => a + b, 0);
+    return Math.round((total / 10) * 100) / 100;
+  }
+
+  private roll(now: number): void {
+    const second = Math.floor(now / 1000);
+    if (this.bucketSecond === 0) this.bucketSecond = second;
+    const steps = Math.min(second - this.bucketSecond, 10);
+    for (let i = 1; i <= steps; i++) this.buckets[(this.bucketSecond + i) % 10] = 0;
+    if (second > this.bucketSecond) this.bucketSecond = second;
+  }
+}
+
+/** Token bucket: `ratePerSecond` sustained, `burst` at once. */
+export class TokenBucket {
+  private tokens: number;
+  private last: number;
+
+  constructor(
+    private readonly ratePerSecond: number,
+    private readonly burst: number,
+    now = Date.now(),
+  ) {
+    this.tokens = burst;
+    this.last = now;
+  }
+
+  take(now = Date.now()): boolean {
+    this.tokens = Math.min(
+      this.burst,
+      this.tokens + ((now - this.last) / 1000) * this.ratePerSecond,
+    );
+    this.last = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+}

@@ -1,0 +1,343 @@
+import type WebSocket from 'ws';
+import { LOOKOUT_CLOSE } from '../../../shared/close-codes';
+import {
+  CLIENT_FRAME_TYPES,
+  LOOKOUT_PROTOCOL_VERSION,
+  clientFrameSchema,
+  type ErrorCode,
+  type ServerFrame,
+  type WireEvent,
+  type WireLimits,
+} from '../../../shared/protocol/lookout-wire';
+import { canSubscribe } from '../auth/channel-rights';
+import type { Principal } from '../auth/tokens';
+import type { GatewayLogger } from '../logger';
+import { TokenBucket, type GatewayMetrics } from '../metrics';
+import { StorageUnavailableError, type EventLog } from '../storage/event-log';
+
+/** What a connection needs from the gateway around it. */
+export interface ConnectionContext {
+  log: EventLog;
+  metrics: GatewayMetrics;
+  logger: GatewayLogger;
+  limits: WireLimits;
+  heartbeatMs: number;
+  instanceId: string;
+  /** Most events replayed in one go; a larger gap answers `reset`. */
+  maxReplay: number;
+  /** Register / drop this connection as a local subscriber of a channel (the hub ref-counts log watches). */
+  attach(channel: string, connection: ClientConnection): void;
+  detach(channel: string, connection: ClientConnection): void;
+  closed(connection: ClientConnection): void;
+}
+
+interface Subscription {
+  /** Last seq sent to the client on this channel. */
+  cursor: number;
+  /** Replay or catch-up in flight: live events wait in `buffer` so order is kept. */
+  busy: boolean;
+  buffer: WireEvent[];
+  /** Bumped on every (re)subscribe so a stale replay result is dropped. */
+  generation: number;
+}
+
+const BUFFER_LIMIT = 2_000;
+
+/**
+ * One authenticated client socket: frame validation, limits, subscriptions with replay, and
+ * in-order, gap-free delivery (a gap triggers a catch-up from the log; a duplicate is dropped).
+ */
+export class ClientConnection {
+  private readonly subs = new Map<string, Subscription>();
+  private readonly bucket: TokenBucket;
+  private heartbeat: ReturnType<typeof setInterval> | null = null;
+  private expiry: ReturnType<typeof setTimeout> | null = null;
+  private alive = true;
+  private ended = false;
+
+  constructor(
+    private readonly ws: WebSocket,
+    readonly id: string,
+    readonly principal: Principal,
+    private readonly ctx: ConnectionContext,
+  ) {
+    this.bucket = new TokenBucket(ctx.limits.ratePerSecond, ctx.limits.rateBurst);
+  }
+
+  get subscriptionCount(): number {
+    return this.subs.size;
+  }
+
+  start(): void {
+    this.ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
+    this.ws.on('pong', () => {
+      this.alive = true;
+    });
+    this.ws.on('close', () => this.cleanup());
+    this.ws.on('error', () => this.ctx.metrics.count('ws.socketErrors'));
+    this.send({
+      type: 'hello',
+      protocol: LOOKOUT_PROTOCOL_VERSION,
+      serverTime: Date.now(),
+      connectionId: this.id,
+      instanceId: this.ctx.instanceId,
+      heartbeatMs: this.ctx.heartbeatMs,
+      limits: this.ctx.limits,
+      user: { sub: this.principal.sub, role: this.principal.role },
+      tokenExpiresAt: this.principal.exp,
+    });
+    this.heartbeat = setInterval(() => this.beat(), this.ctx.heartbeatMs);
+    // Expired mid-session: close with "refresh and come back". setTimeout caps at ~24.8 days.
+    const ms = Math.min(this.principal.exp * 1000 - Date.now(), 2_147_483_647);
+    this.expiry = setTimeout(
+      () => {
+        this.ctx.metrics.count('auth.expiredMidSession');
+        this.close(LOOKOUT_CLOSE.AUTH_EXPIRED, 'token expired');
+      },
+      Math.max(ms, 0),
+    );
+  }
+
+  /** Close with a protocol close code (reason kept under the 123-byte limit). */
+  close(code: number, reason: string): void {
+    if (this.ended) return;
+    this.ctx.metrics.count(`close.${code}`);
+    try {
+      this.ws.close(code, reason.slice(0, 120));
+    } catch {
+      this.ws.terminate();
+    }
+    this.cleanup();
+  }
+
+  /** A new event of a channel this connection is subscribed to. */
+  deliver(event: WireEvent): void {
+    const sub = this.subs.get(event.channel);
+    if (!sub) return;
+    if (sub.busy) {
+      if (sub.buffer.length < BUFFER_LIMIT) sub.buffer.push(event);
+      return;
+    }
+    this.forward(event.channel, sub, event);
+  }
+
+  private forward(channel: string, sub: Subscription, event: WireEvent): void {
+    if (event.seq <= sub.cursor) return;
+    if (event.seq > sub.cursor + 1) {
+      // Something between cursor and this event has not reached us yet: fetch it from the log.
+      this.ctx.metrics.count('delivery.catchUps');
+      sub.buffer.push(event);
+      void this.fill(channel, sub, sub.cursor);
+      return;
+    }
+    sub.cursor = event.seq;
+    this.send(event);
+  }
+
+  private onMessage(data: WebSocket.RawData, isBinary: boolean): void {
+    if (this.ended) return;
+    if (!this.bucket.take()) {
+      this.ctx.metrics.count('limits.rateLimited');
+      this.close(LOOKOUT_CLOSE.RATE_LIMITED, 'rate limited');
+      return;
+    }
+    const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data.byteLength;
+    if (size > this.ctx.limits.maxPayloadBytes) {
+      this.ctx.metrics.count('limits.tooBig');
+      this.close(LOOKOUT_CLOSE.TOO_BIG, `frame over ${this.ctx.limits.maxPayloadBytes} bytes`);
+      return;
+    }
+    if (isBinary) return this.badFrame('bad-frame', 'binary frames are not part of the protocol');
+    const text = Array.isArray(data)
+      ? Buffer.concat(data).toString('utf8')
+      : Buffer.from(data as ArrayBuffer).toString('utf8');
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      return this.badFrame('bad-json', 'frame is not JSON');
+    }
+    if (!json || typeof json !== 'object' || Array.isArray(json)) {
+      return this.badFrame('not-an-object', 'frame must be a JSON object with "type"');
+    }
+    const type = (json as { type?: unknown }).type;
+    if (typeof type !== 'string' || !(CLIENT_FRAME_TYPES as readonly string[]).includes(type)) {
+      return this.badFrame(
+        'unknown-type',
+        `unknown frame type ${JSON.stringify(type)?.slice(0, 40) ?? 'undefined'}`,
+      );
+    }
+    const parsed = clientFrameSchema.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      return this.badFrame(
+        'bad-frame',
+        `${type}: ${issue?.path.join('.') || 'frame'} ${issue?.message ?? 'invalid'}`,
+      );
+    }
+    const frame = parsed.data;
+    this.ctx.metrics.count(`frames.in.${frame.type}`);
+    switch (frame.type) {
+      case 'ping':
+        this.send({ type: 'pong', t: frame.t, serverTime: Date.now() });
+        return;
+      case 'subscribe':
+        void this.subscribe(frame.channel, frame.since);
+        return;
+      case 'unsubscribe':
+        this.unsubscribe(frame.channel);
+        return;
+    }
+  }
+
+  private badFrame(code: ErrorCode, message: string): void {
+    this.ctx.metrics.count(`badFrames.${code}`);
+    this.send({ type: 'error', code, message });
+  }
+
+  private async subscribe(channel: string, since: number | undefined): Promise<void> {
+    const verdict = canSubscribe(this.principal, channel);
+    if (!verdict.ok) {
+      this.ctx.metrics.count(`subscribe.${verdict.code}`);
+      this.send({ type: 'error', code: verdict.code, message: verdict.message, channel });
+      return;
+    }
+    const existing = this.subs.get(channel);
+    if (!existing && this.subs.size >= this.ctx.limits.maxSubscriptions) {
+      this.ctx.metrics.count('limits.tooManySubscriptions');
+      this.send({
+        type: 'error',
+        code: 'too-many-subscriptions',
+        message: `at most ${this.ctx.limits.maxSubscriptions} subscriptions per connection`,
+        channel,
+      });
+      return;
+    }
+    const sub: Subscription = {
+      cursor: since ?? 0,
+      busy: true,
+      buffer: [],
+      generation: (existing?.generation ?? 0) + 1,
+    };
+    this.subs.set(channel, sub);
+    // Attach before replaying so events published meanwhile are buffered, not missed.
+    if (!existing) this.ctx.attach(channel, this);
+    let result;
+    try {
+      result = await this.ctx.log.replay(channel, since, this.ctx.maxReplay);
+    } catch (error) {
+      this.storageFailed(error);
+      return;
+    }
+    if (this.ended || this.subs.get(channel) !== sub) return;
+    this.ctx.log.watch(channel, result.head);
+    if (result.reset) {
+      this.ctx.metrics.count('replay.resets');
+      this.send({ type: 'reset', channel, head: result.head, reason: result.reason });
+      sub.cursor = result.head;
+      this.send({ type: 'subscribed', channel, head: result.head, replayed: 0 });
+    } else {
+      sub.cursor = since === undefined ? result.head : since;
+      this.send({ type: 'subscribed', channel, head: result.head, replayed: result.events.length });
+      this.ctx.metrics.count('replay.events', result.events.length);
+      for (const event of result.events) {
+        if (event.seq === sub.cursor + 1) {
+          sub.cursor = event.seq;
+          this.send(event);
+        }
+      }
+    }
+    this.drain(channel, sub);
+  }
+
+  /** Fetch what is missing after `from`, then resume live delivery. */
+  private async fill(channel: string, sub: Subscription, from: number): Promise<void> {
+    sub.busy = true;
+    let result;
+    try {
+      result = await this.ctx.log.replay(channel, from, this.ctx.maxReplay);
+    } catch (error) {
+      this.storageFailed(error);
+      return;
+    }
+    if (this.ended || this.subs.get(channel) !== sub) return;
+    if (result.reset) {
+      this.ctx.metrics.count('replay.resets');
+      sub.cursor = result.head;
+      this.send({ type: 'reset', channel, head: result.head, reason: result.reason });
+    } else {
+      for (const event of result.events) {
+        if (event.seq === sub.cursor + 1) {
+          sub.cursor = event.seq;
+          this.send(event);
+        }
+      }
+    }
+    this.drain(channel, sub);
+  }
+
+  private drain(channel: string, sub: Subscription): void {
+    sub.busy = false;
+    const pending = sub.buffer.sort((a, b) => a.seq - b.seq);
+    sub.buffer = [];
+    for (const event of pending) {
+      if (sub.busy) sub.buffer.push(event);
+      else this.forward(channel, sub, event);
+    }
+  }
+
+  private unsubscribe(channel: string): void {
+    if (!this.subs.delete(channel)) {
+      this.send({
+        type: 'error',
+        code: 'not-subscribed',
+        message: `not subscribed to ${channel.slice(0, 80)}`,
+        channel,
+      });
+      return;
+    }
+    this.ctx.detach(channel, this);
+    this.send({ type: 'unsubscribed', channel });
+  }
+
+  private storageFailed(error: unknown): void {
+    if (!(error instanceof StorageUnavailableError)) {
+      this.ctx.logger.error('replay failed', { error: String(error) });
+    }
+    this.ctx.metrics.count('storage.replayFailures');
+    // The client reconnects after a back-off and resubscribes with `since`: nothing is lost.
+    this.close(LOOKOUT_CLOSE.TRY_AGAIN_LATER, 'storage unavailable, try again later');
+  }
+
+  private beat(): void {
+    if (!this.alive) {
+      this.ctx.metrics.count('heartbeat.deadPeers');
+      this.ws.terminate();
+      this.cleanup();
+      return;
+    }
+    this.alive = false;
+    try {
+      this.ws.ping();
+    } catch {
+      // socket already closing; 'close' cleans up
+    }
+    this.send({ type: 'heartbeat', serverTime: Date.now() });
+  }
+
+  private send(frame: ServerFrame): void {
+    if (this.ended || this.ws.readyState !== this.ws.OPEN) return;
+    this.ctx.metrics.mark('framesOut');
+    this.ws.send(JSON.stringify(frame));
+  }
+
+  private cleanup(): void {
+    if (this.ended) return;
+    this.ended = true;
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    if (this.expiry) clearTimeout(this.expiry);
+    for (const channel of this.subs.keys()) this.ctx.detach(channel, this);
+    this.subs.clear();
+    this.ctx.closed(this);
+  }
+}

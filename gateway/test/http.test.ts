@@ -1,0 +1,87 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { Fixtures, TEST_API_KEY } from './fixtures';
+import { connect, http } from './ws-test-client';
+
+const fx = new Fixtures();
+afterEach(() => fx.cleanup());
+const admin = { sub: 'admin@lookout.local', role: 'super_admin' } as const;
+const auth = { authorization: `Bearer ${TEST_API_KEY}` };
+
+describe('HTTP endpoints', () => {
+  it('POST /publish needs the API key, validates, stores and fans out', async () => {
+    const { gateway, address } = await fx.gateway();
+    const c = fx.track(await connect(address.wsUrl, (await gateway.issueTokens(admin)).access));
+    await c.subscribe('dashboard');
+    const event = {
+      channel: 'dashboard',
+      kind: 'alert',
+      severity: 'critical',
+      title: 'Disk full',
+      body: 'db-1',
+    };
+    expect((await http(address.url, 'POST', '/publish', event)).status).toBe(401);
+    expect(
+      (await http(address.url, 'POST', '/publish', event, { authorization: 'Bearer wrong' }))
+        .status,
+    ).toBe(401);
+    const ok = await http(address.url, 'POST', '/publish', event, auth);
+    expect(ok).toMatchObject({
+      status: 202,
+      body: { channel: 'dashboard', seq: 1, id: 'dashboard:1' },
+    });
+    const batch = await http(
+      address.url,
+      'POST',
+      '/publish',
+      { events: [event, { ...event, title: 'Disk ok', severity: 'info' }] },
+      { 'x-api-key': TEST_API_KEY },
+    );
+    expect(batch.body).toMatchObject({ events: [{ seq: 2 }, { seq: 3 }] });
+    await c.waitFrame((f) => f.type === 'event', 3);
+    expect(c.of('event')[0]).toMatchObject({
+      kind: 'alert',
+      severity: 'critical',
+      title: 'Disk full',
+    });
+    for (const bad of [
+      { ...event, channel: 'nope' },
+      { ...event, kind: 'explode' },
+      { channel: 'stats' },
+      '[1]',
+      'not json',
+    ]) {
+      const r = await http(address.url, 'POST', '/publish', bad, auth);
+      expect(r.status, JSON.stringify(bad)).toBe(400);
+      expect(typeof r.body.error).toBe('string');
+    }
+  });
+
+  it('GET /health reports storage and event loop; GET /stats counts connections and rejections', async () => {
+    const { gateway, address } = await fx.gateway();
+    const health = await http(address.url, 'GET', '/health');
+    expect(health).toMatchObject({
+      status: 200,
+      body: {
+        status: 'ok',
+        checks: { storage: { ok: true, kind: 'memory' }, eventLoop: { ok: true } },
+      },
+    });
+    const c = fx.track(await connect(address.wsUrl, (await gateway.issueTokens(admin)).access));
+    await c.subscribe('stats');
+    await c.subscribe('dashboard');
+    c.send('garbage');
+    await c.waitFrame((f) => f.type === 'error');
+    await gateway.publish('stats', { kind: 'stats.update', data: {} });
+    const stats = await http(address.url, 'GET', '/stats');
+    expect(stats.status).toBe(200);
+    expect(stats.body).toMatchObject({
+      connections: 1,
+      subscriptions: 2,
+      channels: 2,
+      storage: { ok: true },
+    });
+    expect((stats.body.counters as Record<string, number>)['badFrames.bad-json']).toBe(1);
+    expect((stats.body.rates as Record<string, number>).eventsIn).toBeGreaterThan(0);
+    expect((await http(address.url, 'GET', '/nope')).status).toBe(404);
+  });
+});
