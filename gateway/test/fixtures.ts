@@ -5,7 +5,7 @@ import {
   type GatewayOptions,
 } from '../src/index';
 import { silentGatewayLogger } from '../src/logger';
-import { TestClient } from './ws-test-client';
+import type { TestClient } from './ws-test-client';
 
 export const TEST_SECRET = 'test-secret-that-is-long-enough-0123456789';
 export const TEST_API_KEY = 'test-publisher-key';
