@@ -1,0 +1,182 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import type { LiveEvent } from '../../../shared/model/live-event';
+import { systemClock, type Clock, type TimerHandle } from '../connection/ports';
+import { AppStore } from './app-store';
+import { appSnapshotSchema } from './app-state-schema';
+import { writerState, writerStateSchema } from './fixtures/kill-writer';
+import { PersistedFile } from './persist';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'lookout-persist-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const stateFile = (path = join(dir, 'state.json'), clock: Clock = systemClock) =>
+  new PersistedFile({ path, kind: 'state', version: 1, schema: appSnapshotSchema, clock });
+
+function event(i: number): LiveEvent {
+  return {
+    id: `e${i}`,
+    endpoint: 'admin',
+    channel: 'dashboard',
+    kind: i % 2 ? 'business.created' : 'task.updated',
+    severity: 'info',
+    title: `Event ${i}`,
+    body: '',
+    serverTime: null,
+    receivedAt: 1_000 + i,
+    data: { business: { id: i, name: `B${i}` }, task_id: `t${i}`, progress: 50 },
+  };
+}
+
+describe('PersistedFile', () => {
+  it('round-trips the app model and reports a first start as missing', async () => {
+    const file = stateFile();
+    expect(await file.load()).toEqual({ status: 'missing', value: null });
+    const store = new AppStore();
+    store.apply(Array.from({ length: 20 }, (_, i) => event(i)));
+    store.markRead('e3');
+    expect(await file.save(store.snapshot())).toEqual({ ok: true });
+    const loaded = await stateFile().load();
+    expect(loaded.status).toBe('loaded');
+    expect(loaded.value).toEqual(store.snapshot());
+    // Only the target remains: no temp files.
+    expect(await readdir(dir)).toEqual(['state.json']);
+  });
+
+  it.each([
+    ['truncated JSON', '{"app":"lookout","kind":"state","ver', /not valid JSON/],
+    ['a foreign file', '{"hello":"world"}', /is not a Lookout state file/],
+    [
+      'another kind of Lookout file',
+      '{"app":"lookout","kind":"prefs","version":1,"data":{}}',
+      /is not a Lookout state file/,
+    ],
+    [
+      'a newer format',
+      '{"app":"lookout","kind":"state","version":7,"data":{}}',
+      /format version 7, this Lookout reads version 1/,
+    ],
+    [
+      'a wrong shape',
+      '{"app":"lookout","kind":"state","version":1,"data":{"version":1}}',
+      /does not match the expected shape/,
+    ],
+  ])('sets aside %s with a clear message and starts fresh', async (_what, content, message) => {
+    const path = join(dir, 'state.json');
+    await writeFile(path, content);
+    const outcome = await stateFile(path).load();
+    expect(outcome.status).toBe('set-aside');
+    if (outcome.status !== 'set-aside') return;
+    expect(outcome.message).toMatch(message);
+    expect(outcome.message).toContain('started with a fresh state');
+    expect(outcome.setAsidePath).toMatch(/state\.json\.corrupt-\d+$/);
+    expect(await readFile(outcome.setAsidePath!, 'utf8')).toBe(content);
+    expect(await stateFile(path).load()).toEqual({ status: 'missing', value: null });
+  });
+
+  it('removes temp files a killed process left behind', async () => {
+    const path = join(dir, 'state.json');
+    await writeFile(`${path}.tmp-99999`, '{"half');
+    await stateFile(path).load();
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('debounces saves and writes the latest model once', async () => {
+    const timers: (() => void)[] = [];
+    const clock: Clock = {
+      now: () => 5,
+      setTimeout: (fn) => {
+        timers.push(fn);
+        return timers.length as unknown as TimerHandle;
+      },
+      clearTimeout: () => {},
+    };
+    const file = stateFile(join(dir, 'state.json'), clock);
+    const store = new AppStore();
+    for (let i = 0; i < 50; i += 1) {
+      store.apply([event(i)]);
+      file.schedule(() => store.snapshot());
+    }
+    expect(timers).toHaveLength(1);
+    timers[0]!();
+    await file.flush();
+    expect((await stateFile().load()).value).toEqual(store.snapshot());
+  });
+
+  it('returns a failed save instead of throwing', async () => {
+    const file = stateFile(join(dir, 'no-such-dir', 'state.json'));
+    const result = await file.save(new AppStore().snapshot());
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.error).toMatch(/Could not save .*no-such-dir/);
+    expect(file.lastError).toMatch(/ENOENT/);
+  });
+});
+
+describe('crash safety', () => {
+  // `node --import tsx` rather than the tsx CLI: the CLI runs the script in a grandchild that a
+  // SIGKILL to the CLI would orphan, and the test must kill the very process that writes.
+  const writer = resolve('electron/core/state/fixtures/kill-writer.ts');
+
+  it('always leaves a complete state when the writer is killed with SIGKILL mid-write (20 runs)', async () => {
+    const path = join(dir, 'kill.json');
+    const file = new PersistedFile({
+      path,
+      kind: 'kill-test',
+      version: 1,
+      schema: writerStateSchema,
+      clock: systemClock,
+    });
+    let killedMidWrite = 0;
+    for (let run = 0; run < 20; run += 1) {
+      const start = run * 10_000;
+      const child = spawn(process.execPath, ['--import', 'tsx', writer, path, '5000'], {
+        env: { ...process.env, KILL_WRITER_START: String(start) },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      const exited = new Promise<void>((done) => child.once('exit', () => done()));
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      await new Promise<void>((ready, fail) => {
+        const timeout = setTimeout(
+          () => fail(new Error(`writer never got ready: ${stderr}`)),
+          15_000,
+        );
+        child.stdout.on('data', (d: Buffer) => {
+          if (d.toString().includes('ready')) {
+            clearTimeout(timeout);
+            ready();
+          }
+        });
+        child.once('exit', () => {
+          clearTimeout(timeout);
+          fail(new Error(`writer exited early: ${stderr}`));
+        });
+      });
+      // Kill at a random point of the write loop (each write is a few hundred KB).
+      await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 40)));
+      child.kill('SIGKILL');
+      await exited;
+
+      if ((await readdir(dir)).some((name) => name.startsWith('kill.json.tmp-')))
+        killedMidWrite += 1;
+      const outcome = await file.load();
+      expect(outcome.status, `run ${run}`).toBe('loaded');
+      const value = outcome.value!;
+      expect(value.seq).toBeGreaterThanOrEqual(start);
+      expect(value).toEqual(writerState(value.seq));
+    }
+    // Each save spends most of its time writing and fsyncing the temp file, so nearly every kill
+    // lands mid-write; this guards against a test that only ever kills between writes.
+    expect(killedMidWrite).toBeGreaterThan(0);
+    console.info(`kill -9 runs that interrupted a write: ${killedMidWrite}/20`);
+  }, 120_000);
+});

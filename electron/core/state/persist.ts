@@ -1,0 +1,202 @@
+import { open, readdir, readFile, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import type { z } from 'zod';
+import { silentLogger, type Clock, type Logger, type TimerHandle } from '../connection/ports';
+
+/**
+ * Crash-safe JSON persistence. A save writes a temporary file next to the target, fsyncs it,
+ * renames it over the target and fsyncs the directory, so a process killed at any instant leaves
+ * either the previous complete file or the new complete file, never a torn one. Loading never
+ * throws: a corrupt, foreign or newer-version file is moved aside and start-up continues.
+ */
+
+const APP = 'lookout';
+
+export type LoadOutcome<T> =
+  | { status: 'loaded'; value: T }
+  | { status: 'missing'; value: null }
+  | {
+      status: 'set-aside';
+      value: null;
+      /** What happened and where the old file went, for the user and the log. */
+      message: string;
+      setAsidePath: string | null;
+    };
+
+export type SaveResult = { ok: true } | { ok: false; error: string };
+
+export interface PersistedFileOptions<T> {
+  path: string;
+  /** What this file holds (`state`, `prefs`): a file of another kind is foreign. */
+  kind: string;
+  version: number;
+  schema: z.ZodType<T>;
+  clock: Clock;
+  /** Debounce for `schedule`: at most one write per this many ms. */
+  debounceMs?: number;
+  logger?: Logger;
+}
+
+interface Envelope {
+  app: typeof APP;
+  kind: string;
+  version: number;
+  savedAt: number;
+  data: unknown;
+}
+
+export class PersistedFile<T> {
+  private timer: TimerHandle | null = null;
+  private source: (() => T) | null = null;
+  /** Writes run one after another (they share one temp file name per process). */
+  private queue: Promise<SaveResult> = Promise.resolve({ ok: true });
+  private readonly logger: Logger;
+  /** The last failed save, for diagnostics; null after a successful one. */
+  lastError: string | null = null;
+
+  constructor(private readonly options: PersistedFileOptions<T>) {
+    this.logger = options.logger ?? silentLogger;
+  }
+
+  get path(): string {
+    return this.options.path;
+  }
+
+  async load(): Promise<LoadOutcome<T>> {
+    await this.removeStaleTemps();
+    let text: string;
+    try {
+      text = await readFile(this.options.path, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+        return { status: 'missing', value: null };
+      return this.setAside(`could not be read (${(error as Error).message})`);
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      return this.setAside('is not valid JSON (damaged or truncated)');
+    }
+    if (!isEnvelope(parsed) || parsed.kind !== this.options.kind) {
+      return this.setAside(`is not a Lookout ${this.options.kind} file`);
+    }
+    if (parsed.version !== this.options.version) {
+      return this.setAside(
+        `has format version ${parsed.version}, this Lookout reads version ${this.options.version}`,
+      );
+    }
+    const result = this.options.schema.safeParse(parsed.data);
+    if (!result.success) {
+      const first = result.error.issues[0];
+      const where = first ? `${first.path.join('.') || '(root)'}: ${first.message}` : 'unknown';
+      return this.setAside(`does not match the expected shape (${where})`);
+    }
+    return { status: 'loaded', value: result.data };
+  }
+
+  /** Write `value` now (after any write in progress). Never throws. */
+  save(value: T): Promise<SaveResult> {
+    const data = JSON.stringify({
+      app: APP,
+      kind: this.options.kind,
+      version: this.options.version,
+      savedAt: this.options.clock.now(),
+      data: value,
+    } satisfies Envelope);
+    this.queue = this.queue.then(() => this.writeAtomically(data));
+    return this.queue;
+  }
+
+  /** Save soon: `source()` is read when the debounce fires, so bursts of changes cost one write. */
+  schedule(source: () => T): void {
+    this.source = source;
+    if (this.timer !== null) return;
+    this.timer = this.options.clock.setTimeout(() => {
+      this.timer = null;
+      const read = this.source;
+      this.source = null;
+      if (read) void this.save(read());
+    }, this.options.debounceMs ?? 1_000);
+  }
+
+  /** Write anything scheduled now and wait for all writes (on quit). */
+  async flush(): Promise<SaveResult> {
+    if (this.timer !== null) {
+      this.options.clock.clearTimeout(this.timer);
+      this.timer = null;
+    }
+    const read = this.source;
+    this.source = null;
+    if (read) return this.save(read());
+    return this.queue;
+  }
+
+  private async writeAtomically(data: string): Promise<SaveResult> {
+    const target = this.options.path;
+    const temp = `${target}.tmp-${process.pid}`;
+    try {
+      const file = await open(temp, 'w', 0o600);
+      try {
+        await file.writeFile(data, 'utf8');
+        await file.sync();
+      } finally {
+        await file.close();
+      }
+      await rename(temp, target);
+      await syncDirectory(dirname(target));
+      this.lastError = null;
+      return { ok: true };
+    } catch (error) {
+      await unlink(temp).catch(() => {});
+      const message = `Could not save ${target}: ${(error as Error).message}`;
+      this.lastError = message;
+      this.logger.error('state save failed', { path: target, error: (error as Error).message });
+      return { ok: false, error: message };
+    }
+  }
+
+  private async setAside(problem: string): Promise<LoadOutcome<T>> {
+    const target = this.options.path;
+    const aside = `${target}.corrupt-${this.options.clock.now()}`;
+    try {
+      await rename(target, aside);
+      const message = `${target} ${problem}; it was moved to ${aside} and Lookout started with a fresh ${this.options.kind}.`;
+      this.logger.warn('state file set aside', { path: target, setAsidePath: aside, problem });
+      return { status: 'set-aside', value: null, message, setAsidePath: aside };
+    } catch (error) {
+      const message = `${target} ${problem}, and could not be moved aside (${(error as Error).message}); Lookout started with a fresh ${this.options.kind} and will overwrite it.`;
+      this.logger.warn('state file unusable', { path: target, problem });
+      return { status: 'set-aside', value: null, message, setAsidePath: null };
+    }
+  }
+
+  /** Temp files left by killed processes are incomplete by definition: remove them. */
+  private async removeStaleTemps(): Promise<void> {
+    const dir = dirname(this.options.path);
+    const prefix = `${basename(this.options.path)}.tmp-`;
+    const names = await readdir(dir).catch(() => [] as string[]);
+    for (const name of names) {
+      if (name.startsWith(prefix)) await unlink(join(dir, name)).catch(() => {});
+    }
+  }
+}
+
+function isEnvelope(v: unknown): v is Envelope {
+  if (!v || typeof v !== 'object') return false;
+  const e = v as Record<string, unknown>;
+  return (
+    e.app === APP && typeof e.kind === 'string' && typeof e.version === 'number' && 'data' in e
+  );
+}
+
+/** Make the rename itself durable. Directories cannot be opened for sync on Windows: skip there. */
+async function syncDirectory(dir: string): Promise<void> {
+  if (process.platform === 'win32') return;
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
