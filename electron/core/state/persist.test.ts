@@ -3,7 +3,6 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import type { LiveEvent } from '../../../shared/model/live-event';
 import { systemClock, type Clock, type TimerHandle } from '../connection/ports';
 import { AppStore } from './app-store';
