@@ -81,7 +81,7 @@ describe('django-channels double conforms to PROTOCOLS.md §5', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ refresh: body.refresh }),
     });
-    expect(Object.keys(await refreshed.json())).toEqual(['access']);
+    expect(Object.keys((await refreshed.json()) as object)).toEqual(['access']);
     expect((await login('admin@example.test', 'wrong')).status).toBe(401);
   });
 
