@@ -1,0 +1,179 @@
+import { z } from 'zod';
+import { systemClock, type Clock, type Logger } from '../connection/ports';
+import { PersistedFile } from './persist';
+
+/**
+ * Where secrets (passwords, API tokens, refresh tokens) live, by the `credentialRef` an endpoint
+ * names. Secrets never reach disk in plaintext: either a real OS-backed cipher protects them, or
+ * they stay in memory for this session and `describe()` says why.
+ */
+export interface CredentialStore {
+  get(ref: string): Promise<string | null>;
+  set(ref: string, secret: string): Promise<void>;
+  delete(ref: string): Promise<void>;
+  /** For settings and diagnostics: will secrets survive a restart, and if not, why. */
+  describe(): CredentialStoreDescription;
+}
+
+export interface CredentialStoreDescription {
+  persistent: boolean;
+  backend: string;
+  reason: string;
+}
+
+/**
+ * Encryption by the OS (Electron's `safeStorage` in the desktop host). `backend` is the
+ * platform's name for it; `basic_text` means Linux without a keyring, where the "encryption" uses
+ * a fixed, public key and so protects nothing.
+ */
+export interface SecretCipher {
+  isAvailable(): boolean;
+  readonly backend: string;
+  encrypt(plain: string): Buffer;
+  decrypt(data: Buffer): string;
+}
+
+/** Told about every secret the store hands out or accepts, so logs can scrub it (the Redactor). */
+export interface SecretSink {
+  addSecret(value: string): void;
+}
+
+/** Secrets in memory only: for tests, and where nothing safe to persist with exists. */
+export class MemoryCredentialStore implements CredentialStore {
+  private readonly secrets = new Map<string, string>();
+
+  constructor(
+    private readonly reason = 'Secrets are kept in memory only and are forgotten when Lookout quits.',
+    private readonly sink?: SecretSink,
+  ) {}
+
+  async get(ref: string): Promise<string | null> {
+    return this.secrets.get(ref) ?? null;
+  }
+
+  async set(ref: string, secret: string): Promise<void> {
+    this.sink?.addSecret(secret);
+    this.secrets.set(ref, secret);
+  }
+
+  async delete(ref: string): Promise<void> {
+    this.secrets.delete(ref);
+  }
+
+  describe(): CredentialStoreDescription {
+    return { persistent: false, backend: 'memory', reason: this.reason };
+  }
+}
+
+const fileSchema = z.object({ entries: z.record(z.string(), z.string()) });
+type CredentialFile = z.infer<typeof fileSchema>;
+
+export interface EncryptedFileCredentialStoreOptions {
+  path: string;
+  cipher: SecretCipher;
+  clock?: Clock;
+  logger?: Logger;
+  sink?: SecretSink;
+}
+
+/**
+ * Secrets encrypted by the OS cipher, stored base64 in a crash-safe JSON file. If the cipher is
+ * unavailable or is `basic_text`, nothing is written: secrets stay in memory for this session.
+ */
+export class EncryptedFileCredentialStore implements CredentialStore {
+  private readonly file: PersistedFile<CredentialFile>;
+  private readonly memory = new Map<string, string>();
+  private entries: Record<string, string> | null = null;
+  private loading: Promise<Record<string, string>> | null = null;
+  private readonly persistent: boolean;
+  private readonly reason: string;
+  /** A problem met while loading or decrypting, for diagnostics. */
+  lastProblem: string | null = null;
+
+  constructor(private readonly options: EncryptedFileCredentialStoreOptions) {
+    this.file = new PersistedFile({
+      path: options.path,
+      kind: 'credentials',
+      version: 1,
+      schema: fileSchema,
+      clock: options.clock ?? systemClock,
+      ...(options.logger ? { logger: options.logger } : {}),
+    });
+    const { cipher } = options;
+    if (!cipher.isAvailable()) {
+      this.persistent = false;
+      this.reason =
+        'OS encryption is not available, so secrets are kept in memory only and must be entered again after a restart.';
+    } else if (cipher.backend === 'basic_text') {
+      this.persistent = false;
+      this.reason =
+        'No keyring is running (the OS would encrypt with a fixed, public key: basic_text), so secrets are kept in memory only. Start a keyring such as gnome-keyring or KWallet to have them remembered.';
+    } else {
+      this.persistent = true;
+      this.reason = `Secrets are encrypted by the OS (${cipher.backend}) and stored in ${options.path}.`;
+    }
+  }
+
+  describe(): CredentialStoreDescription {
+    return {
+      persistent: this.persistent,
+      backend: this.options.cipher.backend,
+      reason: this.reason,
+    };
+  }
+
+  async get(ref: string): Promise<string | null> {
+    const inMemory = this.memory.get(ref);
+    if (inMemory !== undefined) return inMemory;
+    if (!this.persistent) return null;
+    const stored = (await this.load())[ref];
+    if (stored === undefined) return null;
+    try {
+      const secret = this.options.cipher.decrypt(Buffer.from(stored, 'base64'));
+      this.options.sink?.addSecret(secret);
+      this.memory.set(ref, secret);
+      return secret;
+    } catch (error) {
+      // A keyring reset or a copied file: the entry cannot be read; the user signs in again.
+      this.lastProblem = `The saved secret "${ref}" could not be decrypted (${(error as Error).message}); enter it again.`;
+      return null;
+    }
+  }
+
+  async set(ref: string, secret: string): Promise<void> {
+    this.options.sink?.addSecret(secret);
+    this.memory.set(ref, secret);
+    if (!this.persistent) return;
+    await this.load();
+    // Read after the await: another set/delete may have changed the entries meanwhile.
+    const entries = { ...this.entries };
+    entries[ref] = this.options.cipher.encrypt(secret).toString('base64');
+    await this.write(entries);
+  }
+
+  async delete(ref: string): Promise<void> {
+    this.memory.delete(ref);
+    if (!this.persistent) return;
+    await this.load();
+    const entries = { ...this.entries };
+    if (!(ref in entries)) return;
+    delete entries[ref];
+    await this.write(entries);
+  }
+
+  private async write(entries: Record<string, string>): Promise<void> {
+    this.entries = entries;
+    const result = await this.file.save({ entries });
+    if (!result.ok) this.lastProblem = result.error;
+  }
+
+  private load(): Promise<Record<string, string>> {
+    if (this.entries) return Promise.resolve(this.entries);
+    this.loading ??= this.file.load().then((outcome) => {
+      if (outcome.status === 'set-aside') this.lastProblem = outcome.message;
+      this.entries = outcome.value?.entries ?? {};
+      return this.entries;
+    });
+    return this.loading;
+  }
+}
