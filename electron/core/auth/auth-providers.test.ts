@@ -1,0 +1,135 @@
+import { decodeJwt } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  DJANGO_ADMIN,
+  type DjangoDouble,
+  startDjangoDouble,
+} from '../../../test/peers/django-double';
+import { freePort } from '../../../test/support/free-port';
+import { CredentialsError } from '../connection/ports';
+import { createCredentialProvider } from './credential-provider-factory';
+import { DjangoSessionProvider } from './django-session-provider';
+import { PasswordJwtProvider } from './password-jwt-provider';
+import { StaticTokenProvider } from './static-token-provider';
+
+let double: DjangoDouble;
+const secrets: Record<string, string> = {
+  admin: DJANGO_ADMIN.password,
+  wrong: 'not-the-password',
+  api: 'tok-123',
+};
+const getSecret = async (ref: string) => secrets[ref];
+
+beforeAll(async () => {
+  double = await startDjangoDouble({ accessLifetimeS: 30 });
+});
+afterAll(async () => {
+  await double.stop();
+});
+
+const jwtOptions = (credentialRef = 'admin') => ({
+  loginUrl: `${double.apiUrl}/api/auth/login/`,
+  refreshUrl: `${double.apiUrl}/api/auth/refresh/`,
+  username: DJANGO_ADMIN.email,
+  credentialRef,
+  getSecret,
+});
+
+describe('StaticTokenProvider', () => {
+  it('reads the token each time and asks for one when missing', async () => {
+    expect(
+      await new StaticTokenProvider('api', getSecret).getCredentials({ forceRefresh: false }),
+    ).toEqual({
+      token: 'tok-123',
+    });
+    await expect(
+      new StaticTokenProvider('none', getSecret).getCredentials({ forceRefresh: false }),
+    ).rejects.toThrow(CredentialsError);
+  });
+});
+
+describe('PasswordJwtProvider against the django double', () => {
+  it('signs in with email and password and reuses the access token', async () => {
+    const p = new PasswordJwtProvider({ ...jwtOptions(), refreshMarginMs: 1_000 });
+    const first = await p.getCredentials({ forceRefresh: false });
+    expect(decodeJwt(first.token ?? '')).toMatchObject({
+      user_id: DJANGO_ADMIN.id,
+      token_type: 'access',
+    });
+    expect((await p.getCredentials({ forceRefresh: false })).token).toBe(first.token);
+  });
+
+  it('refreshes on forceRefresh and when exp is near', async () => {
+    let now = Date.now();
+    const p = new PasswordJwtProvider({ ...jwtOptions(), now: () => now, refreshMarginMs: 5_000 });
+    const first = (await p.getCredentials({ forceRefresh: false })).token;
+    const forced = (await p.getCredentials({ forceRefresh: true })).token;
+    expect(forced).not.toBe(first);
+    now += 29_000; // access lives 30 s: within the margin now
+    const near = (await p.getCredentials({ forceRefresh: false })).token;
+    expect(near).not.toBe(forced);
+    expect(decodeJwt(near ?? '').token_type).toBe('access');
+  });
+
+  it('turns a wrong password into a CredentialsError that says what to do', async () => {
+    const p = new PasswordJwtProvider(jwtOptions('wrong'));
+    const error = await p.getCredentials({ forceRefresh: false }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CredentialsError);
+    expect((error as Error).message).toMatch(/check the email and password/);
+    expect((error as Error).message).not.toContain(secrets.wrong);
+  });
+
+  it('reports an unreachable server as a plain error (the engine backs off)', async () => {
+    const port = await freePort();
+    const p = new PasswordJwtProvider({
+      ...jwtOptions(),
+      loginUrl: `http://localhost:${port}/api/auth/login/`,
+    });
+    const error = await p.getCredentials({ forceRefresh: false }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect(error).not.toBeInstanceOf(CredentialsError);
+  });
+});
+
+describe('DjangoSessionProvider against the django double', () => {
+  it('gets a sessionid through the admin login form with CSRF', async () => {
+    const p = new DjangoSessionProvider({
+      loginUrl: `${double.apiUrl}/admin/login/`,
+      username: DJANGO_ADMIN.email,
+      credentialRef: 'admin',
+      getSecret,
+    });
+    const { cookie } = await p.getCredentials({ forceRefresh: false });
+    expect(cookie).toMatch(/^sessionid=[0-9a-f]{32}$/);
+    expect((await p.getCredentials({ forceRefresh: false })).cookie).toBe(cookie);
+    expect((await p.getCredentials({ forceRefresh: true })).cookie).not.toBe(cookie);
+  });
+
+  it('says what to do on a wrong password', async () => {
+    const p = createCredentialProvider(
+      {
+        method: 'django-session',
+        username: DJANGO_ADMIN.email,
+        credentialRef: 'wrong',
+        loginUrl: `${double.apiUrl}/admin/login/`,
+      },
+      getSecret,
+    );
+    await expect(p.getCredentials({ forceRefresh: false })).rejects.toThrow(
+      /check the email and password/,
+    );
+    await expect(p.getCredentials({ forceRefresh: false })).rejects.toBeInstanceOf(
+      CredentialsError,
+    );
+  });
+
+  it('explains a login URL on 127.0.0.1 (read as a tenant host, 404)', async () => {
+    const p = new DjangoSessionProvider({
+      loginUrl: `${double.httpUrl}/admin/login/`,
+      username: DJANGO_ADMIN.email,
+      credentialRef: 'admin',
+      getSecret,
+    });
+    await expect(p.getCredentials({ forceRefresh: false })).rejects.toThrow(/use localhost/);
+  });
+});
