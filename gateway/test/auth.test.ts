@@ -142,6 +142,12 @@ describe('login and refresh', () => {
     expect(refreshed.status).toBe(200);
     expect(refreshed.body.user).toEqual({ sub: 'admin@lookout.local', role: 'super_admin' });
     fx.track(await connect(address.wsUrl, String(refreshed.body.access)));
+    // The `email` spelling of SimpleJWT-style clients works too.
+    const byEmail = await http(address.url, 'POST', '/auth/login', {
+      email: 'support@lookout.local',
+      password: 'lookout-demo',
+    });
+    expect(byEmail.body).toMatchObject({ user: { role: 'support' } });
     // An access token is not a refresh token.
     expect(
       (await http(address.url, 'POST', '/auth/refresh', { refresh: login.body.access })).status,

@@ -206,9 +206,21 @@ export const publishBodySchema = z.union([
   z.object({ events: z.array(publishInputSchema).min(1).max(500) }).strict(),
 ]);
 
+/**
+ * `POST /auth/login`: `{username, password}`, or `{email, password}` as SimpleJWT-style clients
+ * (the app's password-jwt provider, for e-mail user names) send it.
+ */
 export const loginRequestSchema = z
-  .object({ username: z.string().min(1).max(200), password: z.string().min(1).max(500) })
-  .strict();
+  .object({
+    username: z.string().min(1).max(200).optional(),
+    email: z.string().min(1).max(200).optional(),
+    password: z.string().min(1).max(500),
+  })
+  .strict()
+  .refine((b) => (b.username ?? b.email) !== undefined, {
+    message: 'username or email is required',
+  })
+  .transform((b) => ({ username: (b.username ?? b.email) as string, password: b.password }));
 export const refreshRequestSchema = z.object({ refresh: z.string().min(1).max(8_192) }).strict();
 
 /** Answer of `/auth/login` and `/auth/refresh` (field names shared with the django backend). */
