@@ -1,0 +1,29 @@
+import type { LookoutBridge } from '../../shared/ipc/contract';
+
+declare global {
+  interface Window {
+    /** Installed by the Electron preload or the browser host's loopback adapter. */
+    lookout?: LookoutBridge;
+  }
+}
+
+/** Where the bridge came from: the real host, the built-in demo, or nowhere. */
+export type BridgeSource =
+  | { kind: 'host'; bridge: LookoutBridge }
+  | { kind: 'demo'; bridge: LookoutBridge; start: () => () => void }
+  | { kind: 'missing' };
+
+/**
+ * The renderer's one way to reach main. `window.lookout` when a host installed it; with
+ * `?fake=1` and no host, the in-page demo bridge (loaded lazily so it is not in the normal path).
+ */
+export async function getBridge(win: Window = window): Promise<BridgeSource> {
+  if (win.lookout) return { kind: 'host', bridge: win.lookout };
+  const params = new URLSearchParams(win.location.search);
+  if (params.get('fake') === '1') {
+    const { createFakeBridge } = await import('./dev/fake-bridge');
+    const bridge = createFakeBridge();
+    return { kind: 'demo', bridge, start: () => bridge.startDemo() };
+  }
+  return { kind: 'missing' };
+}

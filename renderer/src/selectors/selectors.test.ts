@@ -1,0 +1,208 @@
+import { describe, expect, it } from 'vitest';
+import type { NotificationItem } from '../../../shared/model/app-state';
+import { demoInitialState } from '../dev/demo-data';
+import { byEndpoint } from '../store/connections-slice';
+import { EMPTY_FILTER } from '../store/notifications-slice';
+import { parseRoute, formatRoute } from '../store/routes';
+import {
+  connectionBanners,
+  connectionSummary,
+  healthRow,
+  nextAttemptAt,
+  outcomeCodes,
+} from './connection-health';
+import { formatDuration, formatRelative } from './format';
+import { isFresh, keyFields, statCards, throughputSeries } from './live-selectors';
+import { createFilteredSelector, filterNotifications } from './notification-filters';
+
+const NOW = 1_800_000_000_000;
+const initial = demoInitialState(NOW);
+const connections = byEndpoint(initial.connections);
+
+function item(id: string, over: Partial<NotificationItem>): NotificationItem {
+  return {
+    id,
+    endpoint: 'demo',
+    kind: 'alert',
+    severity: 'info',
+    title: id,
+    body: '',
+    at: NOW,
+    read: false,
+    ...over,
+  };
+}
+
+describe('notification history filters', () => {
+  const items = [
+    item('1', {
+      title: 'Redis unreachable',
+      endpoint: 'sakura-prod',
+      kind: 'site.status',
+      severity: 'critical',
+    }),
+    item('2', {
+      title: 'Task failed: import',
+      kind: 'task.failed',
+      severity: 'critical',
+      read: true,
+    }),
+    item('3', {
+      title: 'New business',
+      body: 'Blue Harbor Café in Berlin',
+      kind: 'business.created',
+    }),
+    item('4', { title: 'Queue depth above 500', severity: 'warning' }),
+  ];
+
+  it('filters by endpoint, kind and severity', () => {
+    expect(
+      filterNotifications(items, { ...EMPTY_FILTER, endpoint: 'sakura-prod' }).map((n) => n.id),
+    ).toEqual(['1']);
+    expect(
+      filterNotifications(items, { ...EMPTY_FILTER, kind: 'task.failed' }).map((n) => n.id),
+    ).toEqual(['2']);
+    expect(
+      filterNotifications(items, { ...EMPTY_FILTER, severity: 'critical' }).map((n) => n.id),
+    ).toEqual(['1', '2']);
+    expect(
+      filterNotifications(items, { ...EMPTY_FILTER, severity: 'critical', unreadOnly: true }).map(
+        (n) => n.id,
+      ),
+    ).toEqual(['1']);
+  });
+
+  it('searches title, body and endpoint case-insensitively, all words', () => {
+    expect(
+      filterNotifications(items, { ...EMPTY_FILTER, search: 'berlin harbor' }).map((n) => n.id),
+    ).toEqual(['3']);
+    expect(
+      filterNotifications(items, { ...EMPTY_FILTER, search: 'SAKURA' }).map((n) => n.id),
+    ).toEqual(['1']);
+    expect(filterNotifications(items, { ...EMPTY_FILTER, search: 'nothing-like-this' })).toEqual(
+      [],
+    );
+  });
+
+  it('the memoised selector re-filters only when list or filter change', () => {
+    const select = createFilteredSelector();
+    const filter = { ...EMPTY_FILTER, severity: 'critical' as const };
+    const a = select(items, filter);
+    expect(select(items, filter)).toBe(a);
+    expect(select([...items], filter)).not.toBe(a);
+  });
+
+  it('handles the full 5,000-item history', () => {
+    const big = Array.from({ length: 5_000 }, (_, i) =>
+      item(`n${i}`, { severity: i % 10 === 0 ? 'critical' : 'info', title: `Event ${i}` }),
+    );
+    expect(filterNotifications(big, { ...EMPTY_FILTER, severity: 'critical' })).toHaveLength(500);
+    expect(
+      filterNotifications(big, { ...EMPTY_FILTER, search: 'event 4999' }).map((n) => n.id),
+    ).toEqual(['n4999']);
+  });
+});
+
+describe('connection health', () => {
+  it('summarises endpoints for the header pill, pointing at the worst', () => {
+    const summary = connectionSummary(connections, initial.endpoints);
+    expect(summary.label).toBe('1 of 4 connected · 1 needs sign-in');
+    expect(summary.tone).toBe('bad');
+    expect(summary.focus).toBe('task-status');
+    expect(connectionSummary({}, [])).toEqual({
+      label: 'No endpoints',
+      tone: 'muted',
+      focus: null,
+    });
+  });
+
+  it('builds plain-words banners: sign-in first, then reconnecting with countdown, then silent', () => {
+    const banners = connectionBanners(connections, initial.endpoints, NOW);
+    expect(banners.map((b) => b.kind)).toEqual(['auth-required', 'backing-off', 'stale']);
+    const auth = banners[0]!;
+    expect(auth.action).toBe('sign-in');
+    expect(auth.detail).toBe('The server did not accept the credentials: sign in again.');
+    expect(auth.codes).toContain('HTTP 401');
+    const backoff = banners[1]!;
+    // The demo started a 12 s wait 3 s ago.
+    expect(backoff.title).toBe('Sakura production: reconnecting in 9 s');
+    expect(backoff.detail).toMatch(/dropped without a close frame/);
+    expect(backoff.codes).toBe('close 1006 (Abnormal closure)');
+    expect(banners[2]!.title).toMatch(/^Stats stream: connected but silent for/);
+  });
+
+  it('reads the next attempt time from the backing-off reason', () => {
+    const d = connections['sakura-prod']!;
+    expect(nextAttemptAt(d)).toBe(NOW - 3_000 + 12_000);
+    expect(nextAttemptAt(connections.demo!)).toBeNull();
+  });
+
+  it('health rows carry RTT percentiles and the last close code and handshake status with meanings', () => {
+    const sakura = healthRow(connections['sakura-prod']!, 'Sakura production', NOW);
+    expect(sakura.stateLabel).toBe('Reconnecting');
+    expect(sakura.lastCloseCode).toBe(1006);
+    expect(sakura.lastCloseMeaning).toMatch(/without a close frame/);
+    expect(sakura.reconnects).toBe(7);
+    const demo = healthRow(connections.demo!, 'Demo gateway', NOW);
+    expect(demo.p50Ms).not.toBeNull();
+    expect(demo.p95Ms!).toBeGreaterThanOrEqual(demo.p50Ms!);
+    expect(demo.rttRecent.length).toBeGreaterThan(10);
+    const tasks = healthRow(connections['task-status']!, 'Tasks', NOW);
+    expect(tasks.lastHandshakeStatus).toBe(401);
+    expect(tasks.lastOutcomeMeaning).toBe(
+      'The server did not accept the credentials: sign in again.',
+    );
+    expect(outcomeCodes({ handshakeStatus: 403, meaning: 'x', action: 'stop' })).toMatch(
+      /^HTTP 403/,
+    );
+  });
+});
+
+describe('live data selectors', () => {
+  it('builds chart columns of the recent window and four stat cards', () => {
+    const history = initial.app.endpoints.demo!.statsHistory;
+    const [xs, rate, queue] = throughputSeries(history, 60_000);
+    expect(xs.length).toBe(rate.length);
+    expect(queue.length).toBe(xs.length);
+    expect(xs.length).toBeLessThanOrEqual(61);
+    expect(xs[xs.length - 1]).toBe(history[history.length - 1]!.at / 1_000);
+    const cards = statCards(history[history.length - 1]!, history[0]!);
+    expect(cards.map((c) => c.id)).toEqual(['throughput', 'queue', 'batches', 'progress']);
+    expect(cards[3]!.percent).not.toBeNull();
+    expect(statCards(null, null)).toEqual([]);
+  });
+
+  it('highlights fresh rows and hides secret-looking fields', () => {
+    expect(isFresh(NOW - 1_000, NOW)).toBe(true);
+    expect(isFresh(NOW - 10_000, NOW)).toBe(false);
+    expect(keyFields({ city: 'Oslo', apiToken: 'x', n: 3, nested: { a: 1 } })).toEqual([
+      ['city', 'Oslo'],
+      ['n', '3'],
+    ]);
+  });
+});
+
+describe('routes and formatting', () => {
+  it('parses links from app:navigate and hashes', () => {
+    expect(parseRoute('businesses/17')).toEqual({ view: 'businesses', param: '17' });
+    expect(parseRoute('#/tasks/abc')).toEqual({ view: 'tasks', param: 'abc' });
+    expect(parseRoute('diagnostics')).toEqual({ view: 'diagnostics', param: null });
+    expect(parseRoute('#/nope')).toEqual({ view: 'dashboard', param: null });
+    expect(formatRoute({ view: 'tasks', param: 'demo:import 1' })).toBe(
+      '#/tasks/demo%3Aimport%201',
+    );
+    expect(parseRoute(formatRoute({ view: 'tasks', param: 'demo:import 1' }))).toEqual({
+      view: 'tasks',
+      param: 'demo:import 1',
+    });
+  });
+
+  it('formats relative times and durations', () => {
+    expect(formatRelative(NOW - 500, NOW)).toBe('just now');
+    expect(formatRelative(NOW - 12_000, NOW)).toBe('12 s ago');
+    expect(formatRelative(NOW - 5 * 60_000, NOW)).toBe('5 min ago');
+    expect(formatRelative(NOW + 4_000, NOW)).toBe('in 4 s');
+    expect(formatDuration(840)).toBe('840 ms');
+    expect(formatDuration(185_000)).toBe('3 min 5 s');
+  });
+});

@@ -1,0 +1,137 @@
+import type { EndpointSummary, SaveResult } from '../../../shared/ipc/contract';
+import type { SessionDiagnostics, StateChange } from '../../../shared/model/connection';
+import type { ConnectionCheckReport, ProbeResult } from '../../../shared/model/diagnostics';
+import type { HostInfo } from '../../../shared/model/settings';
+import type { SliceCreator } from './slice-types';
+
+/** An async result the UI shows with loading / error / done states. */
+export type Pending<T> =
+  | { status: 'running'; startedAt: number }
+  | { status: 'done'; value: T }
+  | { status: 'error'; message: string };
+
+export interface ConnectionsSlice {
+  /** Diagnostics per endpoint id. */
+  connections: Record<string, SessionDiagnostics>;
+  endpoints: EndpointSummary[];
+  host: HostInfo | null;
+  configProblems: string[];
+  checks: Record<string, Pending<ConnectionCheckReport>>;
+  probes: Record<string, Pending<ProbeResult[]>>;
+  /** Endpoint whose sign-in dialog is open. */
+  signInFor: string | null;
+  setConnections(list: SessionDiagnostics[]): void;
+  applyStateChange(change: StateChange): void;
+  setEndpoints(list: EndpointSummary[]): void;
+  openSignIn(endpoint: string | null): void;
+  signIn(endpoint: string, secret: string): Promise<SaveResult>;
+  signOut(endpoint: string): Promise<SaveResult>;
+  reconnect(endpoint?: string): void;
+  runCheck(endpoint: string): Promise<void>;
+  runProbes(endpoint: string): Promise<void>;
+  /** Ask main to push diagnostics every second (only while the panel is visible). */
+  setDiagnosticsLive(on: boolean): void;
+  supportBundle(): Promise<string>;
+}
+
+/** Diagnostics list → map by endpoint id. */
+export function byEndpoint(list: SessionDiagnostics[]): Record<string, SessionDiagnostics> {
+  const out: Record<string, SessionDiagnostics> = {};
+  for (const d of list) out[d.endpoint] = d;
+  return out;
+}
+
+/** Fold a state change into the endpoint's diagnostics (the full diagnostics come less often). */
+export function withStateChange(
+  connections: Record<string, SessionDiagnostics>,
+  change: StateChange,
+): Record<string, SessionDiagnostics> {
+  const before = connections[change.endpoint];
+  if (!before) return connections;
+  return {
+    ...connections,
+    [change.endpoint]: {
+      ...before,
+      state: change.to,
+      since: change.at,
+      stale: change.to === 'stale',
+      timeline: [...before.timeline, change].slice(-200),
+    },
+  };
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+export const createConnectionsSlice: SliceCreator<ConnectionsSlice> = (set, get) => {
+  const bridgeOrThrow = () => {
+    const bridge = get().bridge;
+    if (!bridge) throw new Error('Not connected to the Lookout core yet.');
+    return bridge;
+  };
+  return {
+    connections: {},
+    endpoints: [],
+    host: null,
+    configProblems: [],
+    checks: {},
+    probes: {},
+    signInFor: null,
+    setConnections: (list) => set({ connections: byEndpoint(list) }),
+    applyStateChange: (change) =>
+      set((s) => ({ connections: withStateChange(s.connections, change) })),
+    setEndpoints: (list) => set({ endpoints: list }),
+    openSignIn: (endpoint) => set({ signInFor: endpoint }),
+    signIn: async (endpoint, secret) => {
+      try {
+        const result = await bridgeOrThrow().invoke('auth:sign-in', { endpoint, secret });
+        if (result.ok) set({ signInFor: null });
+        return result;
+      } catch (err) {
+        return { ok: false, errors: [errorText(err)] };
+      }
+    },
+    signOut: async (endpoint) => {
+      try {
+        return await bridgeOrThrow().invoke('auth:sign-out', { endpoint });
+      } catch (err) {
+        return { ok: false, errors: [errorText(err)] };
+      }
+    },
+    reconnect: (endpoint) =>
+      get().bridge?.send('connection:reconnect', endpoint ? { endpoint } : {}),
+    runCheck: async (endpoint) => {
+      set((s) => ({
+        checks: { ...s.checks, [endpoint]: { status: 'running', startedAt: Date.now() } },
+      }));
+      let result: Pending<ConnectionCheckReport>;
+      try {
+        result = {
+          status: 'done',
+          value: await bridgeOrThrow().invoke('diagnostics:check', { endpoint }),
+        };
+      } catch (err) {
+        result = { status: 'error', message: errorText(err) };
+      }
+      set((s) => ({ checks: { ...s.checks, [endpoint]: result } }));
+    },
+    runProbes: async (endpoint) => {
+      set((s) => ({
+        probes: { ...s.probes, [endpoint]: { status: 'running', startedAt: Date.now() } },
+      }));
+      let result: Pending<ProbeResult[]>;
+      try {
+        result = {
+          status: 'done',
+          value: await bridgeOrThrow().invoke('diagnostics:probe', { endpoint }),
+        };
+      } catch (err) {
+        result = { status: 'error', message: errorText(err) };
+      }
+      set((s) => ({ probes: { ...s.probes, [endpoint]: result } }));
+    },
+    setDiagnosticsLive: (on) => get().bridge?.send('diagnostics:live', { on }),
+    supportBundle: async () => (await bridgeOrThrow().invoke('diagnostics:bundle', {})).json,
+  };
+};

@@ -1,0 +1,57 @@
+import type { EndpointSummary, SaveResult } from '../../../shared/ipc/contract';
+import type { EndpointInput } from '../../../shared/config/endpoint';
+import type { ConnectionCheckReport } from '../../../shared/model/diagnostics';
+import { defaultNotifyPrefs, type NotifyPrefs } from '../../../shared/model/notify-prefs';
+import { defaultAppSettings, type AppSettings } from '../../../shared/model/settings';
+import type { SliceCreator } from './slice-types';
+
+export interface SettingsSlice {
+  settings: AppSettings;
+  prefs: NotifyPrefs;
+  setSettingsLocal(settings: AppSettings): void;
+  setPrefsLocal(prefs: NotifyPrefs): void;
+  /** Change some settings; main answers with the stored settings. */
+  updateSettings(change: Partial<AppSettings>): Promise<void>;
+  savePrefs(prefs: NotifyPrefs): Promise<void>;
+  pauseNotifications(until: number | null): void;
+  getEndpoint(id: string): Promise<EndpointInput | null>;
+  saveEndpoint(endpoint: EndpointInput, secret?: string): Promise<SaveResult>;
+  removeEndpoint(id: string): Promise<SaveResult>;
+  testEndpoint(endpoint: EndpointInput, secret?: string): Promise<ConnectionCheckReport>;
+  listEndpoints(): Promise<EndpointSummary[]>;
+}
+
+export const createSettingsSlice: SliceCreator<SettingsSlice> = (set, get) => {
+  const bridge = () => {
+    const b = get().bridge;
+    if (!b) throw new Error('Not connected to the Lookout core yet.');
+    return b;
+  };
+  return {
+    settings: defaultAppSettings(),
+    prefs: defaultNotifyPrefs(),
+    setSettingsLocal: (settings) => set({ settings }),
+    setPrefsLocal: (prefs) => set({ prefs }),
+    updateSettings: async (change) => {
+      const next = { ...get().settings, ...change };
+      // Optimistic: toggles feel instant; main's answer (or a settings:changed push) is the truth.
+      set({ settings: next });
+      set({ settings: await bridge().invoke('settings:set', { settings: next }) });
+    },
+    savePrefs: async (prefs) => {
+      set({ prefs });
+      set({ prefs: await bridge().invoke('prefs:set', { prefs }) });
+    },
+    pauseNotifications: (until) => {
+      set((s) => ({ prefs: { ...s.prefs, pausedUntil: until } }));
+      get().bridge?.send('notifications:pause', { until });
+    },
+    getEndpoint: (id) => bridge().invoke('endpoints:get', { id }),
+    saveEndpoint: (endpoint, secret) =>
+      bridge().invoke('endpoints:save', secret ? { endpoint, secret } : { endpoint }),
+    removeEndpoint: (id) => bridge().invoke('endpoints:remove', { id }),
+    testEndpoint: (endpoint, secret) =>
+      bridge().invoke('endpoints:test', secret ? { endpoint, secret } : { endpoint }),
+    listEndpoints: () => bridge().invoke('endpoints:list', {}),
+  };
+};
