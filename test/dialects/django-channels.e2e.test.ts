@@ -1,0 +1,137 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { DjangoSessionProvider } from '../../electron/core/auth/django-session-provider';
+import { PasswordJwtProvider } from '../../electron/core/auth/password-jwt-provider';
+import { djangoChannelsDialect } from '../../electron/core/dialects/django-channels';
+import { DJANGO_ADMIN, type DjangoDouble, startDjangoDouble } from '../peers/django-double';
+import { sleep, waitFor } from '../support/wait';
+import { startSession } from './e2e-harness';
+
+const cleanups: Array<() => Promise<void> | void> = [];
+let double: DjangoDouble;
+const getSecret = async () => DJANGO_ADMIN.password;
+
+beforeAll(async () => {
+  double = await startDjangoDouble();
+});
+afterEach(async () => {
+  for (const fn of cleanups.splice(0).reverse()) await fn();
+});
+afterAll(async () => {
+  await double.stop();
+});
+
+const sessionAuth = () => ({
+  method: 'django-session' as const,
+  username: DJANGO_ADMIN.email,
+  credentialRef: 'admin',
+  loginUrl: `${double.apiUrl}/admin/login/`,
+});
+const sessionProvider = () =>
+  new DjangoSessionProvider({
+    loginUrl: `${double.apiUrl}/admin/login/`,
+    username: DJANGO_ADMIN.email,
+    credentialRef: 'admin',
+    getSecret,
+  });
+
+async function createBusiness(name: string): Promise<number> {
+  const jwt = new PasswordJwtProvider({
+    loginUrl: `${double.apiUrl}/api/auth/login/`,
+    username: DJANGO_ADMIN.email,
+    credentialRef: 'admin',
+    getSecret,
+  });
+  const { token } = await jwt.getCredentials({ forceRefresh: false });
+  const res = await fetch(`${double.apiUrl}/api/businesses/`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({
+      name,
+      subdomain: name.toLowerCase(),
+      email: 'x@example.test',
+      email_from_name: name,
+    }),
+  });
+  return ((await res.json()) as { id: number }).id;
+}
+
+describe('django-channels end to end through the engine', () => {
+  it('signs in with the session cookie, receives business events, reconnects after a restart', async () => {
+    const t = startSession(
+      djangoChannelsDialect,
+      { url: double.url, auth: sessionAuth() },
+      { credentials: sessionProvider() },
+      cleanups,
+    );
+    await waitFor(() => t.session.state === 'open');
+    const id = await createBusiness('Acme');
+    const created = await waitFor(() => t.events.find((e) => e.kind === 'business.created'));
+    expect(created).toMatchObject({
+      title: 'New business “Acme” created',
+      link: `businesses/${id}`,
+      channel: 'dashboard',
+    });
+
+    await double.restart();
+    await waitFor(
+      () => t.session.diagnostics().attempts.length >= 2 && t.session.state === 'open',
+      { timeoutMs: 10_000 },
+    );
+    await createBusiness('Beta');
+    await waitFor(() =>
+      t.events.find((e) => e.kind === 'business.created' && e.title.includes('Beta')),
+    );
+  });
+
+  it('explains a 500 to an anonymous connection as sign-in needed', async () => {
+    const t = startSession(djangoChannelsDialect, { url: double.url }, {}, cleanups);
+    await waitFor(() => t.session.state === 'auth-required');
+    const outcome = t.session.diagnostics().lastOutcome;
+    expect(outcome).toMatchObject({ handshakeStatus: 500, action: 'sign-in' });
+    expect(outcome?.meaning).toMatch(/anonymous/);
+  });
+
+  it('explains a 403 for a foreign Origin', async () => {
+    const t = startSession(
+      djangoChannelsDialect,
+      { url: double.url, auth: sessionAuth(), headers: { Origin: 'http://evil.example' } },
+      { credentials: sessionProvider() },
+      cleanups,
+    );
+    await waitFor(() => t.session.state === 'auth-required');
+    const outcome = t.session.diagnostics().lastOutcome;
+    expect(outcome).toMatchObject({ handshakeStatus: 403, action: 'sign-in' });
+    expect(outcome?.meaning).toMatch(/Origin/);
+  });
+
+  it('reaches the notifications socket with the documented query JWT (accepted anonymous, silent)', async () => {
+    const t = startSession(
+      djangoChannelsDialect,
+      {
+        url: double.notificationsUrl,
+        auth: {
+          method: 'password-jwt',
+          username: DJANGO_ADMIN.email,
+          credentialRef: 'admin',
+          loginUrl: `${double.apiUrl}/api/auth/login/`,
+          send: 'query',
+        },
+      },
+      {
+        credentials: new PasswordJwtProvider({
+          loginUrl: `${double.apiUrl}/api/auth/login/`,
+          username: DJANGO_ADMIN.email,
+          credentialRef: 'admin',
+          getSecret,
+        }),
+      },
+      cleanups,
+    );
+    await waitFor(() => t.session.state === 'open');
+    // As built the JWT is ignored: the socket is anonymous and never receives a notification.
+    double.notify({ title: 'Hello' });
+    await sleep(100);
+    expect(t.events).toEqual([]);
+    expect(t.session.state).toBe('open');
+  });
+});
