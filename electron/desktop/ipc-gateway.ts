@@ -1,0 +1,157 @@
+import { ipcMain } from 'electron';
+import type { IpcMainEvent, IpcMainInvokeEvent, WebContents } from 'electron';
+import type { z } from 'zod';
+import {
+  INVOKE_CHANNELS,
+  SEND_CHANNELS,
+  invokeRequestSchemas,
+  sendPayloadSchemas,
+  type InvokeChannel,
+  type SendChannel,
+} from '../../shared/ipc/contract';
+import type { LookoutCoreApi } from '../core/app/core-api';
+import type { Logger } from '../core/connection/ports';
+
+/** Where the gateway may accept messages from and push to; the window manager supplies it. */
+export interface IpcTarget {
+  /** `file://…/dist/renderer/index.html`: the only frame URL trusted. */
+  rendererUrl: string;
+  /** Our window's webContents (null while no window exists). */
+  webContents(): WebContents | null;
+}
+
+/** Why messages were turned away, for diagnostics and tests. */
+export interface IpcGatewayCounters {
+  accepted: number;
+  rejectedSender: number;
+  invalidPayload: number;
+  /** Pushes dropped because no window was open (the renderer fetches initial state on load). */
+  pushesDropped: number;
+}
+
+/** The one error every rejected invoke carries to the renderer (never the payload itself). */
+export class IpcRejectedError extends Error {
+  override readonly name = 'IpcRejectedError';
+}
+
+/**
+ * THE one place main listens to the renderer (lint forbids `ipcMain` elsewhere). Registers a
+ * handler for every channel of the shared contract, checks that the message comes from our window's
+ * main frame at our renderer URL, validates the payload with the contract's zod schemas, and only
+ * then hands it to the core. Pushes go to our window only.
+ */
+export class IpcGateway {
+  readonly counters: IpcGatewayCounters = {
+    accepted: 0,
+    rejectedSender: 0,
+    invalidPayload: 0,
+    pushesDropped: 0,
+  };
+  private unsubscribePush: (() => void) | null = null;
+
+  constructor(
+    private readonly core: Pick<LookoutCoreApi, 'invoke' | 'send' | 'onPush'>,
+    private readonly target: IpcTarget,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Registers every handler and starts forwarding pushes. */
+  start(): void {
+    for (const channel of INVOKE_CHANNELS) {
+      ipcMain.handle(channel, (event, request: unknown) =>
+        this.handleInvoke(channel, event, request),
+      );
+    }
+    for (const channel of SEND_CHANNELS) {
+      ipcMain.on(channel, (event, payload: unknown) => this.handleSend(channel, event, payload));
+    }
+    this.unsubscribePush = this.core.onPush((channel, payload) => {
+      const contents = this.target.webContents();
+      if (!contents || contents.isDestroyed()) {
+        this.counters.pushesDropped += 1;
+        return;
+      }
+      contents.send(channel, payload);
+    });
+  }
+
+  /** Removes every handler (app shutdown, tests). */
+  stop(): void {
+    for (const channel of INVOKE_CHANNELS) ipcMain.removeHandler(channel);
+    for (const channel of SEND_CHANNELS) ipcMain.removeAllListeners(channel);
+    this.unsubscribePush?.();
+    this.unsubscribePush = null;
+  }
+
+  private async handleInvoke(
+    channel: InvokeChannel,
+    event: IpcMainInvokeEvent,
+    request: unknown,
+  ): Promise<unknown> {
+    if (!this.trusted(channel, event)) {
+      throw new IpcRejectedError(`lookout: ${channel} refused: unknown sender`);
+    }
+    const parsed = this.validate(channel, invokeRequestSchemas[channel], request);
+    if (!parsed.ok) throw new IpcRejectedError(`lookout: ${channel} refused: ${parsed.error}`);
+    this.counters.accepted += 1;
+    // The schema's output is exactly the core's request type for this channel.
+    return this.core.invoke(channel, parsed.value as never);
+  }
+
+  private handleSend(channel: SendChannel, event: IpcMainEvent, payload: unknown): void {
+    if (!this.trusted(channel, event)) return;
+    const parsed = this.validate(channel, sendPayloadSchemas[channel], payload);
+    if (!parsed.ok) return;
+    this.counters.accepted += 1;
+    try {
+      this.core.send(channel, parsed.value as never);
+    } catch (error) {
+      this.logger.error('ipc send handler failed', {
+        channel,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+
+  private trusted(channel: string, event: IpcMainEvent | IpcMainInvokeEvent): boolean {
+    const ours = this.target.webContents();
+    const frame = event.senderFrame;
+    const ok =
+      ours !== null &&
+      !ours.isDestroyed() &&
+      event.sender === ours &&
+      frame !== null &&
+      frame.parent === null &&
+      stripFragment(frame.url) === this.target.rendererUrl;
+    if (!ok) {
+      this.counters.rejectedSender += 1;
+      this.logger.warn('ipc message from an unknown sender refused', {
+        channel,
+        frameUrl: frame ? stripFragment(frame.url).slice(0, 200) : null,
+      });
+    }
+    return ok;
+  }
+
+  private validate(
+    channel: string,
+    schema: z.ZodType,
+    value: unknown,
+  ): { ok: true; value: unknown } | { ok: false; error: string } {
+    const result = schema.safeParse(value);
+    if (result.success) return { ok: true, value: result.data };
+    this.counters.invalidPayload += 1;
+    const error = result.error.issues
+      .slice(0, 5)
+      .map((issue) => `${issue.path.join('.') || '(payload)'}: ${issue.message}`)
+      .join('; ');
+    this.logger.warn('ipc payload failed validation', { channel, error });
+    return { ok: false, error: `invalid payload (${error})` };
+  }
+}
+
+/** The renderer may use `#/route` hashes and queries; trust is about the document, not the route. */
+function stripFragment(url: string): string {
+  const cut = url.search(/[?#]/);
+  return cut === -1 ? url : url.slice(0, cut);
+}

@@ -1,0 +1,67 @@
+import type { LookoutCoreApi, PushListener, TrayModel } from '../../electron/core/app/core-api';
+
+/** A core that records what the host asked of it; tests drive pushes and tray changes by hand. */
+export class FakeCore implements LookoutCoreApi {
+  readonly invoked: Array<{ channel: string; request: unknown }> = [];
+  readonly sent: Array<{ channel: string; payload: unknown }> = [];
+  readonly clicked: Array<string | undefined> = [];
+  readonly paused: Array<number | null> = [];
+  reconnects = 0;
+  started = 0;
+  stopped = 0;
+  private readonly pushListeners = new Set<PushListener>();
+  private readonly trayListeners = new Set<(m: TrayModel) => void>();
+  tray: TrayModel = {
+    health: 'ok',
+    unread: 0,
+    tooltip: 'Lookout: 1 endpoint connected',
+    notificationsPaused: false,
+    pausedUntil: null,
+  };
+  /** What `invoke` resolves with, per channel (default `{ ok: true }`). */
+  responses = new Map<string, unknown>();
+
+  async start(): Promise<void> {
+    this.started += 1;
+  }
+  async stop(): Promise<void> {
+    this.stopped += 1;
+  }
+  invoke: LookoutCoreApi['invoke'] = async (channel, request) => {
+    this.invoked.push({ channel, request });
+    return (this.responses.get(channel) ?? { ok: true }) as never;
+  };
+  send: LookoutCoreApi['send'] = (channel, payload) => {
+    this.sent.push({ channel, payload });
+  };
+  onPush(listener: PushListener): () => void {
+    this.pushListeners.add(listener);
+    return () => this.pushListeners.delete(listener);
+  }
+  push: PushListener = (channel, payload) => {
+    for (const listener of this.pushListeners) listener(channel, payload);
+  };
+  trayModel(): TrayModel {
+    return this.tray;
+  }
+  onTrayChange(listener: (model: TrayModel) => void): () => void {
+    this.trayListeners.add(listener);
+    return () => this.trayListeners.delete(listener);
+  }
+  setTray(model: Partial<TrayModel>): void {
+    this.tray = { ...this.tray, ...model };
+    for (const listener of this.trayListeners) listener(this.tray);
+  }
+  notificationClicked(link: string | undefined): void {
+    this.clicked.push(link);
+  }
+  reconnectAll(): void {
+    this.reconnects += 1;
+  }
+  pauseNotifications(until: number | null): void {
+    this.paused.push(until);
+  }
+  get pushListenerCount(): number {
+    return this.pushListeners.size;
+  }
+}
