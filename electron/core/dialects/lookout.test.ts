@@ -8,6 +8,7 @@ import {
   silentGatewayLogger,
   type Gateway,
 } from '../../../gateway/src/index';
+import { PasswordJwtProvider } from '../auth/password-jwt-provider';
 import { Session } from '../connection/session';
 import { waitFor } from '../../../test/support/wait';
 import type { DecodeResult } from './dialect';
@@ -304,5 +305,58 @@ describe('lookout end to end through the Session', () => {
     expect(received.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
     expect(new Set(received.map((e) => e.id)).size).toBe(5);
     expect(session.diagnostics().attempts.length).toBeGreaterThan(1);
+  });
+});
+
+describe('lookout end to end: token expiry mid-session', () => {
+  it('closes 4001, the password-jwt provider refreshes, the session resumes with nothing lost', async () => {
+    const { g, address } = await gateway({ demo: true, demoTraffic: false, accessTtlSec: 2 });
+    const credentials = new PasswordJwtProvider({
+      loginUrl: `${address.url}/auth/login`,
+      refreshUrl: `${address.url}/auth/refresh`,
+      username: 'admin@lookout.local',
+      credentialRef: 'demo',
+      getSecret: async () => 'lookout-demo',
+      refreshMarginMs: 0,
+    });
+    const session = new Session({
+      endpoint: endpoint({
+        url: address.wsUrl,
+        auth: {
+          method: 'password-jwt',
+          username: 'admin@lookout.local',
+          credentialRef: 'demo',
+          loginUrl: `${address.url}/auth/login`,
+          refreshUrl: `${address.url}/auth/refresh`,
+        },
+        subscriptions: ['dashboard'],
+        backoff: { minMs: 50, maxMs: 300, factor: 2, stableAfterMs: 10_000 },
+      }),
+      dialect: lookoutDialect,
+      ports: { credentials, random: () => 0.5 },
+    });
+    sessions.push(session);
+    const received: LiveEvent[] = [];
+    session.on('events', (events) => received.push(...events));
+    session.start();
+    await waitFor(() => (g.metrics.counters.get('frames.in.subscribe') ?? 0) >= 1, {
+      what: 'subscription',
+    });
+    await g.publish('dashboard', { kind: 'alert', title: 'before expiry' });
+    await waitFor(() => g.metrics.counters.get('close.4001') === 1, {
+      timeoutMs: 6_000,
+      what: 'the 4001 close',
+    });
+    await g.publish('dashboard', { kind: 'alert', title: 'while away' });
+    await waitFor(() => (g.metrics.counters.get('frames.in.subscribe') ?? 0) >= 2, {
+      timeoutMs: 6_000,
+      what: 'the resubscribe',
+    });
+    await g.publish('dashboard', { kind: 'alert', title: 'after refresh' });
+    await waitFor(() => received.length === 3, { timeoutMs: 5_000, what: 'all events' });
+    expect(received.map((e) => e.title)).toEqual(['before expiry', 'while away', 'after refresh']);
+    expect(received.map((e) => e.seq)).toEqual([1, 2, 3]);
+    expect(session.state).toBe('open');
+    expect(g.metrics.counters.get('http.POST /auth/refresh') ?? 0).toBeGreaterThanOrEqual(1);
   });
 });
