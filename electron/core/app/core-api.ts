@@ -9,6 +9,7 @@ import type {
 } from '../../../shared/ipc/contract';
 import type { Clock, Logger, SystemEvents } from '../connection/ports';
 import type { Notifier } from '../notify/notifier';
+import type { SecretCipher } from '../state/credential-store';
 
 /**
  * The API both hosts (Electron desktop, Node browser host) wire to: one `LookoutCore` per app.
@@ -35,13 +36,7 @@ export interface CorePorts {
   hostKind: 'electron' | 'browser';
 }
 
-export interface SecretCipher {
-  /** e.g. `gnome_libsecret`, `kwallet`, `basic_text` (Linux without keyring), `dpapi`, `keychain`. */
-  backend: string;
-  isAvailable(): boolean;
-  encrypt(plain: string): Buffer;
-  decrypt(cipher: Buffer): string;
-}
+export type { SecretCipher } from '../state/credential-store';
 
 export interface EmbeddedGateway {
   wsUrl: string;

@@ -1,0 +1,37 @@
+import type { EndpointConfig } from '../../../shared/config/endpoint';
+import type { SessionDiagnostics } from '../../../shared/model/connection';
+import type { NotificationTraceEntry, ProbeResult } from '../../../shared/model/diagnostics';
+import type { HostInfo } from '../../../shared/model/settings';
+import type { Redactor } from '../diagnostics/redact';
+
+export interface SupportBundleInput {
+  generatedAt: number;
+  host: HostInfo;
+  endpoints: EndpointConfig[];
+  connections: SessionDiagnostics[];
+  probes: ProbeResult[];
+  notifications: { counters: unknown; trace: NotificationTraceEntry[] };
+  configProblems: string[];
+  credentialStore: { persistent: boolean; backend: string; reason: string };
+}
+
+/**
+ * The support bundle: everything the diagnostics panel knows, as one pretty JSON text a customer
+ * can paste into a ticket. Passed through the redactor as a whole at the end, so a secret that
+ * slipped into any field (a reason, a header, a preview) is scrubbed too.
+ */
+export function buildSupportBundle(input: SupportBundleInput, redactor: Redactor): string {
+  const bundle = {
+    kind: 'lookout-support-bundle',
+    version: 1,
+    generatedAt: new Date(input.generatedAt).toISOString(),
+    host: input.host,
+    credentialStore: input.credentialStore,
+    configProblems: input.configProblems,
+    endpoints: input.endpoints.map((e) => ({ ...e, headers: redactor.headers(e.headers) })),
+    connections: input.connections,
+    probes: input.probes,
+    notifications: input.notifications,
+  };
+  return `${JSON.stringify(redactor.value(bundle), null, 2)}\n`;
+}

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { trayModel } from './tray-model';
+
+const base = { unread: 0, pausedUntil: null, now: 1_000 };
+
+describe('trayModel', () => {
+  it('is ok when every endpoint is open', () => {
+    const m = trayModel({
+      ...base,
+      states: [
+        { name: 'a', state: 'open' },
+        { name: 'b', state: 'open' },
+      ],
+    });
+    expect(m).toMatchObject({ health: 'ok', tooltip: 'Lookout: 2 of 2 endpoints healthy' });
+  });
+
+  it('puts sign-in first, then disconnected, then degraded', () => {
+    expect(
+      trayModel({
+        ...base,
+        states: [
+          { name: 'a', state: 'auth-required' },
+          { name: 'b', state: 'backing-off' },
+        ],
+      }).health,
+    ).toBe('sign-in');
+    expect(
+      trayModel({
+        ...base,
+        states: [
+          { name: 'a', state: 'backing-off' },
+          { name: 'b', state: 'connecting' },
+        ],
+      }).health,
+    ).toBe('disconnected');
+    expect(
+      trayModel({
+        ...base,
+        states: [
+          { name: 'a', state: 'open' },
+          { name: 'b', state: 'stale' },
+        ],
+      }).health,
+    ).toBe('degraded');
+    expect(
+      trayModel({ ...base, states: [{ name: 'a', state: 'open', degraded: true }] }).health,
+    ).toBe('degraded');
+    expect(trayModel({ ...base, states: [] }).health).toBe('disconnected');
+  });
+
+  it('shows unread and an active pause', () => {
+    const m = trayModel({
+      states: [{ name: 'a', state: 'open' }],
+      unread: 3,
+      pausedUntil: 5_000,
+      now: 1_000,
+    });
+    expect(m).toMatchObject({ unread: 3, notificationsPaused: true, pausedUntil: 5_000 });
+    expect(m.tooltip).toBe('Lookout: 1 of 1 endpoint healthy, 3 unread, notifications paused');
+    expect(
+      trayModel({ states: [], unread: 0, pausedUntil: 500, now: 1_000 }).notificationsPaused,
+    ).toBe(false);
+  });
+});

@@ -1,0 +1,147 @@
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { LookoutCore } from '../../electron/core/app/lookout-core';
+import { startEmbeddedGateway } from '../../electron/core/app/embedded-gateway';
+import { MemoryNotifier } from '../../electron/core/notify/notifier.memory';
+import type { PushChannel } from '../../shared/ipc/contract';
+import { DEMO_PASSWORD } from '../../gateway/src';
+import { WsTestServer } from '../support/ws-test-server';
+import { waitFor } from '../support/wait';
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const fn of cleanups.splice(0).reverse()) await fn();
+});
+
+async function core() {
+  const dataDir = await mkdtemp(join(tmpdir(), 'lookout-core-'));
+  const notifier = new MemoryNotifier();
+  const pushes: Array<{ channel: PushChannel; payload: unknown }> = [];
+  const c = new LookoutCore({
+    dataDir,
+    notifier,
+    embeddedGateway: () => startEmbeddedGateway(),
+    appVersion: '0.0.0-test',
+    hostKind: 'browser',
+  });
+  c.onPush((channel, payload) => pushes.push({ channel, payload }));
+  cleanups.push(async () => {
+    await c.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+  await c.start();
+  return { core: c, dataDir, notifier, pushes };
+}
+
+describe('LookoutCore on the embedded demo gateway', () => {
+  it('shows live data out of the box: signs in, subscribes, fills the model, pushes batched patches', async () => {
+    const { core: c, pushes } = await core();
+    await waitFor(async () => (await c.invoke('connection:snapshot', {}))[0]?.state === 'open', {
+      timeoutMs: 10_000,
+    });
+    await waitFor(() => pushes.filter((p) => p.channel === 'app:patch').length >= 2, {
+      timeoutMs: 10_000,
+    });
+    const initial = await c.invoke('app:initial-state', {});
+    expect(initial.endpoints).toEqual([
+      expect.objectContaining({
+        id: 'demo',
+        dialect: 'lookout',
+        hasSecret: true,
+        auth: 'password → JWT as admin@lookout.local',
+      }),
+    ]);
+    await waitFor(
+      async () => {
+        const s = (await c.invoke('app:initial-state', {})).app;
+        return (
+          s.endpoints.demo?.stats !== null &&
+          s.endpoints.demo?.stats !== undefined &&
+          s.businesses.length > 0
+        );
+      },
+      { timeoutMs: 15_000 },
+    );
+    expect(initial.host).toMatchObject({ kind: 'browser', secretsPersistent: false });
+    expect(c.trayModel().health).toBe('ok');
+  });
+
+  it('keeps secrets out of the support bundle and the files it writes', async () => {
+    const { core: c, dataDir } = await core();
+    await waitFor(async () => (await c.invoke('connection:snapshot', {}))[0]?.state === 'open', {
+      timeoutMs: 10_000,
+    });
+    await c.invoke('diagnostics:probe', { endpoint: 'demo' });
+    const { json } = await c.invoke('diagnostics:bundle', {});
+    const bundle = JSON.parse(json) as {
+      connections: unknown[];
+      probes: Array<{ status: string }>;
+    };
+    expect(bundle.connections).toHaveLength(1);
+    expect(bundle.probes.length).toBeGreaterThan(0);
+    expect(json).not.toContain(DEMO_PASSWORD);
+    expect(json).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\./);
+    await c.stop();
+    for (const name of await readdir(dataDir)) {
+      if (name === 'logs') continue;
+      const text = await readFile(join(dataDir, name), 'utf8');
+      expect(text).not.toContain(DEMO_PASSWORD);
+      expect(text).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\./);
+    }
+  });
+
+  it('runs the connection check and explains each step', async () => {
+    const { core: c } = await core();
+    const report = await c.invoke('diagnostics:check', { endpoint: 'demo' });
+    expect(report.ok).toBe(true);
+    expect(report.steps.map((s) => [s.id, s.status])).toEqual([
+      ['dns', 'ok'],
+      ['tcp', 'ok'],
+      ['upgrade', 'ok'],
+      ['auth', 'ok'],
+      ['subscribe', 'ok'],
+      ['round-trip', 'ok'],
+    ]);
+  });
+
+  it("replaces the demo with the first real endpoint, persists it, and explains a refusal in the backend's terms", async () => {
+    const { core: c, dataDir, pushes } = await core();
+    const server = await new WsTestServer({ onUpgrade: () => ({ status: 403 }) }).start();
+    cleanups.push(() => server.stop());
+    const saved = await c.invoke('endpoints:save', {
+      endpoint: { id: 'prod', name: 'Production', dialect: 'task-status', url: server.url },
+    });
+    expect(saved).toEqual({ ok: true });
+    const file = JSON.parse(await readFile(join(dataDir, 'endpoints.json'), 'utf8')) as {
+      endpoints: Array<{ id: string }>;
+    };
+    expect(file.endpoints.map((e) => e.id)).toEqual(['prod']);
+    await waitFor(
+      async () =>
+        (await c.invoke('connection:snapshot', {})).find((d) => d.endpoint === 'prod')?.state ===
+        'stopped',
+    );
+    const [diag] = await c.invoke('connection:snapshot', {});
+    expect(diag?.endpoint).toBe('prod');
+    // task-status has no auth: its 403 means a wrong path, so the session stops and says so.
+    expect(diag?.lastOutcome).toMatchObject({ handshakeStatus: 403, action: 'stop' });
+    expect(diag?.lastOutcome?.meaning).toMatch(/Wrong path/);
+    expect(pushes.some((p) => p.channel === 'endpoints:changed')).toBe(true);
+    expect(c.trayModel().health).toBe('disconnected');
+    const check = await c.invoke('diagnostics:check', { endpoint: 'prod' });
+    expect(check.ok).toBe(false);
+    expect(check.steps.find((s) => s.id === 'upgrade')).toMatchObject({ status: 'failed' });
+    expect(check.summary).toMatch(/Fails at upgrade: HTTP 403/);
+  });
+
+  it('rejects invalid requests with the field that is wrong', async () => {
+    const { core: c } = await core();
+    await expect(
+      c.invoke('endpoints:save', {
+        endpoint: { id: 'Bad Id', name: 'x', dialect: 'lookout', url: 'http://x' },
+      } as never),
+    ).rejects.toThrow(/endpoint/);
+  });
+});
