@@ -12,7 +12,15 @@ export type TrayMenuItem =
   | { kind: 'submenu'; label: string; items: Array<{ id: TrayAction; label: string }> };
 
 /** What a tray click asks for. */
-export type TrayAction = 'open' | 'pause-1h' | 'pause-8h' | 'resume' | 'reconnect' | 'quit';
+export type TrayAction =
+  'open' | 'pause-1h' | 'pause-8h' | 'resume' | 'reconnect' | 'install-update' | 'quit';
+
+/** An app update worth mentioning in the tray (from the auto-updater). */
+export interface TrayUpdate {
+  label: string;
+  /** The update is downloaded: the item restarts into it. */
+  installable: boolean;
+}
 
 /** The tray as data: which icon, which tooltip, which menu. */
 export interface TrayView {
@@ -39,6 +47,7 @@ export const TRAY_ICON_NAMES: string[] = (
 /** Pure: the tray's look and menu for a model. `formatTime` renders the pause end. */
 export function trayMenuModel(
   model: TrayModel,
+  update: TrayUpdate | null = null,
   formatTime: (epochMs: number) => string = (ms) =>
     new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }),
 ): TrayView {
@@ -68,6 +77,7 @@ export function trayMenuModel(
     title: unread > 0 ? (unread > 99 ? '99+' : String(unread)) : '',
     items: [
       { kind: 'status', label: statusLabel },
+      ...updateItems(update),
       { kind: 'separator' },
       { kind: 'action', id: 'open', label: 'Open Lookout' },
       pauseItem,
@@ -76,6 +86,12 @@ export function trayMenuModel(
       { kind: 'action', id: 'quit', label: 'Quit Lookout' },
     ],
   };
+}
+
+function updateItems(update: TrayUpdate | null): TrayMenuItem[] {
+  if (!update) return [];
+  if (update.installable) return [{ kind: 'action', id: 'install-update', label: update.label }];
+  return [{ kind: 'status', label: update.label }];
 }
 
 function healthLabel(health: TrayHealth): string {
@@ -95,6 +111,7 @@ export interface TrayActions {
   open(): void;
   pauseNotifications(until: number | null): void;
   reconnectAll(): void;
+  installUpdate(): void;
   quit(): void;
 }
 
@@ -111,6 +128,8 @@ export class TrayController {
   private readonly tray: Tray;
   private readonly unsubscribe: () => void;
   private lastIcon = '';
+  private model: TrayModel;
+  private update: TrayUpdate | null = null;
 
   constructor(
     source: TraySource,
@@ -119,12 +138,22 @@ export class TrayController {
     private readonly iconDir: string,
     private readonly now: () => number = Date.now,
   ) {
-    const first = trayMenuModel(source.trayModel());
+    this.model = source.trayModel();
+    const first = trayMenuModel(this.model);
     this.tray = new Tray(this.image(first.icon));
     this.lastIcon = first.icon;
     this.tray.on('click', () => actions.open());
     this.apply(first);
-    this.unsubscribe = source.onTrayChange((model) => this.apply(trayMenuModel(model)));
+    this.unsubscribe = source.onTrayChange((model) => {
+      this.model = model;
+      this.apply(trayMenuModel(model, this.update));
+    });
+  }
+
+  /** Shows (or clears) an update line in the menu. */
+  setUpdate(update: TrayUpdate | null): void {
+    this.update = update;
+    this.apply(trayMenuModel(this.model, update));
   }
 
   /** Runs a menu action (also what the menu's click handlers call). */
@@ -140,6 +169,8 @@ export class TrayController {
         return this.actions.pauseNotifications(null);
       case 'reconnect':
         return this.actions.reconnectAll();
+      case 'install-update':
+        return this.actions.installUpdate();
       case 'quit':
         return this.actions.quit();
       default:

@@ -74,6 +74,7 @@ describe('trayMenuModel', () => {
   it('offers resume while paused, with the end time', () => {
     const view = trayMenuModel(
       { ...base, notificationsPaused: true, pausedUntil: 1_000 },
+      null,
       () => '14:30',
     );
     expect(view.items[3]).toEqual({
@@ -93,6 +94,7 @@ describe('TrayController', () => {
       open: vi.fn(),
       pauseNotifications: vi.fn(),
       reconnectAll: vi.fn(),
+      installUpdate: vi.fn(),
       quit: vi.fn(),
     };
     const controller = new TrayController(core, actions, '/icons', () => 1_000_000);
@@ -122,6 +124,20 @@ describe('TrayController', () => {
     core.setTray({ notificationsPaused: true, pausedUntil: 5 });
     (tray.menu as MenuTemplate).template.find((i) => i.id === 'resume')!.click!();
     expect(actions.pauseNotifications).toHaveBeenLastCalledWith(null);
+  });
+
+  it('shows an update line; a downloaded update can be installed from the menu', () => {
+    const { actions, tray, controller } = setup();
+    controller.setUpdate({ label: 'Downloading update 0.2.0 (40%)', installable: false });
+    let menu = (tray.menu as MenuTemplate).template;
+    expect(menu[1]).toEqual({ label: 'Downloading update 0.2.0 (40%)', enabled: false });
+    controller.setUpdate({ label: 'Restart to install 0.2.0', installable: true });
+    menu = (tray.menu as MenuTemplate).template;
+    menu.find((i) => i.id === 'install-update')!.click!();
+    expect(actions.installUpdate).toHaveBeenCalledTimes(1);
+    controller.setUpdate(null);
+    menu = (tray.menu as MenuTemplate).template;
+    expect(menu.some((i) => i.id === 'install-update')).toBe(false);
   });
 
   it('a click on the icon opens the window; destroy unsubscribes', () => {
