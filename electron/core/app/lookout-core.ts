@@ -29,6 +29,7 @@ import {
   type TimerHandle,
 } from '../connection/ports';
 import { runConnectionCheck } from '../diagnostics/connection-check';
+import { RotatingLogFile } from '../diagnostics/log-file';
 import { runProbes } from '../diagnostics/probes';
 import { Redactor } from '../diagnostics/redact';
 import { DIALECTS } from '../dialects';
@@ -77,6 +78,7 @@ type SendHandlers = {
 export class LookoutCore implements LookoutCoreApi {
   private readonly clock: Clock;
   private readonly logger: Logger;
+  private readonly logFile: RotatingLogFile;
   private readonly redactor = new Redactor();
   private readonly pushListeners = new Set<PushListener>();
   private readonly trayListeners = new Set<(model: TrayModel) => void>();
@@ -113,7 +115,6 @@ export class LookoutCore implements LookoutCoreApi {
 
   constructor(private readonly ports: CorePorts) {
     this.clock = ports.clock ?? systemClock;
-    this.logger = ports.logger ?? silentLogger;
     const dir = ports.dataDir;
     this.paths = {
       endpoints: join(dir, 'endpoints.json'),
@@ -123,6 +124,13 @@ export class LookoutCore implements LookoutCoreApi {
       secrets: join(dir, 'secrets.json'),
       logs: join(dir, 'logs'),
     };
+    // Every line goes to a rotating, redacted file the user can open from the app, and to the host's logger.
+    this.logFile = new RotatingLogFile({
+      dir: this.paths.logs,
+      redactor: this.redactor,
+      now: () => this.clock.now(),
+    });
+    this.logger = teeLogger(this.logFile, ports.logger ?? silentLogger, this.redactor);
     const common = { clock: this.clock, logger: this.logger };
     this.settingsFile = new PersistedFile({
       path: this.paths.settings,
@@ -228,6 +236,8 @@ export class LookoutCore implements LookoutCoreApi {
     await Promise.all([this.settingsFile.flush(), this.prefsFile.flush()]);
     await this.embedded?.stop();
     this.embedded = null;
+    this.logger.info('lookout core stopped');
+    this.logFile.close();
   }
 
   private async startEmbedded(): Promise<void> {
@@ -476,7 +486,7 @@ export class LookoutCore implements LookoutCoreApi {
       appVersion: this.ports.appVersion,
       platform: process.platform,
       configDir: this.ports.dataDir,
-      logFile: join(this.paths.logs, 'lookout.log'),
+      logFile: this.logFile.currentPath,
       secretsPersistent: store.persistent,
       secretsNote: store.reason,
     };
@@ -697,4 +707,19 @@ export class LookoutCore implements LookoutCoreApi {
     'notifications:pause': ({ until }) => this.pauseNotifications(until),
     'diagnostics:live': ({ on }) => this.setDiagnosticsLive(on),
   };
+}
+
+/** One logger writing to two: the redacted file and the host's own (console, Electron log). */
+function teeLogger(file: Logger, host: Logger, redactor: Redactor): Logger {
+  const both =
+    (level: keyof Logger) =>
+    (message: string, fields?: Record<string, unknown>): void => {
+      file[level](message, fields);
+      if (host !== silentLogger)
+        host[level](
+          redactor.text(message),
+          fields ? (redactor.value(fields) as Record<string, unknown>) : undefined,
+        );
+    };
+  return { info: both('info'), warn: both('warn'), error: both('error') };
 }

@@ -1,0 +1,91 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { join } from 'node:path';
+import { LookoutCore } from '../core/app/lookout-core';
+import type { CorePorts } from '../core/app/core-api';
+import { startEmbeddedGateway } from '../core/app/embedded-gateway';
+import { silentLogger, type Logger } from '../core/connection/ports';
+import { NodeNotifierAdapter } from '../core/notify/notifier.node';
+import type { Notifier } from '../core/notify/notifier';
+import { BridgeServer } from './bridge-server';
+import { defaultDataDir } from './data-dir';
+import { staticHandler } from './static-server';
+
+export interface BrowserHostOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  dataDir?: string;
+  /** The built renderer (`dist/renderer`). */
+  rendererDir?: string;
+  notifier?: Notifier;
+  logger?: Logger;
+  /** Start the embedded demo gateway when no endpoint is configured (default true). */
+  embedded?: boolean;
+  appVersion?: string;
+  /** Override core ports (tests: clock, random). */
+  corePorts?: Partial<CorePorts>;
+}
+
+export interface BrowserHost {
+  /** The address to open, with this launch's secret. */
+  url: string;
+  port: number;
+  core: LookoutCore;
+  bridge: BridgeServer;
+  stop(): Promise<void>;
+}
+
+/**
+ * The Node host: the same core as the Electron app, the renderer served on 127.0.0.1, the typed
+ * IPC contract over a loopback WebSocket guarded by a per-launch secret, notifications through
+ * node-notifier. What `npm start` runs where no Electron binary is installed, and what the
+ * end-to-end tests drive in Chromium.
+ */
+export async function startBrowserHost(options: BrowserHostOptions = {}): Promise<BrowserHost> {
+  const rendererDir = options.rendererDir ?? join(process.cwd(), 'dist', 'renderer');
+  if (!existsSync(join(rendererDir, 'index.html'))) {
+    throw new Error(
+      `The renderer is not built (${join(rendererDir, 'index.html')} is missing): run "npm run build" first.`,
+    );
+  }
+  const logger = options.logger ?? silentLogger;
+  const secret = randomBytes(24).toString('hex');
+  const core = new LookoutCore({
+    dataDir: options.dataDir ?? defaultDataDir(),
+    notifier: options.notifier ?? new NodeNotifierAdapter({ appName: 'Lookout' }),
+    logger,
+    ...(options.embedded === false ? {} : { embeddedGateway: () => startEmbeddedGateway() }),
+    appVersion: options.appVersion ?? '0.0.0',
+    hostKind: 'browser',
+    ...options.corePorts,
+  });
+  let port = 0;
+  const server = createServer(staticHandler(rendererDir, () => port));
+  const bridge = new BridgeServer(core, secret, () => port, logger);
+  server.on('upgrade', (req, socket, head) => bridge.handleUpgrade(req, socket, head));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const address = server.address();
+  port = typeof address === 'object' && address ? address.port : 0;
+  try {
+    await core.start();
+  } catch (error) {
+    server.close();
+    throw error;
+  }
+  return {
+    url: `http://127.0.0.1:${port}/?k=${secret}`,
+    port,
+    core,
+    bridge,
+    async stop() {
+      bridge.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await core.stop();
+    },
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * `npm start` without an Electron binary: the browser host. Prints the address to open.
+ * Options: --port N, --data-dir DIR, --no-demo (do not start the embedded demo gateway).
+ */
+import { parseArgs } from 'node:util';
+import { startBrowserHost } from './browser-host';
+
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string', default: process.env.LOOKOUT_PORT ?? '0' },
+    'data-dir': { type: 'string' },
+    'no-demo': { type: 'boolean', default: false },
+  },
+});
+
+const consoleLogger = {
+  info: () => {},
+  warn: (m: string, f?: Record<string, unknown>) =>
+    console.warn(`lookout: ${m}`, f ? JSON.stringify(f) : ''),
+  error: (m: string, f?: Record<string, unknown>) =>
+    console.error(`lookout: ${m}`, f ? JSON.stringify(f) : ''),
+};
+
+try {
+  const host = await startBrowserHost({
+    port: Number(values.port),
+    ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
+    embedded: !values['no-demo'],
+    logger: consoleLogger,
+    appVersion: process.env.npm_package_version ?? '0.0.0',
+  });
+  const initial = await host.core.invoke('app:initial-state', {});
+  console.log('');
+  console.log('  Lookout is running (browser host).');
+  console.log(`  Open: ${host.url}`);
+  console.log(`  Data and config: ${initial.host.configDir}`);
+  console.log(`  Log file: ${initial.host.logFile}`);
+  console.log(
+    initial.endpoints.some((e) => e.id === 'demo')
+      ? '  Backend: the embedded demo gateway (add your own in Settings → Endpoints).'
+      : `  Backends: ${initial.endpoints.map((e) => e.name).join(', ')}`,
+  );
+  for (const problem of initial.configProblems) console.log(`  Config problem: ${problem}`);
+  console.log('  Press Ctrl+C to quit.');
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await host.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+} catch (error) {
+  console.error(
+    `lookout: could not start: ${error instanceof Error ? error.message : String(error)}`,
+  );
+  process.exit(1);
+}
