@@ -1,4 +1,5 @@
 import type { LookoutBridge } from '../../shared/ipc/contract';
+import { createWsBridge, secretFromPage } from './host/ws-bridge';
 
 declare global {
   interface Window {
@@ -19,6 +20,12 @@ export type BridgeSource =
  */
 export async function getBridge(win: Window = window): Promise<BridgeSource> {
   if (win.lookout) return { kind: 'host', bridge: win.lookout };
+  // The browser host prints an address carrying this launch's secret (`?k=…`).
+  const secret = secretFromPage(win);
+  if (secret) {
+    win.lookout = createWsBridge(secret, win);
+    return { kind: 'host', bridge: win.lookout };
+  }
   const params = new URLSearchParams(win.location.search);
   if (params.get('fake') === '1') {
     const { createFakeBridge } = await import('./dev/fake-bridge');
