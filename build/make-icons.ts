@@ -6,7 +6,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { chromium, type Page } from 'playwright-core';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const APP_SIZES = [16, 24, 32, 48, 64, 128, 256, 512, 1024];
@@ -39,11 +39,7 @@ function traySvg(health: keyof typeof HEALTH_COLOR, unread: boolean): string {
 </svg>`;
 }
 
-async function render(
-  page: import('playwright-core').Page,
-  svg: string,
-  size: number,
-): Promise<Buffer> {
+async function render(page: Page, svg: string, size: number): Promise<Buffer> {
   await page.setViewportSize({ width: size, height: size });
   await page.setContent(
     `<html><body style="margin:0;background:transparent">${svg.replace(
