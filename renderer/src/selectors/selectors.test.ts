@@ -206,3 +206,34 @@ describe('routes and formatting', () => {
     expect(formatDuration(185_000)).toBe('3 min 5 s');
   });
 });
+
+describe('endpoint form', () => {
+  it('shows schema errors on the right fields', async () => {
+    const { emptyForm, validateForm } = await import('./endpoint-form');
+    const errors = validateForm({ ...emptyForm(), id: 'Prod Dashboard', name: 'Prod', urls: 'http://x', authMethod: 'password-jwt' });
+    expect(errors.id?.[0]).toMatch(/lowercase letters/);
+    expect(errors.urls?.join(' ')).toMatch(/ws:\/\//);
+    expect(errors.username).toBeDefined();
+    expect(errors.loginUrl).toBeDefined();
+  });
+
+  it('round-trips a stored config, keeping fields the form does not show', async () => {
+    const { endpointFromForm, formFromEndpoint, validateForm } = await import('./endpoint-form');
+    const stored = {
+      id: 'prod',
+      name: 'Production',
+      dialect: 'lookout' as const,
+      url: ['wss://a.example/ws', 'wss://b.example/ws'],
+      auth: { method: 'password-jwt' as const, username: 'admin', credentialRef: 'prod-cred', loginUrl: 'https://a.example/auth/login' },
+      subscriptions: ['dashboard'],
+      headers: { Origin: 'https://a.example' },
+    };
+    const form = formFromEndpoint(stored);
+    expect(form.urls).toBe('wss://a.example/ws\nwss://b.example/ws');
+    expect(validateForm(form)).toEqual({});
+    const back = endpointFromForm({ ...form, subscriptions: 'dashboard, tasks' });
+    expect(back.headers).toEqual({ Origin: 'https://a.example' });
+    expect(back.subscriptions).toEqual(['dashboard', 'tasks']);
+    expect(back.auth).toMatchObject({ credentialRef: 'prod-cred', username: 'admin' });
+  });
+});

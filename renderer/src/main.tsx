@@ -1,0 +1,50 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { getBridge } from './bridge';
+import { createAppStore } from './store/app-store';
+import { bindBridge } from './store/bind-bridge';
+import { bindWindow } from './store/window-bindings';
+import { AppShell } from './ui/app-shell';
+import { StoreContext } from './ui/store-context';
+import './styles/app.css';
+
+/** Full-page message when no host installed the bridge (the page was opened on its own). */
+function NoBridge() {
+  return (
+    <div className="fatal" role="alert">
+      <h1>Lookout cannot reach its core</h1>
+      <p>This page must be opened by the Lookout desktop app or by its browser host (<code>npm start</code>), which connect it to the process that holds the connections.</p>
+      <p>
+        To look around with demo data instead, open <a href="?fake=1#/dashboard">this page with ?fake=1</a>.
+      </p>
+    </div>
+  );
+}
+
+async function boot(): Promise<void> {
+  const el = document.getElementById('root');
+  if (!el) return;
+  const root = createRoot(el);
+  const source = await getBridge();
+  if (source.kind === 'missing') {
+    root.render(<NoBridge />);
+    return;
+  }
+  const store = createAppStore({ demo: source.kind === 'demo' });
+  bindWindow(store);
+  bindBridge(store, source.bridge);
+  if (source.kind === 'demo') {
+    const params = new URLSearchParams(location.search);
+    if (params.get('welcome') === '1') void store.getState().updateSettings({ firstRunDone: false });
+    if (params.get('live') !== '0') source.start();
+  }
+  root.render(
+    <StrictMode>
+      <StoreContext value={store}>
+        <AppShell />
+      </StoreContext>
+    </StrictMode>,
+  );
+}
+
+void boot();

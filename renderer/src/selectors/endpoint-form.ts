@@ -1,0 +1,128 @@
+import {
+  DIALECT_IDS,
+  endpointSchema,
+  endpointUrls,
+  formatIssues,
+  type DialectId,
+  type EndpointInput,
+} from '../../../shared/config/endpoint';
+
+/** The endpoint form's flat fields (what the inputs hold). */
+export interface EndpointForm {
+  id: string;
+  name: string;
+  dialect: DialectId;
+  /** One URL per line (several = failover). */
+  urls: string;
+  enabled: boolean;
+  authMethod: 'none' | 'token' | 'password-jwt' | 'django-session';
+  username: string;
+  loginUrl: string;
+  tokenSend: 'header' | 'query' | 'cookie';
+  /** One per line or comma separated. */
+  subscriptions: string;
+  /** Password or token; only sent to main, never read back. */
+  secret: string;
+  /** Kept from a loaded config so saving does not drop fields the form does not show. */
+  rest: Partial<EndpointInput>;
+}
+
+export const DIALECT_LABELS: Record<DialectId, string> = {
+  lookout: 'Lookout gateway',
+  sakura: 'Sakura dashboard',
+  'stats-stream': 'Stats stream',
+  'task-events': 'Task events',
+  'task-status': 'Task status',
+  'django-channels': 'Django Channels',
+};
+
+export const DIALECT_OPTIONS = DIALECT_IDS;
+
+export function emptyForm(): EndpointForm {
+  return { id: '', name: '', dialect: 'lookout', urls: '', enabled: true, authMethod: 'none', username: '', loginUrl: '', tokenSend: 'header', subscriptions: '', secret: '', rest: {} };
+}
+
+/** A stored endpoint config → form fields. */
+export function formFromEndpoint(e: EndpointInput): EndpointForm {
+  const auth = e.auth ?? { method: 'none' as const };
+  return {
+    id: e.id,
+    name: e.name,
+    dialect: e.dialect,
+    urls: endpointUrls({ url: e.url }).join('\n'),
+    enabled: e.enabled ?? true,
+    authMethod: auth.method,
+    username: 'username' in auth ? auth.username : '',
+    loginUrl: 'loginUrl' in auth ? auth.loginUrl : '',
+    tokenSend: auth.method === 'token' ? (auth.send ?? 'header') : 'header',
+    subscriptions: (e.subscriptions ?? []).join('\n'),
+    secret: '',
+    rest: e,
+  };
+}
+
+function lines(text: string): string[] {
+  return text
+    .split(/[\n,]/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/** Form fields → the endpoint config main validates and stores. */
+export function endpointFromForm(f: EndpointForm): EndpointInput {
+  const urls = lines(f.urls);
+  const credentialRef = (f.rest.auth && 'credentialRef' in f.rest.auth ? f.rest.auth.credentialRef : undefined) ?? f.id;
+  let auth: EndpointInput['auth'];
+  switch (f.authMethod) {
+    case 'none':
+      auth = { method: 'none' };
+      break;
+    case 'token':
+      auth = { method: 'token', credentialRef, send: f.tokenSend };
+      break;
+    case 'password-jwt':
+      auth = { method: 'password-jwt', username: f.username.trim(), credentialRef, loginUrl: f.loginUrl.trim() };
+      break;
+    case 'django-session':
+      auth = { method: 'django-session', username: f.username.trim(), credentialRef, loginUrl: f.loginUrl.trim() };
+      break;
+  }
+  return {
+    ...f.rest,
+    id: f.id.trim(),
+    name: f.name.trim(),
+    dialect: f.dialect,
+    url: urls.length === 1 ? (urls[0] ?? '') : urls,
+    enabled: f.enabled,
+    auth,
+    subscriptions: lines(f.subscriptions),
+  };
+}
+
+/** Form field a config path belongs to (`url[1]` → `urls`, `auth.loginUrl` → `loginUrl`). */
+function fieldOf(path: string): keyof EndpointForm | 'form' {
+  if (path.startsWith('url')) return 'urls';
+  if (path.startsWith('auth.username')) return 'username';
+  if (path.startsWith('auth.loginUrl')) return 'loginUrl';
+  if (path.startsWith('auth')) return 'authMethod';
+  if (path.startsWith('subscriptions')) return 'subscriptions';
+  if (path.startsWith('id')) return 'id';
+  if (path.startsWith('name')) return 'name';
+  if (path.startsWith('dialect')) return 'dialect';
+  return 'form';
+}
+
+/** Validation with the shared schema: messages per form field, empty when valid. */
+export function validateForm(f: EndpointForm): Partial<Record<keyof EndpointForm | 'form', string[]>> {
+  const parsed = endpointSchema.safeParse(endpointFromForm(f));
+  const out: Partial<Record<keyof EndpointForm | 'form', string[]>> = {};
+  if (parsed.success) return out;
+  for (const line of formatIssues(parsed.error)) {
+    const sep = line.indexOf(': ');
+    const path = line.slice(0, sep);
+    const message = line.slice(sep + 2);
+    const field = fieldOf(path);
+    (out[field] ??= []).push(field === 'form' ? line : message);
+  }
+  return out;
+}

@@ -1,0 +1,54 @@
+import { connectionBanners } from '../selectors/connection-health';
+import { useNow } from './ticker';
+import { useApp, useAppStore } from './store-context';
+
+/** Plain-words banners for endpoints that need attention, with the one action that helps. */
+export function ConnectionBanners() {
+  const store = useAppStore();
+  const connections = useApp((s) => s.connections);
+  const endpoints = useApp((s) => s.endpoints);
+  const online = useApp((s) => s.online);
+  const problems = useApp((s) => s.configProblems);
+  const now = useNow();
+  const banners = connectionBanners(connections, endpoints, now);
+  return (
+    <div className="banners">
+      {!online ? (
+        <div className="banner banner--bad" role="status">
+          <div className="banner__text">
+            <strong>You are offline.</strong> <span>This computer reports no network; Lookout reconnects by itself when it is back.</span>
+          </div>
+        </div>
+      ) : null}
+      {problems.map((p) => (
+        <div key={p} className="banner banner--warn" role="status">
+          <div className="banner__text">
+            <strong>Configuration problem.</strong> <span>{p}</span>
+          </div>
+        </div>
+      ))}
+      {banners.map((b) => (
+        <div key={b.endpoint} className={`banner banner--${b.tone}`} role={b.kind === 'auth-required' ? 'alert' : 'status'}>
+          <div className="banner__text">
+            <strong>{b.title}.</strong> {b.detail ? <span>{b.detail}</span> : null} {b.codes ? <code className="banner__codes">{b.codes}</code> : null}
+          </div>
+          <div className="banner__actions">
+            {b.action === 'sign-in' ? (
+              <button type="button" className="btn btn--primary btn--small" onClick={() => store.getState().openSignIn(b.endpoint)}>
+                Sign in
+              </button>
+            ) : null}
+            {b.action === 'reconnect' ? (
+              <button type="button" className="btn btn--small" onClick={() => store.getState().reconnect(b.endpoint)}>
+                Reconnect now
+              </button>
+            ) : null}
+            <button type="button" className="link-btn" onClick={() => store.getState().navigate(`diagnostics/${b.endpoint}`)}>
+              Details
+            </button>
+          </div>
+        </div>
+      ))}
+    </div>
+  );
+}

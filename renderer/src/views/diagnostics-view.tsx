@@ -1,0 +1,447 @@
+import { useEffect, useState } from 'react';
+import { CLOSE_CODES, HANDSHAKE_STATUSES } from '../../../shared/close-codes';
+import type { SessionDiagnostics } from '../../../shared/model/connection';
+import type { CheckStep } from '../../../shared/model/diagnostics';
+import { endpointName, healthRow, outcomeCodes, type HealthRow } from '../selectors/connection-health';
+import { formatBytes, formatDuration, formatNumber } from '../selectors/format';
+import { copyText, downloadUrl } from '../ui/clipboard';
+import { Badge, ClockTime, Dot, EmptyState, Panel, RelativeTime } from '../ui/common';
+import { useApp, useAppStore } from '../ui/store-context';
+import { useResolvedTheme } from '../ui/theme';
+import { useNow } from '../ui/ticker';
+import { UPlotChart } from '../ui/uplot-chart';
+import { FrameLog } from './frame-log';
+
+const RTT_SERIES = [{ label: 'RTT', colorVar: '--chart-1', unit: 'ms' }];
+
+function RttSpark({ row }: { row: HealthRow }) {
+  const theme = useResolvedTheme();
+  if (row.rttRecent.length < 2) return <span className="muted">—</span>;
+  const data: [number[], number[]] = [row.rttRecent.map((s) => s.at / 1_000), row.rttRecent.map((s) => s.ms)];
+  return <UPlotChart data={data} series={RTT_SERIES} height={28} sparkline themeKey={theme} label={`Round-trip times of ${row.name}`} />;
+}
+
+function HealthTable({ selected }: { selected: string | null }) {
+  const store = useAppStore();
+  const connections = useApp((s) => s.connections);
+  const endpoints = useApp((s) => s.endpoints);
+  const now = useNow();
+  const rows = Object.values(connections).map((d) => healthRow(d, endpointName(endpoints, d.endpoint), now));
+  if (rows.length === 0) {
+    return (
+      <EmptyState title="No connections" icon="⚡">
+        Add an endpoint in Settings to see its connection health here.
+      </EmptyState>
+    );
+  }
+  return (
+    <div className="table-scroll">
+      <table className="table table--health">
+        <thead>
+          <tr>
+            <th scope="col">Endpoint</th>
+            <th scope="col">State</th>
+            <th scope="col">Last message</th>
+            <th scope="col">RTT p50 / p95</th>
+            <th scope="col" className="spark-col">
+              <span className="sr-only">RTT chart</span>
+            </th>
+            <th scope="col" className="num">
+              Reconnects
+            </th>
+            <th scope="col">Last close / handshake</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.endpoint} className={selected === r.endpoint ? 'is-selected' : undefined}>
+              <td>
+                <button type="button" className="row-link" aria-current={selected === r.endpoint ? 'true' : undefined} onClick={() => store.getState().navigate(`diagnostics/${r.endpoint}`)}>
+                  {r.name}
+                </button>
+                <div className="sub">
+                  {r.dialect} · {r.subscriptions.length} channel{r.subscriptions.length === 1 ? '' : 's'}
+                </div>
+              </td>
+              <td>
+                <span className="state">
+                  <Dot tone={r.tone} />
+                  {r.stateLabel}
+                </span>
+                <div className="sub">
+                  since <RelativeTime at={r.since} />
+                </div>
+              </td>
+              <td className={r.stale ? 'text-warn' : undefined}>
+                {r.lastMessageAgeMs === null ? '—' : `${formatDuration(r.lastMessageAgeMs)} ago`}
+                {r.stale ? <div className="sub">stale</div> : null}
+              </td>
+              <td className="mono">{r.p50Ms === null ? '—' : `${r.p50Ms} / ${r.p95Ms ?? '—'} ms`}</td>
+              <td className="spark-col">
+                <RttSpark row={r} />
+              </td>
+              <td className="num mono">{r.reconnects}</td>
+              <td className="meaning">
+                {r.lastCloseCode !== null ? (
+                  <div title={r.lastCloseMeaning}>
+                    <code>{r.lastCloseCode}</code> {r.lastCloseMeaning}
+                  </div>
+                ) : null}
+                {r.lastHandshakeStatus !== null ? (
+                  <div title={r.lastHandshakeMeaning}>
+                    <code>HTTP {r.lastHandshakeStatus}</code> {r.lastHandshakeMeaning}
+                  </div>
+                ) : null}
+                {r.lastCloseCode === null && r.lastHandshakeStatus === null ? <span className="muted">—</span> : null}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+const STEP_LABEL: Record<CheckStep['id'], string> = {
+  dns: 'DNS lookup',
+  tcp: 'TCP connect',
+  upgrade: 'WebSocket upgrade',
+  auth: 'Authentication',
+  subscribe: 'Subscribe',
+  'round-trip': 'Round trip',
+};
+const STEP_ICON: Record<CheckStep['status'], string> = { ok: '✓', failed: '✕', skipped: '–', warning: '!' };
+
+function ConnectionCheck({ endpoint }: { endpoint: string }) {
+  const store = useAppStore();
+  const check = useApp((s) => s.checks[endpoint]);
+  return (
+    <Panel
+      title="Connection check"
+      actions={
+        <button type="button" className="btn btn--primary btn--small" disabled={check?.status === 'running'} onClick={() => void store.getState().runCheck(endpoint)}>
+          {check?.status === 'running' ? 'Checking…' : 'Run connection check'}
+        </button>
+      }
+    >
+      {!check ? (
+        <p className="muted">Walks DNS → TCP → upgrade → auth → subscribe → round trip with a separate test connection, and says in plain words where it fails and what to do.</p>
+      ) : check.status === 'running' ? (
+        <p className="muted" aria-busy="true">
+          Checking each step…
+        </p>
+      ) : check.status === 'error' ? (
+        <div className="callout callout--bad">The check could not run: {check.message}</div>
+      ) : (
+        <>
+          <div className={`callout callout--${check.value.ok ? 'ok' : 'bad'}`} role="status">
+            {check.value.summary}
+          </div>
+          <ol className="steps">
+            {check.value.steps.map((s) => (
+              <li key={s.id} className={`step step--${s.status}`}>
+                <span className="step__icon" aria-label={s.status}>
+                  {STEP_ICON[s.status]}
+                </span>
+                <div>
+                  <div className="step__name">
+                    {STEP_LABEL[s.id]}
+                    {s.durationMs !== undefined ? <span className="muted small"> · {formatDuration(s.durationMs)}</span> : null}
+                  </div>
+                  <div className="step__detail">{s.detail}</div>
+                  {s.advice ? <div className="step__advice">What to do: {s.advice}</div> : null}
+                </div>
+              </li>
+            ))}
+          </ol>
+        </>
+      )}
+    </Panel>
+  );
+}
+
+function Probes({ endpoint }: { endpoint: string }) {
+  const store = useAppStore();
+  const probes = useApp((s) => s.probes[endpoint]);
+  return (
+    <Panel
+      title="Health and stats probes"
+      actions={
+        <button type="button" className="btn btn--small" disabled={probes?.status === 'running'} onClick={() => void store.getState().runProbes(endpoint)}>
+          {probes?.status === 'running' ? 'Probing…' : 'Probe backend'}
+        </button>
+      }
+    >
+      {!probes ? (
+        <p className="muted">Asks the backend's HTTP health and stats endpoints directly, outside the WebSocket.</p>
+      ) : probes.status === 'running' ? (
+        <p className="muted">Probing…</p>
+      ) : probes.status === 'error' ? (
+        <div className="callout callout--bad">The probe could not run: {probes.message}</div>
+      ) : probes.value.length === 0 ? (
+        <p className="muted">This backend has no HTTP probes.</p>
+      ) : (
+        <ul className="list">
+          {probes.value.map((p) => (
+            <li key={p.name} className="list__row list__row--top">
+              <div>
+                <div className="list__title">
+                  <Dot tone={p.status === 'healthy' ? 'ok' : p.status === 'degraded' ? 'warn' : p.status === 'down' ? 'bad' : 'muted'} /> {p.name}: {p.summary}
+                </div>
+                <div className="sub mono">
+                  GET {p.url} → {p.httpStatus ?? 'no answer'}
+                  {p.durationMs !== null ? ` in ${formatDuration(p.durationMs)}` : ''}
+                </div>
+                {p.body ? <pre className="pre">{p.body}</pre> : null}
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+    </Panel>
+  );
+}
+
+function Journal({ diag }: { diag: SessionDiagnostics }) {
+  const attempts = [...diag.attempts].reverse();
+  const timeline = [...diag.timeline].reverse().slice(0, 30);
+  return (
+    <Panel title="Reconnect journal">
+      {attempts.length === 0 ? (
+        <p className="muted">No connection attempts yet.</p>
+      ) : (
+        <div className="table-scroll">
+          <table className="table table--compact">
+            <thead>
+              <tr>
+                <th scope="col" className="num">
+                  #
+                </th>
+                <th scope="col">Started</th>
+                <th scope="col">Trigger</th>
+                <th scope="col" className="num">
+                  Waited
+                </th>
+                <th scope="col">Lasted</th>
+                <th scope="col">Outcome</th>
+              </tr>
+            </thead>
+            <tbody>
+              {attempts.map((a) => (
+                <tr key={a.n}>
+                  <td className="num mono">{a.n}</td>
+                  <td className="mono">
+                    <ClockTime at={a.startedAt} />
+                  </td>
+                  <td>{a.trigger}</td>
+                  <td className="num mono">{a.delayMs ? formatDuration(a.delayMs) : '—'}</td>
+                  <td className="mono">{a.openedAt ? (a.endedAt ? formatDuration(a.endedAt - a.openedAt) : 'open now') : a.endedAt ? 'never opened' : '…'}</td>
+                  <td className="meaning">
+                    {a.outcome ? (
+                      <>
+                        {a.outcome.meaning} <code>{outcomeCodes(a.outcome)}</code>
+                      </>
+                    ) : a.openedAt && !a.endedAt ? (
+                      <span className="text-ok">Connected</span>
+                    ) : (
+                      '—'
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <h3 className="subhead">State changes</h3>
+      <ul className="timeline">
+        {timeline.map((c, i) => (
+          <li key={`${c.at}-${i}`}>
+            <span className="mono muted">
+              <ClockTime at={c.at} />
+            </span>{' '}
+            <Badge tone="muted">{c.from}</Badge> → <Badge tone="info">{c.to}</Badge> <span>{c.reason}</span>
+          </li>
+        ))}
+      </ul>
+    </Panel>
+  );
+}
+
+function EndpointDetail({ diag }: { diag: SessionDiagnostics }) {
+  const store = useAppStore();
+  const name = useApp((s) => endpointName(s.endpoints, diag.endpoint));
+  const rejections = Object.entries(diag.rejections);
+  return (
+    <>
+      <div className="page__head">
+        <h2 className="section-title">{name}</h2>
+        <div className="page__actions">
+          {diag.state === 'auth-required' ? (
+            <button type="button" className="btn btn--primary" onClick={() => store.getState().openSignIn(diag.endpoint)}>
+              Sign in
+            </button>
+          ) : null}
+          <button type="button" className="btn" onClick={() => store.getState().reconnect(diag.endpoint)}>
+            Reconnect now
+          </button>
+        </div>
+      </div>
+      {diag.lastOutcome ? (
+        <div className={`callout callout--${diag.state === 'open' ? 'muted' : 'warn'}`}>
+          <strong>Last outcome:</strong> {diag.lastOutcome.meaning} <code>{outcomeCodes(diag.lastOutcome)}</code>
+          {diag.lastOutcome.closeReason ? <> Reason given: “{diag.lastOutcome.closeReason}”.</> : null}
+        </div>
+      ) : null}
+      <div className="grid grid--2">
+        <Panel title="Connection">
+          <dl className="kv">
+            <dt>URL</dt>
+            <dd className="mono">{diag.url}</dd>
+            <dt>Protocol</dt>
+            <dd>{diag.dialect}</dd>
+            <dt>Channels</dt>
+            <dd>{diag.subscriptions.length ? diag.subscriptions.join(', ') : '—'}</dd>
+            <dt>Keepalive</dt>
+            <dd>{diag.keepalive}</dd>
+            <dt>Clock skew</dt>
+            <dd>{diag.clockSkewMs === null ? 'not reported' : `${diag.clockSkewMs > 0 ? '+' : ''}${formatDuration(Math.abs(diag.clockSkewMs))}${diag.clockSkewMs < 0 ? ' behind' : ''} (server − us)`}</dd>
+          </dl>
+        </Panel>
+        <Panel title="Counters">
+          <dl className="kv kv--numbers">
+            <dt>Frames in / out</dt>
+            <dd>
+              {formatNumber(diag.counters.framesIn)} / {formatNumber(diag.counters.framesOut)}
+            </dd>
+            <dt>Bytes in / out</dt>
+            <dd>
+              {formatBytes(diag.counters.bytesIn)} / {formatBytes(diag.counters.bytesOut)}
+            </dd>
+            <dt>Events</dt>
+            <dd>{formatNumber(diag.counters.events)}</dd>
+            <dt>Rejected frames</dt>
+            <dd>{rejections.length ? rejections.map(([k, v]) => `${k}: ${v}`).join(', ') : formatNumber(diag.counters.rejectedFrames)}</dd>
+            <dt>Server errors</dt>
+            <dd>{diag.serverErrors.length === 0 ? 'none' : diag.serverErrors.slice(-3).map((e) => e.message).join(' · ')}</dd>
+          </dl>
+        </Panel>
+      </div>
+      <div className="grid grid--2">
+        <ConnectionCheck endpoint={diag.endpoint} />
+        <Probes endpoint={diag.endpoint} />
+      </div>
+      <Journal diag={diag} />
+      <FrameLog frames={diag.frames} />
+    </>
+  );
+}
+
+function SupportBundle() {
+  const store = useAppStore();
+  const [state, setState] = useState<{ phase: 'idle' | 'busy' | 'copied' } | { phase: 'fallback'; json: string; url: string } | { phase: 'error'; message: string }>({ phase: 'idle' });
+  useEffect(() => () => (state.phase === 'fallback' ? URL.revokeObjectURL(state.url) : undefined), [state]);
+  const run = async () => {
+    setState({ phase: 'busy' });
+    try {
+      const json = await store.getState().supportBundle();
+      if (await copyText(json)) {
+        setState({ phase: 'copied' });
+        store.getState().announce('Support bundle copied to the clipboard.');
+      } else setState({ phase: 'fallback', json, url: downloadUrl(json) });
+    } catch (err) {
+      setState({ phase: 'error', message: err instanceof Error ? err.message : String(err) });
+    }
+  };
+  return (
+    <div className="bundle">
+      <button type="button" className="btn" disabled={state.phase === 'busy'} onClick={() => void run()}>
+        {state.phase === 'busy' ? 'Collecting…' : 'Copy support bundle'}
+      </button>
+      {state.phase === 'copied' ? (
+        <span className="text-ok small" role="status">
+          ✓ Copied. Paste it into your support ticket: it holds no passwords or tokens.
+        </span>
+      ) : null}
+      {state.phase === 'error' ? (
+        <span className="text-bad small" role="alert">
+          {state.message}
+        </span>
+      ) : null}
+      {state.phase === 'fallback' ? (
+        <div className="bundle__fallback" role="status">
+          <p className="small">The clipboard is not available here. Select the text below, or download it:</p>
+          <textarea readOnly value={state.json} rows={6} aria-label="Support bundle JSON" onFocus={(e) => e.currentTarget.select()} />
+          <a className="btn btn--small" href={state.url} download="lookout-support-bundle.json">
+            Download lookout-support-bundle.json
+          </a>
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+function CodeTable() {
+  return (
+    <details className="help">
+      <summary>What do close codes and handshake statuses mean?</summary>
+      <div className="grid grid--2">
+        <table className="table table--compact">
+          <caption>Close codes</caption>
+          <tbody>
+            {Object.entries(CLOSE_CODES).map(([code, m]) => (
+              <tr key={code}>
+                <td className="mono">{code}</td>
+                <td>
+                  <strong>{m.name}</strong> — {m.meaning}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <table className="table table--compact">
+          <caption>Handshake (HTTP) statuses</caption>
+          <tbody>
+            {Object.entries(HANDSHAKE_STATUSES).map(([code, m]) => (
+              <tr key={code}>
+                <td className="mono">{code}</td>
+                <td>
+                  <strong>{m.name}</strong> — {m.meaning}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </details>
+  );
+}
+
+/** Support staff's view of every connection: health, journal, frames, checks and the bundle. */
+export function DiagnosticsView() {
+  const store = useAppStore();
+  const param = useApp((s) => s.route.param);
+  const connections = useApp((s) => s.connections);
+  useEffect(() => {
+    store.getState().setDiagnosticsLive(true);
+    return () => store.getState().setDiagnosticsLive(false);
+  }, [store]);
+  const selectedId = param && connections[param] ? param : (Object.keys(connections)[0] ?? null);
+  const diag = selectedId ? connections[selectedId] : undefined;
+  return (
+    <div className="page">
+      <div className="page__head">
+        <h1 className="page__title">Diagnostics</h1>
+        <div className="page__actions">
+          <SupportBundle />
+        </div>
+      </div>
+      <Panel title="Connection health">
+        <HealthTable selected={selectedId} />
+      </Panel>
+      {param && !connections[param] ? <div className="callout callout--warn">No connection named “{param}”.</div> : null}
+      {diag ? <EndpointDetail diag={diag} /> : null}
+      <CodeTable />
+    </div>
+  );
+}

@@ -1,0 +1,163 @@
+import { useState, type FormEvent, type ReactNode } from 'react';
+import type { ConnectionCheckReport } from '../../../shared/model/diagnostics';
+import {
+  DIALECT_LABELS,
+  DIALECT_OPTIONS,
+  endpointFromForm,
+  validateForm,
+  type EndpointForm,
+} from '../selectors/endpoint-form';
+import { useAppStore } from '../ui/store-context';
+
+function Field({ label, hint, errors, children }: { label: string; hint?: string; errors?: string[]; children: ReactNode }) {
+  return (
+    <label className={`field${errors?.length ? ' field--invalid' : ''}`}>
+      <span className="field__label">{label}</span>
+      {children}
+      {hint ? <span className="field__hint">{hint}</span> : null}
+      {errors?.length ? (
+        <span className="field__error" role="alert">
+          {errors.join('; ')}
+        </span>
+      ) : null}
+    </label>
+  );
+}
+
+/** Add / edit form of one endpoint, validated with the shared schema before main sees it. */
+export function EndpointEditor({ initial, isNew, onDone }: { initial: EndpointForm; isNew: boolean; onDone: () => void }) {
+  const store = useAppStore();
+  const [form, setForm] = useState(initial);
+  const [touched, setTouched] = useState(false);
+  const [busy, setBusy] = useState<'save' | 'test' | null>(null);
+  const [serverErrors, setServerErrors] = useState<string[]>([]);
+  const [report, setReport] = useState<ConnectionCheckReport | null>(null);
+  const errors = touched ? validateForm(form) : {};
+  const set = (change: Partial<EndpointForm>) => setForm((f) => ({ ...f, ...change }));
+  const needsUser = form.authMethod === 'password-jwt' || form.authMethod === 'django-session';
+
+  const valid = () => {
+    setTouched(true);
+    return Object.keys(validateForm(form)).length === 0;
+  };
+  const save = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!valid()) return;
+    setBusy('save');
+    try {
+      const r = await store.getState().saveEndpoint(endpointFromForm(form), form.secret || undefined);
+      if (r.ok) onDone();
+      else setServerErrors(r.errors);
+    } catch (err) {
+      setServerErrors([err instanceof Error ? err.message : String(err)]);
+    } finally {
+      setBusy(null);
+    }
+  };
+  const test = async () => {
+    if (!valid()) return;
+    setBusy('test');
+    setReport(null);
+    try {
+      setReport(await store.getState().testEndpoint(endpointFromForm(form), form.secret || undefined));
+    } catch (err) {
+      setServerErrors([err instanceof Error ? err.message : String(err)]);
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  return (
+    <form className="form" onSubmit={save} noValidate>
+      <div className="form__grid">
+        <Field label="Name" errors={errors.name}>
+          <input value={form.name} onChange={(e) => set({ name: e.target.value })} placeholder="Production dashboard" autoFocus />
+        </Field>
+        <Field label="Id" hint="Used in links and config files." errors={errors.id}>
+          <input value={form.id} onChange={(e) => set({ id: e.target.value })} placeholder="prod-dashboard" disabled={!isNew} />
+        </Field>
+        <Field label="Protocol" errors={errors.dialect}>
+          <select value={form.dialect} onChange={(e) => set({ dialect: e.target.value as EndpointForm['dialect'] })}>
+            {DIALECT_OPTIONS.map((d) => (
+              <option key={d} value={d}>
+                {DIALECT_LABELS[d]}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field label="WebSocket URL" hint="One per line; extra lines are failover instances." errors={errors.urls}>
+          <textarea rows={2} value={form.urls} onChange={(e) => set({ urls: e.target.value })} placeholder="wss://admin.example.com/ws" />
+        </Field>
+        <Field label="Sign-in method" errors={errors.authMethod}>
+          <select value={form.authMethod} onChange={(e) => set({ authMethod: e.target.value as EndpointForm['authMethod'] })}>
+            <option value="none">None</option>
+            <option value="token">API token</option>
+            <option value="password-jwt">User + password (JWT)</option>
+            <option value="django-session">Django admin login</option>
+          </select>
+        </Field>
+        {form.authMethod === 'token' ? (
+          <Field label="Send token as">
+            <select value={form.tokenSend} onChange={(e) => set({ tokenSend: e.target.value as EndpointForm['tokenSend'] })}>
+              <option value="header">Authorization header</option>
+              <option value="query">Query parameter</option>
+              <option value="cookie">Cookie</option>
+            </select>
+          </Field>
+        ) : null}
+        {needsUser ? (
+          <>
+            <Field label="User name" errors={errors.username}>
+              <input value={form.username} onChange={(e) => set({ username: e.target.value })} autoComplete="username" />
+            </Field>
+            <Field label="Login URL" errors={errors.loginUrl}>
+              <input value={form.loginUrl} onChange={(e) => set({ loginUrl: e.target.value })} placeholder="https://admin.example.com/auth/login" />
+            </Field>
+          </>
+        ) : null}
+        {form.authMethod !== 'none' ? (
+          <Field label={form.authMethod === 'token' ? 'Token' : 'Password'} hint={isNew ? 'Stored in the system keyring by the main process.' : 'Leave empty to keep the stored one.'}>
+            <input type="password" value={form.secret} onChange={(e) => set({ secret: e.target.value })} autoComplete="new-password" />
+          </Field>
+        ) : null}
+        <Field label="Subscriptions" hint="Channels, subscription types or task ids; one per line." errors={errors.subscriptions}>
+          <textarea rows={2} value={form.subscriptions} onChange={(e) => set({ subscriptions: e.target.value })} placeholder="dashboard" />
+        </Field>
+      </div>
+      <label className="check">
+        <input type="checkbox" checked={form.enabled} onChange={(e) => set({ enabled: e.target.checked })} /> Connect to this endpoint
+      </label>
+      {errors.form?.length || serverErrors.length ? (
+        <ul className="field__errors" role="alert">
+          {[...(errors.form ?? []), ...serverErrors].map((m) => (
+            <li key={m}>{m}</li>
+          ))}
+        </ul>
+      ) : null}
+      {report ? (
+        <div className={`callout callout--${report.ok ? 'ok' : 'bad'}`} role="status">
+          <strong>{report.summary}</strong>
+          <ul className="small">
+            {report.steps.map((s) => (
+              <li key={s.id}>
+                {s.status === 'ok' ? '✓' : s.status === 'failed' ? '✕' : '–'} {s.id}: {s.detail}
+                {s.advice ? ` — ${s.advice}` : ''}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+      <div className="form__actions">
+        <button type="button" className="btn" onClick={onDone}>
+          Cancel
+        </button>
+        <button type="button" className="btn" disabled={busy !== null} onClick={() => void test()}>
+          {busy === 'test' ? 'Testing…' : 'Test connection'}
+        </button>
+        <button type="submit" className="btn btn--primary" disabled={busy !== null}>
+          {busy === 'save' ? 'Saving…' : isNew ? 'Add endpoint' : 'Save changes'}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,274 @@
+import { useState } from 'react';
+import type { EndpointSummary } from '../../../shared/ipc/contract';
+import { EVENT_KINDS, SEVERITIES, type EventKind, type Severity } from '../../../shared/model/live-event';
+import type { NotifyPrefs } from '../../../shared/model/notify-prefs';
+import { STATE_LABELS, stateTone } from '../selectors/connection-health';
+import { DIALECT_LABELS, emptyForm, formFromEndpoint, type EndpointForm } from '../selectors/endpoint-form';
+import { kindLabel } from '../selectors/notification-filters';
+import { Dialog, Dot, EmptyState, Panel } from '../ui/common';
+import { useApp, useAppStore } from '../ui/store-context';
+import { EndpointEditor } from './endpoint-editor';
+
+function EndpointRow({ e, onEdit }: { e: EndpointSummary; onEdit: (e: EndpointSummary) => void }) {
+  const store = useAppStore();
+  const state = useApp((s) => s.connections[e.id]?.state ?? null);
+  const [confirm, setConfirm] = useState(false);
+  const [message, setMessage] = useState('');
+  const remove = async () => {
+    const r = await store.getState().removeEndpoint(e.id);
+    if (!r.ok) setMessage(r.errors.join(' '));
+    setConfirm(false);
+  };
+  return (
+    <li className="endpoint">
+      <div className="endpoint__main">
+        <div className="list__title">
+          {state ? <Dot tone={stateTone(state)} label={STATE_LABELS[state]} /> : <Dot tone="muted" label="not running" />} {e.name}
+          {!e.enabled ? <span className="tag">disabled</span> : null}
+        </div>
+        <div className="sub mono">{e.url}</div>
+        <div className="sub">
+          {DIALECT_LABELS[e.dialect]} · {e.auth}
+          {e.auth !== 'none' ? (e.hasSecret ? ' · signed in' : ' · not signed in') : ''}
+        </div>
+        {message ? <div className="text-bad small">{message}</div> : null}
+      </div>
+      <div className="endpoint__actions">
+        {e.auth !== 'none' ? (
+          e.hasSecret ? (
+            <button type="button" className="btn btn--small" onClick={() => void store.getState().signOut(e.id)}>
+              Sign out
+            </button>
+          ) : (
+            <button type="button" className="btn btn--small btn--primary" onClick={() => store.getState().openSignIn(e.id)}>
+              Sign in
+            </button>
+          )
+        ) : null}
+        <button type="button" className="btn btn--small" onClick={() => void store.getState().runCheck(e.id).then(() => store.getState().navigate(`diagnostics/${e.id}`))}>
+          Test
+        </button>
+        <button type="button" className="btn btn--small" onClick={() => onEdit(e)}>
+          Edit
+        </button>
+        {confirm ? (
+          <>
+            <button type="button" className="btn btn--small btn--danger" onClick={() => void remove()}>
+              Remove {e.name}
+            </button>
+            <button type="button" className="btn btn--small" onClick={() => setConfirm(false)}>
+              Keep
+            </button>
+          </>
+        ) : (
+          <button type="button" className="btn btn--small" onClick={() => setConfirm(true)}>
+            Remove
+          </button>
+        )}
+      </div>
+    </li>
+  );
+}
+
+function EndpointsPanel() {
+  const store = useAppStore();
+  const endpoints = useApp((s) => s.endpoints);
+  const [editing, setEditing] = useState<{ form: EndpointForm; isNew: boolean } | null>(null);
+  const [error, setError] = useState('');
+  const edit = async (e: EndpointSummary) => {
+    try {
+      const input = await store.getState().getEndpoint(e.id);
+      if (input) setEditing({ form: formFromEndpoint(input), isNew: false });
+      else setError(`${e.name} is no longer configured.`);
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    }
+  };
+  return (
+    <Panel
+      title="Endpoints"
+      actions={
+        <button type="button" className="btn btn--primary btn--small" onClick={() => setEditing({ form: emptyForm(), isNew: true })}>
+          Add endpoint
+        </button>
+      }
+    >
+      {error ? <div className="callout callout--bad">{error}</div> : null}
+      {endpoints.length === 0 ? (
+        <EmptyState title="No endpoints" icon="⚡">
+          Add the WebSocket address of a backend to start watching it.
+        </EmptyState>
+      ) : (
+        <ul className="endpoints">
+          {endpoints.map((e) => (
+            <EndpointRow key={e.id} e={e} onEdit={(x) => void edit(x)} />
+          ))}
+        </ul>
+      )}
+      <Dialog open={editing !== null} onClose={() => setEditing(null)} title={editing?.isNew ? 'Add endpoint' : `Edit ${editing?.form.name ?? ''}`} wide>
+        {editing ? <EndpointEditor initial={editing.form} isNew={editing.isNew} onDone={() => setEditing(null)} /> : null}
+      </Dialog>
+    </Panel>
+  );
+}
+
+function PrefsPanel() {
+  const store = useAppStore();
+  const stored = useApp((s) => s.prefs);
+  const [draft, setDraft] = useState<NotifyPrefs | null>(null);
+  const [status, setStatus] = useState('');
+  const prefs = draft ?? stored;
+  const change = (next: Partial<NotifyPrefs>) => {
+    setDraft({ ...prefs, ...next });
+    setStatus('');
+  };
+  const setKind = (kind: EventKind, rule: Partial<{ notify: boolean; minSeverity: Severity }>) =>
+    change({ kinds: { ...prefs.kinds, [kind]: { ...prefs.kinds[kind], ...rule } } });
+  const save = async () => {
+    try {
+      await store.getState().savePrefs(prefs);
+      setDraft(null);
+      setStatus('Saved.');
+    } catch (err) {
+      setStatus(err instanceof Error ? err.message : String(err));
+    }
+  };
+  return (
+    <Panel
+      title="Desktop notifications"
+      actions={
+        <>
+          {status ? (
+            <span className="small muted" role="status">
+              {status}
+            </span>
+          ) : null}
+          <button type="button" className="btn btn--small" disabled={!draft} onClick={() => setDraft(null)}>
+            Discard
+          </button>
+          <button type="button" className="btn btn--primary btn--small" disabled={!draft} onClick={() => void save()}>
+            Save preferences
+          </button>
+        </>
+      }
+    >
+      <label className="check">
+        <input type="checkbox" checked={prefs.enabled} onChange={(e) => change({ enabled: e.target.checked })} /> Show desktop notifications (the bell always records everything)
+      </label>
+      <div className="prefs-row">
+        <label className="check">
+          <input type="checkbox" checked={prefs.quietHours.enabled} onChange={(e) => change({ quietHours: { ...prefs.quietHours, enabled: e.target.checked } })} /> Quiet hours from
+        </label>
+        <input type="time" aria-label="Quiet hours start" value={prefs.quietHours.start} disabled={!prefs.quietHours.enabled} onChange={(e) => change({ quietHours: { ...prefs.quietHours, start: e.target.value } })} />
+        <span>to</span>
+        <input type="time" aria-label="Quiet hours end" value={prefs.quietHours.end} disabled={!prefs.quietHours.enabled} onChange={(e) => change({ quietHours: { ...prefs.quietHours, end: e.target.value } })} />
+      </div>
+      <label className="check">
+        <input type="checkbox" checked={prefs.criticalBypassesQuiet} onChange={(e) => change({ criticalBypassesQuiet: e.target.checked })} /> Critical events break through quiet hours, pauses and Do Not Disturb
+      </label>
+      <label className="check">
+        <input type="checkbox" checked={prefs.respectOsDoNotDisturb} onChange={(e) => change({ respectOsDoNotDisturb: e.target.checked })} /> Respect the system's Do Not Disturb
+      </label>
+      <table className="table table--compact prefs-kinds">
+        <caption className="sr-only">Notification rules per event kind</caption>
+        <thead>
+          <tr>
+            <th scope="col">Event kind</th>
+            <th scope="col">Notify</th>
+            <th scope="col">From severity</th>
+          </tr>
+        </thead>
+        <tbody>
+          {EVENT_KINDS.map((k) => (
+            <tr key={k}>
+              <td>{kindLabel(k)}</td>
+              <td>
+                <input type="checkbox" aria-label={`Notify for ${kindLabel(k)}`} checked={prefs.kinds[k].notify} onChange={(e) => setKind(k, { notify: e.target.checked })} />
+              </td>
+              <td>
+                <select aria-label={`Minimum severity for ${kindLabel(k)}`} value={prefs.kinds[k].minSeverity} disabled={!prefs.kinds[k].notify} onChange={(e) => setKind(k, { minSeverity: e.target.value as Severity })}>
+                  {SEVERITIES.map((s) => (
+                    <option key={s} value={s}>
+                      {s}
+                    </option>
+                  ))}
+                </select>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </Panel>
+  );
+}
+
+function AppPanel() {
+  const store = useAppStore();
+  const settings = useApp((s) => s.settings);
+  const host = useApp((s) => s.host);
+  const [logs, setLogs] = useState('');
+  const update = (change: Parameters<ReturnType<typeof store.getState>['updateSettings']>[0]) => void store.getState().updateSettings(change).catch(() => undefined);
+  const openLogs = async () => {
+    const bridge = store.getState().bridge;
+    if (!bridge) return;
+    const r = await bridge.invoke('logs:open', {});
+    setLogs(r.opened ? 'Opened the log folder.' : `Logs are in ${r.path}`);
+  };
+  return (
+    <Panel title="Application">
+      <label className="field field--inline">
+        <span className="field__label">Theme</span>
+        <select value={settings.theme} onChange={(e) => update({ theme: e.target.value as typeof settings.theme })}>
+          <option value="system">Follow the system</option>
+          <option value="light">Light</option>
+          <option value="dark">Dark</option>
+        </select>
+      </label>
+      <label className="check">
+        <input type="checkbox" checked={settings.startAtLogin} onChange={(e) => update({ startAtLogin: e.target.checked })} /> Start Lookout when I log in
+      </label>
+      <label className="check">
+        <input type="checkbox" checked={settings.closeToTray} onChange={(e) => update({ closeToTray: e.target.checked })} /> Closing the window keeps Lookout running in the tray
+      </label>
+      <label className="check">
+        <input type="checkbox" checked={settings.autoUpdate} onChange={(e) => update({ autoUpdate: e.target.checked })} /> Check for updates
+      </label>
+      {host ? (
+        <dl className="kv">
+          <dt>Version</dt>
+          <dd>
+            {host.appVersion} ({host.kind}, {host.platform})
+          </dd>
+          <dt>Config folder</dt>
+          <dd className="mono">{host.configDir}</dd>
+          <dt>Log file</dt>
+          <dd className="mono">
+            {host.logFile}{' '}
+            <button type="button" className="link-btn" onClick={() => void openLogs()}>
+              Open
+            </button>{' '}
+            {logs ? <span className="muted small">{logs}</span> : null}
+          </dd>
+          <dt>Secrets</dt>
+          <dd>{host.secretsNote}</dd>
+        </dl>
+      ) : null}
+      <button type="button" className="link-btn" onClick={() => update({ firstRunDone: false })}>
+        Show the welcome again
+      </button>
+    </Panel>
+  );
+}
+
+export function SettingsView() {
+  return (
+    <div className="page">
+      <h1 className="page__title">Settings</h1>
+      <EndpointsPanel />
+      <div className="grid grid--2">
+        <PrefsPanel />
+        <AppPanel />
+      </div>
+    </div>
+  );
+}
