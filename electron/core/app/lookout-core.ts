@@ -52,7 +52,7 @@ import type {
   PushListener,
   TrayModel,
 } from './core-api';
-import { credentialProviderFor, credentialRefOf } from './credential-factory';
+import { createCredentialProvider, credentialRefOf } from '../auth/credential-provider-factory';
 import { endpointSummary } from './endpoint-summary';
 import { buildSupportBundle } from './support-bundle';
 import { trayModel } from './tray-model';
@@ -284,10 +284,7 @@ export class LookoutCore implements LookoutCoreApi {
       endpoint,
       dialect: DIALECTS[endpoint.dialect],
       ports: {
-        credentials: credentialProviderFor(
-          endpoint,
-          async (ref) => (await this.credentials.get(ref)) ?? undefined,
-        ),
+        credentials: this.providerFor(endpoint),
         clock: this.clock,
         ...(this.ports.random ? { random: this.ports.random } : {}),
         logger: this.logger,
@@ -321,6 +318,14 @@ export class LookoutCore implements LookoutCoreApi {
     this.sessions.delete(id);
     this.wasOpen.delete(id);
     await session?.stop();
+  }
+
+  /** Credentials for an endpoint, its secrets read from the store before every attempt. */
+  private providerFor(endpoint: EndpointConfig) {
+    return createCredentialProvider(
+      endpoint.auth,
+      async (ref) => (await this.credentials.get(ref)) ?? undefined,
+    );
   }
 
   /** The hot path: events from a session into the model and the notification policy. */
@@ -472,7 +477,7 @@ export class LookoutCore implements LookoutCoreApi {
   private async summaries() {
     return Promise.all(
       this.endpoints.map(async (e) => {
-        const ref = credentialRefOf(e);
+        const ref = credentialRefOf(e.auth);
         const hasSecret = ref ? (await this.credentials.get(ref)) !== null : false;
         return endpointSummary(e, hasSecret, this.redactor);
       }),
@@ -510,7 +515,7 @@ export class LookoutCore implements LookoutCoreApi {
     endpoint: EndpointConfig,
     secret: string | undefined,
   ): Promise<SaveResult> {
-    const ref = credentialRefOf(endpoint);
+    const ref = credentialRefOf(endpoint.auth);
     if (secret && !ref)
       return {
         ok: false,
@@ -608,13 +613,13 @@ export class LookoutCore implements LookoutCoreApi {
       return runConnectionCheck({
         endpoint,
         dialect: DIALECTS[endpoint.dialect],
-        credentials: credentialProviderFor(endpoint, getSecret),
+        credentials: createCredentialProvider(endpoint.auth, getSecret),
         redactor: this.redactor,
       });
     },
     'auth:sign-in': async ({ endpoint: id, secret }) => {
       const endpoint = this.endpoint(id);
-      const ref = credentialRefOf(endpoint);
+      const ref = credentialRefOf(endpoint.auth);
       if (!ref) return { ok: false, errors: [`${endpoint.name} needs no sign-in.`] };
       await this.credentials.set(ref, secret);
       // A fresh provider forgets tokens or cookies obtained with the old secret.
@@ -624,7 +629,7 @@ export class LookoutCore implements LookoutCoreApi {
     },
     'auth:sign-out': async ({ endpoint: id }) => {
       const endpoint = this.endpoint(id);
-      const ref = credentialRefOf(endpoint);
+      const ref = credentialRefOf(endpoint.auth);
       if (ref) await this.credentials.delete(ref);
       await this.closeSession(id);
       this.openSession(endpoint);
@@ -635,10 +640,7 @@ export class LookoutCore implements LookoutCoreApi {
       return runConnectionCheck({
         endpoint,
         dialect: DIALECTS[endpoint.dialect],
-        credentials: credentialProviderFor(
-          endpoint,
-          async (ref) => (await this.credentials.get(ref)) ?? undefined,
-        ),
+        credentials: this.providerFor(endpoint),
         redactor: this.redactor,
       });
     },

@@ -35,3 +35,8 @@ export function createCredentialProvider(
       });
   }
 }
+
+/** The credential-store reference an auth config names, or null when it needs none. */
+export function credentialRefOf(auth: AuthConfig): string | null {
+  return auth.method === 'none' ? null : auth.credentialRef;
+}
