@@ -13,9 +13,13 @@ function NoBridge() {
   return (
     <div className="fatal" role="alert">
       <h1>Lookout cannot reach its core</h1>
-      <p>This page must be opened by the Lookout desktop app or by its browser host (<code>npm start</code>), which connect it to the process that holds the connections.</p>
       <p>
-        To look around with demo data instead, open <a href="?fake=1#/dashboard">this page with ?fake=1</a>.
+        This page must be opened by the Lookout desktop app or by its browser host (
+        <code>npm start</code>), which connect it to the process that holds the connections.
+      </p>
+      <p>
+        To look around with demo data instead, open{' '}
+        <a href="?fake=1#/dashboard">this page with ?fake=1</a>.
       </p>
     </div>
   );
@@ -35,7 +39,8 @@ async function boot(): Promise<void> {
   bindBridge(store, source.bridge);
   if (source.kind === 'demo') {
     const params = new URLSearchParams(location.search);
-    if (params.get('welcome') === '1') void store.getState().updateSettings({ firstRunDone: false });
+    if (params.get('welcome') === '1')
+      void store.getState().updateSettings({ firstRunDone: false });
     if (params.get('live') !== '0') source.start();
   }
   root.render(

@@ -39,7 +39,20 @@ export const DIALECT_LABELS: Record<DialectId, string> = {
 export const DIALECT_OPTIONS = DIALECT_IDS;
 
 export function emptyForm(): EndpointForm {
-  return { id: '', name: '', dialect: 'lookout', urls: '', enabled: true, authMethod: 'none', username: '', loginUrl: '', tokenSend: 'header', subscriptions: '', secret: '', rest: {} };
+  return {
+    id: '',
+    name: '',
+    dialect: 'lookout',
+    urls: '',
+    enabled: true,
+    authMethod: 'none',
+    username: '',
+    loginUrl: '',
+    tokenSend: 'header',
+    subscriptions: '',
+    secret: '',
+    rest: {},
+  };
 }
 
 /** A stored endpoint config → form fields. */
@@ -71,7 +84,8 @@ function lines(text: string): string[] {
 /** Form fields → the endpoint config main validates and stores. */
 export function endpointFromForm(f: EndpointForm): EndpointInput {
   const urls = lines(f.urls);
-  const credentialRef = (f.rest.auth && 'credentialRef' in f.rest.auth ? f.rest.auth.credentialRef : undefined) ?? f.id;
+  const credentialRef =
+    (f.rest.auth && 'credentialRef' in f.rest.auth ? f.rest.auth.credentialRef : undefined) ?? f.id;
   let auth: EndpointInput['auth'];
   switch (f.authMethod) {
     case 'none':
@@ -81,10 +95,20 @@ export function endpointFromForm(f: EndpointForm): EndpointInput {
       auth = { method: 'token', credentialRef, send: f.tokenSend };
       break;
     case 'password-jwt':
-      auth = { method: 'password-jwt', username: f.username.trim(), credentialRef, loginUrl: f.loginUrl.trim() };
+      auth = {
+        method: 'password-jwt',
+        username: f.username.trim(),
+        credentialRef,
+        loginUrl: f.loginUrl.trim(),
+      };
       break;
     case 'django-session':
-      auth = { method: 'django-session', username: f.username.trim(), credentialRef, loginUrl: f.loginUrl.trim() };
+      auth = {
+        method: 'django-session',
+        username: f.username.trim(),
+        credentialRef,
+        loginUrl: f.loginUrl.trim(),
+      };
       break;
   }
   return {
@@ -113,7 +137,9 @@ function fieldOf(path: string): keyof EndpointForm | 'form' {
 }
 
 /** Validation with the shared schema: messages per form field, empty when valid. */
-export function validateForm(f: EndpointForm): Partial<Record<keyof EndpointForm | 'form', string[]>> {
+export function validateForm(
+  f: EndpointForm,
+): Partial<Record<keyof EndpointForm | 'form', string[]>> {
   const parsed = endpointSchema.safeParse(endpointFromForm(f));
   const out: Partial<Record<keyof EndpointForm | 'form', string[]>> = {};
   if (parsed.success) return out;

@@ -17,7 +17,12 @@ export function filterFrames(frames: readonly FrameRecord[], filter: FrameFilter
     if (!f) continue;
     if (filter.dir !== 'all' && f.dir !== filter.dir) continue;
     if (filter.rejectedOnly && !f.rejected) continue;
-    if (text && !f.preview.toLowerCase().includes(text) && !(f.rejected ?? '').toLowerCase().includes(text)) continue;
+    if (
+      text &&
+      !f.preview.toLowerCase().includes(text) &&
+      !(f.rejected ?? '').toLowerCase().includes(text)
+    )
+      continue;
     out.push(f);
   }
   return out;

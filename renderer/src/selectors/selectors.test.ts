@@ -210,7 +210,13 @@ describe('routes and formatting', () => {
 describe('endpoint form', () => {
   it('shows schema errors on the right fields', async () => {
     const { emptyForm, validateForm } = await import('./endpoint-form');
-    const errors = validateForm({ ...emptyForm(), id: 'Prod Dashboard', name: 'Prod', urls: 'http://x', authMethod: 'password-jwt' });
+    const errors = validateForm({
+      ...emptyForm(),
+      id: 'Prod Dashboard',
+      name: 'Prod',
+      urls: 'http://x',
+      authMethod: 'password-jwt',
+    });
     expect(errors.id?.[0]).toMatch(/lowercase letters/);
     expect(errors.urls?.join(' ')).toMatch(/ws:\/\//);
     expect(errors.username).toBeDefined();
@@ -224,7 +230,12 @@ describe('endpoint form', () => {
       name: 'Production',
       dialect: 'lookout' as const,
       url: ['wss://a.example/ws', 'wss://b.example/ws'],
-      auth: { method: 'password-jwt' as const, username: 'admin', credentialRef: 'prod-cred', loginUrl: 'https://a.example/auth/login' },
+      auth: {
+        method: 'password-jwt' as const,
+        username: 'admin',
+        credentialRef: 'prod-cred',
+        loginUrl: 'https://a.example/auth/login',
+      },
       subscriptions: ['dashboard'],
       headers: { Origin: 'https://a.example' },
     };

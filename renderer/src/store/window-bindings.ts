@@ -9,7 +9,8 @@ export function bindWindow(store: AppStore, win: Window = window): () => void {
   const fromHash = () => {
     const route = parseRoute(win.location.hash);
     const current = store.getState().route;
-    if (route.view !== current.view || route.param !== current.param) store.getState().navigate(route);
+    if (route.view !== current.view || route.param !== current.param)
+      store.getState().navigate(route);
   };
   fromHash();
   const unwatchRoute = store.subscribe((state, prev) => {

@@ -18,12 +18,14 @@ import { WelcomePanel } from '../views/welcome-panel';
 
 const NAV_ICONS: Record<ViewId, string> = {
   dashboard: 'M3 13h8V3H3v10Zm0 8h8v-6H3v6Zm10 0h8V11h-8v10Zm0-18v6h8V3h-8Z',
-  notifications: 'M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66A7 7 0 0 0 5 11v5l-2 2v1h18v-1l-2-2Z',
+  notifications:
+    'M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66A7 7 0 0 0 5 11v5l-2 2v1h18v-1l-2-2Z',
   businesses: 'M4 4h16v2H4V4Zm1 3h14l1 5v2h-1v6H5v-6H4v-2l1-5Zm2 7v4h6v-4H7Z',
   stats: 'M4 20V10h3v10H4Zm6 0V4h3v16h-3Zm6 0v-7h3v7h-3Z',
   tasks: 'M9 16.2 4.8 12l-1.4 1.4L9 19 21 7l-1.4-1.4L9 16.2Z',
   diagnostics: 'M3 12h4l3-8 4 16 3-8h4v2h-2.6l-4.4 11.5L10 9.6 8.4 14H3v-2Z',
-  settings: 'M19.4 13a7.7 7.7 0 0 0 0-2l2.1-1.6-2-3.5-2.5 1a7.6 7.6 0 0 0-1.7-1L15 3h-4l-.4 2.7a7.6 7.6 0 0 0-1.7 1l-2.5-1-2 3.5L6.6 11a7.7 7.7 0 0 0 0 2l-2.1 1.6 2 3.5 2.5-1c.5.4 1.1.7 1.7 1L11 21h4l.4-2.7c.6-.3 1.2-.6 1.7-1l2.5 1 2-3.5-2.2-1.8ZM13 15.5a3.5 3.5 0 1 1 0-7 3.5 3.5 0 0 1 0 7Z',
+  settings:
+    'M19.4 13a7.7 7.7 0 0 0 0-2l2.1-1.6-2-3.5-2.5 1a7.6 7.6 0 0 0-1.7-1L15 3h-4l-.4 2.7a7.6 7.6 0 0 0-1.7 1l-2.5-1-2 3.5L6.6 11a7.7 7.7 0 0 0 0 2l-2.1 1.6 2 3.5 2.5-1c.5.4 1.1.7 1.7 1L11 21h4l.4-2.7c.6-.3 1.2-.6 1.7-1l2.5 1 2-3.5-2.2-1.8ZM13 15.5a3.5 3.5 0 1 1 0-7 3.5 3.5 0 0 1 0 7Z',
 };
 
 function ConnectionPill() {
@@ -32,7 +34,14 @@ function ConnectionPill() {
   const endpoints = useApp((s) => s.endpoints);
   const summary = connectionSummary(connections, endpoints);
   return (
-    <button type="button" className={`pill pill--${summary.tone}`} title="Open connection diagnostics" onClick={() => store.getState().navigate(summary.focus ? `diagnostics/${summary.focus}` : 'diagnostics')}>
+    <button
+      type="button"
+      className={`pill pill--${summary.tone}`}
+      title="Open connection diagnostics"
+      onClick={() =>
+        store.getState().navigate(summary.focus ? `diagnostics/${summary.focus}` : 'diagnostics')
+      }
+    >
       <Dot tone={summary.tone} />
       <span>{summary.label}</span>
     </button>
@@ -44,10 +53,24 @@ function ThemeToggle() {
   const resolved = useResolvedTheme();
   const next = resolved === 'dark' ? 'light' : 'dark';
   return (
-    <button type="button" className="icon-btn" aria-label={`Switch to ${next} theme`} title={`Switch to ${next} theme`} onClick={() => void store.getState().updateSettings({ theme: next }).catch(() => undefined)}>
+    <button
+      type="button"
+      className="icon-btn"
+      aria-label={`Switch to ${next} theme`}
+      title={`Switch to ${next} theme`}
+      onClick={() =>
+        void store
+          .getState()
+          .updateSettings({ theme: next })
+          .catch(() => undefined)
+      }
+    >
       <svg width="18" height="18" viewBox="0 0 24 24" aria-hidden focusable="false">
         {resolved === 'dark' ? (
-          <path fill="currentColor" d="M12 18a6 6 0 1 1 0-12 6 6 0 0 1 0 12Zm0-16 1.5 2.5h-3L12 2Zm0 20-1.5-2.5h3L12 22ZM2 12l2.5-1.5v3L2 12Zm20 0-2.5 1.5v-3L22 12Z" />
+          <path
+            fill="currentColor"
+            d="M12 18a6 6 0 1 1 0-12 6 6 0 0 1 0 12Zm0-16 1.5 2.5h-3L12 2Zm0 20-1.5-2.5h3L12 22ZM2 12l2.5-1.5v3L2 12Zm20 0-2.5 1.5v-3L22 12Z"
+          />
         ) : (
           <path fill="currentColor" d="M20 15.3A8.5 8.5 0 0 1 8.7 4a8.5 8.5 0 1 0 11.3 11.3Z" />
         )}
@@ -70,7 +93,11 @@ function Header() {
         <span>Lookout</span>
       </a>
       {demo ? <span className="tag tag--demo">Demo data (no backend)</span> : null}
-      {host && !demo ? <span className="tag">{host.kind === 'browser' ? 'Browser' : 'Desktop'} · v{host.appVersion}</span> : null}
+      {host && !demo ? (
+        <span className="tag">
+          {host.kind === 'browser' ? 'Browser' : 'Desktop'} · v{host.appVersion}
+        </span>
+      ) : null}
       <div className="topbar__spacer" />
       <ConnectionPill />
       <Bell />
@@ -87,7 +114,11 @@ function Nav() {
       <ul>
         {VIEWS.map((v) => (
           <li key={v}>
-            <a href={formatRoute({ view: v, param: null })} className={v === view ? 'is-active' : undefined} aria-current={v === view ? 'page' : undefined}>
+            <a
+              href={formatRoute({ view: v, param: null })}
+              className={v === view ? 'is-active' : undefined}
+              aria-current={v === view ? 'page' : undefined}
+            >
               <svg width="16" height="16" viewBox="0 0 24 24" aria-hidden focusable="false">
                 <path fill="currentColor" d={NAV_ICONS[v]} />
               </svg>
@@ -164,12 +195,18 @@ export function AppShell() {
   useEffect(() => {
     document.documentElement.dataset.theme = resolved;
   }, [resolved]);
+  const param = useApp((s) => s.route.param);
   useEffect(() => {
     document.title = `${VIEW_LABELS[view]} · Lookout`;
-  }, [view]);
+    document.getElementById('main')?.scrollTo({ top: 0 });
+  }, [view, param]);
   return (
     <div className="app">
-      <button type="button" className="skip-link" onClick={() => document.getElementById('main')?.focus()}>
+      <button
+        type="button"
+        className="skip-link"
+        onClick={() => document.getElementById('main')?.focus()}
+      >
         Skip to content
       </button>
       <Header />

@@ -16,7 +16,10 @@ export function ConnectionBanners() {
       {!online ? (
         <div className="banner banner--bad" role="status">
           <div className="banner__text">
-            <strong>You are offline.</strong> <span>This computer reports no network; Lookout reconnects by itself when it is back.</span>
+            <strong>You are offline.</strong>{' '}
+            <span>
+              This computer reports no network; Lookout reconnects by itself when it is back.
+            </span>
           </div>
         </div>
       ) : null}
@@ -28,22 +31,39 @@ export function ConnectionBanners() {
         </div>
       ))}
       {banners.map((b) => (
-        <div key={b.endpoint} className={`banner banner--${b.tone}`} role={b.kind === 'auth-required' ? 'alert' : 'status'}>
+        <div
+          key={b.endpoint}
+          className={`banner banner--${b.tone}`}
+          role={b.kind === 'auth-required' ? 'alert' : 'status'}
+        >
           <div className="banner__text">
-            <strong>{b.title}.</strong> {b.detail ? <span>{b.detail}</span> : null} {b.codes ? <code className="banner__codes">{b.codes}</code> : null}
+            <strong>{b.title}.</strong> {b.detail ? <span>{b.detail}</span> : null}{' '}
+            {b.codes ? <code className="banner__codes">{b.codes}</code> : null}
           </div>
           <div className="banner__actions">
             {b.action === 'sign-in' ? (
-              <button type="button" className="btn btn--primary btn--small" onClick={() => store.getState().openSignIn(b.endpoint)}>
+              <button
+                type="button"
+                className="btn btn--primary btn--small"
+                onClick={() => store.getState().openSignIn(b.endpoint)}
+              >
                 Sign in
               </button>
             ) : null}
             {b.action === 'reconnect' ? (
-              <button type="button" className="btn btn--small" onClick={() => store.getState().reconnect(b.endpoint)}>
+              <button
+                type="button"
+                className="btn btn--small"
+                onClick={() => store.getState().reconnect(b.endpoint)}
+              >
                 Reconnect now
               </button>
             ) : null}
-            <button type="button" className="link-btn" onClick={() => store.getState().navigate(`diagnostics/${b.endpoint}`)}>
+            <button
+              type="button"
+              className="link-btn"
+              onClick={() => store.getState().navigate(`diagnostics/${b.endpoint}`)}
+            >
               Details
             </button>
           </div>

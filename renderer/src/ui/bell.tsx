@@ -30,7 +30,8 @@ export function Bell() {
     popover.current?.querySelector<HTMLElement>('[data-bell-item]')?.focus();
     const onDown = (e: MouseEvent) => {
       const t = e.target as Node;
-      if (!popover.current?.contains(t) && !button.current?.contains(t)) store.getState().setBellOpen(false);
+      if (!popover.current?.contains(t) && !button.current?.contains(t))
+        store.getState().setBellOpen(false);
     };
     document.addEventListener('mousedown', onDown);
     return () => document.removeEventListener('mousedown', onDown);
@@ -74,16 +75,31 @@ export function Bell() {
         onClick={() => store.getState().setBellOpen(!open)}
       >
         <svg width="18" height="18" viewBox="0 0 24 24" aria-hidden focusable="false">
-          <path fill="currentColor" d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66A7 7 0 0 0 5 11v5l-2 2v1h18v-1l-2-2Z" />
+          <path
+            fill="currentColor"
+            d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66A7 7 0 0 0 5 11v5l-2 2v1h18v-1l-2-2Z"
+          />
         </svg>
         {unread > 0 ? <span className="bell__badge">{unread > 99 ? '99+' : unread}</span> : null}
       </button>
       {open ? (
-        <div ref={popover} id={id} className="bell__popover" role="dialog" aria-label="Latest notifications" onKeyDown={onKey}>
+        <div
+          ref={popover}
+          id={id}
+          className="bell__popover"
+          role="dialog"
+          aria-label="Latest notifications"
+          onKeyDown={onKey}
+        >
           <div className="bell__head">
             <strong>Notifications</strong>
             <span className="muted">{unread} unread</span>
-            <button type="button" className="link-btn" disabled={unread === 0} onClick={() => store.getState().markRead('all')}>
+            <button
+              type="button"
+              className="link-btn"
+              disabled={unread === 0}
+              onClick={() => store.getState().markRead('all')}
+            >
               Mark all read
             </button>
           </div>
@@ -95,17 +111,29 @@ export function Bell() {
             <ul className="bell__list" role="list">
               {items.map((item) => (
                 <li key={item.id} className={`bell__item${item.read ? '' : ' is-unread'}`}>
-                  <button type="button" data-bell-item className="bell__open" onClick={() => openItem(item)}>
+                  <button
+                    type="button"
+                    data-bell-item
+                    className="bell__open"
+                    onClick={() => openItem(item)}
+                  >
                     <Dot tone={SEVERITY_TONE[item.severity]} label={item.severity} />
                     <span className="bell__text">
                       <span className="bell__title">{item.title}</span>
                       <span className="bell__meta">
-                        {endpointName(endpoints, item.endpoint)} · {kindLabel(item.kind)} · <RelativeTime at={item.at} />
+                        {endpointName(endpoints, item.endpoint)} · {kindLabel(item.kind)} ·{' '}
+                        <RelativeTime at={item.at} />
                       </span>
                     </span>
                   </button>
                   {item.read ? null : (
-                    <button type="button" className="icon-btn icon-btn--small" aria-label={`Mark “${item.title}” read`} title="Mark read" onClick={() => store.getState().markRead([item.id])}>
+                    <button
+                      type="button"
+                      className="icon-btn icon-btn--small"
+                      aria-label={`Mark “${item.title}” read`}
+                      title="Mark read"
+                      onClick={() => store.getState().markRead([item.id])}
+                    >
                       ✓
                     </button>
                   )}
@@ -114,7 +142,12 @@ export function Bell() {
             </ul>
           )}
           <div className="bell__foot">
-            <button type="button" data-bell-item className="link-btn" onClick={() => store.getState().navigate('notifications')}>
+            <button
+              type="button"
+              data-bell-item
+              className="link-btn"
+              onClick={() => store.getState().navigate('notifications')}
+            >
               View all notifications →
             </button>
           </div>

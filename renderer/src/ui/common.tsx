@@ -18,14 +18,29 @@ export function ClockTime({ at }: { at: number }) {
 }
 
 export function Dot({ tone, label }: { tone: Tone; label?: string }) {
-  return <span className={`dot dot--${tone}`} role={label ? 'img' : undefined} aria-label={label} aria-hidden={label ? undefined : true} />;
+  return (
+    <span
+      className={`dot dot--${tone}`}
+      role={label ? 'img' : undefined}
+      aria-label={label}
+      aria-hidden={label ? undefined : true}
+    />
+  );
 }
 
 export function Badge({ tone, children }: { tone: Tone; children: ReactNode }) {
   return <span className={`badge badge--${tone}`}>{children}</span>;
 }
 
-export function ProgressBar({ percent, tone = 'info', label }: { percent: number | null; tone?: Tone; label: string }) {
+export function ProgressBar({
+  percent,
+  tone = 'info',
+  label,
+}: {
+  percent: number | null;
+  tone?: Tone;
+  label: string;
+}) {
   const p = percent === null ? null : Math.max(0, Math.min(100, percent));
   return (
     <div
@@ -41,7 +56,15 @@ export function ProgressBar({ percent, tone = 'info', label }: { percent: number
   );
 }
 
-export function EmptyState({ title, children, icon = '○' }: { title: string; children?: ReactNode; icon?: string }) {
+export function EmptyState({
+  title,
+  children,
+  icon = '○',
+}: {
+  title: string;
+  children?: ReactNode;
+  icon?: string;
+}) {
   return (
     <div className="empty">
       <div className="empty__icon" aria-hidden>
@@ -53,7 +76,19 @@ export function EmptyState({ title, children, icon = '○' }: { title: string; c
   );
 }
 
-export function Panel({ title, actions, children, className = '', id }: { title: ReactNode; actions?: ReactNode; children: ReactNode; className?: string; id?: string }) {
+export function Panel({
+  title,
+  actions,
+  children,
+  className = '',
+  id,
+}: {
+  title: ReactNode;
+  actions?: ReactNode;
+  children: ReactNode;
+  className?: string;
+  id?: string;
+}) {
   return (
     <section className={`panel ${className}`} aria-labelledby={id ? `${id}-title` : undefined}>
       <header className="panel__head">
@@ -82,7 +117,19 @@ export function Skeleton({ rows = 4 }: { rows?: number }) {
  * A modal dialog on the native <dialog> element: focus is trapped by the browser, Escape closes,
  * and the element that opened it gets focus back.
  */
-export function Dialog({ open, onClose, title, children, wide = false }: { open: boolean; onClose: () => void; title: string; children: ReactNode; wide?: boolean }) {
+export function Dialog({
+  open,
+  onClose,
+  title,
+  children,
+  wide = false,
+}: {
+  open: boolean;
+  onClose: () => void;
+  title: string;
+  children: ReactNode;
+  wide?: boolean;
+}) {
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const el = ref.current;

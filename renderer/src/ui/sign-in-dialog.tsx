@@ -7,7 +7,9 @@ export function SignInDialog() {
   const store = useAppStore();
   const endpointId = useApp((s) => s.signInFor);
   const endpoint = useApp((s) => s.endpoints.find((e) => e.id === s.signInFor) ?? null);
-  const outcome = useApp((s) => (s.signInFor ? (s.connections[s.signInFor]?.lastOutcome ?? null) : null));
+  const outcome = useApp((s) =>
+    s.signInFor ? (s.connections[s.signInFor]?.lastOutcome ?? null) : null,
+  );
   const [secret, setSecret] = useState('');
   const [busy, setBusy] = useState(false);
   const [errors, setErrors] = useState<string[]>([]);
@@ -33,16 +35,34 @@ export function SignInDialog() {
 
   const isToken = endpoint?.auth.startsWith('token') ?? false;
   return (
-    <Dialog open={endpointId !== null} onClose={close} title={`Sign in to ${endpoint?.name ?? endpointId ?? ''}`}>
+    <Dialog
+      open={endpointId !== null}
+      onClose={close}
+      title={`Sign in to ${endpoint?.name ?? endpointId ?? ''}`}
+    >
       <form onSubmit={submit} className="form">
         <p className="muted">
-          {endpoint ? <>Authenticates as <strong>{endpoint.auth}</strong>. </> : null}
-          The {isToken ? 'token' : 'password'} is handed to Lookout's main process and stored in the system keyring; this window never sees it again.
+          {endpoint ? (
+            <>
+              Authenticates as <strong>{endpoint.auth}</strong>.{' '}
+            </>
+          ) : null}
+          The {isToken ? 'token' : 'password'} is handed to Lookout's main process and stored in the
+          system keyring; this window never sees it again.
         </p>
         {outcome ? <p className="callout callout--bad">Last answer: {outcome.meaning}</p> : null}
         <label className="field">
           <span className="field__label">{isToken ? 'Token' : 'Password'}</span>
-          <input type="password" autoComplete="current-password" autoFocus value={secret} onChange={(e) => setSecret(e.target.value)} aria-invalid={errors.length > 0} aria-describedby={errors.length ? 'sign-in-errors' : undefined} required />
+          <input
+            type="password"
+            autoComplete="current-password"
+            autoFocus
+            value={secret}
+            onChange={(e) => setSecret(e.target.value)}
+            aria-invalid={errors.length > 0}
+            aria-describedby={errors.length ? 'sign-in-errors' : undefined}
+            required
+          />
         </label>
         {errors.length ? (
           <ul id="sign-in-errors" className="field__errors" role="alert">

@@ -7,7 +7,8 @@ export const StoreContext = createContext<AppStore | null>(null);
 
 export function useAppStore(): AppStore {
   const store = useContext(StoreContext);
-  if (!store) throw new Error('StoreContext is missing: render inside <StoreContext value={store}>.');
+  if (!store)
+    throw new Error('StoreContext is missing: render inside <StoreContext value={store}>.');
   return store;
 }
 

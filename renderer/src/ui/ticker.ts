@@ -28,5 +28,9 @@ function subscribe(listener: () => void): () => void {
 
 /** The current time, refreshed once a second. */
 export function useNow(): number {
-  return useSyncExternalStore(subscribe, () => now, () => now);
+  return useSyncExternalStore(
+    subscribe,
+    () => now,
+    () => now,
+  );
 }

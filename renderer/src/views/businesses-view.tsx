@@ -6,7 +6,10 @@ import { useApp, useAppStore } from '../ui/store-context';
 import { useNow } from '../ui/ticker';
 
 /** A business matches a route param by key (`demo:17`) or by its backend id (`17`). */
-export function findBusiness(items: readonly BusinessItem[], param: string | null): BusinessItem | null {
+export function findBusiness(
+  items: readonly BusinessItem[],
+  param: string | null,
+): BusinessItem | null {
   if (!param) return null;
   return items.find((b) => b.key === param) ?? items.find((b) => b.businessId === param) ?? null;
 }
@@ -51,13 +54,23 @@ export function BusinessesPanel({ limit, selected }: { limit?: number; selected?
           </thead>
           <tbody>
             {shown.map((b) => (
-              <tr key={b.key} className={`${isFresh(b.updatedAt, now) ? 'is-fresh' : ''}${selected === b.key ? ' is-selected' : ''}`}>
+              <tr
+                key={b.key}
+                className={`${isFresh(b.updatedAt, now) ? 'is-fresh' : ''}${selected === b.key ? ' is-selected' : ''}`}
+              >
                 <td>
-                  <button type="button" className="row-link" onClick={() => store.getState().navigate(`businesses/${b.key}`)}>
+                  <button
+                    type="button"
+                    className="row-link"
+                    onClick={() => store.getState().navigate(`businesses/${b.key}`)}
+                  >
                     {b.name}
                   </button>
                   <div className="sub">
-                    <Badge tone={b.lastKind === 'business.created' ? 'ok' : 'info'}>{b.lastKind === 'business.created' ? 'new' : 'updated'}</Badge> #{b.businessId}
+                    <Badge tone={b.lastKind === 'business.created' ? 'ok' : 'info'}>
+                      {b.lastKind === 'business.created' ? 'new' : 'updated'}
+                    </Badge>{' '}
+                    #{b.businessId}
                   </div>
                 </td>
                 <td>
@@ -125,7 +138,11 @@ function BusinessDetail({ business }: { business: BusinessItem }) {
     <Panel
       title={business.name}
       actions={
-        <button type="button" className="btn btn--small" onClick={() => store.getState().navigate('businesses')}>
+        <button
+          type="button"
+          className="btn btn--small"
+          onClick={() => store.getState().navigate('businesses')}
+        >
           Close
         </button>
       }
@@ -137,7 +154,8 @@ function BusinessDetail({ business }: { business: BusinessItem }) {
         <dd>{endpointName(endpoints, business.endpoint)}</dd>
         <dt>Last change</dt>
         <dd>
-          {business.lastKind === 'business.created' ? 'Created' : 'Updated'} <RelativeTime at={business.updatedAt} />
+          {business.lastKind === 'business.created' ? 'Created' : 'Updated'}{' '}
+          <RelativeTime at={business.updatedAt} />
         </dd>
         {Object.entries(business.data).map(([k, v]) => (
           <FragmentRow key={k} k={k} v={v} />
@@ -163,7 +181,9 @@ export function BusinessesView() {
     <div className="page">
       <h1 className="page__title">Businesses</h1>
       {param && !selected ? (
-        <div className="callout callout--warn">Business “{param}” is not in the recent list any more (Lookout keeps the latest 200).</div>
+        <div className="callout callout--warn">
+          Business “{param}” is not in the recent list any more (Lookout keeps the latest 200).
+        </div>
       ) : null}
       <div className={selected ? 'grid grid--detail' : 'grid grid--2-1'}>
         <BusinessesPanel selected={selected?.key ?? null} />

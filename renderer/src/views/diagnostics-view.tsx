@@ -2,7 +2,12 @@ import { useEffect, useState } from 'react';
 import { CLOSE_CODES, HANDSHAKE_STATUSES } from '../../../shared/close-codes';
 import type { SessionDiagnostics } from '../../../shared/model/connection';
 import type { CheckStep } from '../../../shared/model/diagnostics';
-import { endpointName, healthRow, outcomeCodes, type HealthRow } from '../selectors/connection-health';
+import {
+  endpointName,
+  healthRow,
+  outcomeCodes,
+  type HealthRow,
+} from '../selectors/connection-health';
 import { formatBytes, formatDuration, formatNumber } from '../selectors/format';
 import { copyText, downloadUrl } from '../ui/clipboard';
 import { Badge, ClockTime, Dot, EmptyState, Panel, RelativeTime } from '../ui/common';
@@ -17,8 +22,20 @@ const RTT_SERIES = [{ label: 'RTT', colorVar: '--chart-1', unit: 'ms' }];
 function RttSpark({ row }: { row: HealthRow }) {
   const theme = useResolvedTheme();
   if (row.rttRecent.length < 2) return <span className="muted">—</span>;
-  const data: [number[], number[]] = [row.rttRecent.map((s) => s.at / 1_000), row.rttRecent.map((s) => s.ms)];
-  return <UPlotChart data={data} series={RTT_SERIES} height={28} sparkline themeKey={theme} label={`Round-trip times of ${row.name}`} />;
+  const data: [number[], number[]] = [
+    row.rttRecent.map((s) => s.at / 1_000),
+    row.rttRecent.map((s) => s.ms),
+  ];
+  return (
+    <UPlotChart
+      data={data}
+      series={RTT_SERIES}
+      height={28}
+      sparkline
+      themeKey={theme}
+      label={`Round-trip times of ${row.name}`}
+    />
+  );
 }
 
 function HealthTable({ selected }: { selected: string | null }) {
@@ -26,7 +43,9 @@ function HealthTable({ selected }: { selected: string | null }) {
   const connections = useApp((s) => s.connections);
   const endpoints = useApp((s) => s.endpoints);
   const now = useNow();
-  const rows = Object.values(connections).map((d) => healthRow(d, endpointName(endpoints, d.endpoint), now));
+  const rows = Object.values(connections).map((d) =>
+    healthRow(d, endpointName(endpoints, d.endpoint), now),
+  );
   if (rows.length === 0) {
     return (
       <EmptyState title="No connections" icon="⚡">
@@ -56,11 +75,17 @@ function HealthTable({ selected }: { selected: string | null }) {
           {rows.map((r) => (
             <tr key={r.endpoint} className={selected === r.endpoint ? 'is-selected' : undefined}>
               <td>
-                <button type="button" className="row-link" aria-current={selected === r.endpoint ? 'true' : undefined} onClick={() => store.getState().navigate(`diagnostics/${r.endpoint}`)}>
+                <button
+                  type="button"
+                  className="row-link"
+                  aria-current={selected === r.endpoint ? 'true' : undefined}
+                  onClick={() => store.getState().navigate(`diagnostics/${r.endpoint}`)}
+                >
                   {r.name}
                 </button>
                 <div className="sub">
-                  {r.dialect} · {r.subscriptions.length} channel{r.subscriptions.length === 1 ? '' : 's'}
+                  {r.dialect} · {r.subscriptions.length} channel
+                  {r.subscriptions.length === 1 ? '' : 's'}
                 </div>
               </td>
               <td>
@@ -76,7 +101,9 @@ function HealthTable({ selected }: { selected: string | null }) {
                 {r.lastMessageAgeMs === null ? '—' : `${formatDuration(r.lastMessageAgeMs)} ago`}
                 {r.stale ? <div className="sub">stale</div> : null}
               </td>
-              <td className="mono">{r.p50Ms === null ? '—' : `${r.p50Ms} / ${r.p95Ms ?? '—'} ms`}</td>
+              <td className="mono">
+                {r.p50Ms === null ? '—' : `${r.p50Ms} / ${r.p95Ms ?? '—'} ms`}
+              </td>
               <td className="spark-col">
                 <RttSpark row={r} />
               </td>
@@ -92,7 +119,9 @@ function HealthTable({ selected }: { selected: string | null }) {
                     <code>HTTP {r.lastHandshakeStatus}</code> {r.lastHandshakeMeaning}
                   </div>
                 ) : null}
-                {r.lastCloseCode === null && r.lastHandshakeStatus === null ? <span className="muted">—</span> : null}
+                {r.lastCloseCode === null && r.lastHandshakeStatus === null ? (
+                  <span className="muted">—</span>
+                ) : null}
               </td>
             </tr>
           ))}
@@ -110,7 +139,12 @@ const STEP_LABEL: Record<CheckStep['id'], string> = {
   subscribe: 'Subscribe',
   'round-trip': 'Round trip',
 };
-const STEP_ICON: Record<CheckStep['status'], string> = { ok: '✓', failed: '✕', skipped: '–', warning: '!' };
+const STEP_ICON: Record<CheckStep['status'], string> = {
+  ok: '✓',
+  failed: '✕',
+  skipped: '–',
+  warning: '!',
+};
 
 function ConnectionCheck({ endpoint }: { endpoint: string }) {
   const store = useAppStore();
@@ -119,13 +153,21 @@ function ConnectionCheck({ endpoint }: { endpoint: string }) {
     <Panel
       title="Connection check"
       actions={
-        <button type="button" className="btn btn--primary btn--small" disabled={check?.status === 'running'} onClick={() => void store.getState().runCheck(endpoint)}>
+        <button
+          type="button"
+          className="btn btn--primary btn--small"
+          disabled={check?.status === 'running'}
+          onClick={() => void store.getState().runCheck(endpoint)}
+        >
           {check?.status === 'running' ? 'Checking…' : 'Run connection check'}
         </button>
       }
     >
       {!check ? (
-        <p className="muted">Walks DNS → TCP → upgrade → auth → subscribe → round trip with a separate test connection, and says in plain words where it fails and what to do.</p>
+        <p className="muted">
+          Walks DNS → TCP → upgrade → auth → subscribe → round trip with a separate test connection,
+          and says in plain words where it fails and what to do.
+        </p>
       ) : check.status === 'running' ? (
         <p className="muted" aria-busy="true">
           Checking each step…
@@ -146,7 +188,9 @@ function ConnectionCheck({ endpoint }: { endpoint: string }) {
                 <div>
                   <div className="step__name">
                     {STEP_LABEL[s.id]}
-                    {s.durationMs !== undefined ? <span className="muted small"> · {formatDuration(s.durationMs)}</span> : null}
+                    {s.durationMs !== undefined ? (
+                      <span className="muted small"> · {formatDuration(s.durationMs)}</span>
+                    ) : null}
                   </div>
                   <div className="step__detail">{s.detail}</div>
                   {s.advice ? <div className="step__advice">What to do: {s.advice}</div> : null}
@@ -167,13 +211,20 @@ function Probes({ endpoint }: { endpoint: string }) {
     <Panel
       title="Health and stats probes"
       actions={
-        <button type="button" className="btn btn--small" disabled={probes?.status === 'running'} onClick={() => void store.getState().runProbes(endpoint)}>
+        <button
+          type="button"
+          className="btn btn--small"
+          disabled={probes?.status === 'running'}
+          onClick={() => void store.getState().runProbes(endpoint)}
+        >
           {probes?.status === 'running' ? 'Probing…' : 'Probe backend'}
         </button>
       }
     >
       {!probes ? (
-        <p className="muted">Asks the backend's HTTP health and stats endpoints directly, outside the WebSocket.</p>
+        <p className="muted">
+          Asks the backend's HTTP health and stats endpoints directly, outside the WebSocket.
+        </p>
       ) : probes.status === 'running' ? (
         <p className="muted">Probing…</p>
       ) : probes.status === 'error' ? (
@@ -186,7 +237,18 @@ function Probes({ endpoint }: { endpoint: string }) {
             <li key={p.name} className="list__row list__row--top">
               <div>
                 <div className="list__title">
-                  <Dot tone={p.status === 'healthy' ? 'ok' : p.status === 'degraded' ? 'warn' : p.status === 'down' ? 'bad' : 'muted'} /> {p.name}: {p.summary}
+                  <Dot
+                    tone={
+                      p.status === 'healthy'
+                        ? 'ok'
+                        : p.status === 'degraded'
+                          ? 'warn'
+                          : p.status === 'down'
+                            ? 'bad'
+                            : 'muted'
+                    }
+                  />{' '}
+                  {p.name}: {p.summary}
                 </div>
                 <div className="sub mono">
                   GET {p.url} → {p.httpStatus ?? 'no answer'}
@@ -235,7 +297,15 @@ function Journal({ diag }: { diag: SessionDiagnostics }) {
                   </td>
                   <td>{a.trigger}</td>
                   <td className="num mono">{a.delayMs ? formatDuration(a.delayMs) : '—'}</td>
-                  <td className="mono">{a.openedAt ? (a.endedAt ? formatDuration(a.endedAt - a.openedAt) : 'open now') : a.endedAt ? 'never opened' : '…'}</td>
+                  <td className="mono">
+                    {a.openedAt
+                      ? a.endedAt
+                        ? formatDuration(a.endedAt - a.openedAt)
+                        : 'open now'
+                      : a.endedAt
+                        ? 'never opened'
+                        : '…'}
+                  </td>
                   <td className="meaning">
                     {a.outcome ? (
                       <>
@@ -260,7 +330,8 @@ function Journal({ diag }: { diag: SessionDiagnostics }) {
             <span className="mono muted">
               <ClockTime at={c.at} />
             </span>{' '}
-            <Badge tone="muted">{c.from}</Badge> → <Badge tone="info">{c.to}</Badge> <span>{c.reason}</span>
+            <Badge tone="muted">{c.from}</Badge> → <Badge tone="info">{c.to}</Badge>{' '}
+            <span>{c.reason}</span>
           </li>
         ))}
       </ul>
@@ -278,19 +349,30 @@ function EndpointDetail({ diag }: { diag: SessionDiagnostics }) {
         <h2 className="section-title">{name}</h2>
         <div className="page__actions">
           {diag.state === 'auth-required' ? (
-            <button type="button" className="btn btn--primary" onClick={() => store.getState().openSignIn(diag.endpoint)}>
+            <button
+              type="button"
+              className="btn btn--primary"
+              onClick={() => store.getState().openSignIn(diag.endpoint)}
+            >
               Sign in
             </button>
           ) : null}
-          <button type="button" className="btn" onClick={() => store.getState().reconnect(diag.endpoint)}>
+          <button
+            type="button"
+            className="btn"
+            onClick={() => store.getState().reconnect(diag.endpoint)}
+          >
             Reconnect now
           </button>
         </div>
       </div>
       {diag.lastOutcome ? (
         <div className={`callout callout--${diag.state === 'open' ? 'muted' : 'warn'}`}>
-          <strong>Last outcome:</strong> {diag.lastOutcome.meaning} <code>{outcomeCodes(diag.lastOutcome)}</code>
-          {diag.lastOutcome.closeReason ? <> Reason given: “{diag.lastOutcome.closeReason}”.</> : null}
+          <strong>Last outcome:</strong> {diag.lastOutcome.meaning}{' '}
+          <code>{outcomeCodes(diag.lastOutcome)}</code>
+          {diag.lastOutcome.closeReason ? (
+            <> Reason given: “{diag.lastOutcome.closeReason}”.</>
+          ) : null}
         </div>
       ) : null}
       <div className="grid grid--2">
@@ -305,7 +387,11 @@ function EndpointDetail({ diag }: { diag: SessionDiagnostics }) {
             <dt>Keepalive</dt>
             <dd>{diag.keepalive}</dd>
             <dt>Clock skew</dt>
-            <dd>{diag.clockSkewMs === null ? 'not reported' : `${diag.clockSkewMs > 0 ? '+' : ''}${formatDuration(Math.abs(diag.clockSkewMs))}${diag.clockSkewMs < 0 ? ' behind' : ''} (server − us)`}</dd>
+            <dd>
+              {diag.clockSkewMs === null
+                ? 'not reported'
+                : `${diag.clockSkewMs > 0 ? '+' : ''}${formatDuration(Math.abs(diag.clockSkewMs))}${diag.clockSkewMs < 0 ? ' behind' : ''} (server − us)`}
+            </dd>
           </dl>
         </Panel>
         <Panel title="Counters">
@@ -321,9 +407,20 @@ function EndpointDetail({ diag }: { diag: SessionDiagnostics }) {
             <dt>Events</dt>
             <dd>{formatNumber(diag.counters.events)}</dd>
             <dt>Rejected frames</dt>
-            <dd>{rejections.length ? rejections.map(([k, v]) => `${k}: ${v}`).join(', ') : formatNumber(diag.counters.rejectedFrames)}</dd>
+            <dd>
+              {rejections.length
+                ? rejections.map(([k, v]) => `${k}: ${v}`).join(', ')
+                : formatNumber(diag.counters.rejectedFrames)}
+            </dd>
             <dt>Server errors</dt>
-            <dd>{diag.serverErrors.length === 0 ? 'none' : diag.serverErrors.slice(-3).map((e) => e.message).join(' · ')}</dd>
+            <dd>
+              {diag.serverErrors.length === 0
+                ? 'none'
+                : diag.serverErrors
+                    .slice(-3)
+                    .map((e) => e.message)
+                    .join(' · ')}
+            </dd>
           </dl>
         </Panel>
       </div>
@@ -339,8 +436,15 @@ function EndpointDetail({ diag }: { diag: SessionDiagnostics }) {
 
 function SupportBundle() {
   const store = useAppStore();
-  const [state, setState] = useState<{ phase: 'idle' | 'busy' | 'copied' } | { phase: 'fallback'; json: string; url: string } | { phase: 'error'; message: string }>({ phase: 'idle' });
-  useEffect(() => () => (state.phase === 'fallback' ? URL.revokeObjectURL(state.url) : undefined), [state]);
+  const [state, setState] = useState<
+    | { phase: 'idle' | 'busy' | 'copied' }
+    | { phase: 'fallback'; json: string; url: string }
+    | { phase: 'error'; message: string }
+  >({ phase: 'idle' });
+  useEffect(
+    () => () => (state.phase === 'fallback' ? URL.revokeObjectURL(state.url) : undefined),
+    [state],
+  );
   const run = async () => {
     setState({ phase: 'busy' });
     try {
@@ -355,7 +459,12 @@ function SupportBundle() {
   };
   return (
     <div className="bundle">
-      <button type="button" className="btn" disabled={state.phase === 'busy'} onClick={() => void run()}>
+      <button
+        type="button"
+        className="btn"
+        disabled={state.phase === 'busy'}
+        onClick={() => void run()}
+      >
         {state.phase === 'busy' ? 'Collecting…' : 'Copy support bundle'}
       </button>
       {state.phase === 'copied' ? (
@@ -370,8 +479,16 @@ function SupportBundle() {
       ) : null}
       {state.phase === 'fallback' ? (
         <div className="bundle__fallback" role="status">
-          <p className="small">The clipboard is not available here. Select the text below, or download it:</p>
-          <textarea readOnly value={state.json} rows={6} aria-label="Support bundle JSON" onFocus={(e) => e.currentTarget.select()} />
+          <p className="small">
+            The clipboard is not available here. Select the text below, or download it:
+          </p>
+          <textarea
+            readOnly
+            value={state.json}
+            rows={6}
+            aria-label="Support bundle JSON"
+            onFocus={(e) => e.currentTarget.select()}
+          />
           <a className="btn btn--small" href={state.url} download="lookout-support-bundle.json">
             Download lookout-support-bundle.json
           </a>
@@ -439,7 +556,9 @@ export function DiagnosticsView() {
       <Panel title="Connection health">
         <HealthTable selected={selectedId} />
       </Panel>
-      {param && !connections[param] ? <div className="callout callout--warn">No connection named “{param}”.</div> : null}
+      {param && !connections[param] ? (
+        <div className="callout callout--warn">No connection named “{param}”.</div>
+      ) : null}
       {diag ? <EndpointDetail diag={diag} /> : null}
       <CodeTable />
     </div>

@@ -9,7 +9,17 @@ import {
 } from '../selectors/endpoint-form';
 import { useAppStore } from '../ui/store-context';
 
-function Field({ label, hint, errors, children }: { label: string; hint?: string; errors?: string[]; children: ReactNode }) {
+function Field({
+  label,
+  hint,
+  errors,
+  children,
+}: {
+  label: string;
+  hint?: string;
+  errors?: string[];
+  children: ReactNode;
+}) {
   return (
     <label className={`field${errors?.length ? ' field--invalid' : ''}`}>
       <span className="field__label">{label}</span>
@@ -25,7 +35,15 @@ function Field({ label, hint, errors, children }: { label: string; hint?: string
 }
 
 /** Add / edit form of one endpoint, validated with the shared schema before main sees it. */
-export function EndpointEditor({ initial, isNew, onDone }: { initial: EndpointForm; isNew: boolean; onDone: () => void }) {
+export function EndpointEditor({
+  initial,
+  isNew,
+  onDone,
+}: {
+  initial: EndpointForm;
+  isNew: boolean;
+  onDone: () => void;
+}) {
   const store = useAppStore();
   const [form, setForm] = useState(initial);
   const [touched, setTouched] = useState(false);
@@ -45,7 +63,9 @@ export function EndpointEditor({ initial, isNew, onDone }: { initial: EndpointFo
     if (!valid()) return;
     setBusy('save');
     try {
-      const r = await store.getState().saveEndpoint(endpointFromForm(form), form.secret || undefined);
+      const r = await store
+        .getState()
+        .saveEndpoint(endpointFromForm(form), form.secret || undefined);
       if (r.ok) onDone();
       else setServerErrors(r.errors);
     } catch (err) {
@@ -59,7 +79,9 @@ export function EndpointEditor({ initial, isNew, onDone }: { initial: EndpointFo
     setBusy('test');
     setReport(null);
     try {
-      setReport(await store.getState().testEndpoint(endpointFromForm(form), form.secret || undefined));
+      setReport(
+        await store.getState().testEndpoint(endpointFromForm(form), form.secret || undefined),
+      );
     } catch (err) {
       setServerErrors([err instanceof Error ? err.message : String(err)]);
     } finally {
@@ -71,13 +93,26 @@ export function EndpointEditor({ initial, isNew, onDone }: { initial: EndpointFo
     <form className="form" onSubmit={save} noValidate>
       <div className="form__grid">
         <Field label="Name" errors={errors.name}>
-          <input value={form.name} onChange={(e) => set({ name: e.target.value })} placeholder="Production dashboard" autoFocus />
+          <input
+            value={form.name}
+            onChange={(e) => set({ name: e.target.value })}
+            placeholder="Production dashboard"
+            autoFocus
+          />
         </Field>
         <Field label="Id" hint="Used in links and config files." errors={errors.id}>
-          <input value={form.id} onChange={(e) => set({ id: e.target.value })} placeholder="prod-dashboard" disabled={!isNew} />
+          <input
+            value={form.id}
+            onChange={(e) => set({ id: e.target.value })}
+            placeholder="prod-dashboard"
+            disabled={!isNew}
+          />
         </Field>
         <Field label="Protocol" errors={errors.dialect}>
-          <select value={form.dialect} onChange={(e) => set({ dialect: e.target.value as EndpointForm['dialect'] })}>
+          <select
+            value={form.dialect}
+            onChange={(e) => set({ dialect: e.target.value as EndpointForm['dialect'] })}
+          >
             {DIALECT_OPTIONS.map((d) => (
               <option key={d} value={d}>
                 {DIALECT_LABELS[d]}
@@ -85,11 +120,23 @@ export function EndpointEditor({ initial, isNew, onDone }: { initial: EndpointFo
             ))}
           </select>
         </Field>
-        <Field label="WebSocket URL" hint="One per line; extra lines are failover instances." errors={errors.urls}>
-          <textarea rows={2} value={form.urls} onChange={(e) => set({ urls: e.target.value })} placeholder="wss://admin.example.com/ws" />
+        <Field
+          label="WebSocket URL"
+          hint="One per line; extra lines are failover instances."
+          errors={errors.urls}
+        >
+          <textarea
+            rows={2}
+            value={form.urls}
+            onChange={(e) => set({ urls: e.target.value })}
+            placeholder="wss://admin.example.com/ws"
+          />
         </Field>
         <Field label="Sign-in method" errors={errors.authMethod}>
-          <select value={form.authMethod} onChange={(e) => set({ authMethod: e.target.value as EndpointForm['authMethod'] })}>
+          <select
+            value={form.authMethod}
+            onChange={(e) => set({ authMethod: e.target.value as EndpointForm['authMethod'] })}
+          >
             <option value="none">None</option>
             <option value="token">API token</option>
             <option value="password-jwt">User + password (JWT)</option>
@@ -98,7 +145,10 @@ export function EndpointEditor({ initial, isNew, onDone }: { initial: EndpointFo
         </Field>
         {form.authMethod === 'token' ? (
           <Field label="Send token as">
-            <select value={form.tokenSend} onChange={(e) => set({ tokenSend: e.target.value as EndpointForm['tokenSend'] })}>
+            <select
+              value={form.tokenSend}
+              onChange={(e) => set({ tokenSend: e.target.value as EndpointForm['tokenSend'] })}
+            >
               <option value="header">Authorization header</option>
               <option value="query">Query parameter</option>
               <option value="cookie">Cookie</option>
@@ -108,24 +158,58 @@ export function EndpointEditor({ initial, isNew, onDone }: { initial: EndpointFo
         {needsUser ? (
           <>
             <Field label="User name" errors={errors.username}>
-              <input value={form.username} onChange={(e) => set({ username: e.target.value })} autoComplete="username" />
+              <input
+                value={form.username}
+                onChange={(e) => set({ username: e.target.value })}
+                autoComplete="username"
+              />
             </Field>
             <Field label="Login URL" errors={errors.loginUrl}>
-              <input value={form.loginUrl} onChange={(e) => set({ loginUrl: e.target.value })} placeholder="https://admin.example.com/auth/login" />
+              <input
+                value={form.loginUrl}
+                onChange={(e) => set({ loginUrl: e.target.value })}
+                placeholder="https://admin.example.com/auth/login"
+              />
             </Field>
           </>
         ) : null}
         {form.authMethod !== 'none' ? (
-          <Field label={form.authMethod === 'token' ? 'Token' : 'Password'} hint={isNew ? 'Stored in the system keyring by the main process.' : 'Leave empty to keep the stored one.'}>
-            <input type="password" value={form.secret} onChange={(e) => set({ secret: e.target.value })} autoComplete="new-password" />
+          <Field
+            label={form.authMethod === 'token' ? 'Token' : 'Password'}
+            hint={
+              isNew
+                ? 'Stored in the system keyring by the main process.'
+                : 'Leave empty to keep the stored one.'
+            }
+          >
+            <input
+              type="password"
+              value={form.secret}
+              onChange={(e) => set({ secret: e.target.value })}
+              autoComplete="new-password"
+            />
           </Field>
         ) : null}
-        <Field label="Subscriptions" hint="Channels, subscription types or task ids; one per line." errors={errors.subscriptions}>
-          <textarea rows={2} value={form.subscriptions} onChange={(e) => set({ subscriptions: e.target.value })} placeholder="dashboard" />
+        <Field
+          label="Subscriptions"
+          hint="Channels, subscription types or task ids; one per line."
+          errors={errors.subscriptions}
+        >
+          <textarea
+            rows={2}
+            value={form.subscriptions}
+            onChange={(e) => set({ subscriptions: e.target.value })}
+            placeholder="dashboard"
+          />
         </Field>
       </div>
       <label className="check">
-        <input type="checkbox" checked={form.enabled} onChange={(e) => set({ enabled: e.target.checked })} /> Connect to this endpoint
+        <input
+          type="checkbox"
+          checked={form.enabled}
+          onChange={(e) => set({ enabled: e.target.checked })}
+        />{' '}
+        Connect to this endpoint
       </label>
       {errors.form?.length || serverErrors.length ? (
         <ul className="field__errors" role="alert">

@@ -14,7 +14,12 @@ export function FrameLog({ frames }: { frames: FrameRecord[] }) {
   const source = paused ?? frames;
   const rows = useMemo(() => filterFrames(source, filter), [source, filter]);
   const scroller = useRef<HTMLDivElement>(null);
-  const virtual = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW, overscan: 12 });
+  const virtual = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW,
+    overscan: 12,
+  });
 
   return (
     <Panel
@@ -27,7 +32,10 @@ export function FrameLog({ frames }: { frames: FrameRecord[] }) {
         <div className="toolbar toolbar--tight">
           <label className="field field--inline">
             <span className="sr-only">Direction</span>
-            <select value={filter.dir} onChange={(e) => setFilter({ ...filter, dir: e.target.value as FrameFilter['dir'] })}>
+            <select
+              value={filter.dir}
+              onChange={(e) => setFilter({ ...filter, dir: e.target.value as FrameFilter['dir'] })}
+            >
               <option value="all">Both directions</option>
               <option value="in">Received</option>
               <option value="out">Sent</option>
@@ -35,31 +43,63 @@ export function FrameLog({ frames }: { frames: FrameRecord[] }) {
           </label>
           <label className="field field--inline">
             <span className="sr-only">Filter frames</span>
-            <input type="search" placeholder="Filter text…" value={filter.text} onChange={(e) => setFilter({ ...filter, text: e.target.value })} />
+            <input
+              type="search"
+              placeholder="Filter text…"
+              value={filter.text}
+              onChange={(e) => setFilter({ ...filter, text: e.target.value })}
+            />
           </label>
           <label className="check">
-            <input type="checkbox" checked={filter.rejectedOnly} onChange={(e) => setFilter({ ...filter, rejectedOnly: e.target.checked })} />
+            <input
+              type="checkbox"
+              checked={filter.rejectedOnly}
+              onChange={(e) => setFilter({ ...filter, rejectedOnly: e.target.checked })}
+            />
             Rejected only
           </label>
-          <button type="button" className={`btn btn--small${paused ? ' btn--primary' : ''}`} aria-pressed={paused !== null} onClick={() => setPaused(paused ? null : frames)}>
+          <button
+            type="button"
+            className={`btn btn--small${paused ? ' btn--primary' : ''}`}
+            aria-pressed={paused !== null}
+            onClick={() => setPaused(paused ? null : frames)}
+          >
             {paused ? 'Resume' : 'Pause'}
           </button>
         </div>
       }
     >
       {rows.length === 0 ? (
-        <EmptyState title={frames.length === 0 ? 'No frames recorded' : 'No frame matches'} icon="⇅">
-          {frames.length === 0 ? 'Frames appear here once the connection opens. Previews are redacted and truncated.' : 'Change the filter to see more.'}
+        <EmptyState
+          title={frames.length === 0 ? 'No frames recorded' : 'No frame matches'}
+          icon="⇅"
+        >
+          {frames.length === 0
+            ? 'Frames appear here once the connection opens. Previews are redacted and truncated.'
+            : 'Change the filter to see more.'}
         </EmptyState>
       ) : (
         <div ref={scroller} className="framelog" tabIndex={0} aria-label="Frames, newest first">
-          <div style={{ height: virtual.getTotalSize(), position: 'relative' }} role="table" aria-rowcount={rows.length}>
+          <div
+            style={{ height: virtual.getTotalSize(), position: 'relative' }}
+            role="table"
+            aria-rowcount={rows.length}
+          >
             {virtual.getVirtualItems().map((v) => {
               const f = rows[v.index];
               if (!f) return null;
               return (
-                <div key={v.key} role="row" className={`frame frame--${f.dir}${f.rejected ? ' frame--rejected' : ''}`} style={{ transform: `translateY(${v.start}px)`, height: ROW }}>
-                  <span role="cell" className="frame__dir" aria-label={f.dir === 'in' ? 'received' : 'sent'}>
+                <div
+                  key={v.key}
+                  role="row"
+                  className={`frame frame--${f.dir}${f.rejected ? ' frame--rejected' : ''}`}
+                  style={{ transform: `translateY(${v.start}px)`, height: ROW }}
+                >
+                  <span
+                    role="cell"
+                    className="frame__dir"
+                    aria-label={f.dir === 'in' ? 'received' : 'sent'}
+                  >
                     {f.dir === 'in' ? '↓' : '↑'}
                   </span>
                   <span role="cell" className="frame__time">
@@ -69,7 +109,8 @@ export function FrameLog({ frames }: { frames: FrameRecord[] }) {
                     {formatBytes(f.size)}
                   </span>
                   <span role="cell" className="frame__preview" title={f.preview}>
-                    {f.rejected ? <span className="badge badge--bad">{f.rejected}</span> : null} {f.preview}
+                    {f.rejected ? <span className="badge badge--bad">{f.rejected}</span> : null}{' '}
+                    {f.preview}
                   </span>
                 </div>
               );
@@ -77,7 +118,11 @@ export function FrameLog({ frames }: { frames: FrameRecord[] }) {
           </div>
         </div>
       )}
-      {paused ? <p className="muted small">Paused: new frames are still recorded and appear when you resume.</p> : null}
+      {paused ? (
+        <p className="muted small">
+          Paused: new frames are still recorded and appear when you resume.
+        </p>
+      ) : null}
     </Panel>
   );
 }

@@ -1,8 +1,17 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useMemo, useRef } from 'react';
-import { EVENT_KINDS, SEVERITIES, type EventKind, type Severity } from '../../../shared/model/live-event';
+import {
+  EVENT_KINDS,
+  SEVERITIES,
+  type EventKind,
+  type Severity,
+} from '../../../shared/model/live-event';
 import { endpointName } from '../selectors/connection-health';
-import { createFilteredSelector, filterOptions, kindLabel } from '../selectors/notification-filters';
+import {
+  createFilteredSelector,
+  filterOptions,
+  kindLabel,
+} from '../selectors/notification-filters';
 import { EMPTY_FILTER } from '../store/notifications-slice';
 import { itemLink } from '../ui/bell';
 import { Dot, EmptyState, RelativeTime, SEVERITY_TONE } from '../ui/common';
@@ -30,7 +39,8 @@ export function NotificationsView() {
     getItemKey: (i) => items[i]?.id ?? i,
   });
   const set = store.getState().setHistoryFilter;
-  const filtered = filter !== EMPTY_FILTER && JSON.stringify(filter) !== JSON.stringify(EMPTY_FILTER);
+  const filtered =
+    filter !== EMPTY_FILTER && JSON.stringify(filter) !== JSON.stringify(EMPTY_FILTER);
   const paused = prefs.pausedUntil !== null && prefs.pausedUntil > Date.now();
 
   return (
@@ -38,10 +48,21 @@ export function NotificationsView() {
       <div className="page__head">
         <h1 className="page__title">Notifications</h1>
         <div className="page__actions">
-          <button type="button" className="btn" onClick={() => store.getState().pauseNotifications(paused ? null : Date.now() + 3_600_000)}>
+          <button
+            type="button"
+            className="btn"
+            onClick={() =>
+              store.getState().pauseNotifications(paused ? null : Date.now() + 3_600_000)
+            }
+          >
             {paused ? 'Resume desktop notifications' : 'Pause desktop notifications for 1 h'}
           </button>
-          <button type="button" className="btn btn--primary" disabled={unread === 0} onClick={() => store.getState().markRead('all')}>
+          <button
+            type="button"
+            className="btn btn--primary"
+            disabled={unread === 0}
+            onClick={() => store.getState().markRead('all')}
+          >
             Mark all read
           </button>
         </div>
@@ -49,7 +70,12 @@ export function NotificationsView() {
       <div className="toolbar" role="search">
         <label className="field field--inline field--grow">
           <span className="sr-only">Search notifications</span>
-          <input type="search" placeholder="Search title, text, endpoint…" value={filter.search} onChange={(e) => set({ search: e.target.value })} />
+          <input
+            type="search"
+            placeholder="Search title, text, endpoint…"
+            value={filter.search}
+            onChange={(e) => set({ search: e.target.value })}
+          />
         </label>
         <label className="field field--inline">
           <span className="field__label">Endpoint</span>
@@ -64,7 +90,10 @@ export function NotificationsView() {
         </label>
         <label className="field field--inline">
           <span className="field__label">Kind</span>
-          <select value={filter.kind} onChange={(e) => set({ kind: e.target.value as EventKind | 'all' })}>
+          <select
+            value={filter.kind}
+            onChange={(e) => set({ kind: e.target.value as EventKind | 'all' })}
+          >
             <option value="all">All</option>
             {EVENT_KINDS.filter((k) => options.kinds.includes(k)).map((k) => (
               <option key={k} value={k}>
@@ -75,7 +104,10 @@ export function NotificationsView() {
         </label>
         <label className="field field--inline">
           <span className="field__label">Severity</span>
-          <select value={filter.severity} onChange={(e) => set({ severity: e.target.value as Severity | 'all' })}>
+          <select
+            value={filter.severity}
+            onChange={(e) => set({ severity: e.target.value as Severity | 'all' })}
+          >
             <option value="all">All</option>
             {SEVERITIES.map((s) => (
               <option key={s} value={s}>
@@ -85,7 +117,11 @@ export function NotificationsView() {
           </select>
         </label>
         <label className="check">
-          <input type="checkbox" checked={filter.unreadOnly} onChange={(e) => set({ unreadOnly: e.target.checked })} />
+          <input
+            type="checkbox"
+            checked={filter.unreadOnly}
+            onChange={(e) => set({ unreadOnly: e.target.checked })}
+          />
           Unread only
         </label>
         {filtered ? (
@@ -95,11 +131,21 @@ export function NotificationsView() {
         ) : null}
       </div>
       <div className="muted small" aria-live="polite">
-        {items.length === notifications.length ? `${notifications.length} notifications` : `${items.length} of ${notifications.length} match`} · {unread} unread
+        {items.length === notifications.length
+          ? `${notifications.length} notifications`
+          : `${items.length} of ${notifications.length} match`}{' '}
+        · {unread} unread
       </div>
       {items.length === 0 ? (
-        <EmptyState title={notifications.length === 0 ? 'No notifications yet' : 'Nothing matches these filters'} icon="🔔">
-          {notifications.length === 0 ? 'Everything Lookout tells you about is kept here, newest first.' : 'Try another endpoint, kind or search word.'}
+        <EmptyState
+          title={
+            notifications.length === 0 ? 'No notifications yet' : 'Nothing matches these filters'
+          }
+          icon="🔔"
+        >
+          {notifications.length === 0
+            ? 'Everything Lookout tells you about is kept here, newest first.'
+            : 'Try another endpoint, kind or search word.'}
         </EmptyState>
       ) : (
         <div ref={scroller} className="vlist" tabIndex={0} aria-label="Notification history">
@@ -108,7 +154,18 @@ export function NotificationsView() {
               const item = items[row.index];
               if (!item) return null;
               return (
-                <li key={row.key} className={`hist${item.read ? '' : ' is-unread'}`} style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${row.start}px)` }}>
+                <li
+                  key={row.key}
+                  className={`hist${item.read ? '' : ' is-unread'}`}
+                  style={{
+                    position: 'absolute',
+                    top: 0,
+                    left: 0,
+                    right: 0,
+                    height: ROW_HEIGHT,
+                    transform: `translateY(${row.start}px)`,
+                  }}
+                >
                   <Dot tone={SEVERITY_TONE[item.severity]} label={item.severity} />
                   <button
                     type="button"
@@ -130,7 +187,12 @@ export function NotificationsView() {
                   {item.read ? (
                     <span className="hist__read muted small">read</span>
                   ) : (
-                    <button type="button" className="btn btn--small" onClick={() => store.getState().markRead([item.id])} aria-label={`Mark “${item.title}” read`}>
+                    <button
+                      type="button"
+                      className="btn btn--small"
+                      onClick={() => store.getState().markRead([item.id])}
+                      aria-label={`Mark “${item.title}” read`}
+                    >
                       Mark read
                     </button>
                   )}

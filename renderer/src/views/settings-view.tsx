@@ -1,9 +1,19 @@
 import { useState } from 'react';
 import type { EndpointSummary } from '../../../shared/ipc/contract';
-import { EVENT_KINDS, SEVERITIES, type EventKind, type Severity } from '../../../shared/model/live-event';
+import {
+  EVENT_KINDS,
+  SEVERITIES,
+  type EventKind,
+  type Severity,
+} from '../../../shared/model/live-event';
 import type { NotifyPrefs } from '../../../shared/model/notify-prefs';
 import { STATE_LABELS, stateTone } from '../selectors/connection-health';
-import { DIALECT_LABELS, emptyForm, formFromEndpoint, type EndpointForm } from '../selectors/endpoint-form';
+import {
+  DIALECT_LABELS,
+  emptyForm,
+  formFromEndpoint,
+  type EndpointForm,
+} from '../selectors/endpoint-form';
 import { kindLabel } from '../selectors/notification-filters';
 import { Dialog, Dot, EmptyState, Panel } from '../ui/common';
 import { useApp, useAppStore } from '../ui/store-context';
@@ -23,7 +33,12 @@ function EndpointRow({ e, onEdit }: { e: EndpointSummary; onEdit: (e: EndpointSu
     <li className="endpoint">
       <div className="endpoint__main">
         <div className="list__title">
-          {state ? <Dot tone={stateTone(state)} label={STATE_LABELS[state]} /> : <Dot tone="muted" label="not running" />} {e.name}
+          {state ? (
+            <Dot tone={stateTone(state)} label={STATE_LABELS[state]} />
+          ) : (
+            <Dot tone="muted" label="not running" />
+          )}{' '}
+          {e.name}
           {!e.enabled ? <span className="tag">disabled</span> : null}
         </div>
         <div className="sub mono">{e.url}</div>
@@ -36,16 +51,33 @@ function EndpointRow({ e, onEdit }: { e: EndpointSummary; onEdit: (e: EndpointSu
       <div className="endpoint__actions">
         {e.auth !== 'none' ? (
           e.hasSecret ? (
-            <button type="button" className="btn btn--small" onClick={() => void store.getState().signOut(e.id)}>
+            <button
+              type="button"
+              className="btn btn--small"
+              onClick={() => void store.getState().signOut(e.id)}
+            >
               Sign out
             </button>
           ) : (
-            <button type="button" className="btn btn--small btn--primary" onClick={() => store.getState().openSignIn(e.id)}>
+            <button
+              type="button"
+              className="btn btn--small btn--primary"
+              onClick={() => store.getState().openSignIn(e.id)}
+            >
               Sign in
             </button>
           )
         ) : null}
-        <button type="button" className="btn btn--small" onClick={() => void store.getState().runCheck(e.id).then(() => store.getState().navigate(`diagnostics/${e.id}`))}>
+        <button
+          type="button"
+          className="btn btn--small"
+          onClick={() =>
+            void store
+              .getState()
+              .runCheck(e.id)
+              .then(() => store.getState().navigate(`diagnostics/${e.id}`))
+          }
+        >
           Test
         </button>
         <button type="button" className="btn btn--small" onClick={() => onEdit(e)}>
@@ -53,7 +85,11 @@ function EndpointRow({ e, onEdit }: { e: EndpointSummary; onEdit: (e: EndpointSu
         </button>
         {confirm ? (
           <>
-            <button type="button" className="btn btn--small btn--danger" onClick={() => void remove()}>
+            <button
+              type="button"
+              className="btn btn--small btn--danger"
+              onClick={() => void remove()}
+            >
               Remove {e.name}
             </button>
             <button type="button" className="btn btn--small" onClick={() => setConfirm(false)}>
@@ -88,7 +124,11 @@ function EndpointsPanel() {
     <Panel
       title="Endpoints"
       actions={
-        <button type="button" className="btn btn--primary btn--small" onClick={() => setEditing({ form: emptyForm(), isNew: true })}>
+        <button
+          type="button"
+          className="btn btn--primary btn--small"
+          onClick={() => setEditing({ form: emptyForm(), isNew: true })}
+        >
           Add endpoint
         </button>
       }
@@ -105,8 +145,19 @@ function EndpointsPanel() {
           ))}
         </ul>
       )}
-      <Dialog open={editing !== null} onClose={() => setEditing(null)} title={editing?.isNew ? 'Add endpoint' : `Edit ${editing?.form.name ?? ''}`} wide>
-        {editing ? <EndpointEditor initial={editing.form} isNew={editing.isNew} onDone={() => setEditing(null)} /> : null}
+      <Dialog
+        open={editing !== null}
+        onClose={() => setEditing(null)}
+        title={editing?.isNew ? 'Add endpoint' : `Edit ${editing?.form.name ?? ''}`}
+        wide
+      >
+        {editing ? (
+          <EndpointEditor
+            initial={editing.form}
+            isNew={editing.isNew}
+            onDone={() => setEditing(null)}
+          />
+        ) : null}
       </Dialog>
     </Panel>
   );
@@ -143,31 +194,75 @@ function PrefsPanel() {
               {status}
             </span>
           ) : null}
-          <button type="button" className="btn btn--small" disabled={!draft} onClick={() => setDraft(null)}>
+          <button
+            type="button"
+            className="btn btn--small"
+            disabled={!draft}
+            onClick={() => setDraft(null)}
+          >
             Discard
           </button>
-          <button type="button" className="btn btn--primary btn--small" disabled={!draft} onClick={() => void save()}>
+          <button
+            type="button"
+            className="btn btn--primary btn--small"
+            disabled={!draft}
+            onClick={() => void save()}
+          >
             Save preferences
           </button>
         </>
       }
     >
       <label className="check">
-        <input type="checkbox" checked={prefs.enabled} onChange={(e) => change({ enabled: e.target.checked })} /> Show desktop notifications (the bell always records everything)
+        <input
+          type="checkbox"
+          checked={prefs.enabled}
+          onChange={(e) => change({ enabled: e.target.checked })}
+        />{' '}
+        Show desktop notifications (the bell always records everything)
       </label>
       <div className="prefs-row">
         <label className="check">
-          <input type="checkbox" checked={prefs.quietHours.enabled} onChange={(e) => change({ quietHours: { ...prefs.quietHours, enabled: e.target.checked } })} /> Quiet hours from
+          <input
+            type="checkbox"
+            checked={prefs.quietHours.enabled}
+            onChange={(e) =>
+              change({ quietHours: { ...prefs.quietHours, enabled: e.target.checked } })
+            }
+          />{' '}
+          Quiet hours from
         </label>
-        <input type="time" aria-label="Quiet hours start" value={prefs.quietHours.start} disabled={!prefs.quietHours.enabled} onChange={(e) => change({ quietHours: { ...prefs.quietHours, start: e.target.value } })} />
+        <input
+          type="time"
+          aria-label="Quiet hours start"
+          value={prefs.quietHours.start}
+          disabled={!prefs.quietHours.enabled}
+          onChange={(e) => change({ quietHours: { ...prefs.quietHours, start: e.target.value } })}
+        />
         <span>to</span>
-        <input type="time" aria-label="Quiet hours end" value={prefs.quietHours.end} disabled={!prefs.quietHours.enabled} onChange={(e) => change({ quietHours: { ...prefs.quietHours, end: e.target.value } })} />
+        <input
+          type="time"
+          aria-label="Quiet hours end"
+          value={prefs.quietHours.end}
+          disabled={!prefs.quietHours.enabled}
+          onChange={(e) => change({ quietHours: { ...prefs.quietHours, end: e.target.value } })}
+        />
       </div>
       <label className="check">
-        <input type="checkbox" checked={prefs.criticalBypassesQuiet} onChange={(e) => change({ criticalBypassesQuiet: e.target.checked })} /> Critical events break through quiet hours, pauses and Do Not Disturb
+        <input
+          type="checkbox"
+          checked={prefs.criticalBypassesQuiet}
+          onChange={(e) => change({ criticalBypassesQuiet: e.target.checked })}
+        />{' '}
+        Critical events break through quiet hours, pauses and Do Not Disturb
       </label>
       <label className="check">
-        <input type="checkbox" checked={prefs.respectOsDoNotDisturb} onChange={(e) => change({ respectOsDoNotDisturb: e.target.checked })} /> Respect the system's Do Not Disturb
+        <input
+          type="checkbox"
+          checked={prefs.respectOsDoNotDisturb}
+          onChange={(e) => change({ respectOsDoNotDisturb: e.target.checked })}
+        />{' '}
+        Respect the system's Do Not Disturb
       </label>
       <table className="table table--compact prefs-kinds">
         <caption className="sr-only">Notification rules per event kind</caption>
@@ -183,10 +278,20 @@ function PrefsPanel() {
             <tr key={k}>
               <td>{kindLabel(k)}</td>
               <td>
-                <input type="checkbox" aria-label={`Notify for ${kindLabel(k)}`} checked={prefs.kinds[k].notify} onChange={(e) => setKind(k, { notify: e.target.checked })} />
+                <input
+                  type="checkbox"
+                  aria-label={`Notify for ${kindLabel(k)}`}
+                  checked={prefs.kinds[k].notify}
+                  onChange={(e) => setKind(k, { notify: e.target.checked })}
+                />
               </td>
               <td>
-                <select aria-label={`Minimum severity for ${kindLabel(k)}`} value={prefs.kinds[k].minSeverity} disabled={!prefs.kinds[k].notify} onChange={(e) => setKind(k, { minSeverity: e.target.value as Severity })}>
+                <select
+                  aria-label={`Minimum severity for ${kindLabel(k)}`}
+                  value={prefs.kinds[k].minSeverity}
+                  disabled={!prefs.kinds[k].notify}
+                  onChange={(e) => setKind(k, { minSeverity: e.target.value as Severity })}
+                >
                   {SEVERITIES.map((s) => (
                     <option key={s} value={s}>
                       {s}
@@ -207,7 +312,11 @@ function AppPanel() {
   const settings = useApp((s) => s.settings);
   const host = useApp((s) => s.host);
   const [logs, setLogs] = useState('');
-  const update = (change: Parameters<ReturnType<typeof store.getState>['updateSettings']>[0]) => void store.getState().updateSettings(change).catch(() => undefined);
+  const update = (change: Parameters<ReturnType<typeof store.getState>['updateSettings']>[0]) =>
+    void store
+      .getState()
+      .updateSettings(change)
+      .catch(() => undefined);
   const openLogs = async () => {
     const bridge = store.getState().bridge;
     if (!bridge) return;
@@ -218,20 +327,38 @@ function AppPanel() {
     <Panel title="Application">
       <label className="field field--inline">
         <span className="field__label">Theme</span>
-        <select value={settings.theme} onChange={(e) => update({ theme: e.target.value as typeof settings.theme })}>
+        <select
+          value={settings.theme}
+          onChange={(e) => update({ theme: e.target.value as typeof settings.theme })}
+        >
           <option value="system">Follow the system</option>
           <option value="light">Light</option>
           <option value="dark">Dark</option>
         </select>
       </label>
       <label className="check">
-        <input type="checkbox" checked={settings.startAtLogin} onChange={(e) => update({ startAtLogin: e.target.checked })} /> Start Lookout when I log in
+        <input
+          type="checkbox"
+          checked={settings.startAtLogin}
+          onChange={(e) => update({ startAtLogin: e.target.checked })}
+        />{' '}
+        Start Lookout when I log in
       </label>
       <label className="check">
-        <input type="checkbox" checked={settings.closeToTray} onChange={(e) => update({ closeToTray: e.target.checked })} /> Closing the window keeps Lookout running in the tray
+        <input
+          type="checkbox"
+          checked={settings.closeToTray}
+          onChange={(e) => update({ closeToTray: e.target.checked })}
+        />{' '}
+        Closing the window keeps Lookout running in the tray
       </label>
       <label className="check">
-        <input type="checkbox" checked={settings.autoUpdate} onChange={(e) => update({ autoUpdate: e.target.checked })} /> Check for updates
+        <input
+          type="checkbox"
+          checked={settings.autoUpdate}
+          onChange={(e) => update({ autoUpdate: e.target.checked })}
+        />{' '}
+        Check for updates
       </label>
       {host ? (
         <dl className="kv">

@@ -1,6 +1,11 @@
 import { useMemo } from 'react';
 import { endpointName } from '../selectors/connection-health';
-import { sampleBefore, statCards, statsEndpointOf, throughputSeries } from '../selectors/live-selectors';
+import {
+  sampleBefore,
+  statCards,
+  statsEndpointOf,
+  throughputSeries,
+} from '../selectors/live-selectors';
 import { EmptyState, Panel, ProgressBar, RelativeTime } from '../ui/common';
 import { useApp, useAppStore } from '../ui/store-context';
 import { UPlotChart } from '../ui/uplot-chart';
@@ -21,8 +26,13 @@ export function StatsPanel({ compact = false }: { compact?: boolean }) {
   const id = statsEndpointOf(live, chosen);
   const data = id ? live[id] : undefined;
   const history = data?.statsHistory;
-  const series = useMemo(() => throughputSeries(history ?? [], compact ? 3 * 60_000 : 5 * 60_000), [history, compact]);
-  const withStats = Object.entries(live).filter(([, l]) => l.statsHistory.length > 0).map(([k]) => k);
+  const series = useMemo(
+    () => throughputSeries(history ?? [], compact ? 3 * 60_000 : 5 * 60_000),
+    [history, compact],
+  );
+  const withStats = Object.entries(live)
+    .filter(([, l]) => l.statsHistory.length > 0)
+    .map(([k]) => k);
   const sample = data?.stats ?? null;
   const cards = statCards(sample, history ? sampleBefore(history) : null);
 
@@ -33,7 +43,10 @@ export function StatsPanel({ compact = false }: { compact?: boolean }) {
         withStats.length > 1 ? (
           <label className="inline-field">
             <span className="sr-only">Endpoint</span>
-            <select value={id ?? ''} onChange={(e) => store.getState().setStatsEndpoint(e.target.value)}>
+            <select
+              value={id ?? ''}
+              onChange={(e) => store.getState().setStatsEndpoint(e.target.value)}
+            >
               {withStats.map((e) => (
                 <option key={e} value={e}>
                   {endpointName(endpoints, e)}
@@ -48,11 +61,16 @@ export function StatsPanel({ compact = false }: { compact?: boolean }) {
     >
       {!sample ? (
         <EmptyState title="No stats yet" icon="📈">
-          Throughput and queue figures appear here once an endpoint with a stats channel is connected.
+          Throughput and queue figures appear here once an endpoint with a stats channel is
+          connected.
         </EmptyState>
       ) : (
         <>
-          {sample.degraded ? <div className="callout callout--warn">The backend reports it is degraded: these figures are not real until it recovers.</div> : null}
+          {sample.degraded ? (
+            <div className="callout callout--warn">
+              The backend reports it is degraded: these figures are not real until it recovers.
+            </div>
+          ) : null}
           <div className="cards">
             {cards.map((c) => (
               <div key={c.id} className={`card card--${c.tone}`}>
@@ -70,7 +88,13 @@ export function StatsPanel({ compact = false }: { compact?: boolean }) {
                 updated <RelativeTime at={sample.at} />
               </span>
             </div>
-            <UPlotChart data={series} series={SERIES} height={compact ? 170 : 260} themeKey={theme} label={`Throughput chart of ${endpointName(endpoints, id ?? '')}`} />
+            <UPlotChart
+              data={series}
+              series={SERIES}
+              height={compact ? 170 : 260}
+              themeKey={theme}
+              label={`Throughput chart of ${endpointName(endpoints, id ?? '')}`}
+            />
           </div>
         </>
       )}
@@ -94,8 +118,14 @@ export function StatsView() {
                 <div>
                   <div className="list__title">{endpointName(endpoints, id)}</div>
                   <div className="sub">
-                    {l.siteStatus ? `${l.siteStatus.status}: ${l.siteStatus.detail}` : 'No site status reported'}
-                    {l.unreadCounts ? ` · unread ${Object.entries(l.unreadCounts).map(([k, v]) => `${k} ${v}`).join(', ')}` : ''}
+                    {l.siteStatus
+                      ? `${l.siteStatus.status}: ${l.siteStatus.detail}`
+                      : 'No site status reported'}
+                    {l.unreadCounts
+                      ? ` · unread ${Object.entries(l.unreadCounts)
+                          .map(([k, v]) => `${k} ${v}`)
+                          .join(', ')}`
+                      : ''}
                   </div>
                 </div>
                 {l.siteStatus ? <RelativeTime at={l.siteStatus.at} /> : null}

@@ -44,24 +44,39 @@ export function TasksPanel({ limit, selected }: { limit?: number; selected?: str
     >
       {shown.length === 0 ? (
         <EmptyState title="No tasks yet" icon="✓">
-          Background jobs reported by your backends (imports, exports, reindexing) show their progress here.
+          Background jobs reported by your backends (imports, exports, reindexing) show their
+          progress here.
         </EmptyState>
       ) : (
         <ul className="tasks">
           {shown.map((t) => (
-            <li key={t.key} className={`task${isFresh(t.updatedAt, now) ? ' is-fresh' : ''}${selected === t.key ? ' is-selected' : ''}`}>
+            <li
+              key={t.key}
+              className={`task${isFresh(t.updatedAt, now) ? ' is-fresh' : ''}${selected === t.key ? ' is-selected' : ''}`}
+            >
               <div className="task__head">
-                <button type="button" className="row-link" onClick={() => store.getState().navigate(`tasks/${t.key}`)}>
+                <button
+                  type="button"
+                  className="row-link"
+                  onClick={() => store.getState().navigate(`tasks/${t.key}`)}
+                >
                   {t.title}
                 </button>
                 <Badge tone={TASK_TONES[t.status]}>{t.status}</Badge>
               </div>
-              <ProgressBar percent={t.status === 'pending' || t.status === 'created' ? 0 : t.progress} tone={TASK_TONES[t.status]} label={`${t.title} progress`} />
+              <ProgressBar
+                percent={t.status === 'pending' || t.status === 'created' ? 0 : t.progress}
+                tone={TASK_TONES[t.status]}
+                label={`${t.title} progress`}
+              />
               <div className="task__meta">
-                <span className={t.status === 'failed' ? 'text-bad' : undefined}>{t.message || '—'}</span>
+                <span className={t.status === 'failed' ? 'text-bad' : undefined}>
+                  {t.message || '—'}
+                </span>
                 <span className="muted">
                   {t.progress !== null ? `${Math.round(t.progress)}% · ` : ''}
-                  {endpointName(endpoints, t.endpoint)} · <code>{t.taskId}</code> · <RelativeTime at={t.updatedAt} />
+                  {endpointName(endpoints, t.endpoint)} · <code>{t.taskId}</code> ·{' '}
+                  <RelativeTime at={t.updatedAt} />
                 </span>
               </div>
             </li>
@@ -87,12 +102,18 @@ function WatchedTasks() {
     const id = taskId.trim();
     if (!id || !target) return;
     const r = await store.getState().watchTask(target, id);
-    setMessage(r.ok ? { tone: 'ok', text: `Watching ${id}.` } : { tone: 'bad', text: r.errors.join(' ') });
+    setMessage(
+      r.ok ? { tone: 'ok', text: `Watching ${id}.` } : { tone: 'bad', text: r.errors.join(' ') },
+    );
     if (r.ok) setTaskId('');
   };
   const remove = async (ep: string, id: string) => {
     const r = await store.getState().unwatchTask(ep, id);
-    setMessage(r.ok ? { tone: 'ok', text: `Stopped watching ${id}.` } : { tone: 'bad', text: r.errors.join(' ') });
+    setMessage(
+      r.ok
+        ? { tone: 'ok', text: `Stopped watching ${id}.` }
+        : { tone: 'bad', text: r.errors.join(' ') },
+    );
   };
 
   return (
@@ -103,7 +124,10 @@ function WatchedTasks() {
         </EmptyState>
       ) : (
         <>
-          <p className="muted small">Some backends only send a task's progress to clients that subscribed to its id. Lookout re-subscribes after every reconnect.</p>
+          <p className="muted small">
+            Some backends only send a task's progress to clients that subscribed to its id. Lookout
+            re-subscribes after every reconnect.
+          </p>
           <form className="inline-form" onSubmit={add}>
             <label className="field field--inline">
               <span className="field__label">Endpoint</span>
@@ -117,7 +141,12 @@ function WatchedTasks() {
             </label>
             <label className="field field--inline">
               <span className="field__label">Task id</span>
-              <input value={taskId} onChange={(e) => setTaskId(e.target.value)} placeholder="e.g. import-2291" maxLength={200} />
+              <input
+                value={taskId}
+                onChange={(e) => setTaskId(e.target.value)}
+                placeholder="e.g. import-2291"
+                maxLength={200}
+              />
             </label>
             <button type="submit" className="btn btn--primary" disabled={!taskId.trim()}>
               Watch
@@ -138,7 +167,12 @@ function WatchedTasks() {
                   {e.subscriptions.map((id) => (
                     <li key={id} className="chip chip--removable">
                       <code>{id}</code>
-                      <button type="button" className="chip__x" aria-label={`Stop watching ${id}`} onClick={() => void remove(e.id, id)}>
+                      <button
+                        type="button"
+                        className="chip__x"
+                        aria-label={`Stop watching ${id}`}
+                        onClick={() => void remove(e.id, id)}
+                      >
                         ✕
                       </button>
                     </li>
@@ -159,7 +193,11 @@ export function TasksView() {
   return (
     <div className="page">
       <h1 className="page__title">Tasks</h1>
-      {param && !selected ? <div className="callout callout--warn">Task “{param}” is not in the recent list (it may have been deleted or not reported yet).</div> : null}
+      {param && !selected ? (
+        <div className="callout callout--warn">
+          Task “{param}” is not in the recent list (it may have been deleted or not reported yet).
+        </div>
+      ) : null}
       <div className="grid grid--2-1">
         <TasksPanel selected={selected?.key ?? null} />
         <WatchedTasks />

@@ -4,27 +4,39 @@ import { useApp, useAppStore } from '../ui/store-context';
 export function WelcomePanel() {
   const store = useAppStore();
   const demo = useApp((s) => s.endpoints.find((e) => /demo/i.test(e.name)) ?? null);
-  const dismiss = () => void store.getState().updateSettings({ firstRunDone: true }).catch(() => undefined);
+  const dismiss = () =>
+    void store
+      .getState()
+      .updateSettings({ firstRunDone: true })
+      .catch(() => undefined);
   return (
     <section className="welcome" aria-labelledby="welcome-title">
       <div>
         <h2 id="welcome-title">Welcome to Lookout</h2>
         <p>
-          Lookout watches your real-time backends for you: it keeps signed-in WebSocket connections open, shows new businesses, stats and task progress live, and raises a desktop notification when something needs you — also while this window is closed.
+          Lookout watches your real-time backends for you: it keeps signed-in WebSocket connections
+          open, shows new businesses, stats and task progress live, and raises a desktop
+          notification when something needs you — also while this window is closed.
         </p>
         <p>
           {demo ? (
             <>
-              Right now it is connected to <strong>{demo.name}</strong>, a small gateway built into Lookout that produces sample data, so you can try everything safely.
+              Right now it is connected to <strong>{demo.name}</strong>, a small gateway built into
+              Lookout that produces sample data, so you can try everything safely.
             </>
           ) : (
             <>Right now no backend is configured.</>
           )}{' '}
-          To watch a real backend, open <strong>Settings → Endpoints</strong>, choose <em>Add endpoint</em>, pick its protocol and sign in.
+          To watch a real backend, open <strong>Settings → Endpoints</strong>, choose{' '}
+          <em>Add endpoint</em>, pick its protocol and sign in.
         </p>
       </div>
       <div className="welcome__actions">
-        <button type="button" className="btn btn--primary" onClick={() => store.getState().navigate('settings')}>
+        <button
+          type="button"
+          className="btn btn--primary"
+          onClick={() => store.getState().navigate('settings')}
+        >
           Add a backend
         </button>
         <button type="button" className="btn" onClick={dismiss}>
