@@ -47,8 +47,8 @@ export function SignInDialog() {
               Authenticates as <strong>{endpoint.auth}</strong>.{' '}
             </>
           ) : null}
-          The {isToken ? 'token' : 'password'} is handed to Lookout's main process and stored in the
-          system keyring; this window never sees it again.
+          The {isToken ? 'token' : 'password'} goes straight to Lookout's main process, which keeps
+          it in its credential store; this window never sees it again.
         </p>
         {outcome ? <p className="callout callout--bad">Last answer: {outcome.meaning}</p> : null}
         <label className="field">
