@@ -1,0 +1,55 @@
+import type { AppLimits, AppSnapshot } from '../../../shared/model/app-state';
+import type { Clock, Logger } from '../connection/ports';
+import { AppStore } from './app-store';
+import { appSnapshotSchema } from './app-state-schema';
+import { PersistedFile } from './persist';
+
+export interface OpenAppStateOptions {
+  /** e.g. `<userData>/state.json`. */
+  path: string;
+  clock: Clock;
+  logger?: Logger;
+  limits?: AppLimits;
+  /** At most one write per this many ms while events flow (default 2 s). */
+  debounceMs?: number;
+}
+
+export interface OpenedAppState {
+  store: AppStore;
+  file: PersistedFile<AppSnapshot>;
+  /** Set when the saved model could not be used: show it to the user once. */
+  notice: string | null;
+  /** Stop saving on changes and write the final model (call on quit). */
+  close(): Promise<void>;
+}
+
+/**
+ * Start-up for the main-owned model: load the saved model (never throwing: an unusable file is
+ * set aside with a notice), then save on every change, debounced and crash-safe.
+ */
+export async function openAppState(options: OpenAppStateOptions): Promise<OpenedAppState> {
+  const file = new PersistedFile<AppSnapshot>({
+    path: options.path,
+    kind: 'state',
+    version: 1,
+    schema: appSnapshotSchema,
+    clock: options.clock,
+    debounceMs: options.debounceMs ?? 2_000,
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
+  const loaded = await file.load();
+  const store = new AppStore({
+    ...(loaded.value ? { initial: loaded.value } : {}),
+    ...(options.limits ? { limits: options.limits } : {}),
+  });
+  const unsubscribe = store.subscribe(() => file.schedule(() => store.snapshot()));
+  return {
+    store,
+    file,
+    notice: loaded.status === 'set-aside' ? loaded.message : null,
+    close: async () => {
+      unsubscribe();
+      await file.flush();
+    },
+  };
+}
