@@ -1,0 +1,147 @@
+import {
+  endpointSchema,
+  type EndpointConfig,
+  type EndpointInput,
+} from '../../shared/config/endpoint';
+import type { StateChange } from '../../shared/model/connection';
+import type { LiveEvent } from '../../shared/model/live-event';
+import { Session } from '../../electron/core/connection/session';
+import {
+  systemClock,
+  type Clock,
+  type CredentialProvider,
+} from '../../electron/core/connection/ports';
+import type { DecodeResult, Dialect, DialectCodec } from '../../electron/core/dialects/dialect';
+import { DIALECTS } from '../../electron/core/dialects';
+import { NotificationService } from '../../electron/core/notify/notification-service';
+import { NotifyPolicy } from '../../electron/core/notify/notify-policy';
+import type { Notifier, NotifyResult, OsNotification } from '../../electron/core/notify/notifier';
+import { AppStore } from '../../electron/core/state/app-store';
+import { PatchBatcher } from '../../electron/core/state/patch-batcher';
+import type { AppPatch } from '../../shared/model/app-state';
+
+/**
+ * Lookout's full ingest path, assembled exactly as `LookoutCore.openSession`/`ingest` wire it:
+ * the real Session (partysocket + ws, liveness, recorder), the real dialect (decode + zod
+ * validation), `AppStore.apply`, the `PatchBatcher` that feeds the renderer (100 ms), and
+ * `NotificationService` with the default `NotifyPolicy` and a notifier that only records.
+ * Left out on purpose: the debounced state-file save and IPC serialisation, which depend on the host.
+ */
+
+/** A notifier that counts, and reports each call to `onShow` (latency benchmarks). */
+export class CountingNotifier implements Notifier {
+  readonly name = 'bench';
+  calls = 0;
+  constructor(private readonly onShow?: (n: OsNotification) => void) {}
+  async show(notification: OsNotification): Promise<NotifyResult> {
+    this.calls += 1;
+    this.onShow?.(notification);
+    return { ok: true };
+  }
+}
+
+/** Wrap a dialect so every decode result is also seen by `observe` (acks, events, rejections). */
+export function observedDialect(
+  dialect: Dialect,
+  observe: (result: DecodeResult, at: number) => void,
+): Dialect {
+  return {
+    ...dialect,
+    create(endpoint) {
+      const codec = dialect.create(endpoint);
+      const wrapped: DialectCodec = {
+        handshake: (credentials, baseUrl) => codec.handshake(credentials, baseUrl),
+        onOpen: () => codec.onOpen(),
+        subscribe: (channel) => codec.subscribe(channel),
+        unsubscribe: (channel) => codec.unsubscribe(channel),
+        appPing: (now) => codec.appPing(now),
+        decode(text, receivedAt) {
+          const result = codec.decode(text, receivedAt);
+          observe(result, receivedAt);
+          return result;
+        },
+      };
+      return wrapped;
+    },
+  };
+}
+
+export interface PathOptions {
+  url: string;
+  dialect: 'lookout' | 'django-channels';
+  /** Called after each batch of events went through the store and the policy. */
+  onEvents?: (events: LiveEvent[]) => void;
+  onState?: (change: StateChange) => void;
+  onDecode?: (result: DecodeResult, at: number) => void;
+  onShow?: (notification: OsNotification) => void;
+  credentials?: CredentialProvider;
+  clock?: Clock;
+  endpoint?: Partial<EndpointInput>;
+}
+
+/** A running Lookout path; `stop()` closes the session and disposes the timers. */
+export interface LookoutPath {
+  session: Session;
+  store: AppStore;
+  notifier: CountingNotifier;
+  policy: NotifyPolicy;
+  patches: () => number;
+  stop(): Promise<void>;
+}
+
+export function endpointFor(options: PathOptions): EndpointConfig {
+  return endpointSchema.parse({
+    id: 'bench',
+    name: 'Bench',
+    dialect: options.dialect,
+    url: options.url,
+    subscriptions: options.dialect === 'lookout' ? ['dashboard'] : [],
+    ...options.endpoint,
+  });
+}
+
+export function startLookoutPath(options: PathOptions): LookoutPath {
+  const clock = options.clock ?? systemClock;
+  const endpoint = endpointFor(options);
+  const base = DIALECTS[options.dialect];
+  const dialect = options.onDecode ? observedDialect(base, options.onDecode) : base;
+  const store = new AppStore();
+  const policy = new NotifyPolicy();
+  const notifier = new CountingNotifier(options.onShow);
+  const notifications = new NotificationService({
+    policy,
+    notifier,
+    clock,
+    context: () => ({ focused: false }),
+  });
+  let patchCount = 0;
+  const batcher = new PatchBatcher(clock, (_patch: AppPatch) => {
+    patchCount += 1;
+  });
+  store.subscribe((patch) => batcher.push(patch));
+  const session = new Session({
+    endpoint,
+    dialect,
+    ports: { clock, ...(options.credentials ? { credentials: options.credentials } : {}) },
+  });
+  session.on('events', (events) => {
+    // LookoutCore.ingest: the model first, then the notification policy (not awaited).
+    store.apply(events);
+    void notifications.handle(events);
+    options.onEvents?.(events);
+  });
+  if (options.onState) session.on('state', options.onState);
+  session.start();
+  return {
+    session,
+    store,
+    notifier,
+    policy,
+    patches: () => patchCount,
+    async stop() {
+      await session.stop();
+      notifications.dispose();
+      batcher.discard();
+    },
+  };
+}
