@@ -6,15 +6,16 @@ import type { WebPreferences } from 'electron';
  */
 
 /**
- * Content Security Policy of the renderer. Everything comes from the app's own files; the renderer
- * never connects anywhere itself (all data arrives over IPC), so `connect-src` is `'none'`.
- * `style-src 'self'` only: React sets styles through the CSSOM, which CSP does not restrict.
+ * Content Security Policy of the renderer, sent as a header (the page's own meta policy applies
+ * too; the browser enforces both). Scripts only from the app's files, never inline or eval. The
+ * Electron renderer never connects anywhere itself (all data arrives over IPC), so `connect-src`
+ * is `'none'`. Inline styles are allowed (the charts and the UI set them); inline scripts are not.
  */
 export const RENDERER_CSP = [
   "default-src 'none'",
   "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
   "font-src 'self'",
   "connect-src 'none'",
   "object-src 'none'",

@@ -1,110 +1,18 @@
 import { join } from 'node:path';
 import { Menu, Tray, nativeImage } from 'electron';
 import type { MenuItemConstructorOptions } from 'electron';
-import type { TrayHealth, TrayModel } from '../core/app/core-api';
+import type { TrayModel } from '../core/app/core-api';
 import { assertNever } from '../../shared/util/assert-never';
+import {
+  trayMenuModel,
+  type TrayAction,
+  type TrayMenuItem,
+  type TrayUpdate,
+  type TrayView,
+} from './tray-view';
 
-/** One entry of the tray menu, as data: tested without Electron, applied by `TrayController`. */
-export type TrayMenuItem =
-  | { kind: 'separator' }
-  | { kind: 'status'; label: string }
-  | { kind: 'action'; id: TrayAction; label: string }
-  | { kind: 'submenu'; label: string; items: Array<{ id: TrayAction; label: string }> };
-
-/** What a tray click asks for. */
-export type TrayAction =
-  'open' | 'pause-1h' | 'pause-8h' | 'resume' | 'reconnect' | 'install-update' | 'quit';
-
-/** An app update worth mentioning in the tray (from the auto-updater). */
-export interface TrayUpdate {
-  label: string;
-  /** The update is downloaded: the item restarts into it. */
-  installable: boolean;
-}
-
-/** The tray as data: which icon, which tooltip, which menu. */
-export interface TrayView {
-  /** File name (without `.png`) in the tray icon folder: `tray-<health>[-unread]`. */
-  icon: string;
-  tooltip: string;
-  /** Text beside the icon (macOS menu bar): the unread count, or empty. */
-  title: string;
-  items: TrayMenuItem[];
-}
-
-const HEALTH_LABEL: Record<TrayHealth, string> = {
-  ok: 'All connections healthy',
-  degraded: 'Some connections degraded',
-  disconnected: 'Disconnected',
-  'sign-in': 'Sign-in needed',
-};
-
-/** Every icon name the tray may ask for; the icon set in `build/tray/` must hold each one. */
-export const TRAY_ICON_NAMES: string[] = (
-  ['ok', 'degraded', 'disconnected', 'sign-in'] as const
-).flatMap((h) => [`tray-${h}`, `tray-${h}-unread`]);
-
-/** Pure: the tray's look and menu for a model. `formatTime` renders the pause end. */
-export function trayMenuModel(
-  model: TrayModel,
-  update: TrayUpdate | null = null,
-  formatTime: (epochMs: number) => string = (ms) =>
-    new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }),
-): TrayView {
-  const unread = Math.max(0, Math.floor(model.unread));
-  const statusLabel =
-    unread > 0 ? `${healthLabel(model.health)} · ${unread} unread` : healthLabel(model.health);
-  const pauseItem: TrayMenuItem = model.notificationsPaused
-    ? {
-        kind: 'action',
-        id: 'resume',
-        label:
-          model.pausedUntil !== null
-            ? `Resume notifications (paused until ${formatTime(model.pausedUntil)})`
-            : 'Resume notifications',
-      }
-    : {
-        kind: 'submenu',
-        label: 'Pause notifications',
-        items: [
-          { id: 'pause-1h', label: 'For 1 hour' },
-          { id: 'pause-8h', label: 'For 8 hours' },
-        ],
-      };
-  return {
-    icon: `tray-${model.health}${unread > 0 ? '-unread' : ''}`,
-    tooltip: model.tooltip,
-    title: unread > 0 ? (unread > 99 ? '99+' : String(unread)) : '',
-    items: [
-      { kind: 'status', label: statusLabel },
-      ...updateItems(update),
-      { kind: 'separator' },
-      { kind: 'action', id: 'open', label: 'Open Lookout' },
-      pauseItem,
-      { kind: 'action', id: 'reconnect', label: 'Reconnect all' },
-      { kind: 'separator' },
-      { kind: 'action', id: 'quit', label: 'Quit Lookout' },
-    ],
-  };
-}
-
-function updateItems(update: TrayUpdate | null): TrayMenuItem[] {
-  if (!update) return [];
-  if (update.installable) return [{ kind: 'action', id: 'install-update', label: update.label }];
-  return [{ kind: 'status', label: update.label }];
-}
-
-function healthLabel(health: TrayHealth): string {
-  switch (health) {
-    case 'ok':
-    case 'degraded':
-    case 'disconnected':
-    case 'sign-in':
-      return HEALTH_LABEL[health];
-    default:
-      return assertNever(health);
-  }
-}
+export { TRAY_ICON_NAMES, trayMenuModel } from './tray-view';
+export type { TrayAction, TrayMenuItem, TrayUpdate, TrayView } from './tray-view';
 
 /** What the tray's menu does; the composition root wires these to the window and the core. */
 export interface TrayActions {

@@ -1,0 +1,96 @@
+/**
+ * Bundles the Electron main process and the preload with esbuild:
+ * - `electron/desktop/main.ts` → `dist/desktop/main.cjs` (Node, CJS; the core, shared code, the
+ *   embedded gateway and ESM-only deps such as jose are bundled in; `electron`, `electron-updater`
+ *   and ws's optional native add-ons stay external).
+ * - `electron/desktop/preload.ts` → `dist/desktop/preload.cjs` (ONE file, only `electron`
+ *   external: a sandboxed preload cannot require project modules).
+ * Also copies the window icon and the tray icons next to them. `--out <dir>` changes the folder.
+ */
+import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build, type Metafile } from 'esbuild';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Entry points and the files they must pull in (checked after the build). */
+export interface BuildResult {
+  outDir: string;
+  main: string;
+  preload: string;
+  /** Source files bundled into main.cjs, relative to the repo root. */
+  mainInputs: string[];
+  preloadInputs: string[];
+}
+
+/** Builds main + preload into `outDir` (default `dist/desktop`). */
+export async function buildMain(outDir = join(root, 'dist', 'desktop')): Promise<BuildResult> {
+  rmSync(outDir, { recursive: true, force: true });
+  mkdirSync(outDir, { recursive: true });
+  const common = {
+    absWorkingDir: root,
+    bundle: true,
+    sourcemap: 'linked' as const,
+    legalComments: 'none' as const,
+    logLevel: 'warning' as const,
+    metafile: true,
+    define: { 'process.env.NODE_ENV': '"production"' },
+  };
+  const main = await build({
+    ...common,
+    entryPoints: [join(root, 'electron/desktop/main.ts')],
+    outfile: join(outDir, 'main.cjs'),
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    // Optional requires inside try blocks (ws native add-ons, redis's OpenTelemetry hook).
+    external: [
+      'electron',
+      'electron-updater',
+      'bufferutil',
+      'utf-8-validate',
+      '@opentelemetry/api',
+    ],
+  });
+  const preload = await build({
+    ...common,
+    entryPoints: [join(root, 'electron/desktop/preload.ts')],
+    outfile: join(outDir, 'preload.cjs'),
+    platform: 'browser',
+    format: 'cjs',
+    target: 'chrome130',
+    minify: true,
+    external: ['electron'],
+  });
+  cpSync(join(root, 'build', 'tray'), join(outDir, 'tray'), {
+    recursive: true,
+    filter: (src) => !src.endsWith('.svg'),
+  });
+  cpSync(join(root, 'build', 'icons', '256x256.png'), join(outDir, 'icon.png'));
+  // Sourcemaps and the metafile are for developers and the packaging check, not the asar.
+  writeFileSync(
+    join(outDir, '..', 'desktop-meta.json'),
+    JSON.stringify({ main: main.metafile, preload: preload.metafile }),
+  );
+  return {
+    outDir,
+    main: join(outDir, 'main.cjs'),
+    preload: join(outDir, 'preload.cjs'),
+    mainInputs: inputs(main.metafile),
+    preloadInputs: inputs(preload.metafile),
+  };
+}
+
+function inputs(meta: Metafile | undefined): string[] {
+  return Object.keys(meta?.inputs ?? {}).map((p) => relative(root, resolve(root, p)));
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const at = process.argv.indexOf('--out');
+  const out = at > 0 && process.argv[at + 1] ? resolve(process.argv[at + 1]!) : undefined;
+  const result = await buildMain(out);
+  console.log(
+    `built ${relative(root, result.main)} (${result.mainInputs.length} inputs) and ${relative(root, result.preload)} (${result.preloadInputs.length} inputs)`,
+  );
+}
