@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { ingestThroughput } from './ingest-throughput';
 import { memoryGrowth } from './memory-growth';
 import { notifyLatency } from './notify-latency';
+import { reconnect } from './reconnect';
 import {
   environment,
   table,
@@ -22,6 +23,7 @@ const BENCHES: Array<[string, Bench]> = [
   ['ingest', ingestThroughput],
   ['latency', notifyLatency],
   ['memory', memoryGrowth],
+  ['reconnect', reconnect],
 ];
 
 async function main(): Promise<void> {
