@@ -261,6 +261,11 @@ export async function packageCheck(options: { keep?: boolean } = {}): Promise<Pa
     ] as const) {
       if (!main.includes(marker)) problems.push(`main.cjs does not contain ${what} (${marker})`);
     }
+    // A sandboxed preload can require nothing but electron (and a few built-ins): one file.
+    const preload = extractFile(asar, 'dist/desktop/preload.cjs').toString('utf8');
+    const preloadRequires = [...preload.matchAll(/require\(["']([^"']+)["']\)/g)].map((m) => m[1]);
+    const stray = preloadRequires.filter((spec) => spec !== 'electron');
+    if (stray.length > 0) problems.push(`preload.cjs requires ${stray.join(', ')}: bundle them`);
     const packagedPkg = JSON.parse(extractFile(asar, 'package.json').toString('utf8')) as {
       main?: string;
     };
