@@ -39,7 +39,10 @@ export async function reconnect(ctx: BenchContext): Promise<BenchResult> {
   const seqs = new Set<number>();
   let duplicates = 0;
   let open = false;
-  const { wsUrl, token } = await gateway.next<{ type: string; wsUrl: string; token: string }>('ready', 20_000);
+  const { wsUrl, token } = await gateway.next<{ type: string; wsUrl: string; token: string }>(
+    'ready',
+    20_000,
+  );
   const path = startLookoutPath({
     url: wsUrl,
     dialect: 'lookout',
@@ -47,7 +50,8 @@ export async function reconnect(ctx: BenchContext): Promise<BenchResult> {
     credentials: { getCredentials: async () => ({ token }) },
     endpoint: { backoff },
     onDecode: (result) => {
-      if (result.acks?.some((a) => a.op === 'subscribed' && a.channel === 'dashboard')) subscribedAt.push(hrNow());
+      if (result.acks?.some((a) => a.op === 'subscribed' && a.channel === 'dashboard'))
+        subscribedAt.push(hrNow());
     },
     onEvents: (events) => {
       for (const e of events) {
@@ -69,8 +73,16 @@ export async function reconnect(ctx: BenchContext): Promise<BenchResult> {
       const before = subscribedAt.length;
       const attemptsBefore = path.session.diagnostics().attempts.length;
       const downMs = 50 + Math.floor(Math.random() * 250);
-      const { at: listeningAt } = await gateway.request<{ type: string; at: number }>({ type: 'restart', downMs }, 'listening', 10_000);
-      await until(() => subscribedAt.length > before && open, 15_000, `re-subscription after restart ${i + 1}`);
+      const { at: listeningAt } = await gateway.request<{ type: string; at: number }>(
+        { type: 'restart', downMs },
+        'listening',
+        10_000,
+      );
+      await until(
+        () => subscribedAt.length > before && open,
+        15_000,
+        `re-subscription after restart ${i + 1}`,
+      );
       const resubscribed = subscribedAt[subscribedAt.length - 1] as number;
       const attempts = path.session.diagnostics().attempts;
       const winner = [...attempts].reverse().find((a) => a.openedAt !== undefined);
@@ -86,8 +98,13 @@ export async function reconnect(ctx: BenchContext): Promise<BenchResult> {
         withinGoal: listenToResubscribedMs <= delayMs + SLACK_MS,
       });
     }
-    const { count: published } = await gateway.request<{ type: string; count: number }>({ type: 'stop-publishing' }, 'published');
-    await until(() => seqs.size >= published, 10_000, 'every published event').catch(() => undefined);
+    const { count: published } = await gateway.request<{ type: string; count: number }>(
+      { type: 'stop-publishing' },
+      'published',
+    );
+    await until(() => seqs.size >= published, 10_000, 'every published event').catch(
+      () => undefined,
+    );
     // A first subscribe (no cursor yet) starts at the channel's head: events published before it
     // are not owed to this client. From the first one received on, every seq must be there.
     const firstSeq = Math.min(...seqs);
@@ -98,16 +115,68 @@ export async function reconnect(ctx: BenchContext): Promise<BenchResult> {
     const overhead = spread(results.map((r) => r.overheadMs));
     const delays = spread(results.map((r) => r.delayMs));
     const within = results.filter((r) => r.withinGoal).length;
-    ctx.log(`  ${restarts} restarts, ${published} events published (received from seq ${firstSeq}), ${missing} missing${missing ? ` (${missingSeqs.slice(0, 10).join(', ')})` : ''}, ${duplicates} duplicates`);
+    ctx.log(
+      `  ${restarts} restarts, ${published} events published (received from seq ${firstSeq}), ${missing} missing${missing ? ` (${missingSeqs.slice(0, 10).join(', ')})` : ''}, ${duplicates} duplicates`,
+    );
     const b = 'reconnect lookout';
     const rows: Row[] = [
-      { bench: b, name: 'restarts within chosen delay + 50 ms', value: within, unit: `/ ${restarts}`, goal: `${restarts}`, met: within === restarts },
-      { bench: b, name: 'listening → re-subscribed p50 / max', value: listen.p50, unit: `ms (max ${listen.max})`, goal: '', met: null },
-      { bench: b, name: 'backoff delay chosen p50 / max', value: delays.p50, unit: `ms (max ${delays.max})`, goal: '', met: null },
-      { bench: b, name: 'engine overhead beyond delay p50 / max', value: overhead.p50, unit: `ms (max ${overhead.max})`, goal: '< 50 ms', met: overhead.max < SLACK_MS },
-      { bench: b, name: 'events lost / duplicated', value: missing + duplicates, unit: `(of ${published - firstSeq + 1})`, goal: '0', met: missing === 0 && duplicates === 0 },
+      {
+        bench: b,
+        name: 'restarts within chosen delay + 50 ms',
+        value: within,
+        unit: `/ ${restarts}`,
+        goal: `${restarts}`,
+        met: within === restarts,
+      },
+      {
+        bench: b,
+        name: 'listening → re-subscribed p50 / max',
+        value: listen.p50,
+        unit: `ms (max ${listen.max})`,
+        goal: '',
+        met: null,
+      },
+      {
+        bench: b,
+        name: 'backoff delay chosen p50 / max',
+        value: delays.p50,
+        unit: `ms (max ${delays.max})`,
+        goal: '',
+        met: null,
+      },
+      {
+        bench: b,
+        name: 'engine overhead beyond delay p50 / max',
+        value: overhead.p50,
+        unit: `ms (max ${overhead.max})`,
+        goal: '< 50 ms',
+        met: overhead.max < SLACK_MS,
+      },
+      {
+        bench: b,
+        name: 'events lost / duplicated',
+        value: missing + duplicates,
+        unit: `(of ${published - firstSeq + 1})`,
+        goal: '0',
+        met: missing === 0 && duplicates === 0,
+      },
     ];
-    return { name: 'reconnect', rows, details: { restarts: results, backoff, published, firstSeq, missingSeqs: missingSeqs.slice(0, 100), missing, duplicates, listen, overhead, delays } };
+    return {
+      name: 'reconnect',
+      rows,
+      details: {
+        restarts: results,
+        backoff,
+        published,
+        firstSeq,
+        missingSeqs: missingSeqs.slice(0, 100),
+        missing,
+        duplicates,
+        listen,
+        overhead,
+        delays,
+      },
+    };
   } finally {
     await path.stop();
     await gateway.stop();

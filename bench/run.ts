@@ -5,6 +5,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { fanout } from './fanout';
 import { ingestThroughput } from './ingest-throughput';
 import { memoryGrowth } from './memory-growth';
 import { notifyLatency } from './notify-latency';
@@ -24,6 +25,7 @@ const BENCHES: Array<[string, Bench]> = [
   ['latency', notifyLatency],
   ['memory', memoryGrowth],
   ['reconnect', reconnect],
+  ['fanout', fanout],
 ];
 
 async function main(): Promise<void> {

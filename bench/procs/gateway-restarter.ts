@@ -4,7 +4,12 @@
  * does in production), and restarting on command on the same port.
  */
 import { randomBytes } from 'node:crypto';
-import { createGateway, MemoryEventLog, silentGatewayLogger, type Gateway } from '../../gateway/src';
+import {
+  createGateway,
+  MemoryEventLog,
+  silentGatewayLogger,
+  type Gateway,
+} from '../../gateway/src';
 import { childOptions, onCommand, reply } from '../support/child';
 import { hrNow } from '../support/hr-clock';
 

@@ -1,0 +1,148 @@
+/**
+ * Benchmark 5: gateway fan-out. Many subscribed clients, spread over several processes, receive
+ * events published at a steady rate; every client must get every event, and the publish-to-client
+ * latency is taken on the shared monotonic clock. Run with the in-process log (one instance) and
+ * with Redis Streams across two instances (clients split between them, publishing on one).
+ */
+import { randomBytes } from 'node:crypto';
+import { RedisServer } from '../test/support/redis-server';
+import { Proc, stopAll, type ProcMessage } from './support/proc';
+import type { BenchContext, BenchResult, Row } from './support/report';
+import { round, spread } from './support/stats';
+import { sleep } from './support/wait';
+
+const GOAL_P99_MS = 50;
+
+interface Ready extends ProcMessage {
+  wsUrl: string;
+  token: string;
+}
+interface Report extends ProcMessage {
+  counts: number[];
+  latencies: number[];
+}
+interface Published extends ProcMessage {
+  count: number;
+  failed: number;
+  elapsedMs: number;
+}
+
+async function runMode(
+  mode: 'memory' | 'redis',
+  processes: number,
+  perProcess: number,
+  rate: number,
+  seconds: number,
+  log: (line: string) => void,
+) {
+  const secret = randomBytes(32).toString('hex');
+  const redis = mode === 'redis' ? await RedisServer.start() : null;
+  const procs: Proc[] = [];
+  try {
+    const gatewayOptions = { secret, ...(redis ? { redisUrl: redis.url } : {}) };
+    const instances = mode === 'redis' ? 2 : 1;
+    const gateways = Array.from({ length: instances }, () =>
+      Proc.start('fanout-gateway', gatewayOptions),
+    );
+    procs.push(...gateways);
+    const ready = await Promise.all(gateways.map((g) => g.next<Ready>('ready', 30_000)));
+    const urls = ready.map((r) => r.wsUrl);
+    const token = ready[0]?.token ?? '';
+    const clients = Array.from({ length: processes }, () =>
+      Proc.start('fanout-clients', { urls, clients: perProcess, token }),
+    );
+    procs.push(...clients);
+    await Promise.all(clients.map((c) => c.next('ready', 60_000)));
+    // Publish on the first instance; with Redis, half the clients are on the other one.
+    const publisher = gateways[0] as Proc;
+    const count = rate * seconds;
+    const published = await publisher.request<Published>(
+      { type: 'publish', rate, count },
+      'published',
+      seconds * 1_000 + 30_000,
+    );
+    // Bounded grace for the last deliveries.
+    const expected = published.count - published.failed;
+    let reports: Report[] = [];
+    for (let i = 0; i < 20; i++) {
+      await sleep(250);
+      reports = await Promise.all(
+        clients.map((c) => c.request<Report>({ type: 'report' }, 'report')),
+      );
+      if (reports.every((r) => r.counts.every((n) => n >= expected))) break;
+    }
+    const counts = reports.flatMap((r) => r.counts);
+    const latencies = reports.flatMap((r) => r.latencies);
+    const delivered = counts.reduce((a, b) => a + b, 0);
+    const complete = counts.filter((n) => n >= expected).length;
+    const s = spread(latencies);
+    const deliveredPerSec = round(delivered / (published.elapsedMs / 1_000), 0);
+    log(
+      `  ${mode}: ${counts.length} clients, ${published.count} published, ${delivered} delivered (${complete} clients complete), p99 ${s.p99} ms`,
+    );
+    return {
+      mode,
+      clients: counts.length,
+      published: published.count,
+      publishFailed: published.failed,
+      expected,
+      delivered,
+      complete,
+      deliveredPerSec,
+      latency: s,
+    };
+  } finally {
+    await stopAll(procs);
+    await redis?.stop();
+  }
+}
+
+export async function fanout(ctx: BenchContext): Promise<BenchResult> {
+  const processes = ctx.quick ? 2 : 10;
+  const perProcess = ctx.quick ? 50 : 100;
+  const rate = 100;
+  const seconds = ctx.quick ? 3 : 10;
+  const rows: Row[] = [];
+  const details: Record<string, unknown> = { processes, perProcess, rate, seconds };
+  for (const mode of ['memory', 'redis'] as const) {
+    const r = await runMode(mode, processes, perProcess, rate, seconds, ctx.log);
+    details[mode] = r;
+    const b = `fan-out ${mode === 'memory' ? 'in-process log' : 'Redis ×2'}`;
+    const total = r.clients * r.expected;
+    rows.push(
+      {
+        bench: b,
+        name: `clients complete (${r.clients} clients)`,
+        value: r.complete,
+        unit: `/ ${r.clients}`,
+        goal: 'all',
+        met: r.complete === r.clients && r.clients === processes * perProcess,
+      },
+      {
+        bench: b,
+        name: 'events delivered',
+        value: r.delivered,
+        unit: `/ ${total}`,
+        goal: 'all',
+        met: r.delivered === total,
+      },
+      {
+        bench: b,
+        name: 'delivered events/s',
+        value: r.deliveredPerSec,
+        unit: 'events/s',
+        goal: '',
+        met: null,
+      },
+      {
+        bench: b,
+        name: 'publish→client p99',
+        value: r.latency.p99,
+        unit: `ms (p50 ${r.latency.p50}, max ${r.latency.max})`,
+        goal: `< ${GOAL_P99_MS} ms`,
+        met: r.latency.p99 < GOAL_P99_MS,
+      },
+    );
+  }
+  return { name: 'fanout', rows, details };
+}

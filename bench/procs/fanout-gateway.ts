@@ -1,0 +1,65 @@
+/**
+ * One gateway instance of benchmark 5 in its own process: the in-process log, or Redis Streams
+ * shared with a second instance. The publishing instance stamps each event with the monotonic
+ * time just before `publish()` so clients can measure publish-to-client latency.
+ */
+import { createGateway, silentGatewayLogger } from '../../gateway/src';
+import { childOptions, onCommand, reply } from '../support/child';
+import { hrNow } from '../support/hr-clock';
+
+interface Options {
+  secret: string;
+  redisUrl?: string;
+}
+
+const options = childOptions<Options>();
+const gateway = createGateway({
+  secret: options.secret,
+  host: '127.0.0.1',
+  port: 0,
+  logger: silentGatewayLogger,
+  limits: { maxConnections: 5_000 },
+  retention: 5_000,
+  ...(options.redisUrl ? { redisUrl: options.redisUrl } : {}),
+});
+
+async function publish(rate: number, count: number): Promise<void> {
+  const started = hrNow();
+  const interval = 1_000 / rate;
+  let sent = 0;
+  let failed = 0;
+  const pending: Array<Promise<unknown>> = [];
+  while (sent < count && hrNow() - started < (count / rate) * 1_000 + 10_000) {
+    const due = Math.min(count, Math.floor((hrNow() - started) / interval) + 1);
+    while (sent < due) {
+      sent += 1;
+      pending.push(
+        gateway
+          .publish('dashboard', {
+            kind: 'business.updated',
+            severity: 'info',
+            title: `Business “Harbor Yoga ${sent % 200}” updated`,
+            body: 'Subdomain harbor-yoga, subscription active, active',
+            data: { businessId: String(sent % 200), n: sent, sentAt: hrNow() },
+            link: `businesses/${sent % 200}`,
+          })
+          .catch(() => {
+            failed += 1;
+          }),
+      );
+    }
+    await new Promise((r) => setTimeout(r, Math.max(1, started + sent * interval - hrNow())));
+  }
+  await Promise.all(pending);
+  reply({ type: 'published', count: sent, failed, elapsedMs: hrNow() - started });
+}
+
+onCommand(async (message) => {
+  if (message.type === 'publish') await publish(Number(message.rate), Number(message.count));
+  else if (message.type === 'stats') reply({ type: 'stats', metrics: gateway.metrics.snapshot() });
+});
+
+void gateway.start().then(async (address) => {
+  const tokens = await gateway.issueTokens({ sub: 'bench-admin', role: 'super_admin' });
+  reply({ type: 'ready', wsUrl: address.wsUrl, token: tokens.access });
+});
