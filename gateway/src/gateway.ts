@@ -326,7 +326,15 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
         'POST /publish needs a valid API key (Authorization: Bearer <key>)',
       );
     }
-    const body = publishBodySchema.safeParse(await readJson(req, 1024 * 1024));
+    const json = await readJson(req, 1024 * 1024);
+    let body: ReturnType<typeof publishBodySchema.safeParse>;
+    try {
+      body = publishBodySchema.safeParse(json);
+    } catch {
+      // Event data is validated recursively: JSON nested deeper than the stack allows is a bad request.
+      metrics.count('publish.badRequests');
+      return sendError(res, 400, 'bad-request', 'body: nested too deeply');
+    }
     if (!body.success) {
       metrics.count('publish.badRequests');
       const issue = body.error.issues[0];

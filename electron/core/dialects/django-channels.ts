@@ -13,7 +13,7 @@ import type {
 } from './dialect';
 import { stableEventId } from './event-id';
 import { parseServerTime } from './timestamps';
-import { clip, parseObject, primitives, schemaReason, unknownType } from './wire';
+import { clip, linkPart, parseObject, primitives, schemaReason, textOf, unknownType } from './wire';
 
 /**
  * django-channels: the super-admin dashboard (PROTOCOLS.md §5), served by daphne at
@@ -117,7 +117,11 @@ class DjangoChannelsCodec implements DialectCodec {
     const type = frame.type;
     if (type === 'connection_established') return { greeting: {} };
     if (type === 'pong') return { pong: {} };
-    const kind = typeof type === 'string' ? DASHBOARD_KINDS[type] : undefined;
+    // Own keys only: `constructor` or `toString` must not find Object's methods.
+    const kind =
+      typeof type === 'string' && Object.hasOwn(DASHBOARD_KINDS, type)
+        ? DASHBOARD_KINDS[type]
+        : undefined;
     if (!kind) return { rejected: unknownType(type) };
     return kind === 'reservation.created'
       ? this.reservation(frame, text, receivedAt)
@@ -139,8 +143,8 @@ class DjangoChannelsCodec implements DialectCodec {
       id: stableEventId(kind, [
         this.endpoint.id,
         b.id,
-        String(frame.timestamp ?? ''),
-        String(b.updated_at ?? ''),
+        textOf(frame.timestamp),
+        textOf(b.updated_at),
       ]),
       endpoint: this.endpoint.id,
       channel: this.channel,
@@ -164,7 +168,7 @@ class DjangoChannelsCodec implements DialectCodec {
       serverTime: time?.ms ?? null,
       receivedAt,
       data: { ...primitives(b), businessId: b.id, message: parsed.data.message ?? null },
-      link: `businesses/${encodeURIComponent(b.id)}`,
+      link: `businesses/${linkPart(b.id)}`,
     };
     return { events: [event] };
   }
@@ -189,7 +193,7 @@ class DjangoChannelsCodec implements DialectCodec {
           id: stableEventId('reservation.created', [
             this.endpoint.id,
             r.id ?? text,
-            String(frame.timestamp ?? ''),
+            textOf(frame.timestamp),
           ]),
           endpoint: this.endpoint.id,
           channel: this.channel,
@@ -204,7 +208,7 @@ class DjangoChannelsCodec implements DialectCodec {
             reservationId: r.id ?? null,
             businessName: businessName ?? null,
           },
-          ...(businessId ? { link: `businesses/${encodeURIComponent(businessId)}` } : {}),
+          ...(businessId ? { link: `businesses/${linkPart(businessId)}` } : {}),
         },
       ],
     };

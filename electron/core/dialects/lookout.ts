@@ -81,7 +81,13 @@ class LookoutCodec implements DialectCodec {
     ) {
       return { rejected: unknownType(raw.type) };
     }
-    const parsed = serverFrameSchema.safeParse(raw);
+    let parsed: ReturnType<typeof serverFrameSchema.safeParse>;
+    try {
+      parsed = serverFrameSchema.safeParse(raw);
+    } catch {
+      // `data` is validated recursively: JSON nested deeper than the stack allows ends here.
+      return { rejected: 'too-deep: nested deeper than can be validated' };
+    }
     if (!parsed.success) return { rejected: schemaReason(parsed.error) };
     const frame = parsed.data;
     switch (frame.type) {

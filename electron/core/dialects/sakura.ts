@@ -11,7 +11,7 @@ import type {
 } from './dialect';
 import { stableEventId } from './event-id';
 import { parseServerTime } from './timestamps';
-import { clip, parseObject, primitives, schemaReason, unknownType } from './wire';
+import { clip, linkPart, parseObject, primitives, schemaReason, textOf, unknownType } from './wire';
 
 /**
  * sakura: the chat dashboard microservice (PROTOCOLS.md §1). Client frames use `action`, not
@@ -92,7 +92,7 @@ function chatEvents(ctx: Ctx, data: unknown): DecodeResult {
       role,
       approximateTime: time?.approximate ?? false,
     },
-    link: `chats/${encodeURIComponent(chatId)}`,
+    link: `chats/${linkPart(chatId)}`,
   };
   return { events: [event] };
 }
@@ -120,7 +120,9 @@ function snapshotEvent(ctx: Ctx, data: Record<string, unknown>): DecodeResult {
       {
         id: stableEventId('chat.snapshot', [
           ctx.endpoint,
-          String(parsed.data.timestamp ?? ctx.receivedAt),
+          parsed.data.timestamp === undefined
+            ? String(ctx.receivedAt)
+            : textOf(parsed.data.timestamp),
         ]),
         endpoint: ctx.endpoint,
         channel: 'chat_updates',
@@ -154,7 +156,7 @@ function unreadEvent(ctx: Ctx, data: unknown): DecodeResult {
       {
         id: stableEventId('unread.counts', [
           ctx.endpoint,
-          String(parsed.data.timestamp ?? ctx.raw),
+          parsed.data.timestamp === undefined ? ctx.raw : textOf(parsed.data.timestamp),
         ]),
         endpoint: ctx.endpoint,
         channel: 'unread_counts',

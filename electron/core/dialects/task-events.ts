@@ -11,7 +11,7 @@ import type {
 } from './dialect';
 import { stableEventId } from './event-id';
 import { parseServerTime } from './timestamps';
-import { clip, parseObject, schemaReason, unknownType } from './wire';
+import { clip, linkPart, parseObject, schemaReason, unknownType } from './wire';
 
 /**
  * task-events: per-user task events (PROTOCOLS.md §3). The user is chosen by the `user_id`
@@ -119,7 +119,7 @@ class TaskEventsCodec implements DialectCodec {
             userId,
             eventType: e.event_type,
           },
-          link: `tasks/${encodeURIComponent(e.task_id)}`,
+          link: `tasks/${linkPart(e.task_id)}`,
         },
       ],
     };

@@ -10,7 +10,7 @@ import type {
   ProbeVerdict,
 } from './dialect';
 import { stableEventId } from './event-id';
-import { clip, parseObject, schemaReason, unknownType } from './wire';
+import { clip, linkPart, parseObject, schemaReason, unknownType } from './wire';
 
 /**
  * task-status: task progress by id (PROTOCOLS.md §4). No greeting (the client speaks first),
@@ -102,7 +102,7 @@ class TaskStatusCodec implements DialectCodec {
           serverTime: null,
           receivedAt,
           data: { taskId: t, status, progress, message },
-          link: `tasks/${encodeURIComponent(t)}`,
+          link: `tasks/${linkPart(t)}`,
         },
       ],
     };

@@ -28,15 +28,48 @@ export function schemaReason(error: z.ZodError): string {
 
 /** `unknown-type: foo`, bounded, for frames whose `type` this dialect does not know. */
 export function unknownType(type: unknown): string {
+  // Never stringify an attacker's object or array: it may be nested deeper than the stack allows.
   const shown =
-    typeof type === 'string' ? type : type === undefined ? '(none)' : JSON.stringify(type);
+    typeof type === 'string'
+      ? type
+      : type === undefined
+        ? '(none)'
+        : Array.isArray(type)
+          ? '(array)'
+          : typeof type === 'object' && type !== null
+            ? '(object)'
+            : JSON.stringify(type);
   return `unknown-type: ${String(shown).slice(0, 60)}`;
+}
+
+/**
+ * A wire value as text for ids and keys, never throwing: `String()` throws on objects whose
+ * `toString` was replaced by a frame (`{"toString":0}`) and JSON on values nested too deep.
+ */
+export function textOf(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value !== 'object') return String(value);
+  try {
+    return JSON.stringify(value).slice(0, 2_000);
+  } catch {
+    return '(unreadable)';
+  }
+}
+
+/** One path segment of an in-app link: bounded, lone surrogates replaced so encoding cannot throw. */
+export function linkPart(value: string): string {
+  const wellFormed = value
+    .slice(0, 200)
+    .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+  return encodeURIComponent(wellFormed);
 }
 
 /** The JSON-safe primitives (and short strings) of a free-form object, for `LiveEvent.data`. */
 export function primitives(obj: Record<string, unknown>, maxString = 500): Record<string, Json> {
   const out: Record<string, Json> = {};
   for (const key of Object.keys(obj)) {
+    // JSON.parse makes `__proto__` an own key; assigning it here would replace the prototype.
+    if (key === '__proto__') continue;
     const v = obj[key];
     if (typeof v === 'string') out[key] = v.length > maxString ? v.slice(0, maxString) + '…' : v;
     else if (typeof v === 'number' ? Number.isFinite(v) : typeof v === 'boolean' || v === null) {

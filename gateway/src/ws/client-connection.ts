@@ -162,10 +162,7 @@ export class ClientConnection {
     }
     const type = (json as { type?: unknown }).type;
     if (typeof type !== 'string' || !(CLIENT_FRAME_TYPES as readonly string[]).includes(type)) {
-      return this.badFrame(
-        'unknown-type',
-        `unknown frame type ${JSON.stringify(type)?.slice(0, 40) ?? 'undefined'}`,
-      );
+      return this.badFrame('unknown-type', `unknown frame type ${describeType(type)}`);
     }
     const parsed = clientFrameSchema.safeParse(json);
     if (!parsed.success) {
@@ -340,4 +337,17 @@ export class ClientConnection {
     this.subs.clear();
     this.ctx.closed(this);
   }
+}
+
+/**
+ * A client's `type` for an error message. Never JSON.stringify the attacker's value: an array
+ * nested 10,000 deep fits in one frame and overflows the stack (an uncaught throw in a socket
+ * handler would take the whole gateway down).
+ */
+function describeType(type: unknown): string {
+  if (type === undefined) return 'undefined';
+  if (typeof type === 'string') return JSON.stringify(type.slice(0, 40));
+  if (Array.isArray(type)) return '(array)';
+  if (typeof type === 'object' && type !== null) return '(object)';
+  return String(type).slice(0, 40);
 }
