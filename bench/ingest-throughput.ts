@@ -94,8 +94,8 @@ async function runOnce(
 
 export async function ingestThroughput(ctx: BenchContext): Promise<BenchResult> {
   const count = ctx.quick ? 20_000 : 100_000;
-  const rounds = ctx.quick ? 2 : 5;
-  const maxMs = ctx.quick ? 3_000 : 15_000;
+  const rounds = ctx.quick ? 2 : 3;
+  const maxMs = ctx.quick ? 2_000 : 10_000;
   const rows: Row[] = [];
   const details: Record<string, unknown> = { eventsPerRun: count, maxMsPerRun: maxMs, rounds };
   for (const dialect of ['lookout', 'django-channels'] as const) {
@@ -103,8 +103,8 @@ export async function ingestThroughput(ctx: BenchContext): Promise<BenchResult> 
     try {
       const { port } = await server.next<{ type: string; port: number }>('ready', 20_000);
       // Warm-up (JIT, first connection) on both sides, not counted.
-      await runOnce(server, port, dialect, 'bare', Math.min(count, 10_000), 2_000);
-      await runOnce(server, port, dialect, 'lookout', Math.min(count, 10_000), 2_000);
+      await runOnce(server, port, dialect, 'bare', Math.min(count, 10_000), 1_000);
+      await runOnce(server, port, dialect, 'lookout', Math.min(count, 10_000), 1_000);
       const runs: RunFigures[] = [];
       for (let r = 0; r < rounds; r++) {
         const order = r % 2 === 0 ? (['bare', 'lookout'] as const) : (['lookout', 'bare'] as const);

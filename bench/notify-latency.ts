@@ -17,7 +17,7 @@ const GOAL_P99_MS = 5;
 
 export async function notifyLatency(ctx: BenchContext): Promise<BenchResult> {
   const rate = 1_000;
-  const seconds = ctx.quick ? 3 : 10;
+  const seconds = ctx.quick ? 2 : 10;
   const count = rate * seconds;
   const server = Proc.start('frame-server');
   try {

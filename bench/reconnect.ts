@@ -32,7 +32,7 @@ interface Restart {
 }
 
 export async function reconnect(ctx: BenchContext): Promise<BenchResult> {
-  const restarts = ctx.quick ? 6 : 50;
+  const restarts = ctx.quick ? 4 : 50;
   const backoff = { minMs: 200, maxMs: 2_000, factor: 2, stableAfterMs: 1_000 };
   const gateway = Proc.start('gateway-restarter', { publishPerSec: 100 });
   const subscribedAt: number[] = [];

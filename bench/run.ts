@@ -10,6 +10,7 @@ import { ingestThroughput } from './ingest-throughput';
 import { memoryGrowth } from './memory-growth';
 import { notifyLatency } from './notify-latency';
 import { reconnect } from './reconnect';
+import { rendererBurst } from './renderer-burst';
 import {
   environment,
   table,
@@ -26,6 +27,7 @@ const BENCHES: Array<[string, Bench]> = [
   ['memory', memoryGrowth],
   ['reconnect', reconnect],
   ['fanout', fanout],
+  ['renderer', rendererBurst],
 ];
 
 async function main(): Promise<void> {

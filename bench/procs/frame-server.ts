@@ -20,6 +20,8 @@ interface BurstCommand {
   maxMs: number;
   /** Seq/number of the first frame minus one (later bursts continue where earlier ones ended). */
   from?: number;
+  /** Report the wall-clock send time (Date.now()) of every frame (the browser only has wall time). */
+  recordTimes?: boolean;
 }
 
 /** Above this many bytes queued in a socket, wait for it to drain (backpressure). */
@@ -73,6 +75,7 @@ async function burst(cmd: BurstCommand): Promise<void> {
   const mix = cmd.mix ?? 'dashboard';
   const from = cmd.from ?? 0;
   stopRequested = false;
+  const times: number[] = [];
   let sent = 0;
   if (cmd.rate <= 0) {
     while (sent < cmd.count && hrNow() < deadline && !stopRequested) {
@@ -92,6 +95,7 @@ async function burst(cmd: BurstCommand): Promise<void> {
       const due = Math.min(cmd.count, Math.floor((hrNow() - started) / interval) + 1);
       while (sent < due) {
         sent += 1;
+        if (cmd.recordTimes) times.push(Date.now());
         const frame = frameFor(cmd.dialect, from + sent, hrNow(), mix);
         for (const ws of targets) ws.send(frame);
       }
@@ -99,7 +103,12 @@ async function burst(cmd: BurstCommand): Promise<void> {
       await new Promise((r) => setTimeout(r, Math.max(0, Math.min(5, nextAt - hrNow()))));
     }
   }
-  reply({ type: 'burst-done', sent, elapsedMs: hrNow() - started });
+  reply({
+    type: 'burst-done',
+    sent,
+    elapsedMs: hrNow() - started,
+    ...(cmd.recordTimes ? { times } : {}),
+  });
 }
 
 onCommand(async (message) => {

@@ -15,13 +15,29 @@ const NAMES = [
 const STATUSES = ['active', 'trialing', 'past_due'];
 
 /** Which mix of events a lookout burst carries. */
-export type LookoutMix = 'dashboard' | 'critical';
+export type LookoutMix = 'dashboard' | 'critical' | 'render';
 
 /** A lookout `event` frame (docs/protocol.md) on `dashboard`, seq `seq` (1-based). */
 export function lookoutEventFrame(seq: number, sentAt: number, mix: LookoutMix): string {
   const biz = seq % 500;
   const name = `${NAMES[biz % NAMES.length] ?? 'Shop'} ${biz}`;
   const time = Date.now();
+  if (mix === 'render') {
+    // A unique, searchable title: the renderer benchmark finds it in the DOM.
+    return JSON.stringify({
+      type: 'event',
+      channel: 'dashboard',
+      seq,
+      id: `dashboard:${seq}`,
+      kind: 'notification',
+      severity: 'info',
+      title: `Bench event ${seq}`,
+      body: `Reservation changes for ${name}: 2 new, 1 cancelled in the last minute.`,
+      time,
+      data: { businessId: String(biz), sentAt },
+      link: `businesses/${biz}`,
+    });
+  }
   if (mix === 'critical') {
     return JSON.stringify({
       type: 'event',
