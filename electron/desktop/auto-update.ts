@@ -1,7 +1,7 @@
 import type { AppSettings } from '../../shared/model/settings';
 import type { Logger } from '../core/connection/ports';
 
-/** Where an update stands; shown in the tray menu (and logged). */
+/** Where an update stands; shown in the tray menu and logged. */
 export type UpdateState =
   | { status: 'off'; reason: string }
   | { status: 'idle' }

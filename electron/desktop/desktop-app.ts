@@ -83,9 +83,6 @@ export async function startDesktop(options: DesktopOptions): Promise<DesktopApp 
     isQuitting: () => quitting,
     logger,
   });
-  const gateway = new IpcGateway(core, windows, logger);
-  gateway.start();
-
   const updates = new AutoUpdateController({
     createUpdater:
       options.createUpdater ??
@@ -95,6 +92,8 @@ export async function startDesktop(options: DesktopOptions): Promise<DesktopApp 
     isPackaged: app.isPackaged,
     logger,
   });
+  const gateway = new IpcGateway(core, windows, logger);
+  gateway.start();
   const applySettings = (next: AppSettings): void => {
     if (app.isPackaged && next.startAtLogin !== settings.startAtLogin) {
       // Only installed builds: in development this would register the bare Electron binary.

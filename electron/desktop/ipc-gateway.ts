@@ -7,6 +7,8 @@ import {
   invokeRequestSchemas,
   sendPayloadSchemas,
   type InvokeChannel,
+  type PushChannel,
+  type PushPayloads,
   type SendChannel,
 } from '../../shared/ipc/contract';
 import type { LookoutCoreApi } from '../core/app/core-api';
@@ -65,14 +67,17 @@ export class IpcGateway {
     for (const channel of SEND_CHANNELS) {
       ipcMain.on(channel, (event, payload: unknown) => this.handleSend(channel, event, payload));
     }
-    this.unsubscribePush = this.core.onPush((channel, payload) => {
-      const contents = this.target.webContents();
-      if (!contents || contents.isDestroyed()) {
-        this.counters.pushesDropped += 1;
-        return;
-      }
-      contents.send(channel, payload);
-    });
+    this.unsubscribePush = this.core.onPush((channel, payload) => this.push(channel, payload));
+  }
+
+  /** Sends a push to our window only (the core's pushes, and the host's own such as `app:update`). */
+  push<C extends PushChannel>(channel: C, payload: PushPayloads[C]): void {
+    const contents = this.target.webContents();
+    if (!contents || contents.isDestroyed()) {
+      this.counters.pushesDropped += 1;
+      return;
+    }
+    contents.send(channel, payload);
   }
 
   /** Removes every handler (app shutdown, tests). */
