@@ -209,6 +209,41 @@ function checkRuntimeDeps(asar: string, entries: string[], main: string): string
   return problems;
 }
 
+/**
+ * Loads the bundled main.cjs in plain Node with a stub `electron` whose `whenReady()` never
+ * resolves: every bundled module is evaluated (catching ESM/CJS bundling mistakes and missing
+ * runtime deps), nothing starts. Runs from the stage, whose node_modules holds prod deps only.
+ */
+export function smokeLoadMain(stage: string, workDir: string): string[] {
+  const hook = join(workDir, 'stub-electron.cjs');
+  writeFileSync(
+    hook,
+    `const Module = require('node:module');
+const load = Module._load;
+const app = {
+  setName() {}, getPath: () => ${JSON.stringify(workDir)}, getAppPath: () => ${JSON.stringify(stage)},
+  getVersion: () => '0.0.0', requestSingleInstanceLock: () => true, quit() {}, on() {},
+  setAppUserModelId() {}, whenReady: () => new Promise(() => {}), isPackaged: true,
+  exit(code) { process.exit(code); },
+};
+Module._load = function (request, ...rest) {
+  if (request === 'electron') return { app };
+  if (request === 'electron-updater') return { autoUpdater: {} };
+  return load.call(this, request, ...rest);
+};
+process.on('exit', (code) => { if (code === 0) console.log('main.cjs loaded'); });
+`,
+  );
+  const r = spawnSync(process.execPath, ['-r', hook, join(stage, 'dist', 'desktop', 'main.cjs')], {
+    cwd: stage,
+    encoding: 'utf8',
+    timeout: 30_000,
+    env: { ...process.env, NODE_OPTIONS: '' },
+  });
+  if (r.status === 0 && r.stdout.includes('main.cjs loaded')) return [];
+  return [`main.cjs does not load in Node (${r.status ?? r.signal}): ${r.stderr.slice(-2_000)}`];
+}
+
 /** Runs the whole check; never leaves files outside its temp dir. */
 export async function packageCheck(options: { keep?: boolean } = {}): Promise<PackageCheckResult> {
   const workDir = mkdtempSync(join(tmpdir(), 'lookout-package-'));
@@ -222,6 +257,7 @@ export async function packageCheck(options: { keep?: boolean } = {}): Promise<Pa
   try {
     makeStubElectronDist(stub);
     await stageApp(stage);
+    problems.push(...smokeLoadMain(stage, workDir));
     run(
       process.execPath,
       [

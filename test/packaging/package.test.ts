@@ -1,9 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { APP_ID, PRODUCT_NAME } from '../../electron/desktop/app-identity';
 import { TRAY_ICON_NAMES } from '../../electron/desktop/tray-view';
-import { checkEntries, packageCheck } from '../../scripts/package-check';
+import { checkEntries, packageCheck, smokeLoadMain } from '../../scripts/package-check';
 
 const root = join(import.meta.dirname, '..', '..');
 const yml = readFileSync(join(root, 'electron-builder.yml'), 'utf8');
@@ -77,6 +78,22 @@ describe('packaging config', () => {
     expect(problems).toContain('sources in the asar: /electron/desktop/main.ts');
     expect(problems).toContain('source map in the asar: /dist/desktop/main.cjs.map');
     expect(problems).toContain('dev dependency in the asar: vitest');
+  });
+
+  it('the load check fails a main bundle that cannot load', () => {
+    const work = mkdtempSync(join(tmpdir(), 'lookout-smoke-'));
+    try {
+      mkdirSync(join(work, 'stage', 'dist', 'desktop'), { recursive: true });
+      writeFileSync(
+        join(work, 'stage', 'dist', 'desktop', 'main.cjs'),
+        'require("electron").app.whenReady();\nrequire("a-package-that-is-not-there");\n',
+      );
+      const problems = smokeLoadMain(join(work, 'stage'), work);
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(/does not load in Node.*a-package-that-is-not-there/s);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
   });
 });
 
