@@ -6,6 +6,7 @@ import { defaultAppSettings, type AppSettings } from '../../shared/model/setting
 import { APP_ID } from './app-identity';
 import { AutoUpdateController, updateLabel, type UpdaterLike } from './auto-update';
 import { IpcGateway } from './ipc-gateway';
+import { setStartAtLogin } from './login-item';
 import { ElectronNotifier, prepareNotifications } from './notifier.electron';
 import { createSafeStorageCipher } from './secret-cipher.electron';
 import { acquireSingleInstance } from './single-instance';
@@ -97,7 +98,16 @@ export async function startDesktop(options: DesktopOptions): Promise<DesktopApp 
   const applySettings = (next: AppSettings): void => {
     if (app.isPackaged && next.startAtLogin !== settings.startAtLogin) {
       // Only installed builds: in development this would register the bare Electron binary.
-      app.setLoginItemSettings({ openAtLogin: next.startAtLogin, args: [HIDDEN_ARG] });
+      try {
+        setStartAtLogin(next.startAtLogin, {
+          hiddenArg: HIDDEN_ARG,
+          setLoginItemSettings: (s) => app.setLoginItemSettings(s),
+        });
+      } catch (error) {
+        logger.warn('start at login not changed', {
+          error: error instanceof Error ? error.message : String(error),
+        });
+      }
     }
     settings = next;
     updates.apply(next);

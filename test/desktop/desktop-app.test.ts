@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -191,16 +191,23 @@ describe('desktop composition', () => {
   });
 
   it('start at login is applied only to installed builds, with the hidden flag', async () => {
-    state.app.isPackaged = true;
-    await start({ initial: { startAtLogin: true } });
-    expect(state.app.loginItem).toEqual({ openAtLogin: true, args: [HIDDEN_ARG] });
-    core.push('settings:changed', settings({ startAtLogin: false }));
-    expect(state.app.loginItem).toEqual({ openAtLogin: false, args: [HIDDEN_ARG] });
+    // On Linux (where tests run) the host writes an XDG autostart entry: keep it in the temp dir.
+    vi.stubEnv('XDG_CONFIG_HOME', join(dir, 'config'));
+    const entry = join(dir, 'config', 'autostart', 'lookout.desktop');
+    try {
+      state.app.isPackaged = true;
+      await start({ initial: { startAtLogin: true } });
+      expect(readFileSync(entry, 'utf8')).toMatch(new RegExp(`^Exec=.+ ${HIDDEN_ARG}$`, 'm'));
+      core.push('settings:changed', settings({ startAtLogin: false }));
+      expect(existsSync(entry)).toBe(false);
 
-    resetFakeElectron();
-    core = new FakeCore();
-    await start({ initial: { startAtLogin: true } });
-    expect(state.app.loginItem).toBeNull();
+      resetFakeElectron();
+      core = new FakeCore();
+      await start({ initial: { startAtLogin: true } });
+      expect(existsSync(entry)).toBe(false);
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 
   it('started at login with --hidden: no window until asked', async () => {
