@@ -31,6 +31,11 @@ export interface AutoUpdateOptions {
   createUpdater: () => UpdaterLike;
   /** Only packaged apps can update themselves. */
   isPackaged: boolean;
+  /**
+   * Whether the build carries a real feed in app-update.yml (electron-builder `publish`). Ours ships
+   * a placeholder, so without a feed URL in Settings updates stay off and say why.
+   */
+  hasBuiltInFeed?: boolean;
   logger: Logger;
   /** How often to check again while on. */
   intervalMs?: number;
@@ -41,7 +46,7 @@ const SIX_HOURS = 6 * 3_600_000;
 
 /**
  * electron-updater behind the `autoUpdate` setting (off by default). With a feed URL in settings a
- * generic feed is used; without one, the `publish` config baked in at build time. Downloads in the
+ * generic feed is used; without one, the `publish` config baked in at build time if it is real. Downloads in the
  * background and installs on quit; the state is observable for the UI.
  */
 export class AutoUpdateController {
@@ -70,6 +75,13 @@ export class AutoUpdateController {
     }
     if (!this.options.isPackaged) {
       return this.set({ status: 'off', reason: 'Updates apply to installed builds only.' });
+    }
+    if (!settings.updateFeedUrl && !this.options.hasBuiltInFeed) {
+      this.stopTimer();
+      return this.set({
+        status: 'off',
+        reason: 'No update feed is configured: set one in Settings.',
+      });
     }
     const updater = this.ensureUpdater();
     if (updater === null) return;

@@ -55,6 +55,7 @@ describe('AutoUpdateController', () => {
     const controller = new AutoUpdateController({
       createUpdater: () => updater,
       isPackaged: true,
+      hasBuiltInFeed: true,
       logger,
       intervalMs: 1_000,
     });
@@ -90,12 +91,28 @@ describe('AutoUpdateController', () => {
     controller.dispose();
   });
 
+  it('stays off without a feed when the build has none', () => {
+    const create = vi.fn(() => new FakeUpdater());
+    const controller = new AutoUpdateController({
+      createUpdater: create,
+      isPackaged: true,
+      logger,
+    });
+    controller.apply({ autoUpdate: true, updateFeedUrl: null });
+    expect(create).not.toHaveBeenCalled();
+    expect(controller.state).toEqual({
+      status: 'off',
+      reason: 'No update feed is configured: set one in Settings.',
+    });
+  });
+
   it('an updater that cannot load is an error state', () => {
     const controller = new AutoUpdateController({
       createUpdater: () => {
         throw new Error('missing app-update.yml');
       },
       isPackaged: true,
+      hasBuiltInFeed: true,
       logger,
     });
     controller.apply({ autoUpdate: true, updateFeedUrl: null });
