@@ -117,10 +117,8 @@ export async function startDesktop(options: DesktopOptions): Promise<DesktopApp 
   });
 
   const shown = windows;
-  notifier.onClick((notification) => {
-    shown.show();
-    core.notificationClicked(notification.link);
-  });
+  // The core subscribes to the same clicks and pushes `app:navigate`; the host brings the window up.
+  notifier.onClick(() => shown.show());
 
   await core.start();
   const initial = await core.invoke('app:initial-state', {});

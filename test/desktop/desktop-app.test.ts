@@ -132,7 +132,7 @@ describe('desktop composition', () => {
     expect(state.app.quitCalls).toBe(1);
   });
 
-  it('a notification click focuses the window and tells the core', async () => {
+  it('a notification click focuses the window (the core navigates on its own subscription)', async () => {
     await start();
     const win = FakeBrowserWindow.instances[0]!;
     win.hide();
@@ -150,7 +150,7 @@ describe('desktop composition', () => {
     FakeNotification.instances[0]!.emit('click');
     expect(win.visible).toBe(true);
     expect(win.focused).toBe(true);
-    expect(core.clicked).toEqual(['businesses/17']);
+    expect(core.clicked).toEqual([]);
   });
 
   it('closing the window keeps the app in the tray until closeToTray is turned off', async () => {

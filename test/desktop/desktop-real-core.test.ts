@@ -2,10 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { CorePorts } from '../../electron/core/app/core-api';
 import type { InitialState } from '../../shared/ipc/contract';
 import {
   FakeBrowserWindow,
   FakeEvent,
+  FakeNotification,
   FakeTray,
   FakeWebFrame,
   resetFakeElectron,
@@ -28,9 +30,14 @@ function fromWindow() {
   return { sender: win.webContents, senderFrame: new FakeWebFrame(RENDERER) };
 }
 
+let ports: CorePorts | null = null;
+
 async function start(withGateway: boolean) {
   const desktop = await startDesktop({
-    createCore: (ports) => new LookoutCore(ports),
+    createCore: (p) => {
+      ports = p;
+      return new LookoutCore(p);
+    },
     appRoot: '/opt/lookout/app',
     dataDir: dir,
     logger,
@@ -84,6 +91,29 @@ describe('desktop host with the real core', () => {
     await expect(
       state.ipcMain.invoke('auth:sign-in', fromWindow(), { endpoint: 'demo', secret: '' }),
     ).rejects.toThrow(/invalid payload/);
+  });
+
+  it('a notification click brings the window up and navigates to the event once', async () => {
+    await start(false);
+    const win = FakeBrowserWindow.instances[0]!;
+    win.hide();
+    await ports!.notifier.show({
+      id: 'e1',
+      title: 'Business 17 is offline',
+      body: 'demo',
+      severity: 'warning',
+      link: 'businesses/17',
+      endpoint: 'demo',
+      groupKey: 'demo|site.status',
+      origin: 'site.status',
+      eventIds: ['e1'],
+    });
+    FakeNotification.instances[0]!.emit('click');
+    expect(win.visible).toBe(true);
+    expect(win.focused).toBe(true);
+    expect(win.webContents.sent.filter((s) => s.channel === 'app:navigate')).toEqual([
+      { channel: 'app:navigate', payload: { link: 'businesses/17' } },
+    ]);
   });
 
   it('without a keyring (basic_text) secrets are not persisted, and the app says so', async () => {
