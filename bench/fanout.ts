@@ -99,9 +99,9 @@ async function runMode(
 
 export async function fanout(ctx: BenchContext): Promise<BenchResult> {
   const processes = ctx.quick ? 2 : 10;
-  const perProcess = ctx.quick ? 50 : 100;
+  const perProcess = ctx.quick ? 25 : 100;
   const rate = 100;
-  const seconds = ctx.quick ? 2 : 10;
+  const seconds = ctx.quick ? 1 : 10;
   const rows: Row[] = [];
   const details: Record<string, unknown> = { processes, perProcess, rate, seconds };
   for (const mode of ['memory', 'redis'] as const) {

@@ -60,9 +60,9 @@ async function measure(client: 'bare' | 'lookout', warmup: number, total: number
 }
 
 export async function memoryGrowth(ctx: BenchContext): Promise<BenchResult> {
-  const total = ctx.quick ? 100_000 : 1_000_000;
-  const warmup = ctx.quick ? 20_000 : 50_000;
-  const maxMs = ctx.quick ? 6_000 : 180_000;
+  const total = ctx.quick ? 50_000 : 1_000_000;
+  const warmup = ctx.quick ? 5_000 : 50_000;
+  const maxMs = ctx.quick ? 4_000 : 180_000;
   const rows: Row[] = [];
   const details: Record<string, unknown> = { total, warmup, maxMs };
   for (const client of ['bare', 'lookout'] as const) {
