@@ -112,6 +112,8 @@ export interface SessionDiagnostics {
   /** Server-side error replies seen (e.g. `Unknown action: subscribe`). */
   serverErrors: Array<{ at: number; message: string }>;
   subscriptions: string[];
+  /** When the next attempt starts (epoch ms) while backing off; null otherwise. */
+  nextAttemptAt: number | null;
   /** Server clock minus ours (ms), from the greeting's server time, when the protocol sends one. */
   clockSkewMs: number | null;
   /** How this backend keeps connections alive, in one line (from the dialect). */

@@ -111,6 +111,7 @@ export class LookoutCore implements LookoutCoreApi {
   private readonly prefsFile: PersistedFile<NotifyPrefs>;
   private readonly stateFile: PersistedFile<ReturnType<AppStore['snapshot']>>;
   private started = false;
+  private unsubscribeSystem: (() => void) | null = null;
   private lastTray = '';
 
   constructor(private readonly ports: CorePorts) {
@@ -215,6 +216,9 @@ export class LookoutCore implements LookoutCoreApi {
       if (patch.unread !== undefined || patch.notificationsRead) this.emitTray();
     });
 
+    // After sleep, whatever was missed arrives as one "while you were away" digest.
+    this.unsubscribeSystem =
+      this.ports.system?.on('resume', () => this.notifications?.woke()) ?? null;
     if (!this.endpointsFileExists && this.ports.embeddedGateway) await this.startEmbedded();
     for (const endpoint of this.endpoints) this.openSession(endpoint);
     this.emitTray();
@@ -228,6 +232,8 @@ export class LookoutCore implements LookoutCoreApi {
     if (!this.started) return;
     this.started = false;
     this.setDiagnosticsLive(false);
+    this.unsubscribeSystem?.();
+    this.unsubscribeSystem = null;
     await Promise.all([...this.sessions.values()].map((s) => s.stop()));
     this.sessions.clear();
     this.notifications?.dispose();

@@ -121,7 +121,7 @@ export class Session extends TypedEmitter<SessionEvents> {
   private stableTimer: TimerHandle | null = null;
   private watchdogTimer: TimerHandle | null = null;
   private watchdogExpected = 0;
-  private wait: { timer: TimerHandle; resolve: () => void } | null = null;
+  private wait: { timer: TimerHandle; resolve: () => void; until: number } | null = null;
   private pingSentAt: number | null = null;
 
   constructor(options: SessionOptions) {
@@ -277,6 +277,7 @@ export class Session extends TypedEmitter<SessionEvents> {
         subscriptions: this.subscriptions,
       }),
       clockSkewMs: this.skewMs,
+      nextAttemptAt: this.wait?.until ?? null,
       keepalive: this.dialect.liveness.serverKeepalive,
     };
   }
@@ -673,7 +674,7 @@ export class Session extends TypedEmitter<SessionEvents> {
         this.wait = null;
         resolve();
       }, ms);
-      this.wait = { timer, resolve };
+      this.wait = { timer, resolve, until: this.clock.now() + ms };
     });
   }
 

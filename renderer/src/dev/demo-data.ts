@@ -494,6 +494,8 @@ function diagnostics(
       recent,
     },
     lastOutcome: shape.lastOutcome,
+    nextAttemptAt:
+      shape.state === 'backing-off' && last ? last.at + parseWaitMs(last.reason) : null,
     timeline,
     attempts,
     frames: frameLog,
@@ -651,4 +653,10 @@ export function demoPatch(rand: () => number, tick: number, now: number): AppPat
   if (tick % 10 === 7)
     patch.notificationsAdded = [demoNotification(rand, 1_000 + tick, now, false)];
   return patch;
+}
+
+/** The wait announced in a demo backing-off reason ("Waiting 12.0 s before reconnecting"). */
+function parseWaitMs(reason: string): number {
+  const m = /Waiting ([\d.]+) s/.exec(reason);
+  return m ? Number(m[1]) * 1_000 : 0;
 }

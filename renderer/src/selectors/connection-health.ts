@@ -99,22 +99,9 @@ export function outcomeCodes(outcome: AttemptOutcome | null | undefined): string
   return parts.join(' · ');
 }
 
-/**
- * When the next attempt of a backing-off session starts (epoch ms), read from the state change
- * that started the wait ("Waiting 2.1 s before reconnecting"); null when unknown.
- */
+/** When the next attempt of a backing-off session starts (epoch ms), as main reports it; null otherwise. */
 export function nextAttemptAt(diag: SessionDiagnostics): number | null {
-  if (diag.state !== 'backing-off') return null;
-  for (let i = diag.timeline.length - 1; i >= 0; i -= 1) {
-    const change = diag.timeline[i];
-    if (!change || change.to !== 'backing-off') continue;
-    const m = /Waiting ([\d.]+) ?(ms|s|min)\b/.exec(change.reason);
-    if (!m) return null;
-    const value = Number(m[1]);
-    const unit = m[2] === 'ms' ? 1 : m[2] === 's' ? 1_000 : 60_000;
-    return change.at + value * unit;
-  }
-  return null;
+  return diag.state === 'backing-off' ? diag.nextAttemptAt : null;
 }
 
 export interface ConnectionBanner {

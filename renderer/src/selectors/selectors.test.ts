@@ -131,7 +131,7 @@ describe('connection health', () => {
     expect(banners[2]!.title).toMatch(/^Stats stream: connected but silent for/);
   });
 
-  it('reads the next attempt time from the backing-off reason', () => {
+  it('takes the next attempt time from the diagnostics while backing off', () => {
     const d = connections['sakura-prod']!;
     expect(nextAttemptAt(d)).toBe(NOW - 3_000 + 12_000);
     expect(nextAttemptAt(connections.demo!)).toBeNull();
