@@ -6,7 +6,7 @@ import { LookoutCore } from '../core/app/lookout-core';
 import type { CorePorts } from '../core/app/core-api';
 import { startEmbeddedGateway } from '../core/app/embedded-gateway';
 import { silentLogger, type Logger } from '../core/connection/ports';
-import { NodeNotifierAdapter } from '../core/notify/notifier.node';
+import { NodeNotifierAdapter } from '../core/notify/notifier.node-notifier';
 import type { Notifier } from '../core/notify/notifier';
 import { BridgeServer } from './bridge-server';
 import { defaultDataDir } from './data-dir';

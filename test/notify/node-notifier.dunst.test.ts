@@ -7,7 +7,7 @@ import {
   NO_NOTIFY_SEND_ERROR,
   NO_SESSION_BUS_ERROR,
   NodeNotifierAdapter,
-} from '../../electron/core/notify/notifier.node';
+} from '../../electron/core/notify/notifier.node-notifier';
 import { systemClock } from '../../electron/core/connection/ports';
 import type { LiveEvent } from '../../shared/model/live-event';
 import { DesktopSession } from '../support/desktop-session';
