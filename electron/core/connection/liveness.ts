@@ -75,6 +75,14 @@ export class LivenessTracker {
 
   check(now: number): LivenessAction[] {
     const { pingIntervalMs, deadAfterMs, staleAfterMs, appPing } = this.config;
+    // The wall clock went backwards (NTP, a restored VM): without rebasing, "now - last" stays
+    // negative until the clock catches up, and no ping (so no dead-peer check) is sent meanwhile.
+    if (now < this.lastPing) this.lastPing = now;
+    if (now < this.lastInbound) this.lastInbound = now;
+    if (now < this.lastMessage) this.lastMessage = now;
+    if (this.pingOutstandingSince !== null && now < this.pingOutstandingSince)
+      this.pingOutstandingSince = now;
+    if (this.staleSince !== null && now < this.staleSince) this.staleSince = now;
     const actions: LivenessAction[] = [];
     const pinging = pingIntervalMs > 0 || appPing;
     if (pinging && this.pingOutstandingSince !== null && now - this.lastInbound >= deadAfterMs) {
