@@ -382,6 +382,8 @@ export class Session extends TypedEmitter<SessionEvents> {
     this.transition('open', `Connected to ${this.redactor.url(this.urls[this.urlIndex] ?? '')}.`);
     for (const frame of this.codec.onOpen()) this.sendFrame(frame);
     for (const channel of this.subscriptionSet) this.sendFrame(this.codec.subscribe(channel));
+    // A first round trip right away, so diagnostics show an RTT from the start, not a ping interval later.
+    if (this.liveness.pingIntervalMs > 0 || this.liveness.appPing) this.ping(socket, now);
     this.scheduleTick();
     this.stableTimer = this.clock.setTimeout(() => {
       this.stableTimer = null;
