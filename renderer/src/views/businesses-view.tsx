@@ -37,7 +37,7 @@ export function BusinessesPanel({ limit, selected }: { limit?: number; selected?
       }
     >
       {shown.length === 0 ? (
-        <EmptyState title="No businesses yet" icon="🏪">
+        <EmptyState title="No businesses yet" icon="▦">
           New and updated businesses appear here the moment a backend reports them.
         </EmptyState>
       ) : (
@@ -109,7 +109,7 @@ export function ReservationsPanel({ limit }: { limit?: number }) {
       }
     >
       {shown.length === 0 ? (
-        <EmptyState title="No reservations yet" icon="📅">
+        <EmptyState title="No reservations yet" icon="▤">
           Reservations show up here as guests book.
         </EmptyState>
       ) : (

@@ -1,0 +1,118 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * Real processes for end-to-end tests, started with tsx and ended by their PID: the browser host,
+ * a standalone gateway, and backend doubles. Each waits for the line that proves it is ready.
+ */
+const ROOT = process.cwd();
+
+export interface Proc {
+  child: ChildProcess;
+  output: () => string;
+  /** SIGKILL and wait for the exit (a crash, as the tests want it). */
+  kill(): Promise<void>;
+}
+
+function start(
+  args: string[],
+  ready: RegExp,
+  env: NodeJS.ProcessEnv = {},
+  timeoutMs = 30_000,
+): Promise<{ proc: Proc; match: RegExpMatchArray }> {
+  // `node --import tsx` (not the tsx binary, which runs the script in a grandchild a kill would orphan).
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const proc: Proc = {
+    child,
+    output: () => out,
+    kill: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGKILL');
+      }),
+  };
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      void proc.kill();
+      reject(new Error(`${args.join(' ')} did not get ready within ${timeoutMs} ms:\n${out}`));
+    }, timeoutMs);
+    const onData = (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = out.match(ready);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ proc, match });
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${args.join(' ')} exited (${code}) before it was ready:\n${out}`));
+    });
+  });
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      const port = typeof a === 'object' && a ? a.port : 0;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export interface HostProc extends Proc {
+  url: string;
+  dataDir: string;
+}
+
+/** The browser host with a fresh data dir; `endpoints` pre-writes an endpoints.json (else: embedded demo). */
+export async function startHost(options: { endpoints?: unknown[] } = {}): Promise<HostProc> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'lookout-e2e-'));
+  if (options.endpoints)
+    writeFileSync(
+      join(dataDir, 'endpoints.json'),
+      JSON.stringify({ version: 1, endpoints: options.endpoints }),
+    );
+  const { proc, match } = await start(
+    ['electron/browser-host/main.ts', '--data-dir', dataDir],
+    /Open: (http:\/\/127\.0\.0\.1:\d+\/\?k=[0-9a-f]+)/,
+  );
+  return {
+    ...proc,
+    url: match[1] ?? '',
+    dataDir,
+    kill: async () => {
+      await proc.kill();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A standalone demo gateway on a fixed port (so it can be killed and started again there). */
+export async function startGateway(port: number): Promise<Proc> {
+  const { proc } = await start(
+    ['gateway/src/cli.ts', '--demo', '--port', String(port), '--host', '127.0.0.1'],
+    /Lookout gateway \S+ on ws:/,
+  );
+  return proc;
+}
+
+/** A backend double from test/peers, printing its addresses as JSON. */
+export async function startPeer(kind: 'django'): Promise<Proc & { info: Record<string, string> }> {
+  const { proc, match } = await start(['e2e/support/peer-main.ts', kind], /PEER (\{.*\})/);
+  return { ...proc, info: JSON.parse(match[1] ?? '{}') as Record<string, string> };
+}
