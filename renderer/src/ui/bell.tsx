@@ -104,7 +104,7 @@ export function Bell() {
             </button>
           </div>
           {items.length === 0 ? (
-            <EmptyState title="No notifications yet" icon="🔔">
+            <EmptyState title="No notifications yet" icon="◔">
               New businesses, task results and alerts appear here as they arrive.
             </EmptyState>
           ) : (

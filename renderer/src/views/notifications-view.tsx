@@ -141,7 +141,7 @@ export function NotificationsView() {
           title={
             notifications.length === 0 ? 'No notifications yet' : 'Nothing matches these filters'
           }
-          icon="🔔"
+          icon="◔"
         >
           {notifications.length === 0
             ? 'Everything Lookout tells you about is kept here, newest first.'

@@ -60,7 +60,7 @@ export function StatsPanel({ compact = false }: { compact?: boolean }) {
       }
     >
       {!sample ? (
-        <EmptyState title="No stats yet" icon="📈">
+        <EmptyState title="No stats yet" icon="∿">
           Throughput and queue figures appear here once an endpoint with a stats channel is
           connected.
         </EmptyState>

@@ -119,7 +119,7 @@ function WatchedTasks() {
   return (
     <Panel title="Watched task ids">
       {watching.length === 0 ? (
-        <EmptyState title="No endpoint watches tasks by id" icon="👁">
+        <EmptyState title="No endpoint watches tasks by id" icon="◎">
           Task-status and Lookout gateway endpoints can follow single task ids; add one in Settings.
         </EmptyState>
       ) : (
