@@ -1,5 +1,6 @@
 /**
- * `npm test`: every suite, in order, each counted. Ends with one `N passed, N failed` line covering
+ * `npm test`: every suite, in order, each counted: typecheck, lint, the renderer build, unit and
+ * integration tests (vitest, including the packaging check), end-to-end tests (Playwright). Ends with one `N passed, N failed` line covering
  * all of them and exits non-zero on any failure. Typecheck and lint count as one check each.
  */
 import { spawnSync } from 'node:child_process';
@@ -41,11 +42,38 @@ function vitest(): StepResult {
   };
 }
 
+function playwright(): StepResult {
+  console.log('\n▶ end-to-end tests (Playwright + Chromium through the browser host)');
+  const report = 'test-results-e2e/results.json';
+  rmSync(report, { force: true });
+  const status = run('npx', ['playwright', 'test', '-c', 'e2e/playwright.config.ts']);
+  if (!existsSync(report)) return { name: 'e2e', passed: 0, failed: 1 };
+  const json = JSON.parse(readFileSync(report, 'utf8')) as {
+    stats: { expected: number; unexpected: number; flaky: number; skipped: number };
+  };
+  const failed = json.stats.unexpected + json.stats.flaky + json.stats.skipped;
+  return {
+    name: 'e2e',
+    passed: json.stats.expected,
+    failed: failed > 0 || status === 0 ? failed : 1,
+  };
+}
+
 const steps: Array<() => StepResult> = [
   () => single('typecheck', 'npx', ['tsc', '-p', 'tsconfig.node.json', '--noEmit']),
   () => single('typecheck (renderer)', 'npx', ['tsc', '-p', 'tsconfig.web.json', '--noEmit']),
   () => single('lint', 'npx', ['eslint', '--max-warnings', '0', '.']),
+  () =>
+    single('build the renderer', 'npx', [
+      'vite',
+      'build',
+      '-c',
+      'renderer/vite.config.ts',
+      '--logLevel',
+      'warn',
+    ]),
   vitest,
+  playwright,
 ];
 
 const results = steps.map((step) => step());

@@ -105,7 +105,7 @@ test('live demo: welcome, bell, businesses, stats, tasks, diagnostics, settings,
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   await page.getByRole('button', { name: 'Copy support bundle' }).click();
   await expect(page.getByText(/Support bundle copied|copied/i).first()).toBeVisible();
-  const bundle = await page.evaluate(() => navigator.clipboard.readText());
+  const bundle = (await page.evaluate('navigator.clipboard.readText()')) as string;
   const parsed = JSON.parse(bundle) as { kind: string; connections: Array<{ state: string }> };
   expect(parsed.kind).toBe('lookout-support-bundle');
   expect(parsed.connections[0]?.state).toBe('open');
