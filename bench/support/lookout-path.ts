@@ -124,11 +124,23 @@ export function startLookoutPath(options: PathOptions): LookoutPath {
     dialect,
     ports: { clock, ...(options.credentials ? { credentials: options.credentials } : {}) },
   });
+  // LookoutCore.ingest: events of one socket read are queued and applied together once per turn
+  // of the event loop (setImmediate): the model first, then the notification policy (not awaited).
+  const inbox: LiveEvent[] = [];
+  let scheduled = false;
+  const drain = () => {
+    scheduled = false;
+    if (inbox.length === 0) return;
+    const batch = inbox.splice(0);
+    store.apply(batch);
+    void notifications.handle(batch);
+    options.onEvents?.(batch);
+  };
   session.on('events', (events) => {
-    // LookoutCore.ingest: the model first, then the notification policy (not awaited).
-    store.apply(events);
-    void notifications.handle(events);
-    options.onEvents?.(events);
+    for (const e of events) inbox.push(e);
+    if (scheduled) return;
+    scheduled = true;
+    setImmediate(drain);
   });
   if (options.onState) session.on('state', options.onState);
   session.start();

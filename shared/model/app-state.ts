@@ -204,15 +204,31 @@ export function applyPatch(snapshot: AppSnapshot, patch: AppPatch): AppSnapshot 
     const ids = new Set(read);
     notifications = notifications.map((n) => (!n.read && ids.has(n.id) ? { ...n, read: true } : n));
   }
+  let unread =
+    notifications === snapshot.notifications ? snapshot.unread : countUnread(notifications);
   if (patch.notificationsAdded?.length) {
-    const known = new Set(notifications.map((n) => n.id));
+    // Incremental on the hot path: a per-array id index moves with the array (O(added + dropped)),
+    // instead of rebuilding a 5,000-entry set and recounting unread for every patch.
+    const known = idIndex(notifications);
     const fresh: NotificationItem[] = [];
     for (const n of patch.notificationsAdded) {
       if (known.has(n.id)) continue;
       known.add(n.id);
       fresh.push(n);
+      if (!n.read) unread += 1;
     }
-    notifications = [...fresh.reverse(), ...notifications].slice(0, limits.notifications);
+    if (fresh.length > 0) {
+      const merged = fresh.reverse().concat(notifications);
+      const dropped =
+        merged.length > limits.notifications ? merged.splice(limits.notifications) : [];
+      for (const n of dropped) {
+        known.delete(n.id);
+        if (!n.read) unread -= 1;
+      }
+      ID_INDEX.delete(notifications);
+      ID_INDEX.set(merged, known);
+      notifications = merged;
+    }
   }
 
   const businesses = upsertNewestFirst(
@@ -268,7 +284,7 @@ export function applyPatch(snapshot: AppSnapshot, patch: AppPatch): AppSnapshot 
     version: 1,
     limits,
     notifications,
-    unread: notifications === snapshot.notifications ? snapshot.unread : countUnread(notifications),
+    unread,
     businesses,
     reservations,
     tasks,
@@ -281,52 +297,89 @@ export function applyPatch(snapshot: AppSnapshot, patch: AppPatch): AppSnapshot 
  * sends one patch per interval however many events arrived.
  */
 export function mergePatches(prev: AppPatch, next: AppPatch): AppPatch {
-  const out: AppPatch = { ...prev };
-  if (next.notificationsRead) {
-    const read = next.notificationsRead;
-    const ids = read === 'all' ? null : new Set(read);
-    // Entries added earlier in this batch are not in the receiver's snapshot yet: mark them here.
-    out.notificationsAdded = prev.notificationsAdded?.map((n) =>
-      !n.read && (ids === null || ids.has(n.id)) ? { ...n, read: true } : n,
-    );
-    out.notificationsRead =
-      read === 'all' || prev.notificationsRead === 'all'
-        ? 'all'
-        : [...new Set([...(prev.notificationsRead ?? []), ...read])];
-  }
-  if (next.notificationsAdded) {
-    out.notificationsAdded = [...(out.notificationsAdded ?? []), ...next.notificationsAdded];
-  }
-  if (next.businessesUpserted) {
-    out.businessesUpserted = lastByKey([
-      ...(prev.businessesUpserted ?? []),
-      ...next.businessesUpserted,
-    ]);
-  }
-  if (next.reservationsAdded) {
-    out.reservationsAdded = [...(prev.reservationsAdded ?? []), ...next.reservationsAdded];
-  }
-  if (next.tasksRemoved?.length) {
-    const removed = new Set(next.tasksRemoved);
-    out.tasksUpserted = prev.tasksUpserted?.filter((t) => !removed.has(t.key));
-    out.tasksRemoved = [...new Set([...(prev.tasksRemoved ?? []), ...next.tasksRemoved])];
-  }
-  if (next.tasksUpserted) {
-    const upserted = new Set(next.tasksUpserted.map((t) => t.key));
-    if (out.tasksRemoved) out.tasksRemoved = out.tasksRemoved.filter((k) => !upserted.has(k));
-    out.tasksUpserted = lastByKey([...(out.tasksUpserted ?? []), ...next.tasksUpserted]);
-  }
-  if (next.statsAdded) {
-    const stats = { ...(prev.statsAdded ?? {}) };
-    for (const [id, samples] of Object.entries(next.statsAdded)) {
-      stats[id] = [...(stats[id] ?? []), ...samples];
+  return mergePatchList([prev, next]);
+}
+
+/**
+ * Fold many patches into one in a single linear pass (merging pairwise would copy the growing
+ * arrays again for every patch: quadratic under a flood).
+ */
+export function mergePatchList(patches: readonly AppPatch[]): AppPatch {
+  if (patches.length === 1) return patches[0] ?? {};
+  let added: NotificationItem[] | undefined;
+  let read: Set<string> | 'all' | undefined;
+  let businesses: BusinessItem[] | undefined;
+  let reservations: ReservationItem[] | undefined;
+  let tasks: Map<string, TaskItem> | undefined;
+  let removed: Set<string> | undefined;
+  let stats: Record<string, StatsSample[]> | undefined;
+  let counts: Record<string, Record<string, number>> | undefined;
+  let site: Record<string, SiteStatus> | undefined;
+  let unread: number | undefined;
+  for (const p of patches) {
+    if (p.notificationsRead) {
+      const ids = p.notificationsRead === 'all' ? null : new Set(p.notificationsRead);
+      // Entries added earlier in this batch are not in the receiver's snapshot yet: mark them here.
+      if (added)
+        added = added.map((n) =>
+          !n.read && (ids === null || ids.has(n.id)) ? { ...n, read: true } : n,
+        );
+      if (ids === null || read === 'all') read = 'all';
+      else {
+        read ??= new Set();
+        for (const id of ids) read.add(id);
+      }
     }
-    out.statsAdded = stats;
+    if (p.notificationsAdded) (added ??= []).push(...p.notificationsAdded);
+    if (p.businessesUpserted) (businesses ??= []).push(...p.businessesUpserted);
+    if (p.reservationsAdded) (reservations ??= []).push(...p.reservationsAdded);
+    if (p.tasksRemoved?.length) {
+      removed ??= new Set();
+      for (const key of p.tasksRemoved) {
+        removed.add(key);
+        tasks?.delete(key);
+      }
+    }
+    if (p.tasksUpserted) {
+      tasks ??= new Map();
+      for (const t of p.tasksUpserted) {
+        removed?.delete(t.key);
+        tasks.delete(t.key);
+        tasks.set(t.key, t);
+      }
+    }
+    if (p.statsAdded) {
+      stats ??= {};
+      for (const [id, samples] of Object.entries(p.statsAdded)) (stats[id] ??= []).push(...samples);
+    }
+    if (p.unreadCounts) counts = { ...counts, ...p.unreadCounts };
+    if (p.siteStatus) site = { ...site, ...p.siteStatus };
+    if (p.unread !== undefined) unread = p.unread;
   }
-  if (next.unreadCounts) out.unreadCounts = { ...prev.unreadCounts, ...next.unreadCounts };
-  if (next.siteStatus) out.siteStatus = { ...prev.siteStatus, ...next.siteStatus };
-  if (next.unread !== undefined) out.unread = next.unread;
+  const out: AppPatch = {};
+  if (added) out.notificationsAdded = added;
+  if (read) out.notificationsRead = read === 'all' ? 'all' : [...read];
+  if (businesses) out.businessesUpserted = lastByKey(businesses);
+  if (reservations) out.reservationsAdded = reservations;
+  if (tasks) out.tasksUpserted = [...tasks.values()];
+  if (removed) out.tasksRemoved = [...removed];
+  if (stats) out.statsAdded = stats;
+  if (counts) out.unreadCounts = counts;
+  if (site) out.siteStatus = site;
+  if (unread !== undefined) out.unread = unread;
   return out;
+}
+
+/** Id sets of notification arrays, so `applyPatch` need not rebuild one per patch. */
+const ID_INDEX = new WeakMap<readonly NotificationItem[], Set<string>>();
+
+function idIndex(notifications: readonly NotificationItem[]): Set<string> {
+  let index = ID_INDEX.get(notifications);
+  if (!index) {
+    index = new Set(notifications.map((n) => n.id));
+    ID_INDEX.set(notifications, index);
+  }
+  return index;
 }
 
 function countUnread(notifications: readonly NotificationItem[]): number {

@@ -236,6 +236,7 @@ export class LookoutCore implements LookoutCoreApi {
     this.unsubscribeSystem = null;
     await Promise.all([...this.sessions.values()].map((s) => s.stop()));
     this.sessions.clear();
+    this.drainInbox();
     this.notifications?.dispose();
     this.batcher?.flush();
     await this.stateFile.flush();
@@ -334,9 +335,26 @@ export class LookoutCore implements LookoutCoreApi {
     );
   }
 
-  /** The hot path: events from a session into the model and the notification policy. */
+  /**
+   * The hot path: events from a session into the model and the notification policy. Frames of
+   * one socket read arrive back to back; they are queued and applied together once per turn of
+   * the event loop, so a flood costs one model update and one policy pass per read, not per frame.
+   */
   private ingest(endpoint: EndpointConfig, events: LiveEvent[]): void {
     if (endpoint.dialect === 'stats-stream') this.markDegradedStats(endpoint, events);
+    for (const event of events) this.inbox.push(event);
+    if (this.inboxScheduled) return;
+    this.inboxScheduled = true;
+    setImmediate(() => this.drainInbox());
+  }
+
+  private readonly inbox: LiveEvent[] = [];
+  private inboxScheduled = false;
+
+  private drainInbox(): void {
+    this.inboxScheduled = false;
+    if (this.inbox.length === 0) return;
+    const events = this.inbox.splice(0);
     this.store.apply(events);
     const service = this.notifications;
     if (service) {
@@ -588,6 +606,7 @@ export class LookoutCore implements LookoutCoreApi {
 
   private readonly handlers: Handlers = {
     'app:initial-state': async (): Promise<InitialState> => {
+      this.drainInbox();
       this.batcher?.flush();
       return {
         app: this.store.snapshot(),

@@ -1,4 +1,4 @@
-import { isEmptyPatch, mergePatches, type AppPatch } from '../../../shared/model/app-state';
+import { isEmptyPatch, mergePatchList, type AppPatch } from '../../../shared/model/app-state';
 import type { Clock, TimerHandle } from '../connection/ports';
 
 /**
@@ -6,7 +6,8 @@ import type { Clock, TimerHandle } from '../connection/ports';
  * of events becomes a few IPC messages instead of an IPC storm. Timers come from the injected clock.
  */
 export class PatchBatcher {
-  private pending: AppPatch | null = null;
+  /** Merged once at flush, in one linear pass (merging on every push would be quadratic). */
+  private pending: AppPatch[] = [];
   private timer: TimerHandle | null = null;
   private lastFlushAt = Number.NEGATIVE_INFINITY;
 
@@ -18,7 +19,7 @@ export class PatchBatcher {
 
   push(patch: AppPatch): void {
     if (isEmptyPatch(patch)) return;
-    this.pending = this.pending ? mergePatches(this.pending, patch) : patch;
+    this.pending.push(patch);
     if (this.timer !== null) return;
     const wait = Math.max(0, this.lastFlushAt + this.intervalMs - this.clock.now());
     this.timer = this.clock.setTimeout(() => {
@@ -33,9 +34,10 @@ export class PatchBatcher {
       this.clock.clearTimeout(this.timer);
       this.timer = null;
     }
-    const patch = this.pending;
-    this.pending = null;
-    if (!patch) return;
+    const patches = this.pending;
+    this.pending = [];
+    if (patches.length === 0) return;
+    const patch = mergePatchList(patches);
     this.lastFlushAt = this.clock.now();
     this.sink(patch);
   }
@@ -44,6 +46,6 @@ export class PatchBatcher {
   discard(): void {
     if (this.timer !== null) this.clock.clearTimeout(this.timer);
     this.timer = null;
-    this.pending = null;
+    this.pending = [];
   }
 }
