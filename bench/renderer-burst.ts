@@ -19,19 +19,7 @@ import { Proc, type ProcMessage } from './support/proc';
 import type { BenchContext, BenchResult, Row } from './support/report';
 import { median, round, spread } from './support/stats';
 import { sleep } from './support/wait';
-
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-];
+import { CHROMIUM_ARGS, CHROMIUM_PATH as CHROMIUM } from '../e2e/chromium';
 
 /** Installed in the page before its own scripts run. Wall-clock times (the sender's clock too). */
 const PAGE_PROBE = `(() => {

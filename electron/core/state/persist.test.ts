@@ -112,11 +112,13 @@ describe('PersistedFile', () => {
   });
 
   it('returns a failed save instead of throwing', async () => {
-    const file = stateFile(join(dir, 'no-such-dir', 'state.json'));
+    // A missing folder is created; a path through a regular file cannot be.
+    await writeFile(join(dir, 'a-file'), 'x');
+    const file = stateFile(join(dir, 'a-file', 'state.json'));
     const result = await file.save(new AppStore().snapshot());
     expect(result.ok).toBe(false);
-    expect(!result.ok && result.error).toMatch(/Could not save .*no-such-dir/);
-    expect(file.lastError).toMatch(/ENOENT/);
+    expect(!result.ok && result.error).toMatch(/Could not save .*a-file/);
+    expect(file.lastError).toMatch(/ENOTDIR|EEXIST/);
   });
 });
 

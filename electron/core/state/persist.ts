@@ -1,7 +1,8 @@
-import { open, readdir, readFile, rename, unlink } from 'node:fs/promises';
+import { readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { z } from 'zod';
 import { silentLogger, type Clock, type Logger, type TimerHandle } from '../connection/ports';
+import { writeFileAtomic } from '../config/atomic-write';
 
 /**
  * Crash-safe JSON persistence. A save writes a temporary file next to the target, fsyncs it,
@@ -134,21 +135,11 @@ export class PersistedFile<T> {
 
   private async writeAtomically(data: string): Promise<SaveResult> {
     const target = this.options.path;
-    const temp = `${target}.tmp-${process.pid}`;
     try {
-      const file = await open(temp, 'w', 0o600);
-      try {
-        await file.writeFile(data, 'utf8');
-        await file.sync();
-      } finally {
-        await file.close();
-      }
-      await rename(temp, target);
-      await syncDirectory(dirname(target));
+      await writeFileAtomic(target, data);
       this.lastError = null;
       return { ok: true };
     } catch (error) {
-      await unlink(temp).catch(() => {});
       const message = `Could not save ${target}: ${(error as Error).message}`;
       this.lastError = message;
       this.logger.error('state save failed', { path: target, error: (error as Error).message });
@@ -188,15 +179,4 @@ function isEnvelope(v: unknown): v is Envelope {
   return (
     e.app === APP && typeof e.kind === 'string' && typeof e.version === 'number' && 'data' in e
   );
-}
-
-/** Make the rename itself durable. Directories cannot be opened for sync on Windows: skip there. */
-async function syncDirectory(dir: string): Promise<void> {
-  if (process.platform === 'win32') return;
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }
