@@ -325,7 +325,7 @@ export class ClientConnection {
   private send(frame: ServerFrame): void {
     if (this.ended || this.ws.readyState !== this.ws.OPEN) return;
     this.ctx.metrics.mark('framesOut');
-    this.ws.send(JSON.stringify(frame));
+    this.ws.send(frame.type === 'event' ? serializedEvent(frame) : JSON.stringify(frame));
   }
 
   private cleanup(): void {
@@ -350,4 +350,18 @@ function describeType(type: unknown): string {
   if (Array.isArray(type)) return '(array)';
   if (typeof type === 'object' && type !== null) return '(object)';
   return String(type).slice(0, 40);
+}
+
+/**
+ * One event goes to every subscriber as the same object: serialize it once, not once per client
+ * (with 1,000 subscribers that is the difference between one JSON.stringify and a thousand).
+ */
+const SERIALIZED = new WeakMap<WireEvent, string>();
+function serializedEvent(event: WireEvent): string {
+  let text = SERIALIZED.get(event);
+  if (text === undefined) {
+    text = JSON.stringify(event);
+    SERIALIZED.set(event, text);
+  }
+  return text;
 }
