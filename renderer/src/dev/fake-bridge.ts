@@ -209,7 +209,31 @@ export function createFakeBridge(options: FakeBridgeOptions = {}): FakeBridge {
         2,
       ),
     }),
-    'notifications:trace': () => ({ entries: [], counters: { delivered: 12, suppressed: 4 } }),
+    'notifications:trace': ({ eventId }) => ({
+      entries: eventId
+        ? [
+            {
+              eventId,
+              at: now() - 1_000,
+              endpoint: 'demo',
+              kind: 'business.created',
+              step: 'notify',
+              reason: 'within-rate-cap',
+              detail: 'Within the rate cap (1/5 in 10 s).',
+            },
+            {
+              eventId,
+              at: now() - 980,
+              endpoint: 'demo',
+              kind: 'business.created',
+              step: 'delivered',
+              reason: 'shown',
+              detail: 'Shown by the desktop notification service.',
+            },
+          ]
+        : [],
+      counters: { delivered: 12, suppressed: 4 },
+    }),
     'prefs:set': ({ prefs }) => prefs as InvokeResponses['prefs:set'],
     'settings:set': ({ settings: next }) => {
       settings = { ...settings, ...next } as typeof settings;

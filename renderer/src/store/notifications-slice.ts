@@ -1,5 +1,6 @@
 import { applyPatch, type NotificationItem } from '../../../shared/model/app-state';
 import type { EventKind, Severity } from '../../../shared/model/live-event';
+import type { NotificationTraceEntry } from '../../../shared/model/diagnostics';
 import { snapshotOf } from './model-sync';
 import type { SliceCreator } from './slice-types';
 
@@ -31,6 +32,14 @@ export interface NotificationsSlice {
   setHistoryFilter(change: Partial<HistoryFilter>): void;
   /** Mark read locally at once and tell main (which persists it and updates the tray). */
   markRead(ids: string[] | 'all'): void;
+  /** "Why did / didn't I get this notification?": main's decision trace for one event. */
+  why: {
+    eventId: string;
+    status: 'loading' | 'done' | 'error';
+    entries: NotificationTraceEntry[];
+    error?: string;
+  } | null;
+  explain(eventId: string | null): Promise<void>;
 }
 
 export const createNotificationsSlice: SliceCreator<NotificationsSlice> = (set, get) => ({
@@ -45,5 +54,30 @@ export const createNotificationsSlice: SliceCreator<NotificationsSlice> = (set, 
     const next = applyPatch(snapshotOf(get()), { notificationsRead: ids });
     set({ notifications: next.notifications, unread: next.unread });
     get().bridge?.send('notifications:mark-read', { ids });
+  },
+  why: null,
+  explain: async (eventId) => {
+    if (eventId === null) {
+      set({ why: null });
+      return;
+    }
+    const bridge = get().bridge;
+    set({ why: { eventId, status: 'loading', entries: [] } });
+    try {
+      if (!bridge) throw new Error('Not connected to Lookout.');
+      const { entries } = await bridge.invoke('notifications:trace', { eventId });
+      if (get().why?.eventId === eventId) set({ why: { eventId, status: 'done', entries } });
+    } catch (error) {
+      if (get().why?.eventId === eventId) {
+        set({
+          why: {
+            eventId,
+            status: 'error',
+            entries: [],
+            error: error instanceof Error ? error.message : String(error),
+          },
+        });
+      }
+    }
   },
 });

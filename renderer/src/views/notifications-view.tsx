@@ -16,6 +16,7 @@ import { EMPTY_FILTER } from '../store/notifications-slice';
 import { itemLink } from '../ui/bell';
 import { Dot, EmptyState, RelativeTime, SEVERITY_TONE } from '../ui/common';
 import { useApp, useAppStore } from '../ui/store-context';
+import { WhyDialog } from '../ui/why-dialog';
 
 const ROW_HEIGHT = 64;
 
@@ -184,6 +185,14 @@ export function NotificationsView() {
                       {kindLabel(item.kind)} · <RelativeTime at={item.at} />
                     </span>
                   </span>
+                  <button
+                    type="button"
+                    className="btn btn--small"
+                    onClick={() => void store.getState().explain(item.id)}
+                    aria-label={`Why did or didn’t “${item.title}” raise a desktop notification?`}
+                  >
+                    Why?
+                  </button>
                   {item.read ? (
                     <span className="hist__read muted small">read</span>
                   ) : (
@@ -202,6 +211,7 @@ export function NotificationsView() {
           </ul>
         </div>
       )}
+      <WhyDialog />
     </div>
   );
 }
