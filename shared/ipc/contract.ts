@@ -4,6 +4,7 @@ import type { SessionDiagnostics, StateChange } from '../model/connection';
 import type {
   ConnectionCheckReport,
   NotificationCounters,
+  NotificationHealth,
   NotificationTraceEntry,
   ProbeResult,
 } from '../model/diagnostics';
@@ -46,6 +47,7 @@ export interface InitialState {
   host: HostInfo;
   /** Problems found in the config files at start-up, in words that say what to do. */
   configProblems: string[];
+  notificationHealth: NotificationHealth;
 }
 
 export type SaveResult = { ok: true } | { ok: false; errors: string[] };
@@ -135,6 +137,8 @@ export interface PushPayloads {
   'settings:changed': AppSettings;
   /** Open a view, e.g. after a click on an OS notification (`businesses/17`, `tasks/abc`, `diagnostics`). */
   'app:navigate': { link: string };
+  /** OS notifications stopped (or started again) reaching the desktop. */
+  'notifications:health': NotificationHealth;
 }
 
 export type InvokeChannel = keyof typeof invokeRequestSchemas;
@@ -162,6 +166,7 @@ const pushChannels: Record<PushChannel, true> = {
   'prefs:changed': true,
   'settings:changed': true,
   'app:navigate': true,
+  'notifications:health': true,
 };
 export const PUSH_CHANNELS = Object.keys(pushChannels) as PushChannel[];
 

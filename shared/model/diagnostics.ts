@@ -48,5 +48,15 @@ export interface NotificationTraceEntry {
   detail: string;
 }
 
+/** Whether OS notifications are reaching the desktop: shown as a banner when they are not. */
+export interface NotificationHealth {
+  ok: boolean;
+  /** The notifier in use (`electron`, `node-notifier/notify-send`). */
+  notifier: string;
+  /** What went wrong and what to do, when not ok. */
+  error: string | null;
+  since: number;
+}
+
 /** Counters of the notification pipeline (delivered, suppressed, failed…). */
 export type NotificationCounters = Record<string, number>;

@@ -136,6 +136,28 @@ describe('LookoutCore on the embedded demo gateway', () => {
     expect(check.summary).toMatch(/Fails at upgrade: HTTP 403/);
   });
 
+  it('turns failing OS notifications into a visible warning, and clears it when they work again', async () => {
+    const { core: c, notifier, pushes } = await core();
+    notifier.failWith =
+      'No desktop notification service is running: install and start one such as dunst.';
+    await waitFor(() => pushes.some((p) => p.channel === 'notifications:health'), {
+      timeoutMs: 15_000,
+    });
+    expect(pushes.find((p) => p.channel === 'notifications:health')?.payload).toMatchObject({
+      ok: false,
+      notifier: 'memory',
+      error: expect.stringMatching(/dunst/),
+    });
+    expect((await c.invoke('app:initial-state', {})).notificationHealth.ok).toBe(false);
+    notifier.failWith = null;
+    await waitFor(() => pushes.filter((p) => p.channel === 'notifications:health').length === 2, {
+      timeoutMs: 15_000,
+    });
+    expect(
+      pushes.filter((p) => p.channel === 'notifications:health').at(-1)?.payload,
+    ).toMatchObject({ ok: true, error: null });
+  });
+
   it('rejects invalid requests with the field that is wrong', async () => {
     const { core: c } = await core();
     await expect(

@@ -15,7 +15,7 @@ import {
   type SendPayload,
 } from '../../../shared/ipc/contract';
 import type { SessionDiagnostics } from '../../../shared/model/connection';
-import type { ProbeResult } from '../../../shared/model/diagnostics';
+import type { NotificationHealth, ProbeResult } from '../../../shared/model/diagnostics';
 import type { LiveEvent } from '../../../shared/model/live-event';
 import { notifyPrefsSchema, type NotifyPrefs } from '../../../shared/model/notify-prefs';
 import { appSettingsSchema, type AppSettings, type HostInfo } from '../../../shared/model/settings';
@@ -111,6 +111,12 @@ export class LookoutCore implements LookoutCoreApi {
   private readonly prefsFile: PersistedFile<NotifyPrefs>;
   private readonly stateFile: PersistedFile<ReturnType<AppStore['snapshot']>>;
   private started = false;
+  private notificationHealth: NotificationHealth = {
+    ok: true,
+    notifier: '',
+    error: null,
+    since: 0,
+  };
   private unsubscribeSystem: (() => void) | null = null;
   private lastTray = '';
 
@@ -208,7 +214,15 @@ export class LookoutCore implements LookoutCoreApi {
       context: () => this.context,
       logger: this.logger,
       onClick: (n) => this.notificationClicked(n.link),
+      onDelivery: (result, notifier) =>
+        this.noteDelivery(result.ok ? null : result.error, notifier),
     });
+    this.notificationHealth = {
+      ok: true,
+      notifier: this.ports.notifier.name,
+      error: null,
+      since: this.clock.now(),
+    };
     this.batcher = new PatchBatcher(this.clock, (patch) => this.push('app:patch', patch), 100);
     this.store.subscribe((patch) => {
       this.batcher?.push(patch);
@@ -473,6 +487,14 @@ export class LookoutCore implements LookoutCoreApi {
     for (const listener of this.trayListeners) listener(model);
   }
 
+  /** Only transitions are pushed: a banner appears when delivery fails and goes when it works again. */
+  private noteDelivery(error: string | null, notifier: string): void {
+    const ok = error === null;
+    if (ok === this.notificationHealth.ok && error === this.notificationHealth.error) return;
+    this.notificationHealth = { ok, notifier, error, since: this.clock.now() };
+    this.push('notifications:health', this.notificationHealth);
+  }
+
   notificationClicked(link: string | undefined): void {
     this.push('app:navigate', { link: link ?? 'notifications' });
   }
@@ -616,6 +638,7 @@ export class LookoutCore implements LookoutCoreApi {
         settings: this.settings,
         host: this.hostInfo(),
         configProblems: this.configProblems,
+        notificationHealth: this.notificationHealth,
       };
     },
     'connection:snapshot': async () => this.connections(),

@@ -22,6 +22,8 @@ export interface NotificationServiceOptions {
   logger?: Logger;
   /** Where a clicked notification leads (the host opens the window at `link`). */
   onClick?: (notification: OsNotification) => void;
+  /** Told about every delivery attempt (the core turns failures into a visible banner). */
+  onDelivery?: (result: NotifyResult, notifier: string) => void;
 }
 
 /**
@@ -109,6 +111,7 @@ export class NotificationService {
       result = { ok: false, error: `Notifier ${notifier.name} threw: ${String(error)}` };
     }
     const at = clock.now();
+    this.options.onDelivery?.(result, notifier.name);
     if (result.ok) this.counters.shown += 1;
     else {
       this.counters.failed += 1;

@@ -569,6 +569,7 @@ export function demoInitialState(now: number, seed = 7): InitialState {
   ];
   return {
     app,
+    notificationHealth: { ok: true, notifier: 'demo', error: null, since: now },
     connections: [
       diagnostics(rand, now, demo, {
         state: 'open',

@@ -103,6 +103,7 @@ export function bindBridge(
     bridge.on('prefs:changed', (prefs) => store.getState().setPrefsLocal(prefs)),
     bridge.on('settings:changed', (settings) => store.getState().setSettingsLocal(settings)),
     bridge.on('app:navigate', ({ link }) => store.getState().navigate(link)),
+    bridge.on('notifications:health', (health) => store.setState({ notificationHealth: health })),
   ];
   bridge.send('app:ready', {});
 
@@ -117,6 +118,7 @@ export function bindBridge(
         settings: initial.settings,
         host: initial.host,
         configProblems: initial.configProblems,
+        notificationHealth: initial.notificationHealth,
         load: { phase: 'ready' },
       });
       loaded = true;

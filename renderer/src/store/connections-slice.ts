@@ -1,6 +1,10 @@
 import type { EndpointSummary, SaveResult } from '../../../shared/ipc/contract';
 import type { SessionDiagnostics, StateChange } from '../../../shared/model/connection';
-import type { ConnectionCheckReport, ProbeResult } from '../../../shared/model/diagnostics';
+import type {
+  ConnectionCheckReport,
+  ProbeResult,
+  NotificationHealth,
+} from '../../../shared/model/diagnostics';
 import type { HostInfo } from '../../../shared/model/settings';
 import type { SliceCreator } from './slice-types';
 
@@ -16,6 +20,8 @@ export interface ConnectionsSlice {
   endpoints: EndpointSummary[];
   host: HostInfo | null;
   configProblems: string[];
+  /** Whether OS notifications reach the desktop (a banner says so when they do not). */
+  notificationHealth: NotificationHealth | null;
   checks: Record<string, Pending<ConnectionCheckReport>>;
   probes: Record<string, Pending<ProbeResult[]>>;
   /** Endpoint whose sign-in dialog is open. */
@@ -75,6 +81,7 @@ export const createConnectionsSlice: SliceCreator<ConnectionsSlice> = (set, get)
     endpoints: [],
     host: null,
     configProblems: [],
+    notificationHealth: null,
     checks: {},
     probes: {},
     signInFor: null,

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { createFakeBridge } from '../dev/fake-bridge';
 import { traceLines } from '../selectors/notification-trace';
 import { createAppStore } from './app-store';
+import { bindBridge } from './bind-bridge';
+import { manualScheduler } from './frame-scheduler';
 
 describe('"Why?" for a notification', () => {
   it('asks main for the decision trace of that event and keeps it for the dialog', async () => {
@@ -62,5 +64,26 @@ describe('"Why?" for a notification', () => {
       [10, 'Decided to notify', 'ok'],
       [20, 'Delivery failed', 'bad'],
     ]);
+  });
+});
+
+describe('desktop notification health', () => {
+  it('keeps what main says about delivery, for the warning banner', async () => {
+    const bridge = createFakeBridge({ now: () => 1_000_000 });
+    const store = createAppStore();
+    bindBridge(store, bridge, { scheduler: manualScheduler() });
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(store.getState().notificationHealth).toMatchObject({ ok: true });
+    bridge.emit('notifications:health', {
+      ok: false,
+      notifier: 'node-notifier/notify-send',
+      error: 'No notification service.',
+      since: 5,
+    });
+    expect(store.getState().notificationHealth).toMatchObject({
+      ok: false,
+      error: 'No notification service.',
+    });
   });
 });

@@ -9,6 +9,7 @@ export function ConnectionBanners() {
   const endpoints = useApp((s) => s.endpoints);
   const online = useApp((s) => s.online);
   const problems = useApp((s) => s.configProblems);
+  const delivery = useApp((s) => s.notificationHealth);
   const now = useNow();
   const banners = connectionBanners(connections, endpoints, now);
   return (
@@ -20,6 +21,14 @@ export function ConnectionBanners() {
             <span>
               This computer reports no network; Lookout reconnects by itself when it is back.
             </span>
+          </div>
+        </div>
+      ) : null}
+      {delivery && !delivery.ok ? (
+        <div className="banner banner--warn" role="status">
+          <div className="banner__text">
+            <strong>Desktop notifications are not reaching your desktop.</strong>{' '}
+            <span>{delivery.error}</span> <span>Everything still arrives in the bell.</span>
           </div>
         </div>
       ) : null}
