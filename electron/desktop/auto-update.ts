@@ -1,15 +1,9 @@
 import type { AppSettings } from '../../shared/model/settings';
 import type { Logger } from '../core/connection/ports';
 
-/** Where an update stands; shown in the tray menu and logged. */
-export type UpdateState =
-  | { status: 'off'; reason: string }
-  | { status: 'idle' }
-  | { status: 'checking' }
-  | { status: 'up-to-date'; checkedAt: number }
-  | { status: 'downloading'; version: string; percent: number }
-  | { status: 'downloaded'; version: string }
-  | { status: 'error'; message: string };
+import type { UpdateState } from '../../shared/model/settings';
+
+export type { UpdateState };
 
 /** The slice of electron-updater's `autoUpdater` used here (a fake in tests). */
 export interface UpdaterLike {

@@ -83,6 +83,8 @@ export async function startDesktop(options: DesktopOptions): Promise<DesktopApp 
     closeToTray: () => settings.closeToTray,
     isQuitting: () => quitting,
     logger,
+    // The update state lives in this host, not the core: give a freshly loaded window the current one.
+    onLoaded: () => gateway.push('app:update', updates.state),
   });
   const updates = new AutoUpdateController({
     createUpdater:
@@ -137,6 +139,7 @@ export async function startDesktop(options: DesktopOptions): Promise<DesktopApp 
     join(dist, 'desktop', 'tray'),
   );
   updates.onChange((state) => {
+    gateway.push('app:update', state);
     const label = updateLabel(state);
     tray.setUpdate(label ? { label, installable: state.status === 'downloaded' } : null);
   });

@@ -20,6 +20,8 @@ export interface WindowManagerOptions {
   /** True once the user chose Quit (tray, menu, OS logout): close must then really close. */
   isQuitting: () => boolean;
   logger: Logger;
+  /** The renderer finished loading (and has subscribed to pushes): host-side state can be sent. */
+  onLoaded?: () => void;
 }
 
 /** How long after the last move/resize the bounds are written. */
@@ -79,6 +81,7 @@ export class WindowManager {
     this.win = win;
     if (state.maximized) win.maximize();
     hardenWebContents(win.webContents, options.logger);
+    win.webContents.on('did-finish-load', () => options.onLoaded?.());
 
     win.once('ready-to-show', () => win.show());
     win.on('resize', () => this.scheduleSave());

@@ -9,7 +9,12 @@ import type {
   ProbeResult,
 } from '../model/diagnostics';
 import { notifyPrefsSchema, type NotifyPrefs } from '../model/notify-prefs';
-import { appSettingsSchema, type AppSettings, type HostInfo } from '../model/settings';
+import {
+  appSettingsSchema,
+  type AppSettings,
+  type HostInfo,
+  type UpdateState,
+} from '../model/settings';
 import { endpointSchema, type DialectId, type EndpointInput } from '../config/endpoint';
 
 /**
@@ -139,6 +144,8 @@ export interface PushPayloads {
   'app:navigate': { link: string };
   /** OS notifications stopped (or started again) reaching the desktop. */
   'notifications:health': NotificationHealth;
+  /** Automatic update progress (desktop host only). */
+  'app:update': UpdateState;
 }
 
 export type InvokeChannel = keyof typeof invokeRequestSchemas;
@@ -167,6 +174,7 @@ const pushChannels: Record<PushChannel, true> = {
   'settings:changed': true,
   'app:navigate': true,
   'notifications:health': true,
+  'app:update': true,
 };
 export const PUSH_CHANNELS = Object.keys(pushChannels) as PushChannel[];
 

@@ -23,6 +23,16 @@ export function defaultAppSettings(): AppSettings {
   return appSettingsSchema.parse({});
 }
 
+/** Where an automatic update stands (desktop host); shown in Settings and the tray menu. */
+export type UpdateState =
+  | { status: 'off'; reason: string }
+  | { status: 'idle' }
+  | { status: 'checking' }
+  | { status: 'up-to-date'; checkedAt: number }
+  | { status: 'downloading'; version: string; percent: number }
+  | { status: 'downloaded'; version: string }
+  | { status: 'error'; message: string };
+
 /** Facts about the running host, for the About box and the support bundle. */
 export interface HostInfo {
   kind: 'electron' | 'browser';

@@ -239,4 +239,26 @@ describe('desktop composition', () => {
     expect(fakeUpdater.installs).toBe(1);
     desktop!.updates.dispose();
   });
+
+  it('shows the update state in the window too, pushed as it changes', async () => {
+    state.app.isPackaged = true;
+    const desktop = await start();
+    FakeTray.instances[0]!.emit('click');
+    const contents = FakeBrowserWindow.instances[0]!.webContents;
+    contents.emit('did-finish-load');
+    expect(contents.sent).toContainEqual({
+      channel: 'app:update',
+      payload: expect.objectContaining({ status: 'off' }),
+    });
+    core.push(
+      'settings:changed',
+      settings({ autoUpdate: true, updateFeedUrl: 'https://updates.example.org/lookout/' }),
+    );
+    fakeUpdater.emit('update-downloaded', { version: '0.3.0' });
+    expect(contents.sent.filter((m) => m.channel === 'app:update').at(-1)).toEqual({
+      channel: 'app:update',
+      payload: { status: 'downloaded', version: '0.3.0' },
+    });
+    desktop!.updates.dispose();
+  });
 });

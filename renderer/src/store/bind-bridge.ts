@@ -104,6 +104,7 @@ export function bindBridge(
     bridge.on('settings:changed', (settings) => store.getState().setSettingsLocal(settings)),
     bridge.on('app:navigate', ({ link }) => store.getState().navigate(link)),
     bridge.on('notifications:health', (health) => store.setState({ notificationHealth: health })),
+    bridge.on('app:update', (update) => store.setState({ update })),
   ];
   bridge.send('app:ready', {});
 

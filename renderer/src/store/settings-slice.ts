@@ -2,12 +2,18 @@ import type { EndpointSummary, SaveResult } from '../../../shared/ipc/contract';
 import type { EndpointInput } from '../../../shared/config/endpoint';
 import type { ConnectionCheckReport } from '../../../shared/model/diagnostics';
 import { defaultNotifyPrefs, type NotifyPrefs } from '../../../shared/model/notify-prefs';
-import { defaultAppSettings, type AppSettings } from '../../../shared/model/settings';
+import {
+  defaultAppSettings,
+  type AppSettings,
+  type UpdateState,
+} from '../../../shared/model/settings';
 import type { SliceCreator } from './slice-types';
 
 export interface SettingsSlice {
   settings: AppSettings;
   prefs: NotifyPrefs;
+  /** Automatic update progress, as the desktop host reports it (null: not reported, e.g. browser host). */
+  update: UpdateState | null;
   setSettingsLocal(settings: AppSettings): void;
   setPrefsLocal(prefs: NotifyPrefs): void;
   /** Change some settings; main answers with the stored settings. */
@@ -30,6 +36,7 @@ export const createSettingsSlice: SliceCreator<SettingsSlice> = (set, get) => {
   return {
     settings: defaultAppSettings(),
     prefs: defaultNotifyPrefs(),
+    update: null,
     setSettingsLocal: (settings) => set({ settings }),
     setPrefsLocal: (prefs) => set({ prefs }),
     updateSettings: async (change) => {

@@ -1,3 +1,4 @@
+import type { UpdateState } from '../../../shared/model/settings';
 import { useState } from 'react';
 import type { EndpointSummary } from '../../../shared/ipc/contract';
 import {
@@ -311,6 +312,8 @@ function AppPanel() {
   const store = useAppStore();
   const settings = useApp((s) => s.settings);
   const host = useApp((s) => s.host);
+  const updateState = useApp((s) => s.update);
+  const [feed, setFeed] = useState(settings.updateFeedUrl ?? '');
   const [logs, setLogs] = useState('');
   const update = (change: Parameters<ReturnType<typeof store.getState>['updateSettings']>[0]) =>
     void store
@@ -360,6 +363,19 @@ function AppPanel() {
         />{' '}
         Check for updates
       </label>
+      <label className="field">
+        <span className="field__label">Update feed URL</span>
+        <input
+          type="url"
+          placeholder="https://updates.example.com/lookout/"
+          value={feed}
+          onChange={(e) => setFeed(e.target.value)}
+          onBlur={() => update({ updateFeedUrl: feed.trim() === '' ? null : feed.trim() })}
+        />
+      </label>
+      <p className="muted small" role="status">
+        {updateText(updateState, host?.kind ?? null)}
+      </p>
       {host ? (
         <dl className="kv">
           <dt>Version</dt>
@@ -398,4 +414,27 @@ export function SettingsView() {
       </div>
     </div>
   );
+}
+
+/** Where automatic updates stand, in words. */
+export function updateText(state: UpdateState | null, host: 'electron' | 'browser' | null): string {
+  if (host === 'browser')
+    return 'Updates apply to the installed desktop app; this browser host runs from source.';
+  if (!state) return 'Update status appears here once the app has checked.';
+  switch (state.status) {
+    case 'off':
+      return `Updates are off: ${state.reason}`;
+    case 'idle':
+      return 'Updates are on; the next check is soon.';
+    case 'checking':
+      return 'Checking for updates…';
+    case 'up-to-date':
+      return `Lookout is up to date (checked ${new Date(state.checkedAt).toLocaleTimeString()}).`;
+    case 'downloading':
+      return `Downloading update ${state.version} (${state.percent}%).`;
+    case 'downloaded':
+      return `Update ${state.version} is ready: it installs when Lookout restarts (tray menu → Restart to install).`;
+    case 'error':
+      return `The last update check failed: ${state.message}`;
+  }
 }
