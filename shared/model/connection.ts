@@ -92,6 +92,17 @@ export interface SessionCounters {
   events: number;
 }
 
+/** Health of one channel (subscription) of an endpoint. */
+export interface ChannelHealth {
+  name: string;
+  /** Configured to be subscribed (re-sent after every reconnect). */
+  subscribed: boolean;
+  /** The server confirmed the subscription on the current connection (where the protocol acks). */
+  acknowledged: boolean;
+  events: number;
+  lastEventAt: number | null;
+}
+
 /** Everything the diagnostics panel shows about one endpoint: plain JSON. */
 export interface SessionDiagnostics {
   endpoint: string;
@@ -112,6 +123,8 @@ export interface SessionDiagnostics {
   /** Server-side error replies seen (e.g. `Unknown action: subscribe`). */
   serverErrors: Array<{ at: number; message: string }>;
   subscriptions: string[];
+  /** Per channel: subscribed, acknowledged, events and the last one's time. */
+  channels: ChannelHealth[];
   /** When the next attempt starts (epoch ms) while backing off; null otherwise. */
   nextAttemptAt: number | null;
   /** Server clock minus ours (ms), from the greeting's server time, when the protocol sends one. */

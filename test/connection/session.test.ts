@@ -57,6 +57,40 @@ describe('Session against a real ws server', () => {
     expect(session.diagnostics().counters).toMatchObject({ framesIn: 1, framesOut: 2, events: 1 });
   });
 
+  it('keeps per-channel health: acknowledged subscriptions, events and the last event time', async () => {
+    const s = await server();
+    const session = new Session({
+      endpoint: testEndpoint({ url: s.url, subscriptions: ['dashboard', 'stats'] }),
+      dialect: testDialect(),
+    });
+    const t = track(session);
+    session.start();
+    await waitFor(() => s.received.length === 2);
+    s.broadcast({ type: 'subscribed', channel: 'dashboard' });
+    s.broadcast({ type: 'event', id: 'a', channel: 'dashboard' });
+    s.broadcast({ type: 'event', id: 'b', channel: 'dashboard' });
+    s.broadcast({ type: 'event', id: 'c', channel: 'surprise' });
+    await waitFor(() => t.events.length === 3);
+    const channels = session.diagnostics().channels;
+    expect(channels).toEqual([
+      {
+        name: 'dashboard',
+        subscribed: true,
+        acknowledged: true,
+        events: 2,
+        lastEventAt: expect.any(Number),
+      },
+      { name: 'stats', subscribed: true, acknowledged: false, events: 0, lastEventAt: null },
+      {
+        name: 'surprise',
+        subscribed: false,
+        acknowledged: false,
+        events: 1,
+        lastEventAt: expect.any(Number),
+      },
+    ]);
+  });
+
   it('reconnects after the server is killed and restarted, with the jittered delay, and resubscribes', async () => {
     const s = await server();
     const session = new Session({

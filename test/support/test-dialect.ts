@@ -49,6 +49,9 @@ export function testDialect(overrides: Partial<Dialect['liveness']> = {}): Diale
               greeting: { serverTime: typeof m.serverTime === 'number' ? m.serverTime : undefined },
             };
           if (m.type === 'error') return { serverError: String(m.message) };
+          if (m.type === 'subscribed' && typeof m.channel === 'string') {
+            return { acks: [{ op: 'subscribed', channel: m.channel }] };
+          }
           if (m.type === 'event' && typeof m.id === 'string') {
             const event: LiveEvent = {
               id: m.id,

@@ -5,6 +5,7 @@ import type {
   AttemptOutcome,
   AttemptRecord,
   AttemptTrigger,
+  ChannelHealth,
   ConnectionState,
   SessionDiagnostics,
   StateChange,
@@ -68,6 +69,9 @@ const LOCAL = {
   stopping: { meaning: 'Stopped by the user or the app.', action: 'stop' },
 } satisfies Record<string, LocalEnding>;
 
+/** Channels tallied per session for diagnostics, at most. */
+const MAX_CHANNELS = 500;
+
 /** After this many immediate retries in a row without a stable connection, fall back to the backoff. */
 const MAX_IMMEDIATE_RETRIES = 3;
 
@@ -105,6 +109,11 @@ export class Session extends TypedEmitter<SessionEvents> {
   private tracker: LivenessTracker | null = null;
   private urlIndex = 0;
   private skewMs: number | null = null;
+  /** Per-channel tallies for the diagnostics panel (bounded: see MAX_CHANNELS). */
+  private readonly channelStats = new Map<
+    string,
+    { events: number; lastEventAt: number | null; acknowledged: boolean }
+  >();
 
   // What the next attempt should do, decided when the previous one ended.
   private nextDelay = 0;
@@ -276,6 +285,7 @@ export class Session extends TypedEmitter<SessionEvents> {
         stale: this.tracker?.stale ?? false,
         subscriptions: this.subscriptions,
       }),
+      channels: this.channelHealth(),
       clockSkewMs: this.skewMs,
       nextAttemptAt: this.wait?.until ?? null,
       keepalive: this.dialect.liveness.serverKeepalive,
@@ -379,6 +389,8 @@ export class Session extends TypedEmitter<SessionEvents> {
     }
     this.tracker = new LivenessTracker(this.liveness);
     this.tracker.opened(now);
+    // Acks belong to a connection: a new one has to confirm its subscriptions again.
+    for (const stats of this.channelStats.values()) stats.acknowledged = false;
     this.transition('open', `Connected to ${this.redactor.url(this.urls[this.urlIndex] ?? '')}.`);
     for (const frame of this.codec.onOpen()) this.sendFrame(frame);
     for (const channel of this.subscriptionSet) this.sendFrame(this.codec.subscribe(channel));
@@ -532,11 +544,48 @@ export class Session extends TypedEmitter<SessionEvents> {
     if (result.pong?.echo !== undefined) this.recorder.rtt.add(now, now - result.pong.echo);
     if (result.serverError) this.recorder.serverError(now, result.serverError);
     if (result.reset?.length) this.emit('reset', result.reset);
+    if (result.acks) {
+      for (const ack of result.acks)
+        this.channel(ack.channel).acknowledged = ack.op === 'subscribed';
+    }
     const events = result.events;
     if (events && events.length > 0) {
       this.recorder.events(events.length);
+      for (const event of events) {
+        const stats = this.channel(event.channel);
+        stats.events += 1;
+        stats.lastEventAt = now;
+      }
       this.emit('events', events);
     }
+  }
+
+  private channel(name: string): {
+    events: number;
+    lastEventAt: number | null;
+    acknowledged: boolean;
+  } {
+    let stats = this.channelStats.get(name);
+    if (!stats) {
+      stats = { events: 0, lastEventAt: null, acknowledged: false };
+      // Bounded: a server inventing channel names must not grow memory without end.
+      if (this.channelStats.size < MAX_CHANNELS) this.channelStats.set(name, stats);
+    }
+    return stats;
+  }
+
+  private channelHealth(): ChannelHealth[] {
+    const names = new Set([...this.subscriptionSet, ...this.channelStats.keys()]);
+    return [...names].map((name) => {
+      const stats = this.channelStats.get(name);
+      return {
+        name,
+        subscribed: this.subscriptionSet.has(name),
+        acknowledged: stats?.acknowledged ?? false,
+        events: stats?.events ?? 0,
+        lastEventAt: stats?.lastEventAt ?? null,
+      };
+    });
   }
 
   private onPong(socket: InstrumentedSocket): void {

@@ -151,7 +151,7 @@ export class SessionRecorder {
     since: number;
     stale: boolean;
     subscriptions: string[];
-  }): Omit<SessionDiagnostics, 'clockSkewMs' | 'keepalive' | 'nextAttemptAt'> {
+  }): Omit<SessionDiagnostics, 'clockSkewMs' | 'keepalive' | 'nextAttemptAt' | 'channels'> {
     const redact = this.redactor;
     const frames: FrameRecord[] = this.frames.toArray().map((f) => ({
       at: f.at,

@@ -505,6 +505,13 @@ function diagnostics(
         ? [{ at: now - 400_000, message: 'Unknown action: subscribe' }]
         : [],
     subscriptions: summary.subscriptions,
+    channels: summary.subscriptions.map((name, i) => ({
+      name,
+      subscribed: true,
+      acknowledged: shape.state === 'open',
+      events: shape.state === 'auth-required' ? 0 : 1_200 - i * 350,
+      lastEventAt: shape.state === 'auth-required' ? null : now - shape.silentForMs - i * 4_000,
+    })),
     clockSkewMs: summary.dialect === 'lookout' ? 42 : null,
     keepalive:
       summary.dialect === 'lookout'

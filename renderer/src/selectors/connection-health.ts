@@ -208,6 +208,7 @@ export interface HealthRow {
   lastOutcomeMeaning: string;
   stale: boolean;
   subscriptions: string[];
+  channels: Array<{ name: string; status: string; events: number; lastEventAgeMs: number | null }>;
 }
 
 /** One health row per endpoint for the diagnostics table. */
@@ -241,5 +242,17 @@ export function healthRow(d: SessionDiagnostics, name: string, now: number): Hea
     lastOutcomeMeaning: d.lastOutcome?.meaning ?? '',
     stale: d.stale,
     subscriptions: d.subscriptions,
+    channels: d.channels.map((c) => ({
+      name: c.name,
+      status: !c.subscribed
+        ? 'not subscribed'
+        : c.acknowledged
+          ? 'subscribed'
+          : d.state === 'open' || d.state === 'stale'
+            ? 'requested'
+            : 'waiting for the connection',
+      events: c.events,
+      lastEventAgeMs: c.lastEventAt === null ? null : Math.max(0, now - c.lastEventAt),
+    })),
   };
 }

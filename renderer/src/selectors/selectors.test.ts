@@ -156,6 +156,22 @@ describe('connection health', () => {
       /^HTTP 403/,
     );
   });
+
+  it('health rows list each channel with its status, events and last event age', () => {
+    const demo = healthRow(connections.demo!, 'Demo gateway', NOW);
+    expect(demo.channels.map((c) => [c.name, c.status])).toEqual([
+      ['dashboard', 'subscribed'],
+      ['tasks', 'subscribed'],
+      ['alerts', 'subscribed'],
+    ]);
+    expect(demo.channels[0]!.events).toBeGreaterThan(0);
+    const tasks = healthRow(connections['task-status']!, 'Tasks', NOW);
+    expect(
+      tasks.channels.every(
+        (c) => c.status === 'waiting for the connection' && c.lastEventAgeMs === null,
+      ),
+    ).toBe(true);
+  });
 });
 
 describe('live data selectors', () => {

@@ -72,7 +72,7 @@ function HealthTable({ selected }: { selected: string | null }) {
           </tr>
         </thead>
         <tbody>
-          {rows.map((r) => (
+          {rows.flatMap((r) => [
             <tr key={r.endpoint} className={selected === r.endpoint ? 'is-selected' : undefined}>
               <td>
                 <button
@@ -123,8 +123,25 @@ function HealthTable({ selected }: { selected: string | null }) {
                   <span className="muted">—</span>
                 ) : null}
               </td>
-            </tr>
-          ))}
+            </tr>,
+            ...r.channels.map((c) => (
+              <tr key={`${r.endpoint}#${c.name}`} className="channel-row">
+                <td>
+                  <span className="sub mono">└ {c.name}</span>
+                </td>
+                <td className="sub">{c.status}</td>
+                <td className="sub">
+                  {c.lastEventAgeMs === null
+                    ? 'no events yet'
+                    : `${formatDuration(c.lastEventAgeMs)} ago`}
+                </td>
+                <td colSpan={3} className="sub num">
+                  {c.events.toLocaleString()} event{c.events === 1 ? '' : 's'}
+                </td>
+                <td />
+              </tr>
+            )),
+          ])}
         </tbody>
       </table>
     </div>
