@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { CLOSE_CODES, HANDSHAKE_STATUSES } from '../../../shared/close-codes';
 import type { SessionDiagnostics } from '../../../shared/model/connection';
 import type { CheckStep } from '../../../shared/model/diagnostics';
@@ -16,6 +16,7 @@ import { useResolvedTheme } from '../ui/theme';
 import { useNow } from '../ui/ticker';
 import { UPlotChart } from '../ui/uplot-chart';
 import { FrameLog } from './frame-log';
+import type { Pending } from '../store/connections-slice';
 
 const RTT_SERIES = [{ label: 'RTT', colorVar: '--chart-1', unit: 'ms' }];
 
@@ -163,41 +164,83 @@ const STEP_ICON: Record<CheckStep['status'], string> = {
   warning: '!',
 };
 
+/**
+ * A panel around one on-demand request to main (connection check, probes): the action button,
+ * then its intro, running, error and done states.
+ */
+function PendingPanel<T>({
+  title,
+  pending,
+  run,
+  label,
+  runningLabel,
+  primary = false,
+  intro,
+  failure,
+  children,
+}: {
+  title: string;
+  pending: Pending<T> | undefined;
+  run: () => void;
+  label: string;
+  runningLabel: string;
+  primary?: boolean;
+  intro: string;
+  failure: string;
+  children: (value: T) => ReactNode;
+}) {
+  return (
+    <Panel
+      title={title}
+      actions={
+        <button
+          type="button"
+          className={`btn btn--small${primary ? ' btn--primary' : ''}`}
+          disabled={pending?.status === 'running'}
+          onClick={run}
+        >
+          {pending?.status === 'running' ? runningLabel : label}
+        </button>
+      }
+    >
+      {!pending ? (
+        <p className="muted">{intro}</p>
+      ) : pending.status === 'running' ? (
+        <p className="muted" aria-busy="true">
+          {runningLabel}
+        </p>
+      ) : pending.status === 'error' ? (
+        <div className="callout callout--bad">
+          {failure}: {pending.message}
+        </div>
+      ) : (
+        children(pending.value)
+      )}
+    </Panel>
+  );
+}
+
 function ConnectionCheck({ endpoint }: { endpoint: string }) {
   const store = useAppStore();
   const check = useApp((s) => s.checks[endpoint]);
   return (
-    <Panel
+    <PendingPanel
       title="Connection check"
-      actions={
-        <button
-          type="button"
-          className="btn btn--primary btn--small"
-          disabled={check?.status === 'running'}
-          onClick={() => void store.getState().runCheck(endpoint)}
-        >
-          {check?.status === 'running' ? 'Checking…' : 'Run connection check'}
-        </button>
-      }
+      pending={check}
+      run={() => void store.getState().runCheck(endpoint)}
+      label="Run connection check"
+      runningLabel="Checking…"
+      primary
+      intro="Walks DNS → TCP → upgrade → auth → subscribe → round trip with a separate test connection, and says in plain words where it fails and what to do."
+      failure="The check could not run"
     >
-      {!check ? (
-        <p className="muted">
-          Walks DNS → TCP → upgrade → auth → subscribe → round trip with a separate test connection,
-          and says in plain words where it fails and what to do.
-        </p>
-      ) : check.status === 'running' ? (
-        <p className="muted" aria-busy="true">
-          Checking each step…
-        </p>
-      ) : check.status === 'error' ? (
-        <div className="callout callout--bad">The check could not run: {check.message}</div>
-      ) : (
+      {(report) => (
         <>
-          <div className={`callout callout--${check.value.ok ? 'ok' : 'bad'}`} role="status">
-            {check.value.summary}
+          <div className={`callout callout--${report.ok ? 'ok' : 'bad'}`} role="status">
+            {report.summary}
           </div>
           <ol className="steps">
-            {check.value.steps.map((s) => (
+            {report.steps.map((s) => (
               <li key={s.id} className={`step step--${s.status}`}>
                 <span className="step__icon" aria-label={s.status}>
                   {STEP_ICON[s.status]}
@@ -217,67 +260,48 @@ function ConnectionCheck({ endpoint }: { endpoint: string }) {
           </ol>
         </>
       )}
-    </Panel>
+    </PendingPanel>
   );
 }
+
+const PROBE_TONE = { healthy: 'ok', degraded: 'warn', down: 'bad', unknown: 'muted' } as const;
 
 function Probes({ endpoint }: { endpoint: string }) {
   const store = useAppStore();
   const probes = useApp((s) => s.probes[endpoint]);
   return (
-    <Panel
+    <PendingPanel
       title="Health and stats probes"
-      actions={
-        <button
-          type="button"
-          className="btn btn--small"
-          disabled={probes?.status === 'running'}
-          onClick={() => void store.getState().runProbes(endpoint)}
-        >
-          {probes?.status === 'running' ? 'Probing…' : 'Probe backend'}
-        </button>
-      }
+      pending={probes}
+      run={() => void store.getState().runProbes(endpoint)}
+      label="Probe backend"
+      runningLabel="Probing…"
+      intro="Asks the backend's HTTP health and stats endpoints directly, outside the WebSocket."
+      failure="The probe could not run"
     >
-      {!probes ? (
-        <p className="muted">
-          Asks the backend's HTTP health and stats endpoints directly, outside the WebSocket.
-        </p>
-      ) : probes.status === 'running' ? (
-        <p className="muted">Probing…</p>
-      ) : probes.status === 'error' ? (
-        <div className="callout callout--bad">The probe could not run: {probes.message}</div>
-      ) : probes.value.length === 0 ? (
-        <p className="muted">This backend has no HTTP probes.</p>
-      ) : (
-        <ul className="list">
-          {probes.value.map((p) => (
-            <li key={p.name} className="list__row list__row--top">
-              <div>
-                <div className="list__title">
-                  <Dot
-                    tone={
-                      p.status === 'healthy'
-                        ? 'ok'
-                        : p.status === 'degraded'
-                          ? 'warn'
-                          : p.status === 'down'
-                            ? 'bad'
-                            : 'muted'
-                    }
-                  />{' '}
-                  {p.name}: {p.summary}
+      {(results) =>
+        results.length === 0 ? (
+          <p className="muted">This backend has no HTTP probes.</p>
+        ) : (
+          <ul className="list">
+            {results.map((p) => (
+              <li key={p.name} className="list__row list__row--top">
+                <div>
+                  <div className="list__title">
+                    <Dot tone={PROBE_TONE[p.status]} /> {p.name}: {p.summary}
+                  </div>
+                  <div className="sub mono">
+                    GET {p.url} → {p.httpStatus ?? 'no answer'}
+                    {p.durationMs !== null ? ` in ${formatDuration(p.durationMs)}` : ''}
+                  </div>
+                  {p.body ? <pre className="pre">{p.body}</pre> : null}
                 </div>
-                <div className="sub mono">
-                  GET {p.url} → {p.httpStatus ?? 'no answer'}
-                  {p.durationMs !== null ? ` in ${formatDuration(p.durationMs)}` : ''}
-                </div>
-                {p.body ? <pre className="pre">{p.body}</pre> : null}
-              </div>
-            </li>
-          ))}
-        </ul>
-      )}
-    </Panel>
+              </li>
+            ))}
+          </ul>
+        )
+      }
+    </PendingPanel>
   );
 }
 
