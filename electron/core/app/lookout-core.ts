@@ -119,6 +119,7 @@ export class LookoutCore implements LookoutCoreApi {
   };
   private unsubscribeSystem: (() => void) | null = null;
   private lastTray = '';
+  private trayUnread = -1;
 
   constructor(private readonly ports: CorePorts) {
     this.clock = ports.clock ?? systemClock;
@@ -227,7 +228,11 @@ export class LookoutCore implements LookoutCoreApi {
     this.store.subscribe((patch) => {
       this.batcher?.push(patch);
       this.stateFile.schedule(() => this.store.snapshot());
-      if (patch.unread !== undefined || patch.notificationsRead) this.emitTray();
+      // The tray only cares about the unread count: recompute it when that changed, not per patch.
+      if (patch.unread !== undefined && patch.unread !== this.trayUnread) {
+        this.trayUnread = patch.unread;
+        this.emitTray();
+      }
     });
 
     // After sleep, whatever was missed arrives as one "while you were away" digest.
