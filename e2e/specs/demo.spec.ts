@@ -96,7 +96,10 @@ test('live demo: welcome, bell, businesses, stats, tasks, diagnostics, settings,
   await expect(page.getByLabel('Notification history')).toBeVisible();
   await shot(page, 'notifications');
   // "Why did / didn't I get this notification?": the decision trace of one event.
-  await page.getByRole('button', { name: /^Why did or didn/ }).first().click();
+  await page
+    .getByRole('button', { name: /^Why did or didn/ })
+    .first()
+    .click();
   const why = page.getByRole('dialog');
   await expect(why).toContainText(/Decided to notify|Not shown|Grouped|Delivery failed|Delivered/);
   await shot(page, 'why');
