@@ -243,14 +243,15 @@ export function applyPatch(snapshot: AppSnapshot, patch: AppPatch): AppSnapshot 
     patch.tasksRemoved ?? [],
     limits.tasks,
   );
-  const reservations = patch.reservationsAdded?.length
-    ? [
-        ...[...patch.reservationsAdded].reverse(),
-        ...snapshot.reservations.filter(
-          (r) => !patch.reservationsAdded?.some((added) => added.id === r.id),
-        ),
-      ].slice(0, limits.reservations)
-    : snapshot.reservations;
+  const added = patch.reservationsAdded;
+  let reservations = snapshot.reservations;
+  if (added?.length) {
+    const ids = new Set(added.map((r) => r.id));
+    reservations = [
+      ...[...added].reverse(),
+      ...snapshot.reservations.filter((r) => !ids.has(r.id)),
+    ].slice(0, limits.reservations);
+  }
 
   let endpoints = snapshot.endpoints;
   const touched = new Set([
