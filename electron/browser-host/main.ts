@@ -13,12 +13,23 @@ const { values } = parseArgs({
   },
 });
 
+/**
+ * The terminal gets warnings and errors, each distinct one once: the log file keeps every line.
+ * (A missing notification daemon would otherwise print the same warning for every event.)
+ */
+const printed = new Set<string>();
+const once =
+  (print: (line: string) => void) =>
+  (m: string, f?: Record<string, unknown>): void => {
+    const line = `lookout: ${m}${f ? ` ${JSON.stringify(f)}` : ''}`;
+    if (printed.has(line)) return;
+    if (printed.size < 1_000) printed.add(line);
+    print(line);
+  };
 const consoleLogger = {
   info: () => {},
-  warn: (m: string, f?: Record<string, unknown>) =>
-    console.warn(`lookout: ${m}`, f ? JSON.stringify(f) : ''),
-  error: (m: string, f?: Record<string, unknown>) =>
-    console.error(`lookout: ${m}`, f ? JSON.stringify(f) : ''),
+  warn: once((line) => console.warn(line)),
+  error: once((line) => console.error(line)),
 };
 
 try {
