@@ -63,7 +63,8 @@ const steps: Array<() => StepResult> = [
   () => single('typecheck', 'npx', ['tsc', '-p', 'tsconfig.node.json', '--noEmit']),
   () => single('typecheck (renderer)', 'npx', ['tsc', '-p', 'tsconfig.web.json', '--noEmit']),
   () => single('lint', 'npx', ['eslint', '--max-warnings', '0', '.']),
-  () => single('format (prettier --check)', 'npx', ['prettier', '--check', '--log-level', 'warn', '.']),
+  () =>
+    single('format (prettier --check)', 'npx', ['prettier', '--check', '--log-level', 'warn', '.']),
   () =>
     single('build the renderer', 'npx', [
       'vite',
