@@ -13,6 +13,7 @@ import type {
   HandshakePlan,
   ProbeVerdict,
 } from './dialect';
+import { fastWireEvent } from './lookout-fast-event';
 import { parseObject, schemaReason, unknownType } from './wire';
 
 /**
@@ -80,6 +81,10 @@ class LookoutCodec implements DialectCodec {
       !(SERVER_FRAME_TYPES as readonly string[]).includes(raw.type)
     ) {
       return { rejected: unknownType(raw.type) };
+    }
+    if (raw.type === 'event') {
+      const fast = fastWireEvent(raw);
+      if (fast) return this.event(fast, receivedAt);
     }
     let parsed: ReturnType<typeof serverFrameSchema.safeParse>;
     try {

@@ -1,0 +1,92 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { eventFrameSchema } from '../../../shared/protocol/lookout-wire';
+import { EVENT_KINDS, SEVERITIES } from '../../../shared/model/live-event';
+import { fastWireEvent } from './lookout-fast-event';
+
+const maybe = <T>(arb: fc.Arbitrary<T>) => fc.oneof(arb, fc.anything());
+
+/** Event frames that are mostly right, with any field possibly wrong: the interesting border. */
+const frameArb = fc.record(
+  {
+    type: fc.constant('event'),
+    channel: maybe(fc.string()),
+    seq: maybe(fc.oneof(fc.integer({ min: -5, max: 1_000_000 }), fc.double())),
+    id: maybe(fc.string({ maxLength: 320 })),
+    kind: maybe(fc.constantFrom(...EVENT_KINDS, 'nope')),
+    severity: maybe(fc.constantFrom(...SEVERITIES, 'loud')),
+    title: maybe(fc.string({ maxLength: 520 })),
+    body: maybe(fc.string()),
+    time: maybe(fc.integer()),
+    data: maybe(fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 4 }))),
+    link: fc.option(maybe(fc.string({ maxLength: 520 })), { nil: undefined }),
+    extra: fc.option(fc.anything(), { nil: undefined }),
+  },
+  { requiredKeys: ['type'] },
+);
+
+describe('lookout fast event path', () => {
+  it('accepts only what the schema accepts, and yields the same event', () => {
+    fc.assert(
+      fc.property(frameArb, (input) => {
+        // Through JSON, as frames arrive: no undefined, no functions, no NaN.
+        const raw = JSON.parse(JSON.stringify(input)) as Record<string, unknown>;
+        const fast = fastWireEvent(raw);
+        const schema = eventFrameSchema.safeParse(raw);
+        if (fast !== null) {
+          expect(schema.success).toBe(true);
+          expect(fast).toEqual(schema.data);
+        }
+      }),
+      { numRuns: 3_000 },
+    );
+  });
+
+  it('takes every plainly valid frame', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          channel: fc.constantFrom('dashboard', 'stats', 'task:42'),
+          seq: fc.integer({ min: 1, max: 1e9 }),
+          id: fc.string({ minLength: 1, maxLength: 300 }),
+          kind: fc.constantFrom(...EVENT_KINDS),
+          severity: fc.constantFrom(...SEVERITIES),
+          title: fc.string({ maxLength: 500 }),
+          body: fc.string({ maxLength: 2_000 }),
+          time: fc.integer({ min: 0 }),
+          data: fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 5 })),
+        }),
+        (fields) => {
+          const raw = JSON.parse(JSON.stringify({ type: 'event', ...fields })) as Record<
+            string,
+            unknown
+          >;
+          expect(fastWireEvent(raw)).not.toBeNull();
+        },
+      ),
+      { numRuns: 1_000 },
+    );
+  });
+
+  it('leaves deep or odd data to the schema', () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 40; i++) deep = { d: deep };
+    const base = {
+      type: 'event',
+      channel: 'c',
+      seq: 1,
+      id: 'x',
+      kind: 'alert',
+      severity: 'info',
+      title: '',
+      body: '',
+      time: 1,
+    };
+    expect(fastWireEvent({ ...base, data: deep })).toBeNull();
+    expect(fastWireEvent({ ...base, data: [] })).toBeNull();
+    expect(
+      fastWireEvent({ ...base, data: JSON.parse('{"__proto__": {"polluted": true}}') }),
+    ).not.toBeNull();
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});

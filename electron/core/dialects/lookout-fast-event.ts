@@ -1,0 +1,62 @@
+import type { WireEvent } from '../../../shared/protocol/lookout-wire';
+import {
+  EVENT_KINDS,
+  SEVERITIES,
+  type EventKind,
+  type Json,
+  type Severity,
+} from '../../../shared/model/live-event';
+
+const KINDS: ReadonlySet<string> = new Set(EVENT_KINDS);
+const LEVELS: ReadonlySet<string> = new Set(SEVERITIES);
+/** Deeper `data` is left to the schema (which rejects what it cannot validate). */
+const MAX_DEPTH = 32;
+
+/**
+ * The hot path of the lookout dialect: an `event` frame checked field by field, exactly as
+ * `eventFrameSchema` would accept it, without building a zod result. Returns null whenever the
+ * frame is not plainly valid, and the caller runs the schema, which then says what is wrong.
+ */
+export function fastWireEvent(raw: Record<string, unknown>): WireEvent | null {
+  const { channel, seq, id, kind, severity, title, body, time, data, link } = raw;
+  if (typeof channel !== 'string') return null;
+  if (typeof seq !== 'number' || !Number.isInteger(seq) || seq <= 0) return null;
+  if (typeof id !== 'string' || id.length === 0 || id.length > 300) return null;
+  if (typeof kind !== 'string' || !KINDS.has(kind)) return null;
+  if (typeof severity !== 'string' || !LEVELS.has(severity)) return null;
+  if (typeof title !== 'string' || title.length > 500) return null;
+  if (typeof body !== 'string' || body.length > 10_000) return null;
+  if (typeof time !== 'number' || !Number.isFinite(time)) return null;
+  if (link !== undefined && (typeof link !== 'string' || link.length > 500)) return null;
+  if (!isPlainJsonObject(data)) return null;
+  const event: WireEvent = {
+    type: 'event',
+    channel,
+    seq,
+    id,
+    kind: kind as EventKind,
+    severity: severity as Severity,
+    title,
+    body,
+    time,
+    data: data as Record<string, Json>,
+  };
+  if (link !== undefined) event.link = link as string;
+  return event;
+}
+
+/** A JSON object (from JSON.parse, so every leaf is JSON) nested at most MAX_DEPTH deep. */
+function isPlainJsonObject(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  if (Object.getPrototypeOf(value) !== Object.prototype) return false;
+  const stack: Array<{ v: unknown; depth: number }> = [{ v: value, depth: 1 }];
+  while (stack.length > 0) {
+    const { v, depth } = stack.pop() as { v: unknown; depth: number };
+    if (depth > MAX_DEPTH) return false;
+    const children = Array.isArray(v) ? v : Object.values(v as Record<string, unknown>);
+    for (const child of children) {
+      if (typeof child === 'object' && child !== null) stack.push({ v: child, depth: depth + 1 });
+    }
+  }
+  return true;
+}
