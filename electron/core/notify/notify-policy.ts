@@ -207,7 +207,7 @@ export class NotifyPolicy {
 
     const waiting = this.summaries.get(groupKey);
     if (waiting) {
-      Object.assign(waiting, addTo(waiting, event, groupKey));
+      addTo(waiting, event, groupKey); // mutates the waiting summary in place
       return coalesced(waiting);
     }
     const recent = this.recentSent(groupKey, now);
@@ -419,8 +419,12 @@ function addTo(group: Pending | null, event: LiveEvent, groupKey: string): Pendi
   if (g.titles.length > MAX_TITLES_PER_GROUP) g.titles.shift();
   if (severityRank(event.severity) > severityRank(g.severity)) g.severity = event.severity;
   // A summary's click leads to the list the events belong to (`businesses/17` → `businesses`).
-  const area = event.link?.split('/')[0];
-  if (area) g.link = area;
+  const link = event.link;
+  if (link) {
+    const slash = link.indexOf('/');
+    const area = slash < 0 ? link : link.slice(0, slash);
+    if (area) g.link = area;
+  }
   return g;
 }
 
