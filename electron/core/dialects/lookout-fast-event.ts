@@ -20,7 +20,8 @@ const MAX_DEPTH = 32;
 export function fastWireEvent(raw: Record<string, unknown>): WireEvent | null {
   const { channel, seq, id, kind, severity, title, body, time, data, link } = raw;
   if (typeof channel !== 'string') return null;
-  if (typeof seq !== 'number' || !Number.isInteger(seq) || seq <= 0) return null;
+  // Safe integers only, as the schema's `.int()` (2^53 and beyond are not exact).
+  if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq <= 0) return null;
   if (typeof id !== 'string' || id.length === 0 || id.length > 300) return null;
   if (typeof kind !== 'string' || !KINDS.has(kind)) return null;
   if (typeof severity !== 'string' || !LEVELS.has(severity)) return null;
