@@ -34,7 +34,8 @@ function vitest(): StepResult {
     numFailedTests: number;
     numFailedTestSuites: number;
   };
-  const failed = json.numFailedTests + json.numFailedTestSuites;
+  // A file that fails to load has no failed tests, only a failed suite: count those then.
+  const failed = json.numFailedTests > 0 ? json.numFailedTests : json.numFailedTestSuites;
   return {
     name: 'vitest',
     passed: json.numPassedTests,
