@@ -96,7 +96,7 @@ describe('restarts while events flow', () => {
     await stopFlow();
     const n = count();
     await waitFor(() => client.seqs().length >= n, {
-      timeoutMs: 20_000,
+      timeoutMs: 45_000,
       what: `all ${n} events`,
     });
     await sleep(100);
@@ -122,7 +122,7 @@ describe('a misbehaving network', () => {
     proxy.setTrickle(1);
     proxy.setDelay(30);
     for (let i = 0; i < 20; i++) await publish();
-    await waitFor(() => client.seqs().length === 20, { timeoutMs: 20_000, what: '20 events' });
+    await waitFor(() => client.seqs().length === 20, { timeoutMs: 45_000, what: '20 events' });
     proxy.setTrickle(0);
     proxy.setDelay(0);
     expectExactlyOnce(client, 20);
