@@ -1,5 +1,5 @@
 import { useEffect, useState, type ReactNode } from 'react';
-import { CLOSE_CODES, HANDSHAKE_STATUSES } from '../../../shared/close-codes';
+import { CLOSE_CODES, HANDSHAKE_STATUSES, type CodeMeaning } from '../../../shared/close-codes';
 import type { SessionDiagnostics } from '../../../shared/model/connection';
 import type { CheckStep } from '../../../shared/model/diagnostics';
 import {
@@ -539,37 +539,38 @@ function SupportBundle() {
   );
 }
 
+/** One half of the help table: codes with their name and meaning. */
+function MeaningTable({
+  caption,
+  table,
+}: {
+  caption: string;
+  table: Readonly<Record<number, CodeMeaning>>;
+}) {
+  return (
+    <table className="table table--compact">
+      <caption>{caption}</caption>
+      <tbody>
+        {Object.entries(table).map(([code, m]) => (
+          <tr key={code}>
+            <td className="mono">{code}</td>
+            <td>
+              <strong>{m.name}</strong> — {m.meaning}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 function CodeTable() {
   return (
     <details className="help">
       <summary>What do close codes and handshake statuses mean?</summary>
       <div className="grid grid--2">
-        <table className="table table--compact">
-          <caption>Close codes</caption>
-          <tbody>
-            {Object.entries(CLOSE_CODES).map(([code, m]) => (
-              <tr key={code}>
-                <td className="mono">{code}</td>
-                <td>
-                  <strong>{m.name}</strong> — {m.meaning}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        <table className="table table--compact">
-          <caption>Handshake (HTTP) statuses</caption>
-          <tbody>
-            {Object.entries(HANDSHAKE_STATUSES).map(([code, m]) => (
-              <tr key={code}>
-                <td className="mono">{code}</td>
-                <td>
-                  <strong>{m.name}</strong> — {m.meaning}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <MeaningTable caption="Close codes" table={CLOSE_CODES} />
+        <MeaningTable caption="Handshake (HTTP) statuses" table={HANDSHAKE_STATUSES} />
       </div>
     </details>
   );
