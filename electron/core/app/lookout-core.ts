@@ -19,7 +19,6 @@ import type { NotificationHealth, ProbeResult } from '../../../shared/model/diag
 import type { LiveEvent } from '../../../shared/model/live-event';
 import { notifyPrefsSchema, type NotifyPrefs } from '../../../shared/model/notify-prefs';
 import { appSettingsSchema, type AppSettings, type HostInfo } from '../../../shared/model/settings';
-import { emptySnapshot } from '../../../shared/model/app-state';
 import { Session } from '../connection/session';
 import {
   silentLogger,
@@ -36,7 +35,7 @@ import { DIALECTS } from '../dialects';
 import { NotificationService } from '../notify/notification-service';
 import { NotifyPolicy, type PolicyContext } from '../notify/notify-policy';
 import { AppStore } from '../state/app-store';
-import { appSnapshotSchema } from '../state/app-state-schema';
+import { openAppState } from '../state/app-state-file';
 import {
   EncryptedFileCredentialStore,
   MemoryCredentialStore,
@@ -109,7 +108,8 @@ export class LookoutCore implements LookoutCoreApi {
   private diagnosticsTimer: TimerHandle | null = null;
   private readonly settingsFile: PersistedFile<AppSettings>;
   private readonly prefsFile: PersistedFile<NotifyPrefs>;
-  private readonly stateFile: PersistedFile<ReturnType<AppStore['snapshot']>>;
+  /** Saves the model crash-safely on change (debounced); closed on stop with a final write. */
+  private closeState: () => Promise<void> = async () => {};
   private started = false;
   private notificationHealth: NotificationHealth = {
     ok: true,
@@ -154,14 +154,6 @@ export class LookoutCore implements LookoutCoreApi {
       schema: notifyPrefsSchema,
       ...common,
     });
-    this.stateFile = new PersistedFile({
-      path: this.paths.state,
-      kind: 'state',
-      version: 1,
-      schema: appSnapshotSchema,
-      debounceMs: 1_000,
-      ...common,
-    });
   }
 
   // -----------------------------------------------------------------------------------------------
@@ -182,9 +174,15 @@ export class LookoutCore implements LookoutCoreApi {
     const prefs = await this.prefsFile.load();
     note(prefs);
     this.prefs = prefs.value ?? notifyPrefsSchema.parse({});
-    const state = await this.stateFile.load();
-    note(state);
-    this.store = new AppStore({ initial: state.value ?? emptySnapshot() });
+    const state = await openAppState({
+      path: this.paths.state,
+      clock: this.clock,
+      logger: this.logger,
+      debounceMs: 1_000,
+    });
+    if (state.notice) problems.push(state.notice);
+    this.store = state.store;
+    this.closeState = state.close;
 
     const cipher = this.ports.secretCipher;
     this.credentials = cipher
@@ -227,7 +225,6 @@ export class LookoutCore implements LookoutCoreApi {
     this.batcher = new PatchBatcher(this.clock, (patch) => this.push('app:patch', patch), 100);
     this.store.subscribe((patch) => {
       this.batcher?.push(patch);
-      this.stateFile.schedule(() => this.store.snapshot());
       // The tray only cares about the unread count: recompute it when that changed, not per patch.
       if (patch.unread !== undefined && patch.unread !== this.trayUnread) {
         this.trayUnread = patch.unread;
@@ -258,7 +255,7 @@ export class LookoutCore implements LookoutCoreApi {
     this.drainInbox();
     this.notifications?.dispose();
     this.batcher?.flush();
-    await this.stateFile.flush();
+    await this.closeState();
     await Promise.all([this.settingsFile.flush(), this.prefsFile.flush()]);
     await this.embedded?.stop();
     this.embedded = null;
