@@ -86,6 +86,8 @@ export interface LookoutPath {
   notifier: CountingNotifier;
   policy: NotifyPolicy;
   patches: () => number;
+  /** The last patch the renderer would have been sent. */
+  lastPatch: () => AppPatch | null;
   stop(): Promise<void>;
 }
 
@@ -106,7 +108,7 @@ export function startLookoutPath(options: PathOptions): LookoutPath {
   const base = DIALECTS[options.dialect];
   const dialect = options.onDecode ? observedDialect(base, options.onDecode) : base;
   const store = new AppStore();
-  const policy = new NotifyPolicy();
+  const policy = new NotifyPolicy({ dedupe: false });
   const notifier = new CountingNotifier(options.onShow);
   const notifications = new NotificationService({
     policy,
@@ -115,8 +117,11 @@ export function startLookoutPath(options: PathOptions): LookoutPath {
     context: () => ({ focused: false }),
   });
   let patchCount = 0;
-  const batcher = new PatchBatcher(clock, (_patch: AppPatch) => {
+  // As LookoutCore: each flushed patch carries the unread count, read from the store then.
+  let lastPatch: AppPatch | null = null;
+  const batcher = new PatchBatcher(clock, (patch: AppPatch) => {
     patchCount += 1;
+    lastPatch = { ...patch, unread: store.unread() };
   });
   store.subscribe((patch) => batcher.push(patch));
   const session = new Session({
@@ -125,15 +130,17 @@ export function startLookoutPath(options: PathOptions): LookoutPath {
     ports: { clock, ...(options.credentials ? { credentials: options.credentials } : {}) },
   });
   // LookoutCore.ingest: events of one socket read are queued and applied together once per turn
-  // of the event loop (setImmediate): the model first, then the notification policy (not awaited).
+  // of the event loop (setImmediate): the model first, then the notification policy (not awaited)
+  // with the events the model accepted as new.
   const inbox: LiveEvent[] = [];
   let scheduled = false;
   const drain = () => {
     scheduled = false;
     if (inbox.length === 0) return;
     const batch = inbox.splice(0);
-    store.apply(batch);
-    void notifications.handle(batch);
+    const fresh: LiveEvent[] = [];
+    store.apply(batch, fresh);
+    if (fresh.length > 0) void notifications.handle(fresh);
     options.onEvents?.(batch);
   };
   session.on('events', (events) => {
@@ -150,6 +157,7 @@ export function startLookoutPath(options: PathOptions): LookoutPath {
     notifier,
     policy,
     patches: () => patchCount,
+    lastPatch: () => lastPatch,
     async stop() {
       await session.stop();
       notifications.dispose();

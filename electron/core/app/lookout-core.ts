@@ -100,7 +100,7 @@ export class LookoutCore implements LookoutCoreApi {
   private prefs: NotifyPrefs = notifyPrefsSchema.parse({});
   private store = new AppStore();
   private credentials: CredentialStore = new MemoryCredentialStore();
-  private policy = new NotifyPolicy();
+  private policy = new NotifyPolicy({ dedupe: false });
   private notifications: NotificationService | null = null;
   private batcher: PatchBatcher | null = null;
   private embedded: EmbeddedGateway | null = null;
@@ -205,7 +205,7 @@ export class LookoutCore implements LookoutCoreApi {
     this.configProblems = problems;
     for (const p of problems) this.logger.warn('config problem', { problem: p });
 
-    this.policy = new NotifyPolicy({ prefs: this.prefs });
+    this.policy = new NotifyPolicy({ prefs: this.prefs, dedupe: false });
     this.notifications = new NotificationService({
       policy: this.policy,
       notifier: this.ports.notifier,
@@ -222,15 +222,20 @@ export class LookoutCore implements LookoutCoreApi {
       error: null,
       since: this.clock.now(),
     };
-    this.batcher = new PatchBatcher(this.clock, (patch) => this.push('app:patch', patch), 100);
-    this.store.subscribe((patch) => {
-      this.batcher?.push(patch);
-      // The tray only cares about the unread count: recompute it when that changed, not per patch.
-      if (patch.unread !== undefined && patch.unread !== this.trayUnread) {
-        this.trayUnread = patch.unread;
-        this.emitTray();
-      }
-    });
+    this.batcher = new PatchBatcher(
+      this.clock,
+      (patch) => {
+        // Once per interval, not per event: the unread count (for the renderer and the tray).
+        const unread = this.store.unread();
+        this.push('app:patch', { ...patch, unread });
+        if (unread !== this.trayUnread) {
+          this.trayUnread = unread;
+          this.emitTray();
+        }
+      },
+      100,
+    );
+    this.store.subscribe((patch) => this.batcher?.push(patch));
 
     // After sleep, whatever was missed arrives as one "while you were away" digest.
     this.unsubscribeSystem =
@@ -370,12 +375,14 @@ export class LookoutCore implements LookoutCoreApi {
   private drainInbox(): void {
     this.inboxScheduled = false;
     if (this.inbox.length === 0) return;
-    const events = this.inbox.splice(0);
-    this.store.apply(events);
+    // The model deduplicates (replays after a reconnect, and what the saved bell already holds);
+    // the policy is given only what it accepted.
+    const fresh: LiveEvent[] = [];
+    this.store.apply(this.inbox.splice(0), fresh);
     const service = this.notifications;
-    if (service) {
+    if (service && fresh.length > 0) {
       service
-        .handle(events)
+        .handle(fresh)
         .catch((error: unknown) =>
           this.logger.error('notification pipeline failed', { error: String(error) }),
         );
@@ -470,7 +477,7 @@ export class LookoutCore implements LookoutCoreApi {
           state: this.sessions.get(e.id)?.state ?? 'idle',
           degraded: this.degraded.has(e.id),
         })),
-      unread: this.store.snapshot().unread,
+      unread: this.store.unread(),
       pausedUntil: this.prefs.pausedUntil,
       now: this.clock.now(),
     });

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { endpointUrls } from '../../../shared/config/endpoint';
 import type { EndpointConfig } from '../../../shared/config/endpoint';
 import type { EventKind, LiveEvent, Severity } from '../../../shared/model/live-event';
@@ -12,8 +11,9 @@ import type {
   ProbeVerdict,
 } from './dialect';
 import { stableEventId } from './event-id';
-import { parseServerTime } from './timestamps';
-import { clip, linkPart, parseObject, primitives, schemaReason, textOf, unknownType } from './wire';
+import { parseServerTime, serverTimeMs } from './timestamps';
+import { readBusinessPayload, readReservationPayload } from './django-payloads';
+import { clip, linkPart, parseObject, primitives, textOf, unknownType } from './wire';
 
 /**
  * django-channels: the super-admin dashboard (PROTOCOLS.md §5), served by daphne at
@@ -24,17 +24,6 @@ import { clip, linkPart, parseObject, primitives, schemaReason, textOf, unknownT
  */
 
 export type DjangoChannel = 'dashboard' | 'notifications';
-
-const id = z.union([z.string(), z.number()]).transform(String);
-const businessPayload = z.object({
-  business: z.looseObject({ id, name: z.string().optional(), updated_at: z.unknown().optional() }),
-  message: z.string().optional(),
-});
-const reservationPayload = z.object({
-  reservation: z.looseObject({ id: id.optional() }),
-  business_name: z.string().optional(),
-  message: z.string().optional(),
-});
 
 const DASHBOARD_KINDS: Readonly<Record<string, EventKind>> = {
   business_created: 'business.created',
@@ -59,6 +48,17 @@ function severityOf(obj: Record<string, unknown>): Severity {
   if (s === 'error' || s === 'danger' || s === 'high' || s === 'urgent') return 'critical';
   if (s === 'warn') return 'warning';
   return 'info';
+}
+
+/** `Subdomain shop-7, subscription trialing, active` from what the business object carries. */
+function businessLine(b: Record<string, unknown>): string {
+  let line = typeof b.subdomain === 'string' ? `Subdomain ${b.subdomain}` : '';
+  const add = (part: string) => {
+    line = line ? `${line}, ${part}` : part;
+  };
+  if (typeof b.subscription_status === 'string') add(`subscription ${b.subscription_status}`);
+  if (typeof b.is_active === 'boolean') add(b.is_active ? 'active' : 'inactive');
+  return line;
 }
 
 class DjangoChannelsCodec implements DialectCodec {
@@ -133,16 +133,19 @@ class DjangoChannelsCodec implements DialectCodec {
     frame: Record<string, unknown>,
     receivedAt: number,
   ): DecodeResult {
-    const parsed = businessPayload.safeParse(frame.payload);
-    if (!parsed.success) return { rejected: schemaReason(parsed.error) };
-    const b = parsed.data.business;
-    const name = b.name ?? `#${b.id}`;
-    const time = parseServerTime(frame.timestamp);
+    const payload = readBusinessPayload(frame.payload);
+    if (typeof payload === 'string') return { rejected: payload };
+    const { business: b, id, message } = payload;
+    const name = clip(payload.name ?? `#${id}`, 80);
     const created = kind === 'business.created';
+    const data = primitives(b);
+    data.id = id;
+    data.businessId = id;
+    data.message = message ?? null;
     const event: LiveEvent = {
       id: stableEventId(kind, [
         this.endpoint.id,
-        b.id,
+        id,
         textOf(frame.timestamp),
         textOf(b.updated_at),
       ]),
@@ -150,25 +153,12 @@ class DjangoChannelsCodec implements DialectCodec {
       channel: this.channel,
       kind,
       severity: 'info',
-      title: created
-        ? `New business “${clip(name, 80)}” created`
-        : `Business “${clip(name, 80)}” updated`,
-      body: clip(
-        [
-          typeof b.subdomain === 'string' ? `Subdomain ${b.subdomain}` : '',
-          typeof b.subscription_status === 'string' ? `subscription ${b.subscription_status}` : '',
-          typeof b.is_active === 'boolean' ? (b.is_active ? 'active' : 'inactive') : '',
-        ]
-          .filter(Boolean)
-          .join(', ') ||
-          parsed.data.message ||
-          '',
-        300,
-      ),
-      serverTime: time?.ms ?? null,
+      title: created ? `New business “${name}” created` : `Business “${name}” updated`,
+      body: clip(businessLine(b) || message || '', 300),
+      serverTime: serverTimeMs(frame.timestamp),
       receivedAt,
-      data: { ...primitives(b), businessId: b.id, message: parsed.data.message ?? null },
-      link: `businesses/${linkPart(b.id)}`,
+      data,
+      link: `businesses/${linkPart(id)}`,
     };
     return { events: [event] };
   }
@@ -178,40 +168,35 @@ class DjangoChannelsCodec implements DialectCodec {
     text: string,
     receivedAt: number,
   ): DecodeResult {
-    const parsed = reservationPayload.safeParse(frame.payload);
-    if (!parsed.success) return { rejected: schemaReason(parsed.error) };
-    const r = parsed.data.reservation;
-    const businessName = parsed.data.business_name;
-    const time = parseServerTime(frame.timestamp);
+    const payload = readReservationPayload(frame.payload);
+    if (typeof payload === 'string') return { rejected: payload };
+    const { reservation: r, id, businessName, message } = payload;
     const businessId =
       typeof r.business === 'number' || typeof r.business === 'string'
         ? String(r.business)
         : undefined;
-    return {
-      events: [
-        {
-          id: stableEventId('reservation.created', [
-            this.endpoint.id,
-            r.id ?? text,
-            textOf(frame.timestamp),
-          ]),
-          endpoint: this.endpoint.id,
-          channel: this.channel,
-          kind: 'reservation.created',
-          severity: 'info',
-          title: businessName ? `New reservation for ${clip(businessName, 80)}` : 'New reservation',
-          body: clip(parsed.data.message ?? 'A reservation was created.', 300),
-          serverTime: time?.ms ?? null,
-          receivedAt,
-          data: {
-            ...primitives(r),
-            reservationId: r.id ?? null,
-            businessName: businessName ?? null,
-          },
-          ...(businessId ? { link: `businesses/${linkPart(businessId)}` } : {}),
-        },
-      ],
+    const data = primitives(r);
+    if (id !== undefined) data.id = id;
+    data.reservationId = id ?? null;
+    data.businessName = businessName ?? null;
+    const event: LiveEvent = {
+      id: stableEventId('reservation.created', [
+        this.endpoint.id,
+        id ?? text,
+        textOf(frame.timestamp),
+      ]),
+      endpoint: this.endpoint.id,
+      channel: this.channel,
+      kind: 'reservation.created',
+      severity: 'info',
+      title: businessName ? `New reservation for ${clip(businessName, 80)}` : 'New reservation',
+      body: clip(message ?? 'A reservation was created.', 300),
+      serverTime: serverTimeMs(frame.timestamp),
+      receivedAt,
+      data,
     };
+    if (businessId) event.link = `businesses/${linkPart(businessId)}`;
+    return { events: [event] };
   }
 
   private notification(

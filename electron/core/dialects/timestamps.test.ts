@@ -62,4 +62,90 @@ describe('parseServerTime', () => {
       }),
     );
   });
+
+  it('reads exactly what the regular expression it replaced reads', () => {
+    const digit = fc.constantFrom(...'0123456789');
+    const num = (n: number) =>
+      fc.array(digit, { minLength: n, maxLength: n }).map((d) => d.join(''));
+    const odd = fc.constantFrom('', 'x', '9', ':', '-', '.', '+', 'Z', ' ', 'T', '١');
+    const part = <T extends string>(arb: fc.Arbitrary<T>) =>
+      fc.oneof({ weight: 6, arbitrary: arb }, odd);
+    const shaped = fc
+      .tuple(
+        part(num(4)),
+        part(fc.constant('-')),
+        part(fc.integer({ min: 0, max: 13 }).map((m) => String(m).padStart(2, '0'))),
+        part(fc.constant('-')),
+        part(fc.integer({ min: 0, max: 32 }).map((d) => String(d).padStart(2, '0'))),
+        part(fc.constantFrom('T', ' ')),
+        part(num(2)),
+        part(fc.constant(':')),
+        part(num(2)),
+        part(fc.constant(':')),
+        part(num(2)),
+        fc.oneof(
+          fc.constant(''),
+          fc.integer({ min: 0, max: 11 }).chain((n) => num(n).map((d) => `.${d}`)),
+        ),
+        fc.oneof(
+          fc.constantFrom(
+            '',
+            'Z',
+            'z',
+            '+00:00',
+            '-05:30',
+            '+0530',
+            '+05',
+            '+24:00',
+            '+05:60',
+            '+5',
+          ),
+          fc
+            .tuple(fc.constantFrom('+', '-'), num(2), fc.constantFrom('', ':', '::'), num(2))
+            .map((p) => p.join('')),
+        ),
+        fc.constantFrom('', '', '', 'x', ' '),
+      )
+      .map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(fc.oneof(shaped, fc.string()), (s) => {
+        expect(parseServerTime(s)).toEqual(byRegex(s));
+      }),
+      { numRuns: 20_000 },
+    );
+  });
 });
+
+// The implementation before the scanner, kept as the oracle.
+const SHAPE =
+  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}(?::?\d{2})?)?$/;
+
+function byRegex(value: string): { ms: number; approximate: boolean } | null {
+  if (value.length > 40) return null;
+  const m = SHAPE.exec(value);
+  if (!m) return null;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) {
+    return null;
+  }
+  const fraction = m[7] ? Number((m[7] + '00').slice(0, 3)) : 0;
+  let ms = Date.UTC(year, month - 1, day, hour, minute, second, fraction);
+  if (new Date(ms).getUTCDate() !== day) return null;
+  const zone = m[8];
+  if (zone && zone !== 'Z') {
+    const sign = zone[0] === '-' ? -1 : 1;
+    const digits = zone.slice(1).replace(':', '');
+    const offsetH = Number(digits.slice(0, 2));
+    const offsetM = digits.length > 2 ? Number(digits.slice(2, 4)) : 0;
+    if (offsetH > 23 || offsetM > 59) return null;
+    ms -= sign * (offsetH * 60 + offsetM) * 60_000;
+  }
+  return { ms, approximate: zone === undefined };
+}

@@ -282,6 +282,18 @@ describe('while you were away', () => {
     const ds = p.decide([...seen, ev('business.created')], away, T0 + 1_100);
     expect(reasons(ds)).toEqual(['duplicate', 'duplicate', 'coalesce']);
   });
+
+  it('leaves dedupe to the caller when told the events are already deduplicated', () => {
+    const p = new NotifyPolicy({
+      prefs: notifyPrefsSchema.parse({}),
+      localMinutes: utcMinutes,
+      dedupe: false,
+    });
+    const e = ev('alert', {}, 'critical');
+    expect(reasons(p.decide([e], away, T0))).toEqual(['notify']);
+    // Given again, it is decided again: the caller (the model) is the one that filters replays.
+    expect(reasons(p.decide([e], away, T0 + 1))).toEqual(['notify']);
+  });
 });
 
 describe('quiet hours, pause and do-not-disturb', () => {

@@ -83,6 +83,11 @@ export interface NotifyPolicyOptions {
   localMinutes?: LocalMinutes;
   /** Ids remembered for dedupe (bounded). */
   dedupeCapacity?: number;
+  /**
+   * False when the caller hands over only events it already deduplicated (LookoutCore gives the
+   * policy what the model accepted as new, a memory that also survives restarts).
+   */
+  dedupe?: boolean;
   /** Trace entries kept (bounded ring). */
   traceCapacity?: number;
 }
@@ -95,7 +100,7 @@ export interface NotifyPolicyOptions {
 export class NotifyPolicy {
   private prefs: NotifyPrefs;
   private readonly localMinutes: LocalMinutes;
-  private readonly seen: SeenIds;
+  private readonly seen: SeenIds | null;
   readonly trace: DecisionTrace;
   /** Per `endpoint|kind`: when the notifications in the current rate window were shown. */
   private readonly sent = new Map<string, number[]>();
@@ -106,7 +111,7 @@ export class NotifyPolicy {
   constructor(options: NotifyPolicyOptions = {}) {
     this.prefs = options.prefs ?? defaultNotifyPrefs();
     this.localMinutes = options.localMinutes ?? systemLocalMinutes;
-    this.seen = new SeenIds(options.dedupeCapacity ?? 10_000);
+    this.seen = options.dedupe === false ? null : new SeenIds(options.dedupeCapacity ?? 10_000);
     this.trace = new DecisionTrace(options.traceCapacity ?? 2_000);
   }
 
@@ -175,7 +180,7 @@ export class NotifyPolicy {
   }
 
   private decideOne(event: LiveEvent, context: PolicyContext, now: number): PolicyDecision {
-    if (this.seen.checkAndAdd(event.id)) {
+    if (this.seen?.checkAndAdd(event.id)) {
       return suppress('duplicate', 'Already seen (a replay or a resent event after a reconnect).');
     }
     const gate = this.gate(event, context, now);

@@ -85,6 +85,20 @@ describe('AppStore', () => {
     expect(store.apply(events.slice(-10))).toBeNull();
   });
 
+  it('reports which events were new, remembering what a saved bell already holds', () => {
+    const first = new AppStore();
+    const [a, b, c] = [ev('business.created'), ev('notification'), ev('stats.update')];
+    const accepted: LiveEvent[] = [];
+    first.apply([a, b, a], accepted);
+    expect(accepted).toEqual([a, b]);
+    // Restarted on the saved model: its bell entries are replays, the stats event is new.
+    const again = new AppStore({ initial: first.snapshot() });
+    const second: LiveEvent[] = [];
+    expect(again.apply([a, b], second)).toBeNull();
+    again.apply([b, c], second);
+    expect(second).toEqual([c]);
+  });
+
   it('keeps the latest version of each business, per endpoint, most recent first', () => {
     const store = new AppStore();
     store.apply([
@@ -198,7 +212,12 @@ describe('PatchBatcher', () => {
         const store = new AppStore({ limits });
         let mirror: AppSnapshot = store.snapshot();
         const batcher = new PatchBatcher(clock, (p) => (mirror = applyPatch(mirror, p)), 100);
-        store.subscribe((p) => batcher.push(p));
+        // Also every patch on its own, unmerged: the store folds merged patches lazily.
+        let oneByOne: AppSnapshot = store.snapshot();
+        store.subscribe((p) => {
+          batcher.push(p);
+          oneByOne = applyPatch(oneByOne, p);
+        });
         const past: LiveEvent[] = [];
         for (const s of steps) {
           if (s.op === 'event') {
@@ -221,6 +240,7 @@ describe('PatchBatcher', () => {
         }
         batcher.flush();
         expect(mirror).toEqual(store.snapshot());
+        expect(oneByOne).toEqual(store.snapshot());
       }),
       { numRuns: 300 },
     );

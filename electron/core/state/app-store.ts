@@ -3,6 +3,7 @@ import {
   BELL_KINDS,
   emptySnapshot,
   isEmptyPatch,
+  mergePatchList,
   type AppLimits,
   type AppPatch,
   type AppSnapshot,
@@ -32,13 +33,23 @@ export interface AppStoreOptions {
 }
 
 /**
+ * Patches kept before they are folded into the snapshot. Applying a patch copies the bell
+ * (5,000 entries) once, however few events it adds: per socket read under a flood that was the
+ * largest cost of ingest and most of its garbage. Folding many at once costs the same single copy.
+ */
+const MAX_PENDING_PATCHES = 16;
+
+/**
  * The model the main process owns: bell history, recent businesses and reservations, live stats
  * with a short history, and tasks, per endpoint. Every change is expressed as an `AppPatch` and
  * applied with the shared `applyPatch`, so what listeners (the renderer's batcher, the saver)
- * receive is exactly what changed here.
+ * receive is exactly what changed here. Patches are folded into the snapshot lazily (merged with
+ * `mergePatchList`, which applies as the patches would one by one): when the snapshot is read,
+ * or once `MAX_PENDING_PATCHES` wait.
  */
 export class AppStore {
   private state: AppSnapshot;
+  private pending: AppPatch[] = [];
   private readonly seen: SeenIds;
   private readonly listeners = new Set<(patch: AppPatch) => void>();
 
@@ -51,6 +62,20 @@ export class AppStore {
 
   /** The whole model, for the renderer's first load (and for saving). */
   snapshot(): AppSnapshot {
+    return this.current();
+  }
+
+  /** Unread bell entries (folds pending patches first). */
+  unread(): number {
+    return this.current().unread;
+  }
+
+  private current(): AppSnapshot {
+    if (this.pending.length > 0) {
+      const patches = this.pending;
+      this.pending = [];
+      this.state = applyPatch(this.state, mergePatchList(patches));
+    }
     return this.state;
   }
 
@@ -60,32 +85,36 @@ export class AppStore {
     return () => this.listeners.delete(listener);
   }
 
-  /** Fold a batch of events into the model; returns the patch (null when nothing changed). */
-  apply(events: readonly LiveEvent[]): AppPatch | null {
-    const patch = this.patchFor(events);
+  /**
+   * Fold a batch of events into the model; returns the patch (null when nothing changed).
+   * Events not seen before (the rest are replays) are also pushed to `accepted` when given, so
+   * the notification policy downstream need not keep a dedupe memory of its own.
+   */
+  apply(events: readonly LiveEvent[], accepted?: LiveEvent[]): AppPatch | null {
+    const patch = this.patchFor(events, accepted);
     return this.commit(patch);
   }
 
   markRead(id: string): AppPatch | null {
-    const item = this.state.notifications.find((n) => n.id === id);
+    const item = this.current().notifications.find((n) => n.id === id);
     if (!item || item.read) return null;
     return this.commit({ notificationsRead: [id] });
   }
 
   markAllRead(): AppPatch | null {
-    if (this.state.unread === 0) return null;
+    if (this.current().unread === 0) return null;
     return this.commit({ notificationsRead: 'all' });
   }
 
   private commit(patch: AppPatch): AppPatch | null {
     if (isEmptyPatch(patch)) return null;
-    this.state = applyPatch(this.state, patch);
-    const out: AppPatch = { ...patch, unread: this.state.unread };
-    for (const listener of this.listeners) listener(out);
-    return out;
+    this.pending.push(patch);
+    if (this.pending.length >= MAX_PENDING_PATCHES) this.current();
+    for (const listener of this.listeners) listener(patch);
+    return patch;
   }
 
-  private patchFor(events: readonly LiveEvent[]): AppPatch {
+  private patchFor(events: readonly LiveEvent[], accepted?: LiveEvent[]): AppPatch {
     const notificationsAdded: NotificationItem[] = [];
     const businesses = new Map<string, BusinessItem>();
     const tasks = new Map<string, TaskItem>();
@@ -97,6 +126,7 @@ export class AppStore {
 
     for (const e of events) {
       if (this.seen.checkAndAdd(e.id)) continue;
+      accepted?.push(e);
       if (BELL_KINDS.has(e.kind)) {
         notificationsAdded.push({
           id: e.id,
@@ -144,7 +174,7 @@ export class AppStore {
         case 'task.failed': {
           const f = taskFields(e);
           const key = `${e.endpoint}:${f.taskId}`;
-          const before = tasks.get(key) ?? this.state.tasks.find((t) => t.key === key);
+          const before = tasks.get(key) ?? this.current().tasks.find((t) => t.key === key);
           tasksRemoved.delete(key);
           tasks.delete(key);
           tasks.set(key, {
@@ -201,7 +231,9 @@ export class AppStore {
     if (notificationsAdded.length) patch.notificationsAdded = notificationsAdded;
     if (businesses.size) patch.businessesUpserted = [...businesses.values()];
     if (tasks.size) patch.tasksUpserted = [...tasks.values()];
-    const removed = [...tasksRemoved].filter((k) => this.state.tasks.some((t) => t.key === k));
+    const removed = tasksRemoved.size
+      ? [...tasksRemoved].filter((k) => this.current().tasks.some((t) => t.key === k))
+      : [];
     if (removed.length) patch.tasksRemoved = removed;
     if (Object.keys(stats).length) patch.statsAdded = stats;
     if (Object.keys(counts).length) patch.unreadCounts = counts;
