@@ -185,12 +185,19 @@ export function withLimits(snapshot: AppSnapshot, limits: AppLimits): AppSnapsho
 
 /** True when the patch changes nothing. */
 export function isEmptyPatch(patch: AppPatch): boolean {
-  return Object.entries(patch).every(
-    ([key, v]) =>
-      key === 'unread' ||
-      v === undefined ||
-      (Array.isArray(v) ? v.length === 0 : typeof v === 'object' && Object.keys(v).length === 0),
-  );
+  for (const key in patch) {
+    if (key === 'unread') continue;
+    const v: unknown = patch[key as keyof AppPatch];
+    if (v === undefined) continue;
+    if (Array.isArray(v) ? v.length > 0 : typeof v !== 'object' || !isEmptyObject(v)) return false;
+  }
+  return true;
+}
+
+function isEmptyObject(value: object | null): boolean {
+  if (value === null) return false;
+  for (const _key in value) return false;
+  return true;
 }
 
 /** Apply a patch to a snapshot, returning a new snapshot (the input is not modified). */
@@ -390,13 +397,18 @@ function countUnread(notifications: readonly NotificationItem[]): number {
 }
 
 /** Keep the last version of each key, ordered by its last change. */
+/** The last item of each key, in the order of those last occurrences. */
 function lastByKey<T extends { key: string }>(items: readonly T[]): T[] {
-  const map = new Map<string, T>();
-  for (const item of items) {
-    map.delete(item.key);
-    map.set(item.key, item);
+  // From the end: the first time a key is met is its last occurrence (no delete/re-insert churn).
+  const seen = new Set<string>();
+  const out: T[] = [];
+  for (let i = items.length - 1; i >= 0; i--) {
+    const item = items[i] as T;
+    if (seen.has(item.key)) continue;
+    seen.add(item.key);
+    out.push(item);
   }
-  return [...map.values()];
+  return out.reverse();
 }
 
 function upsertNewestFirst<T extends { key: string }>(

@@ -53,12 +53,15 @@ function severityOf(obj: Record<string, unknown>): Severity {
 /** `Subdomain shop-7, subscription trialing, active` from what the business object carries. */
 function businessLine(b: Record<string, unknown>): string {
   let line = typeof b.subdomain === 'string' ? `Subdomain ${b.subdomain}` : '';
-  const add = (part: string) => {
-    line = line ? `${line}, ${part}` : part;
-  };
-  if (typeof b.subscription_status === 'string') add(`subscription ${b.subscription_status}`);
-  if (typeof b.is_active === 'boolean') add(b.is_active ? 'active' : 'inactive');
+  if (typeof b.subscription_status === 'string') {
+    line = joinPart(line, `subscription ${b.subscription_status}`);
+  }
+  if (typeof b.is_active === 'boolean') line = joinPart(line, b.is_active ? 'active' : 'inactive');
   return line;
+}
+
+function joinPart(line: string, part: string): string {
+  return line ? `${line}, ${part}` : part;
 }
 
 class DjangoChannelsCodec implements DialectCodec {

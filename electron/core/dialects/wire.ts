@@ -67,9 +67,9 @@ export function linkPart(value: string): string {
 /** The JSON-safe primitives (and short strings) of a free-form object, for `LiveEvent.data`. */
 export function primitives(obj: Record<string, unknown>, maxString = 500): Record<string, Json> {
   const out: Record<string, Json> = {};
-  for (const key of Object.keys(obj)) {
+  for (const key in obj) {
     // JSON.parse makes `__proto__` an own key; assigning it here would replace the prototype.
-    if (key === '__proto__') continue;
+    if (key === '__proto__' || !Object.hasOwn(obj, key)) continue;
     const v = obj[key];
     if (typeof v === 'string') out[key] = v.length > maxString ? v.slice(0, maxString) + '…' : v;
     else if (typeof v === 'number' ? Number.isFinite(v) : typeof v === 'boolean' || v === null) {

@@ -128,7 +128,7 @@ export class AppStore {
       if (this.seen.checkAndAdd(e.id)) continue;
       accepted?.push(e);
       if (BELL_KINDS.has(e.kind)) {
-        notificationsAdded.push({
+        const item: NotificationItem = {
           id: e.id,
           endpoint: e.endpoint,
           kind: e.kind,
@@ -136,9 +136,10 @@ export class AppStore {
           title: e.title,
           body: e.body,
           at: e.receivedAt,
-          ...(e.link ? { link: e.link } : {}),
           read: false,
-        });
+        };
+        if (e.link) item.link = e.link;
+        notificationsAdded.push(item);
       }
       switch (e.kind) {
         case 'business.created':

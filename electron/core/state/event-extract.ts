@@ -11,11 +11,14 @@ function obj(v: Json | undefined): Record<string, Json> | null {
   return v !== null && typeof v === 'object' && !Array.isArray(v) ? v : null;
 }
 
-function str(...values: (Json | undefined)[]): string | null {
-  for (const v of values) {
-    if (typeof v === 'string' && v.length > 0) return v;
-    if (typeof v === 'number' && Number.isFinite(v)) return String(v);
-  }
+/** The first of up to three values that reads as text (fixed arity: this runs for every event). */
+function str(a: Json | undefined, b?: Json, c?: Json): string | null {
+  return text(a) ?? text(b) ?? text(c);
+}
+
+function text(v: Json | undefined): string | null {
+  if (typeof v === 'string' && v.length > 0) return v;
+  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
   return null;
 }
 
