@@ -56,8 +56,13 @@ export function textOf(value: unknown): string {
   }
 }
 
+/** Characters `encodeURIComponent` leaves as they are. */
+const PLAIN_LINK_PART = /^[A-Za-z0-9\-_.!~*'()]*$/;
+
 /** One path segment of an in-app link: bounded, lone surrogates replaced so encoding cannot throw. */
 export function linkPart(value: string): string {
+  // Ids are usually plain (`17`, `shop-7`): nothing to encode, nothing to allocate.
+  if (value.length <= 200 && PLAIN_LINK_PART.test(value)) return value;
   const wellFormed = value
     .slice(0, 200)
     .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
