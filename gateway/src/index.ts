@@ -5,4 +5,5 @@ export { hashPassword, verifyPassword } from './auth/passwords';
 export { MemoryEventLog } from './storage/memory-log';
 export { RedisEventLog } from './storage/redis-log';
 export type { EventLog } from './storage/event-log';
+export type { FanOutBatch } from './ws/fan-out';
 export { silentGatewayLogger, consoleLogger, type GatewayLogger } from './logger';

@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import type WebSocket from 'ws';
 import { LOOKOUT_CLOSE } from '../../../shared/close-codes';
 import {
@@ -14,6 +15,7 @@ import type { Principal } from '../auth/tokens';
 import type { GatewayLogger } from '../logger';
 import { TokenBucket, type GatewayMetrics } from '../metrics';
 import { StorageUnavailableError, type EventLog } from '../storage/event-log';
+import type { FanOutSubscriber } from './fan-out';
 
 /** What a connection needs from the gateway around it. */
 export interface ConnectionContext {
@@ -47,7 +49,7 @@ const BUFFER_LIMIT = 2_000;
  * One authenticated client socket: frame validation, limits, subscriptions with replay, and
  * in-order, gap-free delivery (a gap triggers a catch-up from the log; a duplicate is dropped).
  */
-export class ClientConnection {
+export class ClientConnection implements FanOutSubscriber {
   private readonly subs = new Map<string, Subscription>();
   private readonly bucket: TokenBucket;
   private heartbeat: ReturnType<typeof setInterval> | null = null;
@@ -55,8 +57,13 @@ export class ClientConnection {
   private alive = true;
   private ended = false;
 
+  /**
+   * @param socket the upgraded TCP socket under `ws` (the one `ws` writes its frames to): corked
+   *   while a batch of events is delivered, so the batch leaves in one write.
+   */
   constructor(
     private readonly ws: WebSocket,
+    private readonly socket: Duplex,
     readonly id: string,
     readonly principal: Principal,
     private readonly ctx: ConnectionContext,
@@ -119,6 +126,14 @@ export class ClientConnection {
       return;
     }
     this.forward(event.channel, sub, event);
+  }
+
+  cork(): void {
+    this.socket.cork();
+  }
+
+  uncork(): void {
+    this.socket.uncork();
   }
 
   private forward(channel: string, sub: Subscription, event: WireEvent): void {
@@ -325,7 +340,8 @@ export class ClientConnection {
   private send(frame: ServerFrame): void {
     if (this.ended || this.ws.readyState !== this.ws.OPEN) return;
     this.ctx.metrics.mark('framesOut');
-    this.ws.send(frame.type === 'event' ? serializedEvent(frame) : JSON.stringify(frame));
+    if (frame.type === 'event') this.ws.send(serializedEvent(frame), TEXT);
+    else this.ws.send(JSON.stringify(frame));
   }
 
   private cleanup(): void {
@@ -353,15 +369,19 @@ function describeType(type: unknown): string {
 }
 
 /**
- * One event goes to every subscriber as the same object: serialize it once, not once per client
- * (with 1,000 subscribers that is the difference between one JSON.stringify and a thousand).
+ * One event goes to every subscriber as the same object: serialize and UTF-8 encode it once, not
+ * once per client (with 1,000 subscribers that is the difference between one JSON.stringify and
+ * a thousand). A server frame is not masked, so `ws` writes this very buffer to every socket.
  */
-const SERIALIZED = new WeakMap<WireEvent, string>();
-function serializedEvent(event: WireEvent): string {
-  let text = SERIALIZED.get(event);
-  if (text === undefined) {
-    text = JSON.stringify(event);
-    SERIALIZED.set(event, text);
+const SERIALIZED = new WeakMap<WireEvent, Buffer>();
+function serializedEvent(event: WireEvent): Buffer {
+  let bytes = SERIALIZED.get(event);
+  if (bytes === undefined) {
+    bytes = Buffer.from(JSON.stringify(event), 'utf8');
+    SERIALIZED.set(event, bytes);
   }
-  return text;
+  return bytes;
 }
+
+/** A buffer sent as a text frame (it holds UTF-8 JSON). */
+const TEXT = { binary: false } as const;
