@@ -13,7 +13,15 @@ import type {
 import { stableEventId } from './event-id';
 import { parseServerTime, serverTimeMs } from './timestamps';
 import { readBusinessPayload, readReservationPayload } from './django-payloads';
-import { clip, linkPart, parseObject, primitives, textOf, unknownType } from './wire';
+import {
+  clip,
+  linkPart,
+  ownPrimitives,
+  parseObject,
+  primitives,
+  textOf,
+  unknownType,
+} from './wire';
 
 /**
  * django-channels: the super-admin dashboard (PROTOCOLS.md §5), served by daphne at
@@ -141,7 +149,8 @@ class DjangoChannelsCodec implements DialectCodec {
     const { business: b, id, message } = payload;
     const name = clip(payload.name ?? `#${id}`, 80);
     const created = kind === 'business.created';
-    const data = primitives(b);
+    // The business object is ours (fresh from JSON.parse): kept as the data when already plain.
+    const data = ownPrimitives(b);
     data.id = id;
     data.businessId = id;
     data.message = message ?? null;
@@ -178,7 +187,7 @@ class DjangoChannelsCodec implements DialectCodec {
       typeof r.business === 'number' || typeof r.business === 'string'
         ? String(r.business)
         : undefined;
-    const data = primitives(r);
+    const data = ownPrimitives(r);
     if (id !== undefined) data.id = id;
     data.reservationId = id ?? null;
     data.businessName = businessName ?? null;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { linkPart, primitives } from './wire';
+import { linkPart, ownPrimitives, primitives } from './wire';
 
 /** Lone surrogates replaced by U+FFFD (String#toWellFormed, which this TypeScript lib lacks). */
 const wellFormed = (s: string) =>
@@ -30,5 +30,28 @@ describe('wire helpers', () => {
     expect(out).toEqual({ a: 1, b: 'x', f: null, g: true });
     expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
     expect(primitives({ long: 'x'.repeat(10) }, 4)).toEqual({ long: 'xxxx…' });
+  });
+
+  it('keeps a plain object as it is, and copies only when something must go', () => {
+    const plain = JSON.parse('{"id":7,"name":"Kettle","active":true,"note":null}') as Record<
+      string,
+      unknown
+    >;
+    expect(ownPrimitives(plain)).toBe(plain);
+    fc.assert(
+      fc.property(fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 2 })), (value) => {
+        const parsed = JSON.parse(JSON.stringify(value)) as Record<string, unknown>;
+        const out = ownPrimitives(parsed, 20);
+        expect(out).toEqual(primitives(parsed, 20));
+        expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+      }),
+      { numRuns: 1_000 },
+    );
+    const nested = JSON.parse('{"id":1,"owner":{"x":1},"__proto__":{"p":1}}') as Record<
+      string,
+      unknown
+    >;
+    expect(ownPrimitives(nested)).not.toBe(nested);
+    expect(ownPrimitives(nested)).toEqual({ id: 1 });
   });
 });

@@ -84,6 +84,27 @@ export function primitives(obj: Record<string, unknown>, maxString = 500): Recor
   return out;
 }
 
+/**
+ * `primitives(obj)` without the copy when there is nothing to drop: the object itself when every
+ * own value is a JSON primitive (strings within `maxString`). For objects fresh from
+ * `JSON.parse` that the caller owns (a decoded frame), which may then add fields to the result.
+ */
+export function ownPrimitives(obj: Record<string, unknown>, maxString = 500): Record<string, Json> {
+  if (Object.getPrototypeOf(obj) !== Object.prototype) return primitives(obj, maxString);
+  for (const key in obj) {
+    const v = obj[key];
+    const plain =
+      typeof v === 'string'
+        ? v.length <= maxString
+        : typeof v === 'number'
+          ? Number.isFinite(v)
+          : typeof v === 'boolean' || v === null;
+    if (!plain || key === '__proto__' || !Object.hasOwn(obj, key))
+      return primitives(obj, maxString);
+  }
+  return obj as Record<string, Json>;
+}
+
 /** Shorten a string for titles and bodies. */
 export function clip(text: string, max = 120): string {
   return text.length > max ? text.slice(0, max - 1) + '…' : text;
