@@ -1,9 +1,11 @@
 /**
  * One gateway instance of benchmark 5 in its own process: the in-process log, or Redis Streams
  * shared with a second instance. The publishing instance stamps each event with the monotonic
- * time just before `publish()` so clients can measure publish-to-client latency.
+ * time just before `publish()` so clients can measure publish-to-client latency; every instance
+ * also times publish-to-written on its side (when the batch holding the event has been written to
+ * all its clients' sockets), which separates the gateway's share of the latency from the clients'.
  */
-import { createGateway, silentGatewayLogger } from '../../gateway/src';
+import { createGateway, silentGatewayLogger, type FanOutBatch } from '../../gateway/src';
 import { childOptions, onCommand, reply } from '../support/child';
 import { hrNow } from '../support/hr-clock';
 
@@ -13,6 +15,28 @@ interface Options {
 }
 
 const options = childOptions<Options>();
+/** Publish-to-socket-write per event, ms; and the batches they went out in. */
+let written = new Float64Array(1 << 12);
+let samples = 0;
+let batches = 0;
+let socketWrites = 0;
+
+function recordBatch(batch: FanOutBatch): void {
+  const now = hrNow();
+  batches += 1;
+  socketWrites += batch.subscribers;
+  for (const event of batch.events) {
+    const sentAt = (event.data as { sentAt?: unknown } | undefined)?.sentAt;
+    if (typeof sentAt !== 'number') continue;
+    if (samples === written.length) {
+      const bigger = new Float64Array(written.length * 2);
+      bigger.set(written);
+      written = bigger;
+    }
+    written[samples++] = now - sentAt;
+  }
+}
+
 const gateway = createGateway({
   secret: options.secret,
   host: '127.0.0.1',
@@ -20,6 +44,7 @@ const gateway = createGateway({
   logger: silentGatewayLogger,
   limits: { maxConnections: 5_000 },
   retention: 5_000,
+  onFanOut: recordBatch,
   ...(options.redisUrl ? { redisUrl: options.redisUrl } : {}),
 });
 
@@ -57,6 +82,14 @@ async function publish(rate: number, count: number): Promise<void> {
 onCommand(async (message) => {
   if (message.type === 'publish') await publish(Number(message.rate), Number(message.count));
   else if (message.type === 'stats') reply({ type: 'stats', metrics: gateway.metrics.snapshot() });
+  else if (message.type === 'fanout') {
+    reply({
+      type: 'fanout',
+      written: Array.from(written.subarray(0, samples), (v) => Math.round(v * 1000) / 1000),
+      batches,
+      socketWrites,
+    });
+  }
 });
 
 void gateway.start().then(async (address) => {
