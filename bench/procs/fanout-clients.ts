@@ -1,7 +1,7 @@
 /**
  * A process holding many subscribed lookout clients (bare `ws`, as a browser tab or a Lookout
  * app would be one connection each) for benchmark 5. Records, per client, every seq received and
- * the publish-to-receive latency of each delivery, with the publish number it belongs to.
+ * the publish-to-receive latency of each delivery.
  */
 import WebSocket from 'ws';
 import { childOptions, onCommand, reply } from '../support/child';
@@ -17,21 +17,15 @@ const options = childOptions<Options>();
 const sockets: WebSocket[] = [];
 const counts: number[] = [];
 let latencies = new Float64Array(1 << 16);
-/** The publisher's running number (`data.n`) of each latency sample. */
-let numbers = new Uint32Array(1 << 16);
 let samples = 0;
 let subscribed = 0;
 
-function record(ms: number, n: number): void {
+function record(ms: number): void {
   if (samples === latencies.length) {
     const bigger = new Float64Array(latencies.length * 2);
     bigger.set(latencies);
     latencies = bigger;
-    const more = new Uint32Array(numbers.length * 2);
-    more.set(numbers);
-    numbers = more;
   }
-  numbers[samples] = n;
   latencies[samples++] = ms;
 }
 
@@ -45,15 +39,10 @@ function connect(index: number): void {
   ws.on('open', () => ws.send(JSON.stringify({ type: 'subscribe', channel: 'dashboard' })));
   ws.on('message', (data) => {
     const now = hrNow();
-    const frame = JSON.parse(String(data)) as {
-      type?: string;
-      data?: { sentAt?: number; n?: number };
-    };
+    const frame = JSON.parse(String(data)) as { type?: string; data?: { sentAt?: number } };
     if (frame.type === 'event') {
       counts[index] = (counts[index] ?? 0) + 1;
-      if (typeof frame.data?.sentAt === 'number') {
-        record(now - frame.data.sentAt, frame.data.n ?? 0);
-      }
+      if (typeof frame.data?.sentAt === 'number') record(now - frame.data.sentAt);
     } else if (frame.type === 'subscribed') {
       subscribed += 1;
       if (subscribed === options.clients) reply({ type: 'ready' });
@@ -64,6 +53,16 @@ function connect(index: number): void {
 }
 
 onCommand((message) => {
+  if (message.type === 'reset') {
+    // The end of the warm-up: hand over what it measured, then start counting afresh.
+    reply({
+      type: 'reset',
+      latencies: Array.from(latencies.subarray(0, samples), (v) => Math.round(v * 1000) / 1000),
+    });
+    counts.fill(0);
+    samples = 0;
+    return;
+  }
   if (message.type !== 'report') return;
   // While the runner is only waiting for the last deliveries, the counts are enough.
   const full = message.countsOnly !== true;
@@ -73,7 +72,6 @@ onCommand((message) => {
     latencies: full
       ? Array.from(latencies.subarray(0, samples), (v) => Math.round(v * 1000) / 1000)
       : [],
-    numbers: full ? Array.from(numbers.subarray(0, samples)) : [],
   });
 });
 

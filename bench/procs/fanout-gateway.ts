@@ -82,7 +82,12 @@ async function publish(rate: number, count: number): Promise<void> {
 onCommand(async (message) => {
   if (message.type === 'publish') await publish(Number(message.rate), Number(message.count));
   else if (message.type === 'stats') reply({ type: 'stats', metrics: gateway.metrics.snapshot() });
-  else if (message.type === 'fanout') {
+  else if (message.type === 'reset') {
+    samples = 0;
+    batches = 0;
+    socketWrites = 0;
+    reply({ type: 'reset' });
+  } else if (message.type === 'fanout') {
     reply({
       type: 'fanout',
       written: Array.from(written.subarray(0, samples), (v) => Math.round(v * 1000) / 1000),
