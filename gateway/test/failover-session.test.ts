@@ -1,23 +1,17 @@
 import { createClient } from 'redis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { Session } from '../../electron/core/connection/session';
 import { lookoutDialect } from '../../electron/core/dialects/lookout';
 import { endpointSchema } from '../../shared/config/endpoint';
 import type { LiveEvent } from '../../shared/model/live-event';
-import { RedisServer } from '../../test/support/redis-server';
+import { useRedisServer } from '../../test/support/redis-server';
 import { waitFor } from '../../test/support/wait';
 import { Fixtures } from './fixtures';
 import { connect } from './ws-test-client';
 
 const fx = new Fixtures();
-let redis: RedisServer;
+const redis = useRedisServer();
 const sessions: Session[] = [];
-beforeAll(async () => {
-  redis = await RedisServer.start();
-});
-afterAll(async () => {
-  await redis.stop();
-});
 afterEach(async () => {
   for (const s of sessions.splice(0)) await s.stop();
   await fx.cleanup();

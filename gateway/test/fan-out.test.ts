@@ -1,7 +1,7 @@
 import { Socket } from 'node:net';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { WireEvent } from '../../shared/protocol/lookout-wire';
-import { RedisServer } from '../../test/support/redis-server';
+import { useRedisServer } from '../../test/support/redis-server';
 import { waitFor } from '../../test/support/wait';
 import { FanOut, type FanOutBatch, type FanOutSubscriber } from '../src/ws/fan-out';
 import { Fixtures } from './fixtures';
@@ -141,13 +141,7 @@ describe('fan-out batches', () => {
 
 describe('fan-out through the gateway', () => {
   const fx = new Fixtures();
-  let redis: RedisServer;
-  beforeAll(async () => {
-    redis = await RedisServer.start();
-  });
-  afterAll(async () => {
-    await redis.stop();
-  });
+  const redis = useRedisServer();
   afterEach(() => fx.cleanup());
 
   it('events published in one turn reach each client in order, in one socket write', async () => {

@@ -1,17 +1,11 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { RedisServer } from '../../test/support/redis-server';
+import { afterEach, describe, expect, it } from 'vitest';
+import { RedisServer, useRedisServer } from '../../test/support/redis-server';
 import { waitFor } from '../../test/support/wait';
 import { Fixtures, TEST_API_KEY } from './fixtures';
 import { connect, http } from './ws-test-client';
 
 const fx = new Fixtures();
-let redis: RedisServer;
-beforeAll(async () => {
-  redis = await RedisServer.start();
-});
-afterAll(async () => {
-  await redis.stop();
-});
+const redis = useRedisServer();
 afterEach(() => fx.cleanup());
 
 const admin = { sub: 'admin@lookout.local', role: 'super_admin' } as const;

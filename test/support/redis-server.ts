@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createConnection } from 'node:net';
+import { afterAll, beforeAll } from 'vitest';
 import { freePort } from './free-port';
 import { waitFor } from './wait';
 
@@ -62,4 +63,24 @@ function ping(port: number): Promise<boolean> {
     socket.once('connect', () => socket.write('PING\r\n'));
     socket.once('data', (data) => done(data.toString().startsWith('+PONG')));
   });
+}
+
+/**
+ * A redis-server for the tests of the enclosing file or `describe`: started before them, stopped
+ * after them. Read `.url` inside tests (the port is known once it started).
+ */
+export function useRedisServer(): { readonly url: string } {
+  let server: RedisServer | null = null;
+  beforeAll(async () => {
+    server = await RedisServer.start();
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+  return {
+    get url(): string {
+      if (!server) throw new Error('useRedisServer: read .url inside a test');
+      return server.url;
+    },
+  };
 }
