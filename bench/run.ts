@@ -1,11 +1,12 @@
 /**
- * `npm run bench [-- --quick] [-- --only=ingest,latency]`: runs the benchmarks in order, prints a
+ * `npm run bench [-- --quick] [-- --only=ingest,stages,latency]`: runs the benchmarks in order, prints a
  * table of figures against their goals and writes bench/results/latest.json. Timing never fails
  * the run: the exit code is non-zero only when a benchmark could not run at all.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { fanout } from './fanout';
+import { ingestStages } from './ingest-stages';
 import { ingestThroughput } from './ingest-throughput';
 import { memoryGrowth } from './memory-growth';
 import { notifyLatency } from './notify-latency';
@@ -23,6 +24,7 @@ type Bench = (ctx: BenchContext) => Promise<BenchResult>;
 
 const BENCHES: Array<[string, Bench]> = [
   ['ingest', ingestThroughput],
+  ['stages', ingestStages],
   ['latency', notifyLatency],
   ['memory', memoryGrowth],
   ['reconnect', reconnect],

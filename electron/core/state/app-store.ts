@@ -116,7 +116,8 @@ export class AppStore {
 
   private patchFor(events: readonly LiveEvent[], accepted?: LiveEvent[]): AppPatch {
     const notificationsAdded: NotificationItem[] = [];
-    const businesses = new Map<string, BusinessItem>();
+    // Every version, in order: `applyPatch` (and the merge) keep the last of each key.
+    const businesses: BusinessItem[] = [];
     const tasks = new Map<string, TaskItem>();
     const tasksRemoved = new Set<string>();
     const stats: Record<string, StatsSample[]> = {};
@@ -146,8 +147,7 @@ export class AppStore {
         case 'business.updated': {
           const f = businessFields(e);
           const key = `${e.endpoint}:${f.businessId}`;
-          businesses.delete(key);
-          businesses.set(key, {
+          businesses.push({
             key,
             endpoint: e.endpoint,
             businessId: f.businessId,
@@ -230,7 +230,7 @@ export class AppStore {
     }
 
     if (notificationsAdded.length) patch.notificationsAdded = notificationsAdded;
-    if (businesses.size) patch.businessesUpserted = [...businesses.values()];
+    if (businesses.length) patch.businessesUpserted = businesses;
     if (tasks.size) patch.tasksUpserted = [...tasks.values()];
     const removed = tasksRemoved.size
       ? [...tasksRemoved].filter((k) => this.current().tasks.some((t) => t.key === k))
