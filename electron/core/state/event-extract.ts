@@ -1,5 +1,5 @@
 import type { Json, LiveEvent, StatsSample } from '../../../shared/model/live-event';
-import type { TaskStatus } from '../../../shared/model/app-state';
+import { TASK_STATUSES, type TaskStatus } from '../../../shared/model/app-state';
 
 /**
  * Reading the kind-specific `data` of canonical events. Dialects normalise payloads, but older
@@ -75,14 +75,7 @@ const STATUS_BY_KIND: Partial<Record<LiveEvent['kind'], TaskStatus>> = {
   'task.completed': 'completed',
   'task.failed': 'failed',
 };
-const KNOWN_STATUSES = new Set<string>([
-  'created',
-  'pending',
-  'processing',
-  'updated',
-  'completed',
-  'failed',
-]);
+const KNOWN_STATUSES: ReadonlySet<string> = new Set(TASK_STATUSES);
 
 export function taskFields(e: LiveEvent): TaskFields {
   const reported = str(e.data.status);
