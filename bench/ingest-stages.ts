@@ -4,17 +4,10 @@
  * model, then the notification policy), in batches of one socket read. CPU time per event, the
  * median of three rounds. No goal: these figures explain benchmark 1's ratio and guide profiling.
  */
-import { endpointSchema } from '../shared/config/endpoint';
-import type { AppPatch } from '../shared/model/app-state';
 import type { LiveEvent } from '../shared/model/live-event';
-import { systemClock } from '../electron/core/connection/ports';
 import { DIALECTS } from '../electron/core/dialects';
-import { NotificationService } from '../electron/core/notify/notification-service';
-import { NotifyPolicy } from '../electron/core/notify/notify-policy';
-import { AppStore } from '../electron/core/state/app-store';
-import { PatchBatcher } from '../electron/core/state/patch-batcher';
 import { frameFor, type FrameDialect } from './support/frames';
-import { CountingNotifier } from './support/lookout-path';
+import { endpointFor, startModelPath } from './support/lookout-path';
 import type { BenchContext, BenchResult, Row } from './support/report';
 import { median, round } from './support/stats';
 
@@ -31,28 +24,10 @@ const BATCH = 64;
 
 /** CPU µs per event for `frames` taken up to `stage`, with a fresh pipeline. */
 async function measure(dialect: FrameDialect, frames: Buffer[], stage: Stage): Promise<number> {
-  const endpoint = endpointSchema.parse({
-    id: 'bench',
-    name: 'Bench',
-    dialect,
-    url: dialect === 'lookout' ? 'ws://127.0.0.1:1/ws' : 'ws://127.0.0.1:1/ws/dashboard/',
-    subscriptions: dialect === 'lookout' ? ['dashboard'] : [],
-  });
+  const url = dialect === 'lookout' ? 'ws://127.0.0.1:1/ws' : 'ws://127.0.0.1:1/ws/dashboard/';
+  const endpoint = endpointFor({ url, dialect });
   const codec = DIALECTS[dialect].create(endpoint);
-  // Wired as LookoutCore wires them (see support/lookout-path.ts).
-  const store = new AppStore();
-  const policy = new NotifyPolicy({ dedupe: false });
-  const notifications = new NotificationService({
-    policy,
-    notifier: new CountingNotifier(),
-    clock: systemClock,
-    context: () => ({ focused: false }),
-  });
-  let lastPatch: AppPatch | null = null;
-  const batcher = new PatchBatcher(systemClock, (patch) => {
-    lastPatch = { ...patch, unread: store.unread() };
-  });
-  store.subscribe((patch) => batcher.push(patch));
+  const model = startModelPath();
   let parsed = 0;
   const cpu = process.cpuUsage();
   for (let i = 0; i < frames.length; i += BATCH) {
@@ -65,19 +40,19 @@ async function measure(dialect: FrameDialect, frames: Buffer[], stage: Stage): P
       }
       for (const e of codec.decode(text, Date.now()).events ?? []) batch.push(e);
     }
-    if (stage === 'model' || stage === 'policy') {
-      const fresh: LiveEvent[] = [];
-      store.apply(batch, fresh);
-      if (stage === 'policy' && fresh.length > 0) void notifications.handle(fresh);
-    } else parsed += batch.length;
+    if (stage === 'policy') model.ingest(batch);
+    else if (stage === 'model') model.store.apply(batch);
+    else parsed += batch.length;
     // A turn of the event loop between reads, as on a socket (timers and immediates run).
     await new Promise((resolve) => setImmediate(resolve));
   }
   const used = process.cpuUsage(cpu);
-  batcher.flush();
-  notifications.dispose();
+  model.flush();
+  model.dispose();
   const modelled = stage === 'model' || stage === 'policy';
-  const wentThrough = modelled ? lastPatch !== null && store.snapshot().unread > 0 : parsed > 0;
+  const wentThrough = modelled
+    ? model.lastPatch() !== null && model.store.unread() > 0
+    : parsed > 0;
   if (!wentThrough) {
     throw new Error(`ingest-stages: nothing went through the ${stage} stage of ${dialect}`);
   }

@@ -102,14 +102,28 @@ export function endpointFor(options: PathOptions): EndpointConfig {
   });
 }
 
-export function startLookoutPath(options: PathOptions): LookoutPath {
-  const clock = options.clock ?? systemClock;
-  const endpoint = endpointFor(options);
-  const base = DIALECTS[options.dialect];
-  const dialect = options.onDecode ? observedDialect(base, options.onDecode) : base;
+/** The model and the notification policy, wired as LookoutCore wires them. */
+export interface ModelPath {
+  store: AppStore;
+  policy: NotifyPolicy;
+  notifier: CountingNotifier;
+  /** One socket read's events: the model first, then the policy (not awaited) with what it accepted. */
+  ingest(batch: LiveEvent[]): void;
+  patches: () => number;
+  /** The last patch the renderer would have been sent. */
+  lastPatch: () => AppPatch | null;
+  /** Send what is pending now, as a flush timer would. */
+  flush(): void;
+  dispose(): void;
+}
+
+export function startModelPath(
+  clock: Clock = systemClock,
+  onShow?: (notification: OsNotification) => void,
+): ModelPath {
   const store = new AppStore();
   const policy = new NotifyPolicy({ dedupe: false });
-  const notifier = new CountingNotifier(options.onShow);
+  const notifier = new CountingNotifier(onShow);
   const notifications = new NotificationService({
     policy,
     notifier,
@@ -124,23 +138,45 @@ export function startLookoutPath(options: PathOptions): LookoutPath {
     lastPatch = { ...patch, unread: store.unread() };
   });
   store.subscribe((patch) => batcher.push(patch));
+  return {
+    store,
+    policy,
+    notifier,
+    ingest(batch) {
+      const fresh: LiveEvent[] = [];
+      store.apply(batch, fresh);
+      if (fresh.length > 0) void notifications.handle(fresh);
+    },
+    patches: () => patchCount,
+    lastPatch: () => lastPatch,
+    flush: () => batcher.flush(),
+    dispose() {
+      notifications.dispose();
+      batcher.discard();
+    },
+  };
+}
+
+export function startLookoutPath(options: PathOptions): LookoutPath {
+  const clock = options.clock ?? systemClock;
+  const endpoint = endpointFor(options);
+  const base = DIALECTS[options.dialect];
+  const dialect = options.onDecode ? observedDialect(base, options.onDecode) : base;
+  const model = startModelPath(clock, options.onShow);
   const session = new Session({
     endpoint,
     dialect,
     ports: { clock, ...(options.credentials ? { credentials: options.credentials } : {}) },
   });
   // LookoutCore.ingest: events of one socket read are queued and applied together once per turn
-  // of the event loop (setImmediate): the model first, then the notification policy (not awaited)
-  // with the events the model accepted as new.
+  // of the event loop (setImmediate).
   const inbox: LiveEvent[] = [];
   let scheduled = false;
   const drain = () => {
     scheduled = false;
     if (inbox.length === 0) return;
     const batch = inbox.splice(0);
-    const fresh: LiveEvent[] = [];
-    store.apply(batch, fresh);
-    if (fresh.length > 0) void notifications.handle(fresh);
+    model.ingest(batch);
     options.onEvents?.(batch);
   };
   session.on('events', (events) => {
@@ -153,15 +189,14 @@ export function startLookoutPath(options: PathOptions): LookoutPath {
   session.start();
   return {
     session,
-    store,
-    notifier,
-    policy,
-    patches: () => patchCount,
-    lastPatch: () => lastPatch,
+    store: model.store,
+    notifier: model.notifier,
+    policy: model.policy,
+    patches: model.patches,
+    lastPatch: model.lastPatch,
     async stop() {
       await session.stop();
-      notifications.dispose();
-      batcher.discard();
+      model.dispose();
     },
   };
 }
