@@ -113,7 +113,7 @@ export async function startDesktop(options: DesktopOptions): Promise<DesktopApp 
   const clock = options.clock ?? systemClock;
   const watchdog = new RendererWatchdog({
     clock,
-    logger: core.logger,
+    logger: core.log,
     reload: () => windows?.reload(),
     killRenderer: () => windows?.killRenderer(),
     report: (report) => writeCrashReport(logsDir, report, versions),
@@ -126,7 +126,7 @@ export async function startDesktop(options: DesktopOptions): Promise<DesktopApp 
     iconPath: join(dist, 'desktop', 'icon.png'),
     closeToTray: () => settings.closeToTray,
     isQuitting: () => quitting,
-    logger: core.logger,
+    logger: core.log,
     watchdog,
   });
   const updates = new AutoUpdateController({
@@ -139,7 +139,7 @@ export async function startDesktop(options: DesktopOptions): Promise<DesktopApp 
     logger,
   });
   // Host-side state (updates, a recovery notice) goes to each freshly loaded page once it listens.
-  const gateway = new IpcGateway(core, windows, core.logger, () => {
+  const gateway = new IpcGateway(core, windows, core.log, () => {
     gateway.push('app:update', updates.state);
     const notice = watchdog.takeNotice();
     if (notice) {
@@ -212,7 +212,7 @@ export async function startDesktop(options: DesktopOptions): Promise<DesktopApp 
       },
       versions,
     );
-    core.logger.error('a Chromium process ended', {
+    core.log.error('a Chromium process ended', {
       type: details.type,
       reason: details.reason,
       exitCode: details.exitCode,

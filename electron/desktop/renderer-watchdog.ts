@@ -156,7 +156,7 @@ export class RendererWatchdog {
       this.reloads.length = 0;
       this.reloads.push(this.options.clock.now());
       this.notice = { ...health.recovery, reloads: 1 };
-      this.options.logger.info('window reloaded at the user\'s request after repeated crashes');
+      this.options.logger.info("window reloaded at the user's request after repeated crashes");
       this.set({ state: 'recovered', recovery: health.recovery });
       this.options.reload();
       return;

@@ -6,12 +6,15 @@ export class FakeCore implements LookoutCoreApi {
   readonly sent: Array<{ channel: string; payload: unknown }> = [];
   readonly clicked: Array<string | undefined> = [];
   readonly paused: Array<number | null> = [];
-  /** Every line the host logged through the core's logger. */
+  /** What the host wrote to the core's log. */
   readonly logged: Array<{ level: string; message: string; fields?: Record<string, unknown> }> = [];
-  readonly logger: LookoutCoreApi['logger'] = {
-    info: (message, fields) => this.logged.push({ level: 'info', message, fields }),
-    warn: (message, fields) => this.logged.push({ level: 'warn', message, fields }),
-    error: (message, fields) => this.logged.push({ level: 'error', message, fields }),
+  readonly log = {
+    info: (message: string, fields?: Record<string, unknown>) =>
+      this.logged.push({ level: 'info', message, fields }),
+    warn: (message: string, fields?: Record<string, unknown>) =>
+      this.logged.push({ level: 'warn', message, fields }),
+    error: (message: string, fields?: Record<string, unknown>) =>
+      this.logged.push({ level: 'error', message, fields }),
   };
   reconnects = 0;
   started = 0;

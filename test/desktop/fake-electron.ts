@@ -172,6 +172,9 @@ export class FakeApp extends EventEmitter {
   isPackaged = false;
   gotLock = true;
   quitCalls = 0;
+  /** Codes of `app.exit(code)` calls (the fake records them instead of exiting). */
+  exitCalls: number[] = [];
+  name = 'Electron';
   appUserModelId: string | null = null;
   loginItem: { openAtLogin?: boolean } | null = null;
   userData = '/tmp/lookout-fake-userdata';
@@ -183,6 +186,12 @@ export class FakeApp extends EventEmitter {
   }
   quit(): void {
     this.quitCalls += 1;
+  }
+  exit(code = 0): void {
+    this.exitCalls.push(code);
+  }
+  setName(name: string): void {
+    this.name = name;
   }
   getPath(name: string): string {
     return this.paths.get(name) ?? this.userData;

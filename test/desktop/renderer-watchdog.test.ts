@@ -59,7 +59,12 @@ describe('RendererWatchdog', () => {
     expect(t.log).toContainEqual([
       'error',
       'window renderer crashed',
-      { reason: 'oom', exitCode: 133, action: 'reloaded', reportFile: '/logs/crash-reports/1.json' },
+      {
+        reason: 'oom',
+        exitCode: 133,
+        action: 'reloaded',
+        reportFile: '/logs/crash-reports/1.json',
+      },
     ]);
     const recovery = {
       cause: 'crashed',
@@ -154,7 +159,13 @@ describe('RendererWatchdog', () => {
 
   it('has words for the tray in every state', () => {
     const time = () => '10:42';
-    const recovery = { cause: 'crashed' as const, reason: 'oom', at: 0, reportFile: null, reloads: 1 };
+    const recovery = {
+      cause: 'crashed' as const,
+      reason: 'oom',
+      at: 0,
+      reportFile: null,
+      reloads: 1,
+    };
     expect(rendererHealthLabel({ state: 'ok' }, time)).toBeNull();
     expect(rendererHealthLabel({ state: 'hung', since: 0 }, time)).toBe('Window not responding');
     expect(rendererHealthLabel({ state: 'recovered', recovery }, time)).toBe(

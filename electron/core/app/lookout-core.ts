@@ -76,8 +76,12 @@ type SendHandlers = {
  */
 export class LookoutCore implements LookoutCoreApi {
   private readonly clock: Clock;
-  /** The rotating, redacted log file (tee'd to the host's logger); hosts log their own events here. */
-  readonly logger: Logger;
+  private readonly logger: Logger;
+
+  /** The redacted log file teed to the host's logger (see `LookoutCoreApi.log`). */
+  get log(): Logger {
+    return this.logger;
+  }
   private readonly logFile: RotatingLogFile;
   private readonly redactor = new Redactor();
   private readonly pushListeners = new Set<PushListener>();

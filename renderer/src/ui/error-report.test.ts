@@ -39,8 +39,14 @@ describe('error details and reports', () => {
   });
 
   it('explains what was thrown even when it is not an Error', () => {
-    expect(describeThrown('plain text')).toEqual({ name: 'Non-error thrown', message: 'plain text' });
-    expect(describeThrown({ code: 7 })).toEqual({ name: 'Non-error thrown', message: '{"code":7}' });
+    expect(describeThrown('plain text')).toEqual({
+      name: 'Non-error thrown',
+      message: 'plain text',
+    });
+    expect(describeThrown({ code: 7 })).toEqual({
+      name: 'Non-error thrown',
+      message: '{"code":7}',
+    });
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
     expect(describeThrown(cyclic).message).toBe('[object Object]');
