@@ -52,6 +52,8 @@ import type {
   TrayModel,
 } from './core-api';
 import { createCredentialProvider, credentialRefOf } from '../auth/credential-provider-factory';
+import { secretHarvestingFetch } from '../auth/secret-harvesting-fetch';
+import { endpointSecrets, redactedEndpoint, withSecretsRestored } from './endpoint-secrets';
 import { endpointSummary } from './endpoint-summary';
 import { buildSupportBundle } from './support-bundle';
 import { trayModel } from './tray-model';
@@ -201,6 +203,7 @@ export class LookoutCore implements LookoutCoreApi {
     const loaded = await loadEndpointsFile(this.paths.endpoints);
     problems.push(...loaded.problems);
     this.endpoints = loaded.endpoints;
+    for (const endpoint of this.endpoints) this.registerConfigSecrets(endpoint);
     this.endpointsFileExists = loaded.exists;
     this.configProblems = problems;
     for (const p of problems) this.logger.warn('config problem', { problem: p });
@@ -348,12 +351,25 @@ export class LookoutCore implements LookoutCoreApi {
     await session?.stop();
   }
 
-  /** Credentials for an endpoint, its secrets read from the store before every attempt. */
-  private providerFor(endpoint: EndpointConfig) {
+  /**
+   * Credentials for an endpoint, its secrets read from the store before every attempt. Whatever
+   * the servers hand out on the way (tokens, refresh tokens, cookies) is registered for redaction.
+   */
+  private providerFor(
+    endpoint: EndpointConfig,
+    getSecret: (ref: string) => Promise<string | undefined> = async (ref) =>
+      (await this.credentials.get(ref)) ?? undefined,
+  ) {
     return createCredentialProvider(
       endpoint.auth,
-      async (ref) => (await this.credentials.get(ref)) ?? undefined,
+      getSecret,
+      secretHarvestingFetch(fetch, this.redactor),
     );
+  }
+
+  /** Secrets written into the config itself (URL user-info, `?apikey=`, `X-Auth`) are scrubbed by value too. */
+  private registerConfigSecrets(endpoint: EndpointConfig): void {
+    for (const secret of endpointSecrets(endpoint)) this.redactor.addSecret(secret);
   }
 
   /**
@@ -567,9 +583,16 @@ export class LookoutCore implements LookoutCoreApi {
   }
 
   private async saveEndpoint(
-    endpoint: EndpointConfig,
+    edited: EndpointConfig,
     secret: string | undefined,
   ): Promise<SaveResult> {
+    // The edit form saw config secrets redacted: the ones it left alone are kept as stored.
+    const endpoint = withSecretsRestored(
+      edited,
+      this.endpoints.find((e) => e.id === edited.id),
+      this.redactor,
+    );
+    this.registerConfigSecrets(endpoint);
     const ref = credentialRefOf(endpoint.auth);
     if (secret && !ref)
       return {
@@ -652,7 +675,10 @@ export class LookoutCore implements LookoutCoreApi {
     },
     'connection:snapshot': async () => this.connections(),
     'endpoints:list': async () => this.summaries(),
-    'endpoints:get': async ({ id }) => this.endpoints.find((e) => e.id === id) ?? null,
+    'endpoints:get': async ({ id }) => {
+      const found = this.endpoints.find((e) => e.id === id);
+      return found ? redactedEndpoint(found, this.redactor) : null;
+    },
     'endpoints:save': async ({ endpoint, secret }) => this.saveEndpoint(endpoint, secret),
     'endpoints:remove': async ({ id }) => {
       if (!this.endpoints.some((e) => e.id === id))
@@ -663,14 +689,20 @@ export class LookoutCore implements LookoutCoreApi {
       this.emitTray();
       return { ok: true };
     },
-    'endpoints:test': async ({ endpoint, secret }) => {
+    'endpoints:test': async ({ endpoint: edited, secret }) => {
+      const endpoint = withSecretsRestored(
+        edited,
+        this.endpoints.find((e) => e.id === edited.id),
+        this.redactor,
+      );
+      this.registerConfigSecrets(endpoint);
       const getSecret = async (ref: string) =>
         secret ?? (await this.credentials.get(ref)) ?? undefined;
       if (secret) this.redactor.addSecret(secret);
       return runConnectionCheck({
         endpoint,
         dialect: DIALECTS[endpoint.dialect],
-        credentials: createCredentialProvider(endpoint.auth, getSecret),
+        credentials: this.providerFor(endpoint, getSecret),
         redactor: this.redactor,
       });
     },
