@@ -16,6 +16,7 @@ import {
   type UpdateState,
 } from '../model/settings';
 import { endpointSchema, type DialectId, type EndpointInput } from '../config/endpoint';
+import type { StorageProblem } from '../model/storage';
 
 /**
  * The one typed IPC contract between main and renderer. Nothing else names a channel.
@@ -53,6 +54,8 @@ export interface InitialState {
   /** Problems found in the config files at start-up, in words that say what to do. */
   configProblems: string[];
   notificationHealth: NotificationHealth;
+  /** Files in the data folder whose last save failed (empty when every save works). */
+  storageProblems: StorageProblem[];
 }
 
 export type SaveResult = { ok: true } | { ok: false; errors: string[] };
@@ -146,6 +149,8 @@ export interface PushPayloads {
   'notifications:health': NotificationHealth;
   /** Automatic update progress (desktop host only). */
   'app:update': UpdateState;
+  /** Saves failing in the data folder (full disk, read-only folder), or `[]` once they work again. */
+  'storage:problems': StorageProblem[];
 }
 
 export type InvokeChannel = keyof typeof invokeRequestSchemas;
@@ -175,6 +180,7 @@ const pushChannels: Record<PushChannel, true> = {
   'app:navigate': true,
   'notifications:health': true,
   'app:update': true,
+  'storage:problems': true,
 };
 export const PUSH_CHANNELS = Object.keys(pushChannels) as PushChannel[];
 
