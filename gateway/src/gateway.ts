@@ -22,7 +22,7 @@ import {
   type UserRecord,
 } from './auth/users';
 import { TokenError, TokenService, type IssuedTokens, type Principal } from './auth/tokens';
-import { RedisBridge, type BridgeOptions } from './bridges/redis-bridge';
+import type { BridgeOptions, RedisBridge } from './bridges/redis-bridge';
 import { DemoSource } from './demo/demo-source';
 import {
   BodyError,
@@ -36,7 +36,7 @@ import { consoleLogger, type GatewayLogger } from './logger';
 import { GatewayMetrics, TokenBucket } from './metrics';
 import { StorageUnavailableError, type EventLog } from './storage/event-log';
 import { MemoryEventLog } from './storage/memory-log';
-import { RedisEventLog } from './storage/redis-log';
+import { LazyRedisEventLog } from './storage/lazy-redis-log';
 import { ClientConnection, type ConnectionContext } from './ws/client-connection';
 import { FanOut, type FanOutBatch } from './ws/fan-out';
 
@@ -140,7 +140,7 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
   const log: EventLog =
     options.eventLog ??
     (options.redisUrl
-      ? new RedisEventLog({ url: options.redisUrl, retention, logger })
+      ? new LazyRedisEventLog({ url: options.redisUrl, retention, logger })
       : new MemoryEventLog(retention));
   const allowedOrigins = new Set(options.allowedOrigins ?? []);
   const maxLagMs = options.maxEventLoopLagMs ?? 1_000;
@@ -483,6 +483,8 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
       const port = typeof address === 'object' && address ? address.port : 0;
       const host = options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1';
       if (options.bridges) {
+        // Loaded here so a gateway without bridges never loads the Redis client.
+        const { RedisBridge } = await import('./bridges/redis-bridge');
         bridge = new RedisBridge(options.bridges, (e) => publish(e), logger, metrics);
         await bridge.start();
       }

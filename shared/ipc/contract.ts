@@ -17,10 +17,15 @@ import {
 } from '../model/settings';
 import { endpointSchema, type DialectId, type EndpointInput } from '../config/endpoint';
 import type { StorageProblem } from '../model/storage';
+import type { InvokeChannel, PushChannel, SendChannel } from './channels';
+
+export { INVOKE_CHANNELS, PUSH_CHANNELS, SEND_CHANNELS } from './channels';
+export type { InvokeChannel, PushChannel, SendChannel } from './channels';
 
 /**
- * The one typed IPC contract between main and renderer. Nothing else names a channel.
- * Names are `domain:verb`. Payloads are plain JSON data. Three maps:
+ * The one typed IPC contract between main and renderer. Nothing else names a channel: the names
+ * are listed once in `channels.ts` (zod-free, for the preload) and every map here is checked
+ * against them. Names are `domain:verb`. Payloads are plain JSON data. Three maps:
  * - `Invoke`: renderer asks, main answers (request validated in main with these schemas).
  * - `Send`: renderer → main, fire-and-forget (payload validated in main).
  * - `Push`: main → renderer.
@@ -90,7 +95,7 @@ export const invokeRequestSchemas = {
   'logs:open': empty,
   'tasks:watch': z.object({ endpoint: endpointId, taskId: z.string().min(1).max(200) }).strict(),
   'tasks:unwatch': z.object({ endpoint: endpointId, taskId: z.string().min(1).max(200) }).strict(),
-} as const;
+} as const satisfies Record<InvokeChannel, z.ZodType>;
 
 export const sendPayloadSchemas = {
   /** The renderer subscribed to pushes: main may start sending patches. */
@@ -111,7 +116,7 @@ export const sendPayloadSchemas = {
   'notifications:pause': z.object({ until: z.number().int().nonnegative().nullable() }).strict(),
   /** Ask main to push diagnostics every second while the panel is open. */
   'diagnostics:live': z.object({ on: z.boolean() }).strict(),
-} as const;
+} as const satisfies Record<SendChannel, z.ZodType>;
 
 export interface InvokeResponses {
   'app:initial-state': InitialState;
@@ -153,36 +158,17 @@ export interface PushPayloads {
   'storage:problems': StorageProblem[];
 }
 
-export type InvokeChannel = keyof typeof invokeRequestSchemas;
-export type SendChannel = keyof typeof sendPayloadSchemas;
-export type PushChannel = keyof PushPayloads;
-
 export type InvokeRequest<C extends InvokeChannel> = z.input<(typeof invokeRequestSchemas)[C]>;
 export type SendPayload<C extends SendChannel> = z.input<(typeof sendPayloadSchemas)[C]>;
 
-/** Every `InvokeChannel` must have a response type: a compile error here means the maps drifted. */
-type _InvokeCovered = InvokeChannel extends keyof InvokeResponses
-  ? keyof InvokeResponses extends InvokeChannel
-    ? true
-    : never
-  : never;
-export const invokeCovered: _InvokeCovered = true;
-
-export const INVOKE_CHANNELS = Object.keys(invokeRequestSchemas) as InvokeChannel[];
-export const SEND_CHANNELS = Object.keys(sendPayloadSchemas) as SendChannel[];
-const pushChannels: Record<PushChannel, true> = {
-  'app:patch': true,
-  'connection:state': true,
-  'connection:diagnostics': true,
-  'endpoints:changed': true,
-  'prefs:changed': true,
-  'settings:changed': true,
-  'app:navigate': true,
-  'notifications:health': true,
-  'app:update': true,
-  'storage:problems': true,
-};
-export const PUSH_CHANNELS = Object.keys(pushChannels) as PushChannel[];
+/** True when two key sets are equal; a compile error below means a map drifted from `channels.ts`. */
+type SameKeys<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+export const channelMapsCovered: [
+  SameKeys<keyof typeof invokeRequestSchemas, InvokeChannel>,
+  SameKeys<keyof InvokeResponses, InvokeChannel>,
+  SameKeys<keyof typeof sendPayloadSchemas, SendChannel>,
+  SameKeys<keyof PushPayloads, PushChannel>,
+] = [true, true, true, true];
 
 /**
  * The bridge the renderer sees (`window.lookout`), derived from the contract: never hand-synced.
