@@ -613,7 +613,18 @@ export class LookoutCore implements LookoutCoreApi {
    * none are configured). Nothing changes in memory unless the file was written. A file Lookout
    * refused to overwrite at start-up is read again first: an admin may have fixed it meanwhile.
    */
-  private async persistEndpoints(
+  private persistEndpoints(
+    change: (current: EndpointConfig[]) => EndpointConfig[],
+  ): Promise<SaveResult> {
+    // One at a time: each change applies to the list the previous one left (saves may overlap).
+    const run = this.endpointsQueue.then(() => this.persistEndpointsNow(change));
+    this.endpointsQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  private endpointsQueue: Promise<unknown> = Promise.resolve();
+
+  private async persistEndpointsNow(
     change: (current: EndpointConfig[]) => EndpointConfig[],
   ): Promise<SaveResult> {
     // Fixed by hand since? Then its endpoints are in use now and the change applies on top.
