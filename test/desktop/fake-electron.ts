@@ -158,6 +158,9 @@ export class FakeApp extends EventEmitter {
   isPackaged = false;
   gotLock = true;
   quitCalls = 0;
+  /** Codes of `app.exit(code)` calls (the fake records them instead of exiting). */
+  exitCalls: number[] = [];
+  name = 'Electron';
   appUserModelId: string | null = null;
   loginItem: { openAtLogin?: boolean } | null = null;
   userData = '/tmp/lookout-fake-userdata';
@@ -167,6 +170,12 @@ export class FakeApp extends EventEmitter {
   }
   quit(): void {
     this.quitCalls += 1;
+  }
+  exit(code = 0): void {
+    this.exitCalls.push(code);
+  }
+  setName(name: string): void {
+    this.name = name;
   }
   getPath(_name: string): string {
     return this.userData;

@@ -61,6 +61,11 @@ export interface TrayModel {
 export type PushListener = <C extends PushChannel>(channel: C, payload: PushPayloads[C]) => void;
 
 export interface LookoutCoreApi {
+  /**
+   * The core's logger: the redacted, rotating log file the user can open, teed to the host's
+   * logger. Hosts write their own faults here (e.g. the last-resort handler) so support sees them.
+   */
+  readonly log: Logger;
   start(): Promise<void>;
   stop(): Promise<void>;
   invoke<C extends InvokeChannel>(

@@ -81,6 +81,11 @@ type SendHandlers = {
 export class LookoutCore implements LookoutCoreApi {
   private readonly clock: Clock;
   private readonly logger: Logger;
+
+  /** The redacted log file teed to the host's logger (see `LookoutCoreApi.log`). */
+  get log(): Logger {
+    return this.logger;
+  }
   private readonly logFile: RotatingLogFile;
   private readonly redactor = new Redactor();
   private readonly pushListeners = new Set<PushListener>();
