@@ -50,6 +50,7 @@ export const PUSH_CHANNELS = [
   'notifications:health',
   'app:update',
   'app:recovered',
+  'storage:problems',
 ] as const;
 
 export type InvokeChannel = (typeof INVOKE_CHANNELS)[number];

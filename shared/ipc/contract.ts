@@ -17,6 +17,7 @@ import {
 } from '../model/settings';
 import type { RendererRecovery } from '../model/recovery';
 import { endpointSchema, type DialectId, type EndpointInput } from '../config/endpoint';
+import type { StorageProblem } from '../model/storage';
 import type { InvokeChannel, PushChannel, SendChannel } from './channels';
 
 export { INVOKE_CHANNELS, PUSH_CHANNELS, SEND_CHANNELS } from './channels';
@@ -59,6 +60,8 @@ export interface InitialState {
   /** Problems found in the config files at start-up, in words that say what to do. */
   configProblems: string[];
   notificationHealth: NotificationHealth;
+  /** Files in the data folder whose last save failed (empty when every save works). */
+  storageProblems: StorageProblem[];
 }
 
 export type SaveResult = { ok: true } | { ok: false; errors: string[] };
@@ -163,6 +166,8 @@ export interface PushPayloads {
   'app:update': UpdateState;
   /** The window was reloaded after its renderer crashed or hung (desktop host only). */
   'app:recovered': RendererRecovery;
+  /** Saves failing in the data folder (full disk, read-only folder), or `[]` once they work again. */
+  'storage:problems': StorageProblem[];
 }
 
 export type InvokeRequest<C extends InvokeChannel> = z.input<(typeof invokeRequestSchemas)[C]>;

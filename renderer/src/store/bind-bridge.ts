@@ -106,6 +106,7 @@ export function bindBridge(
     bridge.on('notifications:health', (health) => store.setState({ notificationHealth: health })),
     bridge.on('app:update', (update) => store.setState({ update })),
     bridge.on('app:recovered', (recovered) => store.setState({ recovered })),
+    bridge.on('storage:problems', (problems) => store.setState({ storageProblems: problems })),
   ];
   bridge.send('app:ready', {});
 
@@ -121,6 +122,7 @@ export function bindBridge(
         host: initial.host,
         configProblems: initial.configProblems,
         notificationHealth: initial.notificationHealth,
+        storageProblems: initial.storageProblems,
         load: { phase: 'ready' },
       });
       loaded = true;
