@@ -114,7 +114,6 @@ export const DEFAULT_LIMITS: AppLimits = {
 };
 
 export interface AppSnapshot {
-  version: 1;
   limits: AppLimits;
   /** Newest first. */
   notifications: NotificationItem[];
@@ -153,7 +152,6 @@ export interface AppPatch {
 /** An empty model. */
 export function emptySnapshot(limits: AppLimits = DEFAULT_LIMITS): AppSnapshot {
   return {
-    version: 1,
     limits,
     notifications: [],
     unread: 0,
@@ -289,7 +287,6 @@ export function applyPatch(snapshot: AppSnapshot, patch: AppPatch): AppSnapshot 
   }
 
   return {
-    version: 1,
     limits,
     notifications,
     unread,

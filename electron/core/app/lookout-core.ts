@@ -42,6 +42,7 @@ import {
   type CredentialStore,
 } from '../state/credential-store';
 import { PatchBatcher } from '../state/patch-batcher';
+import { PREFS_FORMAT, SETTINGS_FORMAT } from '../state/file-formats';
 import { PersistedFile } from '../state/persist';
 import { EndpointsFile } from '../config/endpoints-file';
 import { StorageHealth } from '../state/storage-health';
@@ -156,16 +157,14 @@ export class LookoutCore implements LookoutCoreApi {
     const common = { clock: this.clock, logger: this.logger };
     this.settingsFile = new PersistedFile({
       path: this.paths.settings,
-      kind: 'settings',
-      version: 1,
+      ...SETTINGS_FORMAT,
       schema: appSettingsSchema,
       onSaved: this.reportSave('settings', this.paths.settings),
       ...common,
     });
     this.prefsFile = new PersistedFile({
       path: this.paths.prefs,
-      kind: 'prefs',
-      version: 1,
+      ...PREFS_FORMAT,
       schema: notifyPrefsSchema,
       onSaved: this.reportSave('prefs', this.paths.prefs),
       ...common,
@@ -182,7 +181,8 @@ export class LookoutCore implements LookoutCoreApi {
     await mkdir(this.ports.dataDir, { recursive: true });
     const problems: string[] = [];
     const note = (outcome: { status: string; message?: string }) => {
-      if (outcome.status === 'set-aside' && outcome.message) problems.push(outcome.message);
+      // Set aside (damaged) or kept because a newer Lookout wrote it: the user is told either way.
+      if (outcome.message) problems.push(outcome.message);
     };
 
     const settings = await this.settingsFile.load();
