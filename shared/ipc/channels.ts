@@ -48,6 +48,7 @@ export const PUSH_CHANNELS = [
   'app:navigate',
   'notifications:health',
   'app:update',
+  'storage:problems',
 ] as const;
 
 export type InvokeChannel = (typeof INVOKE_CHANNELS)[number];

@@ -16,6 +16,7 @@ import {
   type UpdateState,
 } from '../model/settings';
 import { endpointSchema, type DialectId, type EndpointInput } from '../config/endpoint';
+import type { StorageProblem } from '../model/storage';
 import type { InvokeChannel, PushChannel, SendChannel } from './channels';
 
 export { INVOKE_CHANNELS, PUSH_CHANNELS, SEND_CHANNELS } from './channels';
@@ -58,6 +59,8 @@ export interface InitialState {
   /** Problems found in the config files at start-up, in words that say what to do. */
   configProblems: string[];
   notificationHealth: NotificationHealth;
+  /** Files in the data folder whose last save failed (empty when every save works). */
+  storageProblems: StorageProblem[];
 }
 
 export type SaveResult = { ok: true } | { ok: false; errors: string[] };
@@ -151,6 +154,8 @@ export interface PushPayloads {
   'notifications:health': NotificationHealth;
   /** Automatic update progress (desktop host only). */
   'app:update': UpdateState;
+  /** Saves failing in the data folder (full disk, read-only folder), or `[]` once they work again. */
+  'storage:problems': StorageProblem[];
 }
 
 export type InvokeRequest<C extends InvokeChannel> = z.input<(typeof invokeRequestSchemas)[C]>;
