@@ -35,6 +35,7 @@ export const SEND_CHANNELS = [
   'notifications:mark-read',
   'notifications:pause',
   'diagnostics:live',
+  'app:renderer-error',
 ] as const;
 
 /** Main → renderer. */
@@ -48,6 +49,7 @@ export const PUSH_CHANNELS = [
   'app:navigate',
   'notifications:health',
   'app:update',
+  'app:recovered',
   'storage:problems',
 ] as const;
 

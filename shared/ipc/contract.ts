@@ -15,6 +15,7 @@ import {
   type HostInfo,
   type UpdateState,
 } from '../model/settings';
+import type { RendererRecovery } from '../model/recovery';
 import { endpointSchema, type DialectId, type EndpointInput } from '../config/endpoint';
 import type { StorageProblem } from '../model/storage';
 import type { InvokeChannel, PushChannel, SendChannel } from './channels';
@@ -116,6 +117,15 @@ export const sendPayloadSchemas = {
   'notifications:pause': z.object({ until: z.number().int().nonnegative().nullable() }).strict(),
   /** Ask main to push diagnostics every second while the panel is open. */
   'diagnostics:live': z.object({ on: z.boolean() }).strict(),
+  /** A render error the error boundary caught, for the log file (bounded; redacted when logged). */
+  'app:renderer-error': z
+    .object({
+      scope: z.string().max(64),
+      message: z.string().max(2_000),
+      stack: z.string().max(8_000).optional(),
+      componentStack: z.string().max(8_000).optional(),
+    })
+    .strict(),
 } as const satisfies Record<SendChannel, z.ZodType>;
 
 export interface InvokeResponses {
@@ -154,6 +164,8 @@ export interface PushPayloads {
   'notifications:health': NotificationHealth;
   /** Automatic update progress (desktop host only). */
   'app:update': UpdateState;
+  /** The window was reloaded after its renderer crashed or hung (desktop host only). */
+  'app:recovered': RendererRecovery;
   /** Saves failing in the data folder (full disk, read-only folder), or `[]` once they work again. */
   'storage:problems': StorageProblem[];
 }

@@ -142,7 +142,7 @@ export class LookoutCore implements LookoutCoreApi {
       prefs: join(dir, 'prefs.json'),
       state: join(dir, 'state.json'),
       secrets: join(dir, 'secrets.json'),
-      logs: join(dir, 'logs'),
+      logs: ports.logsDir ?? join(dir, 'logs'),
     };
     // Every line goes to a rotating, redacted file the user can open from the app, and to the host's logger.
     this.logFile = new RotatingLogFile({
@@ -891,6 +891,10 @@ export class LookoutCore implements LookoutCoreApi {
     },
     'notifications:pause': ({ until }) => this.pauseNotifications(until),
     'diagnostics:live': ({ on }) => this.setDiagnosticsLive(on),
+    'app:renderer-error': ({ scope, message, stack, componentStack }) => {
+      // What the renderer's error boundary caught: in the log file, where support looks first.
+      this.logger.error('renderer error', { scope, message, stack, componentStack });
+    },
   };
 }
 
