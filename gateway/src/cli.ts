@@ -48,7 +48,8 @@ async function main(): Promise<void> {
     secret: process.env.LOOKOUT_GATEWAY_SECRET || undefined,
     jwksUrl: process.env.LOOKOUT_JWKS_URL || undefined,
     usersFile: values.users ?? (process.env.LOOKOUT_USERS_FILE || undefined),
-    apiKeys: list(process.env.LOOKOUT_API_KEYS),
+    // The public demo key is valid here, in `--demo`, and nowhere else.
+    apiKeys: [...list(process.env.LOOKOUT_API_KEYS), ...(values.demo ? [DEMO_API_KEY] : [])],
     operatorKeys: list(process.env.LOOKOUT_OPERATOR_KEYS),
     redisUrl,
     allowedOrigins: values.origin,

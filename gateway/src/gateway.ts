@@ -15,13 +15,7 @@ import {
   type WireEvent,
   type WireLimits,
 } from '../../shared/protocol/lookout-wire';
-import {
-  DEMO_API_KEY,
-  UserDirectory,
-  demoUsers,
-  loadUsersFile,
-  type UserRecord,
-} from './auth/users';
+import { UserDirectory, demoUsers, loadUsersFile, type UserRecord } from './auth/users';
 import { TokenError, TokenService, type IssuedTokens, type Principal } from './auth/tokens';
 import type { BridgeOptions, RedisBridge } from './bridges/redis-bridge';
 import { DemoSource } from './demo/demo-source';
@@ -68,9 +62,14 @@ export interface GatewayOptions {
   apiKeys?: string[];
   /** Operator keys: the full `GET /stats` (counters, limits, gauges). Without one, `/stats` is a short public view. */
   operatorKeys?: string[];
-  /** Demo users, demo API key and (unless `demoTraffic: false`) generated traffic. */
+  /**
+   * Demo users and (unless `demoTraffic: false`) generated traffic. No API key comes with it: the
+   * public demo key is added by `npm run gateway -- --demo` only (`cli.ts`), never by an embedder.
+   */
   demo?: boolean;
   demoTraffic?: boolean;
+  /** Password of the demo users (default the public `DEMO_PASSWORD`; the app's embedded gateway picks a random one per launch). */
+  demoPassword?: string;
   /** Redis Streams storage; the in-process log when absent. */
   redisUrl?: string;
   /** A log to use instead (shared in-process log across restarts, tests). Not stopped by `stop()`. */
@@ -196,7 +195,7 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
     accessTtlSec: options.accessTtlSec ?? 15 * 60,
     refreshTtlSec: options.refreshTtlSec ?? 7 * 24 * 3600,
   });
-  const apiKeys = keySet([...(options.apiKeys ?? []), ...(options.demo ? [DEMO_API_KEY] : [])]);
+  const apiKeys = keySet(options.apiKeys ?? []);
   const operatorKeys = keySet(options.operatorKeys ?? []);
   const ownsLog = !options.eventLog;
   const log: EventLog =
@@ -452,6 +451,15 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
   }
 
   async function publishHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (apiKeys.length === 0) {
+      metrics.count('publish.disabled');
+      return sendError(
+        res,
+        403,
+        'publish-disabled',
+        'this gateway takes no publishes over HTTP (no API keys are configured: LOOKOUT_API_KEYS)',
+      );
+    }
     if (!apiKeyValid(req)) {
       metrics.count('publish.unauthorized');
       return sendError(
@@ -604,7 +612,7 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
     async start() {
       const all = [...(options.users ?? [])];
       if (options.usersFile) all.push(...(await loadUsersFile(options.usersFile)));
-      if (options.demo) all.push(...(await demoUsers()));
+      if (options.demo) all.push(...(await demoUsers(options.demoPassword)));
       users = new UserDirectory(all);
       if (ownsLog) await log.start();
       offEvents = log.onEvent((event) => fanOut.push(event));
