@@ -78,25 +78,27 @@ describe('django-channels end to end through the engine', () => {
     );
   });
 
-  it('explains a 500 to an anonymous connection as sign-in needed', async () => {
+  it('stops with "not signed in" when the endpoint sends no session to the dashboard (500)', async () => {
     const t = startSession(djangoChannelsDialect, { url: double.url }, {}, cleanups);
-    await waitFor(() => t.session.state === 'auth-required');
+    await waitFor(() => t.session.state === 'stopped');
     const outcome = t.session.diagnostics().lastOutcome;
-    expect(outcome).toMatchObject({ handshakeStatus: 500, action: 'sign-in' });
-    expect(outcome?.meaning).toMatch(/anonymous/);
+    expect(outcome).toMatchObject({ handshakeStatus: 500, action: 'stop' });
+    expect(outcome?.meaning).toMatch(/anonymous dashboard connection/);
+    expect(outcome?.meaning).toMatch(/django-session/);
   });
 
-  it('explains a 403 for a foreign Origin', async () => {
+  it('explains a 403 with the foreign Origin it sent, and how to fix it', async () => {
     const t = startSession(
       djangoChannelsDialect,
       { url: double.url, auth: sessionAuth(), headers: { Origin: 'http://evil.example' } },
       { credentials: sessionProvider() },
       cleanups,
     );
-    await waitFor(() => t.session.state === 'auth-required');
+    await waitFor(() => t.session.state === 'stopped');
     const outcome = t.session.diagnostics().lastOutcome;
-    expect(outcome).toMatchObject({ handshakeStatus: 403, action: 'sign-in' });
-    expect(outcome?.meaning).toMatch(/Origin/);
+    expect(outcome).toMatchObject({ handshakeStatus: 403, action: 'stop' });
+    expect(outcome?.meaning).toContain('Lookout sent Origin: http://evil.example');
+    expect(outcome?.meaning).toContain('http://127.0.0.1');
   });
 
   it('reaches the notifications socket with the documented query JWT (accepted anonymous, silent)', async () => {

@@ -196,6 +196,8 @@ export const statsStreamDialect: Dialect = {
     appPing: false,
     // A stats frame every ~0.6 s: a few seconds without one means the stream stalled.
     staleAfterMs: 3_000,
+    quietAfterMs: 3_000,
+    silence: 'stats-stream sends stats every 0.6 s: a silence of seconds means the stream stalled.',
     serverKeepalive:
       'uvicorn sends a PING every 20 s and closes 1011 "keepalive ping timeout" without a PONG; stats arrive every 0.6 s.',
   },
@@ -216,6 +218,8 @@ export const statsStreamDialect: Dialect = {
     },
   },
   probes: [{ name: 'health', path: '/health', interpret: healthVerdict }],
+  // Its batch listener (it re-subscribes when Redis returns).
+  redisChannels: ['batch_notifications'],
   defaultSubscriptions: [],
   create: (endpoint) => new StatsStreamCodec(endpoint),
 };

@@ -476,6 +476,9 @@ function diagnostics(
     state: shape.state,
     since: last?.at ?? now,
     lastMessageAt: frameLog.length > 0 ? (frameLog[frameLog.length - 1]?.at ?? null) : null,
+    lastFrameAt: frameLog.length > 0 ? (frameLog[frameLog.length - 1]?.at ?? null) : null,
+    lastDataAt: shape.state === 'auth-required' ? null : now - shape.silentForMs,
+    recoveredAt: shape.state === 'open' && shape.lastOutcome ? now - 3_600_000 : null,
     stale: shape.stale,
     counters: {
       framesIn: 48_211 + Math.floor(rand() * 1000),
@@ -509,6 +512,7 @@ function diagnostics(
       name,
       subscribed: true,
       acknowledged: shape.state === 'open',
+      refused: null,
       events: shape.state === 'auth-required' ? 0 : 1_200 - i * 350,
       lastEventAt: shape.state === 'auth-required' ? null : now - shape.silentForMs - i * 4_000,
     })),
