@@ -36,8 +36,12 @@ export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 /** What `PUBSUB NUMSUB` on the channels the service listens to said. */
 export interface RedisProbeResult {
   at: number;
-  /** `subscribed`: every channel has its listener; `deaf`: one has none; `unreachable`/`error`: no answer. */
-  status: 'subscribed' | 'deaf' | 'unreachable' | 'error';
+  /**
+   * `subscribed`: every channel has its listener; `deaf`: one has none; `reachable`: Redis answers
+   * (no channels to count for this backend); `unreachable`: no answer; `error`: it answered with an
+   * error (e.g. refused the credentials).
+   */
+  status: 'subscribed' | 'deaf' | 'reachable' | 'unreachable' | 'error';
   /** Subscribers per channel, as `PUBSUB NUMSUB` counted them. */
   counts: Record<string, number>;
   /** Plain words, e.g. `chat_updates has 0 subscribers (expected at least 1)`. */
@@ -123,7 +127,10 @@ export function rankCauses(causes: readonly RankedCause[]): RankedCause[] {
 }
 
 /** Whether an endpoint is proven healthy: connected and its delivery proven or its silence normal. */
-export function isHealthy(h: Pick<EndpointHealth, 'state' | 'delivery'>): boolean {
+export function isHealthy(h: {
+  state: ConnectionState;
+  delivery: Pick<DeliveryHealth, 'status'>;
+}): boolean {
   return (
     h.state === 'open' &&
     (h.delivery.status === 'flowing' ||
@@ -138,7 +145,7 @@ export const DEAF_TEXT = 'deaf: the service lost its Redis subscription; restart
 /** Short labels of the delivery facet. */
 export const DELIVERY_LABELS: Record<DeliveryStatus, string> = {
   flowing: 'Data flowing',
-  quiet: 'Quiet (normal here)',
+  quiet: 'Quiet',
   unverified: 'Delivery unverified',
   verified: 'Quiet, listener verified',
   deaf: 'Deaf',

@@ -134,6 +134,8 @@ export class Session extends TypedEmitter<SessionEvents> {
   /** Subscriptions sent on this connection and not yet acknowledged, oldest first. */
   private pendingAcks: string[] = [];
   private lastDataAt: number | null = null;
+  /** Data arrived on the current connection (the first data turns "quiet" into "flowing"). */
+  private dataOnConnection = false;
   private lastFrameAt: number | null = null;
   private recoveredAt: number | null = null;
 
@@ -336,9 +338,9 @@ export class Session extends TypedEmitter<SessionEvents> {
     };
   }
 
-  /** Whether credentials were renewed during the current incident (for explaining a refusal). */
-  get renewedDuringIncident(): boolean {
-    return this.renewedThisIncident;
+  /** The current (or last) attempt: its trigger, URL and what its upgrade carried. */
+  get currentAttempt(): Readonly<AttemptRecord> | null {
+    return this.attempt;
   }
 
   /** What the session knows about delivery now: the input of the health facet. */
@@ -457,6 +459,7 @@ export class Session extends TypedEmitter<SessionEvents> {
     this.tracker = new LivenessTracker(this.liveness);
     this.tracker.opened(now);
     this.lastFrameAt = now;
+    this.dataOnConnection = false;
     // The failure before this open is history now: shown as "recovered at", not as current.
     if (this.recorder.lastOutcome) this.recoveredAt = now;
     this.forgetAcks();
@@ -629,8 +632,12 @@ export class Session extends TypedEmitter<SessionEvents> {
     // Only data proves delivery; pongs, acks, greetings, heartbeats and rejects prove the link.
     if (events && events.length > 0) {
       this.lastDataAt = now;
+      const first = !this.dataOnConnection;
+      this.dataOnConnection = true;
       if (tracker?.data(now)) {
         if (this.current === 'stale') this.transition('open', 'Data is flowing again.');
+        this.emit('delivery', null);
+      } else if (first) {
         this.emit('delivery', null);
       }
     } else {

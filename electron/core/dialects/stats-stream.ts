@@ -218,8 +218,9 @@ export const statsStreamDialect: Dialect = {
     },
   },
   probes: [{ name: 'health', path: '/health', interpret: healthVerdict }],
-  // Its batch listener (it re-subscribes when Redis returns).
-  redisChannels: ['batch_notifications'],
+  // It re-subscribes by itself when Redis returns and shows an outage as zeros with /health 503,
+  // so it never goes deaf: nothing for the Redis probe to count.
+  redisChannels: [],
   defaultSubscriptions: [],
   create: (endpoint) => new StatsStreamCodec(endpoint),
 };
