@@ -60,12 +60,16 @@ export interface DjangoDouble extends DoubleHandle {
   readonly layerUp: boolean;
   /** Reservations stored so far (their POST answers 500 all the same). */
   readonly reservations: number;
+  /** Successful sign-ins so far (admin form and JWT login), to count renewals. */
+  readonly logins: number;
   /** Push a free-form notification to one user's notification sockets (their group only). */
   notify(email: string, payload: Record<string, unknown>): Promise<void>;
   /** Issue a session id for a user without the login form (test setup shortcut). */
   sessionFor(email: string): string;
   /** Delete every session server-side (a flush, or all of them expiring). */
   expireSessions(): void;
+  /** Change a user's password (as an admin would elsewhere). */
+  setPassword(email: string, password: string): void;
 }
 
 export const DJANGO_ADMIN: DjangoUser = {
@@ -108,7 +112,8 @@ function originAllowed(origin: string | undefined): boolean {
 
 /** Start a django-channels double on a free loopback port. */
 export async function startDjangoDouble(options: DjangoDoubleOptions = {}): Promise<DjangoDouble> {
-  const users = options.users ?? [DJANGO_ADMIN, DJANGO_STAFF];
+  // Copies: a test that changes a password must not change it for the next double.
+  const users = (options.users ?? [DJANGO_ADMIN, DJANGO_STAFF]).map((u) => ({ ...u }));
   const secret = new TextEncoder().encode(randomBytes(32).toString('hex'));
   const sessions = new Map<string, DjangoUser>();
   const csrfTokens = new Set<string>();
@@ -118,6 +123,7 @@ export async function startDjangoDouble(options: DjangoDoubleOptions = {}): Prom
   const open = new Set<WebSocket>();
   const businesses = new Map<string, Record<string, unknown>>();
   let reservations = 0;
+  let logins = 0;
   let publisher: RedisClient | null = null;
   let subscriber: RedisClient | null = null;
   const prefix = options.redisPrefix ?? '';
@@ -214,6 +220,7 @@ export async function startDjangoDouble(options: DjangoDoubleOptions = {}): Prom
       const body = tryJson(await readBody(req)) as Record<string, unknown> | undefined;
       const user = users.find((u) => u.email === body?.email && u.password === body?.password);
       if (!user) return sendJson(res, 401, { error: 'Invalid credentials' });
+      logins++;
       return sendJson(res, 200, {
         refresh: await issue(user, 'refresh'),
         access: await issue(user, 'access'),
@@ -279,6 +286,7 @@ export async function startDjangoDouble(options: DjangoDoubleOptions = {}): Prom
             'Please enter the correct email and password for a staff account. Note that both fields may be case-sensitive.',
           );
         }
+        logins++;
         res.writeHead(302, {
           location: '/admin/',
           'set-cookie': `sessionid=${newSession(user)}; expires=${new Date(Date.now() + 14 * 86_400_000).toUTCString()}; HttpOnly; Max-Age=1209600; Path=/; SameSite=Lax`,
@@ -460,6 +468,9 @@ export async function startDjangoDouble(options: DjangoDoubleOptions = {}): Prom
     get reservations() {
       return reservations;
     },
+    get logins() {
+      return logins;
+    },
     notify: async (email, payload) => {
       const user = users.find((u) => u.email === email);
       if (!user) throw new Error(`no user ${email}`);
@@ -471,6 +482,11 @@ export async function startDjangoDouble(options: DjangoDoubleOptions = {}): Prom
       return newSession(user);
     },
     expireSessions: () => sessions.clear(),
+    setPassword: (email, password) => {
+      const user = users.find((u) => u.email === email);
+      if (!user) throw new Error(`no user ${email}`);
+      user.password = password;
+    },
     stop: stopAll,
     restart: async () => {
       await stopAll();
