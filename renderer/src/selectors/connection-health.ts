@@ -136,7 +136,8 @@ export function outcomeCodes(outcome: AttemptOutcome | null | undefined): string
   if (outcome.closeCode !== undefined) {
     parts.push(`close ${outcome.closeCode} (${explainCloseCode(outcome.closeCode).name})`);
   }
-  if (outcome.error) parts.push(outcome.error);
+  // `credentials` marks an attempt that never reached the server: there is no code to quote.
+  if (outcome.error && outcome.error !== 'credentials') parts.push(outcome.error);
   return parts.join(' · ');
 }
 
