@@ -4,6 +4,7 @@ import { DEMO_API_KEY, DEMO_PASSWORD, DEMO_USERS } from './auth/users';
 import { BRIDGE_SOURCES, type BridgeSource } from './bridges/redis-bridge';
 import { createGateway } from './gateway';
 import { consoleLogger } from './logger';
+import { installLastResortHandlers } from '../../shared/process/last-resort';
 
 /**
  * `npm run gateway -- [--demo] [--port 8080] [--host 127.0.0.1] [--users users.json]
@@ -12,6 +13,8 @@ import { consoleLogger } from './logger';
  * LOOKOUT_USERS_FILE, LOOKOUT_JWKS_URL.
  */
 async function main(): Promise<void> {
+  // One request must never end the process for every other client: log, count, keep serving.
+  installLastResortHandlers(process, consoleLogger);
   const { values } = parseArgs({
     options: {
       demo: { type: 'boolean', default: false },

@@ -5,6 +5,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { WebSocketServer } from 'ws';
 import type { JSONWebKeySet } from 'jose';
 import { LOOKOUT_CLOSE } from '../../shared/close-codes';
+import { parseRequestTarget, queryParams } from '../../shared/http/request-target';
 import {
   loginRequestSchema,
   publishBodySchema,
@@ -22,21 +23,23 @@ import {
   type UserRecord,
 } from './auth/users';
 import { TokenError, TokenService, type IssuedTokens, type Principal } from './auth/tokens';
-import { RedisBridge, type BridgeOptions } from './bridges/redis-bridge';
+import type { BridgeOptions, RedisBridge } from './bridges/redis-bridge';
 import { DemoSource } from './demo/demo-source';
 import {
   BodyError,
+  answerSocket,
   bearerToken,
   clientAddress,
   readJson,
   sendError,
   sendJson,
 } from './http/http-util';
+import { guardParserErrors, totalHandler } from './http/server-guards';
 import { consoleLogger, type GatewayLogger } from './logger';
 import { GatewayMetrics, TokenBucket } from './metrics';
 import { StorageUnavailableError, type EventLog } from './storage/event-log';
 import { MemoryEventLog } from './storage/memory-log';
-import { RedisEventLog } from './storage/redis-log';
+import { LazyRedisEventLog } from './storage/lazy-redis-log';
 import { ClientConnection, type ConnectionContext } from './ws/client-connection';
 import { FanOut, type FanOutBatch } from './ws/fan-out';
 
@@ -105,6 +108,8 @@ export interface Gateway {
   readonly instanceId: string;
 }
 
+type RouteHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
+
 const DEFAULT_LIMITS: WireLimits & { maxConnections: number } = {
   maxPayloadBytes: 64 * 1024,
   maxSubscriptions: 100,
@@ -140,7 +145,7 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
   const log: EventLog =
     options.eventLog ??
     (options.redisUrl
-      ? new RedisEventLog({ url: options.redisUrl, retention, logger })
+      ? new LazyRedisEventLog({ url: options.redisUrl, retention, logger })
       : new MemoryEventLog(retention));
   const allowedOrigins = new Set(options.allowedOrigins ?? []);
   const maxLagMs = options.maxEventLoopLagMs ?? 1_000;
@@ -195,31 +200,51 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
 
   // ------------------------------------------------------------------ HTTP
 
+  /** The HTTP routes: path → method → handler. Anything else is 404 or 405, never a throw. */
+  const routes = new Map<string, Partial<Record<string, RouteHandler>>>([
+    ['/health', { GET: (_req, res) => health(res) }],
+    ['/stats', { GET: (_req, res) => sendJson(res, 200, stats()) }],
+    ['/auth/login', { POST: login }],
+    ['/auth/refresh', { POST: refresh }],
+    ['/publish', { POST: publishHttp }],
+  ]);
+
   async function handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://gateway');
-    const route = `${req.method ?? 'GET'} ${url.pathname}`;
+    const target = parseRequestTarget(req.url);
+    if (!target.ok) {
+      metrics.count('http.badTarget');
+      return sendError(res, 400, 'bad-target', target.reason);
+    }
+    const methods = routes.get(target.path);
+    if (!methods) {
+      // Counted under one key: a counter per unknown path would let anyone grow /stats forever.
+      metrics.count('http.notFound');
+      return sendError(res, 404, 'not-found', 'no such route; see docs/protocol.md §8');
+    }
+    const method = req.method === 'HEAD' && methods.GET ? 'GET' : (req.method ?? '');
+    const handler = Object.hasOwn(methods, method) ? methods[method] : undefined;
+    if (!handler) {
+      metrics.count('http.methodNotAllowed');
+      const allow = Object.keys(methods).join(', ');
+      return sendError(res, 405, 'method-not-allowed', `use ${allow} here`, { allow });
+    }
+    const route = `${method} ${target.path}`;
     metrics.count(`http.${route}`);
     try {
-      switch (route) {
-        case 'GET /health':
-          return await health(res);
-        case 'GET /stats':
-          return sendJson(res, 200, stats());
-        case 'POST /auth/login':
-          return await login(req, res);
-        case 'POST /auth/refresh':
-          return await refresh(req, res);
-        case 'POST /publish':
-          return await publishHttp(req, res);
-        default:
-          return sendError(res, 404, 'not-found', `no route ${route.slice(0, 100)}`);
-      }
+      return await handler(req, res);
     } catch (error) {
       if (error instanceof BodyError)
         return sendError(res, error.status, error.code, error.message);
-      logger.error('http handler failed', { route, error: String(error) });
-      if (!res.headersSent) sendError(res, 500, 'internal', 'internal error');
+      throw error;
     }
+  }
+
+  /** Last line of the HTTP path: a handler that failed unexpectedly answers 500, never crashes. */
+  function httpFailed(error: unknown, req: IncomingMessage, res: ServerResponse): void {
+    metrics.count('http.internalErrors');
+    logger.error('http handler failed', { method: req.method, error: String(error) });
+    if (!res.headersSent) sendError(res, 500, 'internal', 'internal error');
+    else res.destroy();
   }
 
   async function health(res: ServerResponse): Promise<void> {
@@ -381,26 +406,23 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
     counter: string,
   ): void {
     metrics.count(`handshake.${counter}`);
-    const body = JSON.stringify({ error, message });
-    const reason =
-      {
-        400: 'Bad Request',
-        401: 'Unauthorized',
-        403: 'Forbidden',
-        404: 'Not Found',
-        503: 'Service Unavailable',
-      }[status] ?? 'Error';
-    const extra = status === 401 ? 'WWW-Authenticate: Bearer realm="lookout"\r\n' : '';
-    socket.end(
-      `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${extra}Connection: close\r\n\r\n${body}`,
+    answerSocket(
+      socket,
+      status,
+      error,
+      message,
+      status === 401 ? { 'WWW-Authenticate': 'Bearer realm="lookout"' } : {},
     );
   }
 
   async function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     socket.on('error', () => metrics.count('handshake.socketErrors'));
-    const url = new URL(req.url ?? '/', 'http://gateway');
-    if (url.pathname !== '/ws')
+    const target = parseRequestTarget(req.url);
+    if (!target.ok) return reject(socket, 400, 'bad-target', target.reason, 'badTarget');
+    if (target.path !== '/ws')
       return reject(socket, 404, 'not-found', 'the WebSocket endpoint is /ws', 'notFound');
+    if (req.method !== 'GET')
+      return reject(socket, 405, 'method-not-allowed', 'upgrade with GET /ws', 'badMethod');
     const origin = req.headers.origin;
     if (origin && allowedOrigins.size > 0 && !allowedOrigins.has(origin)) {
       return reject(
@@ -420,10 +442,11 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
         'atCapacity',
       );
     }
+    const query = queryParams(target.rawQuery);
     const token =
       bearerToken(req.headers.authorization) ??
-      url.searchParams.get('token') ??
-      url.searchParams.get('access_token') ??
+      query.get('token') ??
+      query.get('access_token') ??
       undefined;
     let principal: Principal;
     try {
@@ -447,6 +470,13 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
     });
   }
 
+  /** Last line of the upgrade path: answer 500 and close, never crash. */
+  function upgradeFailed(error: unknown, _req: IncomingMessage, socket: Duplex): void {
+    metrics.count('handshake.internalErrors');
+    logger.error('upgrade handler failed', { error: String(error) });
+    answerSocket(socket, 500, 'internal', 'internal error');
+  }
+
   return {
     instanceId,
     metrics,
@@ -468,9 +498,9 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
         noServer: true,
         maxPayload: Math.max(limits.maxPayloadBytes * 4, 1024 * 1024),
       });
-      server = createServer((req, res) => void handleHttp(req, res));
-      server.on('upgrade', (req, socket, head) => void handleUpgrade(req, socket, head));
-      server.on('clientError', (_error, socket) => socket.destroy());
+      server = createServer(totalHandler(handleHttp, httpFailed));
+      server.on('upgrade', totalHandler(handleUpgrade, upgradeFailed));
+      guardParserErrors(server, (name) => metrics.count(name));
       const srv = server;
       await new Promise<void>((resolve, rejectListen) => {
         srv.once('error', rejectListen);
@@ -483,6 +513,8 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
       const port = typeof address === 'object' && address ? address.port : 0;
       const host = options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1';
       if (options.bridges) {
+        // Loaded here so a gateway without bridges never loads the Redis client.
+        const { RedisBridge } = await import('./bridges/redis-bridge');
         bridge = new RedisBridge(options.bridges, (e) => publish(e), logger, metrics);
         await bridge.start();
       }

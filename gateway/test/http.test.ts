@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Fixtures, TEST_API_KEY } from './fixtures';
+import { GatewayMetrics } from '../src/metrics';
 import { connect, http } from './ws-test-client';
 
 const fx = new Fixtures();
@@ -83,5 +84,31 @@ describe('HTTP endpoints', () => {
     expect((stats.body.counters as Record<string, number>)['badFrames.bad-json']).toBe(1);
     expect((stats.body.rates as Record<string, number>).eventsIn).toBeGreaterThan(0);
     expect((await http(address.url, 'GET', '/nope')).status).toBe(404);
+  });
+
+  it('counts requests per known route only: 2,000 distinct unknown paths add one counter, not 2,000', async () => {
+    const { gateway, address } = await fx.gateway();
+    const before = gateway.metrics.counters.size;
+    for (let i = 0; i < 2_000; i += 50)
+      await Promise.all(
+        Array.from({ length: 50 }, (_, j) =>
+          http(address.url, 'GET', `/probe-${i + j}?x=${i + j}`).then((r) =>
+            expect(r.status).toBe(404),
+          ),
+        ),
+      );
+    await http(address.url, 'GET', '/health');
+    const keys = [...gateway.metrics.counters.keys()];
+    expect(keys.filter((k) => k.includes('probe'))).toEqual([]);
+    expect(gateway.metrics.counters.get('http.notFound')).toBe(2_000);
+    expect(gateway.metrics.counters.get('http.GET /health')).toBe(1);
+    expect(gateway.metrics.counters.size - before).toBeLessThanOrEqual(2);
+  });
+
+  it('caps distinct counter names, counting what it had to drop', () => {
+    const metrics = new GatewayMetrics(3);
+    for (const name of ['a', 'b', 'c', 'd', 'e']) metrics.count(name);
+    metrics.count('a', 2);
+    expect(metrics.snapshot()).toEqual({ a: 3, b: 1, c: 1, 'metrics.droppedKeys': 2 });
   });
 });

@@ -1,4 +1,4 @@
-import { createClient } from 'redis';
+import { createClient } from '@redis/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DecodeResult, Dialect } from '../../electron/core/dialects/dialect';
 import { djangoChannelsDialect } from '../../electron/core/dialects/django-channels';

@@ -1,4 +1,4 @@
-import { createClient } from 'redis';
+import { createClient } from '@redis/client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type SakuraDouble, startSakuraDouble } from '../peers/sakura-double';
 import { type TaskStatusDouble, startTaskStatusDouble } from '../peers/task-status-double';

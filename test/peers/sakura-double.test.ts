@@ -1,4 +1,4 @@
-import { createClient } from 'redis';
+import { createClient } from '@redis/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sleep, waitFor } from '../support/wait';
 import { type SakuraDouble, startSakuraDouble } from './sakura-double';

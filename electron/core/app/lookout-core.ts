@@ -46,7 +46,9 @@ import {
 } from '../state/credential-store';
 import { PatchBatcher } from '../state/patch-batcher';
 import { PersistedFile } from '../state/persist';
-import { loadEndpointsFile, saveEndpointsFile } from '../config/endpoints-file';
+import { EndpointsFile } from '../config/endpoints-file';
+import { StorageHealth } from '../state/storage-health';
+import type { StoredFile } from '../../../shared/model/storage';
 import type {
   CorePorts,
   EmbeddedGateway,
@@ -58,6 +60,8 @@ import { createCredentialProvider, credentialRefOf } from '../auth/credential-pr
 import { TrackedCredentials } from '../auth/tracked-credentials';
 import { verifySignIn } from '../auth/verify-sign-in';
 import { EndpointHealthMonitor } from './endpoint-health';
+import { secretHarvestingFetch } from '../auth/secret-harvesting-fetch';
+import { endpointSecrets, redactedEndpoint, withSecretsRestored } from './endpoint-secrets';
 import { endpointSummary } from './endpoint-summary';
 import { buildSupportBundle } from './support-bundle';
 import { trayModel } from './tray-model';
@@ -83,6 +87,11 @@ type SendHandlers = {
 export class LookoutCore implements LookoutCoreApi {
   private readonly clock: Clock;
   private readonly logger: Logger;
+
+  /** The redacted log file teed to the host's logger (see `LookoutCoreApi.log`). */
+  get log(): Logger {
+    return this.logger;
+  }
   private readonly logFile: RotatingLogFile;
   private readonly redactor = new Redactor();
   private readonly pushListeners = new Set<PushListener>();
@@ -115,6 +124,9 @@ export class LookoutCore implements LookoutCoreApi {
   private diagnosticsTimer: TimerHandle | null = null;
   private readonly settingsFile: PersistedFile<AppSettings>;
   private readonly prefsFile: PersistedFile<NotifyPrefs>;
+  private readonly endpointsFile: EndpointsFile;
+  /** Saves failing in the data folder, pushed to the renderer as they start and stop failing. */
+  private readonly storage: StorageHealth;
   /** Saves the model crash-safely on change (debounced); closed on stop with a final write. */
   private closeState: () => Promise<void> = async () => {};
   private started = false;
@@ -137,7 +149,7 @@ export class LookoutCore implements LookoutCoreApi {
       prefs: join(dir, 'prefs.json'),
       state: join(dir, 'state.json'),
       secrets: join(dir, 'secrets.json'),
-      logs: join(dir, 'logs'),
+      logs: ports.logsDir ?? join(dir, 'logs'),
     };
     // Every line goes to a rotating, redacted file the user can open from the app, and to the host's logger.
     this.logFile = new RotatingLogFile({
@@ -146,12 +158,15 @@ export class LookoutCore implements LookoutCoreApi {
       now: () => this.clock.now(),
     });
     this.logger = teeLogger(this.logFile, ports.logger ?? silentLogger, this.redactor);
+    this.storage = new StorageHealth(this.logger, () => this.clock.now());
+    this.storage.onChange((problems) => this.push('storage:problems', problems));
     const common = { clock: this.clock, logger: this.logger };
     this.settingsFile = new PersistedFile({
       path: this.paths.settings,
       kind: 'settings',
       version: 1,
       schema: appSettingsSchema,
+      onSaved: this.reportSave('settings', this.paths.settings),
       ...common,
     });
     this.prefsFile = new PersistedFile({
@@ -159,8 +174,10 @@ export class LookoutCore implements LookoutCoreApi {
       kind: 'prefs',
       version: 1,
       schema: notifyPrefsSchema,
+      onSaved: this.reportSave('prefs', this.paths.prefs),
       ...common,
     });
+    this.endpointsFile = new EndpointsFile(this.paths.endpoints);
   }
 
   // -----------------------------------------------------------------------------------------------
@@ -185,7 +202,9 @@ export class LookoutCore implements LookoutCoreApi {
       path: this.paths.state,
       clock: this.clock,
       logger: this.logger,
+      // Small models are saved a second after a change; large ones as the write budget allows.
       debounceMs: 1_000,
+      onSaved: this.reportSave('state', this.paths.state),
     });
     if (state.notice) problems.push(state.notice);
     this.store = state.store;
@@ -199,15 +218,17 @@ export class LookoutCore implements LookoutCoreApi {
           clock: this.clock,
           logger: this.logger,
           sink: this.redactor,
+          onSaved: this.reportSave('secrets', this.paths.secrets),
         })
       : new MemoryCredentialStore(
           'This host has no OS encryption for secrets, so they are kept in memory only and asked for again after a restart.',
           this.redactor,
         );
 
-    const loaded = await loadEndpointsFile(this.paths.endpoints);
+    const loaded = await this.endpointsFile.load();
     problems.push(...loaded.problems);
     this.endpoints = loaded.endpoints;
+    for (const endpoint of this.endpoints) this.registerConfigSecrets(endpoint);
     this.endpointsFileExists = loaded.exists;
     this.configProblems = problems;
     for (const p of problems) this.logger.warn('config problem', { problem: p });
@@ -388,9 +409,19 @@ export class LookoutCore implements LookoutCoreApi {
   private readonly getSecret = async (ref: string) =>
     (await this.credentials.get(ref)) ?? undefined;
 
-  /** Credentials for an endpoint, its secrets read from the store before every attempt. */
-  private providerFor(endpoint: EndpointConfig) {
-    return createCredentialProvider(endpoint.auth, this.getSecret);
+  /**
+   * Credentials for an endpoint, its secrets read from the store before every attempt. Whatever
+   * the servers hand out on the way (tokens, refresh tokens, cookies) is registered for redaction.
+   */
+  private providerFor(
+    endpoint: EndpointConfig,
+    getSecret: (ref: string) => Promise<string | undefined> = this.getSecret,
+  ) {
+    return createCredentialProvider(
+      endpoint.auth,
+      getSecret,
+      secretHarvestingFetch(fetch, this.redactor),
+    );
   }
 
   private healthList(): EndpointHealth[] {
@@ -411,6 +442,11 @@ export class LookoutCore implements LookoutCoreApi {
         return { ...result, detail: this.redactor.text(result.detail) };
       },
     };
+  }
+
+  /** Secrets written into the config itself (URL user-info, `?apikey=`, `X-Auth`) are scrubbed by value too. */
+  private registerConfigSecrets(endpoint: EndpointConfig): void {
+    for (const secret of endpointSecrets(endpoint)) this.redactor.addSecret(secret);
   }
 
   /**
@@ -541,13 +577,20 @@ export class LookoutCore implements LookoutCoreApi {
   }
 
   pauseNotifications(until: number | null): void {
-    void this.setPrefs({ ...this.prefs, pausedUntil: until });
+    // From the tray too: a failed save is on the storage banner and in the log.
+    this.setPrefs({ ...this.prefs, pausedUntil: until }).catch(() => undefined);
   }
 
+  /** Save new preferences; they apply only once saved (a failed save throws and changes nothing). */
   private async setPrefs(prefs: NotifyPrefs): Promise<NotifyPrefs> {
-    this.prefs = notifyPrefsSchema.parse(prefs);
+    const next = notifyPrefsSchema.parse(prefs);
+    const saved = await this.prefsFile.save(next);
+    if (!saved.ok) {
+      this.retryLater(this.prefsFile, () => this.prefs);
+      throw new Error(`${saved.error} Your change to notification preferences was not kept.`);
+    }
+    this.prefs = next;
     this.policy.setPrefs(this.prefs);
-    await this.prefsFile.save(this.prefs);
     this.push('prefs:changed', this.prefs);
     this.emitTray();
     return this.prefs;
@@ -586,37 +629,106 @@ export class LookoutCore implements LookoutCoreApi {
     return found;
   }
 
-  /** Save the user's endpoints (the demo endpoint is never written: it exists only while none are configured). */
-  private async persistEndpoints(): Promise<void> {
-    const real = this.endpoints.filter((e) => e.id !== DEMO_ENDPOINT_ID || !this.embedded);
-    await saveEndpointsFile(this.paths.endpoints, real);
+  /**
+   * After a refused change, keep writing the value in use (unchanged) until the disk takes it: the
+   * warning then clears by itself once saving works again.
+   */
+  private retryLater<T>(file: PersistedFile<T>, current: () => T): void {
+    file.schedule(current);
+  }
+
+  /** A save outcome reporter for one file of the data folder. */
+  private reportSave(file: StoredFile, path: string) {
+    return (result: { ok: true } | { ok: false; error: string }) =>
+      this.storage.report(file, path, result);
+  }
+
+  /**
+   * Save `endpoints` as the user's list (the demo endpoint is never written: it exists only while
+   * none are configured). Nothing changes in memory unless the file was written. A file Lookout
+   * refused to overwrite at start-up is read again first: an admin may have fixed it meanwhile.
+   */
+  private persistEndpoints(
+    change: (current: EndpointConfig[]) => EndpointConfig[],
+  ): Promise<SaveResult> {
+    // One at a time: each change applies to the list the previous one left (saves may overlap).
+    const run = this.endpointsQueue.then(() => this.persistEndpointsNow(change));
+    this.endpointsQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  private endpointsQueue: Promise<unknown> = Promise.resolve();
+
+  private async persistEndpointsNow(
+    change: (current: EndpointConfig[]) => EndpointConfig[],
+  ): Promise<SaveResult> {
+    // Fixed by hand since? Then its endpoints are in use now and the change applies on top.
+    if (this.endpointsFile.writeBlocked) await this.reloadEndpointsFile();
+    const endpoints = change(this.endpoints);
+    const real = endpoints.filter((e) => e.id !== DEMO_ENDPOINT_ID || !this.embedded);
+    const result = await this.endpointsFile.save(real);
+    this.storage.report('endpoints', this.paths.endpoints, result);
+    if (!result.ok) return { ok: false, errors: [result.error] };
+    this.endpoints = endpoints;
     this.endpointsFileExists = true;
     this.push('endpoints:changed', await this.summaries());
+    return { ok: true };
+  }
+
+  /**
+   * Read endpoints.json again after it was refused at start-up; true when it is usable now (its
+   * endpoints replace the ones in use, their sessions restarted).
+   */
+  private async reloadEndpointsFile(): Promise<boolean> {
+    const loaded = await this.endpointsFile.load();
+    if (loaded.writeBlocked) return false;
+    await Promise.all([...this.sessions.keys()].map((id) => this.closeSession(id)));
+    this.endpoints = loaded.endpoints;
+    this.endpointsFileExists = loaded.exists;
+    this.configProblems = this.configProblems.filter((p) => !p.startsWith(this.paths.endpoints));
+    this.configProblems.push(...loaded.problems);
+    for (const endpoint of this.endpoints) {
+      this.registerConfigSecrets(endpoint);
+      this.openSession(endpoint);
+    }
+    this.push('endpoints:changed', await this.summaries());
+    this.emitTray();
+    return true;
   }
 
   private async saveEndpoint(
-    endpoint: EndpointConfig,
+    edited: EndpointConfig,
     secret: string | undefined,
   ): Promise<SaveResult> {
+    // The edit form saw config secrets redacted: the ones it left alone are kept as stored.
+    const endpoint = withSecretsRestored(
+      edited,
+      this.endpoints.find((e) => e.id === edited.id),
+      this.redactor,
+    );
+    this.registerConfigSecrets(endpoint);
     const ref = credentialRefOf(endpoint.auth);
     if (secret && !ref)
       return {
         ok: false,
         errors: ['auth: this endpoint uses no authentication, so no password or token is needed.'],
       };
-    if (secret && ref) await this.credentials.set(ref, secret);
     // The first real endpoint replaces the embedded demo.
-    if (this.embedded && endpoint.id !== DEMO_ENDPOINT_ID) {
+    const replacesDemo = this.embedded !== null && endpoint.id !== DEMO_ENDPOINT_ID;
+    const saved = await this.persistEndpoints((list) => {
+      const kept = replacesDemo ? list.filter((e) => e.id !== DEMO_ENDPOINT_ID) : list;
+      return kept.some((e) => e.id === endpoint.id)
+        ? kept.map((e) => (e.id === endpoint.id ? endpoint : e))
+        : [...kept, endpoint];
+    });
+    if (!saved.ok) return saved;
+    if (secret && ref) await this.credentials.set(ref, secret);
+    if (replacesDemo) {
       await this.closeSession(DEMO_ENDPOINT_ID);
-      this.endpoints = this.endpoints.filter((e) => e.id !== DEMO_ENDPOINT_ID);
-      await this.embedded.stop();
+      await this.embedded?.stop();
       this.embedded = null;
     }
     await this.closeSession(endpoint.id);
-    const index = this.endpoints.findIndex((e) => e.id === endpoint.id);
-    if (index >= 0) this.endpoints[index] = endpoint;
-    else this.endpoints.push(endpoint);
-    await this.persistEndpoints();
     this.openSession(endpoint);
     this.emitTray();
     return { ok: true };
@@ -632,23 +744,25 @@ export class LookoutCore implements LookoutCoreApi {
           : null;
     if (!channel)
       return { ok: false, errors: [`${endpoint.name} does not subscribe to tasks by id.`] };
-    const session = this.sessions.get(id);
     const subs = new Set(
       endpoint.subscriptions.length
         ? endpoint.subscriptions
         : DIALECTS[endpoint.dialect].defaultSubscriptions,
     );
-    if (watch) {
-      subs.add(channel);
-      session?.subscribe(channel);
-    } else {
-      subs.delete(channel);
-      session?.unsubscribe(channel);
-    }
+    if (watch) subs.add(channel);
+    else subs.delete(channel);
     const updated = { ...endpoint, subscriptions: [...subs] };
-    this.endpoints = this.endpoints.map((e) => (e.id === id ? updated : e));
-    if (this.endpointsFileExists) await this.persistEndpoints();
-    else this.push('endpoints:changed', await this.summaries());
+    const replace = (list: EndpointConfig[]) => list.map((e) => (e.id === id ? updated : e));
+    if (this.endpointsFileExists) {
+      const saved = await this.persistEndpoints(replace);
+      if (!saved.ok) return saved;
+    } else {
+      this.endpoints = replace(this.endpoints);
+      this.push('endpoints:changed', await this.summaries());
+    }
+    const session = this.sessions.get(id);
+    if (watch) session?.subscribe(channel);
+    else session?.unsubscribe(channel);
     return { ok: true };
   }
 
@@ -677,29 +791,39 @@ export class LookoutCore implements LookoutCoreApi {
         host: this.hostInfo(),
         configProblems: this.configProblems,
         notificationHealth: this.notificationHealth,
+        storageProblems: this.storage.list(),
       };
     },
     'connection:snapshot': async () => this.connections(),
     'endpoints:list': async () => this.summaries(),
-    'endpoints:get': async ({ id }) => this.endpoints.find((e) => e.id === id) ?? null,
+    'endpoints:get': async ({ id }) => {
+      const found = this.endpoints.find((e) => e.id === id);
+      return found ? redactedEndpoint(found, this.redactor) : null;
+    },
     'endpoints:save': async ({ endpoint, secret }) => this.saveEndpoint(endpoint, secret),
     'endpoints:remove': async ({ id }) => {
       if (!this.endpoints.some((e) => e.id === id))
         return { ok: false, errors: [`No endpoint "${id}".`] };
+      const saved = await this.persistEndpoints((list) => list.filter((e) => e.id !== id));
+      if (!saved.ok) return saved;
       await this.closeSession(id);
-      this.endpoints = this.endpoints.filter((e) => e.id !== id);
-      await this.persistEndpoints();
       this.emitTray();
       return { ok: true };
     },
-    'endpoints:test': async ({ endpoint, secret }) => {
+    'endpoints:test': async ({ endpoint: edited, secret }) => {
+      const endpoint = withSecretsRestored(
+        edited,
+        this.endpoints.find((e) => e.id === edited.id),
+        this.redactor,
+      );
+      this.registerConfigSecrets(endpoint);
       const getSecret = async (ref: string) =>
         secret ?? (await this.credentials.get(ref)) ?? undefined;
       if (secret) this.redactor.addSecret(secret);
       return runConnectionCheck({
         endpoint,
         dialect: DIALECTS[endpoint.dialect],
-        credentials: createCredentialProvider(endpoint.auth, getSecret),
+        credentials: this.providerFor(endpoint, getSecret),
         redactor: this.redactor,
         probeHttp: () => runProbes(endpoint, DIALECTS[endpoint.dialect], this.redactor),
         ...this.redisProbeFor(endpoint),
@@ -782,8 +906,12 @@ export class LookoutCore implements LookoutCoreApi {
     },
     'prefs:set': async ({ prefs }) => this.setPrefs(prefs),
     'settings:set': async ({ settings }) => {
+      const saved = await this.settingsFile.save(settings);
+      if (!saved.ok) {
+        this.retryLater(this.settingsFile, () => this.settings);
+        throw new Error(`${saved.error} Your change to settings was not kept.`);
+      }
       this.settings = settings;
-      await this.settingsFile.save(settings);
       this.push('settings:changed', settings);
       return settings;
     },
@@ -815,6 +943,10 @@ export class LookoutCore implements LookoutCoreApi {
     },
     'notifications:pause': ({ until }) => this.pauseNotifications(until),
     'diagnostics:live': ({ on }) => this.setDiagnosticsLive(on),
+    'app:renderer-error': ({ scope, message, stack, componentStack }) => {
+      // What the renderer's error boundary caught: in the log file, where support looks first.
+      this.logger.error('renderer error', { scope, message, stack, componentStack });
+    },
   };
 }
 

@@ -1,4 +1,4 @@
-import { createClient } from 'redis';
+import { createClient } from '@redis/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisProbeSchema } from '../../../shared/config/endpoint';
 import { freePort } from '../../../test/support/free-port';

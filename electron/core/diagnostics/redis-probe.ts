@@ -1,4 +1,4 @@
-import { createClient } from 'redis';
+import { RespConnection, RespError, type RespValue } from './resp-client';
 import type { RedisProbeConfig } from '../../../shared/config/endpoint';
 import type { RedisProbeResult } from '../../../shared/model/health';
 
@@ -19,37 +19,37 @@ export interface RedisProbeOptions {
  * lost its subscription, which sakura and task-status never make again after a Redis restart
  * (PROTOCOLS.md, "open but silent"). With no channels it only checks that Redis answers (django:
  * its channel layer being down is the likeliest cause of a 500 with a live session).
- * One short-lived connection per probe, no retries, bounded by a timeout. Never throws.
+ * One short-lived connection per probe (`resp-client.ts`), no retries, bounded by a timeout.
+ * Never throws.
  */
 export async function probeRedis(options: RedisProbeOptions): Promise<RedisProbeResult> {
   const { config, channels } = options;
   const now = options.now ?? Date.now;
   const timeoutMs = options.timeoutMs ?? 5_000;
   const at = now();
-  const client = createClient({
-    url: config.url,
-    ...(config.username ? { username: config.username } : {}),
-    ...(options.password ? { password: options.password } : {}),
-    disableOfflineQueue: true,
-    socket: { connectTimeout: timeoutMs, reconnectStrategy: false },
-  });
-  // Connection errors also surface through connect(); without a listener they would be thrown.
-  client.on('error', () => {});
+  let connection: RespConnection | null = null;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
   });
-  let connected = false;
+  /** One command, bounded by the probe's timeout; an error reply is thrown as such. */
+  const ask = async (args: string[]): Promise<RespValue> => {
+    const reply = await Promise.race([(connection as RespConnection).command(args), timeout]);
+    if (reply instanceof RespError) throw reply;
+    return reply;
+  };
   try {
-    await Promise.race([client.connect(), timeout]);
-    connected = true;
+    connection = await Promise.race([RespConnection.connect(config.url, timeoutMs), timeout]);
+    if (options.password) {
+      await ask(
+        config.username ? ['AUTH', config.username, options.password] : ['AUTH', options.password],
+      );
+    }
     if (channels.length === 0) {
-      await Promise.race([client.ping(), timeout]);
+      await ask(['PING']);
       return { at, status: 'reachable', counts: {}, detail: `Redis at ${where(config)} answers.` };
     }
-    const raw = await Promise.race([client.pubSubNumSub([...channels]), timeout]);
-    const counts: Record<string, number> = {};
-    for (const channel of channels) counts[channel] = Number(raw[channel] ?? 0);
+    const counts = numsubCounts(await ask(['PUBSUB', 'NUMSUB', ...channels]), channels);
     const min = config.minSubscribers;
     const missing = channels.filter((c) => (counts[c] ?? 0) < min);
     if (missing.length > 0) {
@@ -69,25 +69,34 @@ export async function probeRedis(options: RedisProbeOptions): Promise<RedisProbe
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const auth = /WRONGPASS|NOAUTH|invalid password|invalid username/i.test(message);
+    const answered = error instanceof RespError;
     return {
       at,
-      status: connected || auth ? 'error' : 'unreachable',
+      status: answered || auth ? 'error' : 'unreachable',
       counts: {},
       detail: auth
         ? `Redis at ${where(config)} refused the credentials: check the password stored${config.credentialRef ? ` as "${config.credentialRef}"` : ''} and the user name.`
-        : connected
+        : answered
           ? `Redis at ${where(config)} failed the check: ${message}.`
           : `Redis at ${where(config)} does not answer (${message}).`,
     };
   } finally {
     clearTimeout(timer);
-    try {
-      if (client.isOpen) await client.close();
-      else client.destroy();
-    } catch {
-      client.destroy();
-    }
+    connection?.close();
   }
+}
+
+/** `PUBSUB NUMSUB a b` answers `[a, n, b, m]`; counts for the asked channels (missing = 0). */
+function numsubCounts(reply: RespValue, channels: readonly string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const channel of channels) counts[channel] = 0;
+  if (!Array.isArray(reply)) throw new Error('PUBSUB NUMSUB did not answer a list');
+  for (let i = 0; i + 1 < reply.length; i += 2) {
+    const name = reply[i];
+    const n = reply[i + 1];
+    if (typeof name === 'string' && name in counts) counts[name] = Number(n) || 0;
+  }
+  return counts;
 }
 
 /** `host:port/db` of the probe URL, for messages (the URL never holds a password: the schema says so). */

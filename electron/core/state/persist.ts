@@ -35,8 +35,19 @@ export interface PersistedFileOptions<T> {
   clock: Clock;
   /** Debounce for `schedule`: at most one write per this many ms. */
   debounceMs?: number;
+  /**
+   * Write budget for `schedule`: after writing N bytes the next scheduled write waits at least
+   * N / this many seconds, so a large file is rewritten proportionally less often (default: none).
+   */
+  maxBytesPerSecond?: number;
   logger?: Logger;
+  /** Told the outcome of every write (the storage health banner listens). */
+  onSaved?: (result: SaveResult) => void;
 }
+
+/** A scheduled save that failed is tried again after this long, doubling up to a minute. */
+const RETRY_FIRST_MS = 2_000;
+const RETRY_MAX_MS = 60_000;
 
 interface Envelope {
   app: typeof APP;
@@ -52,8 +63,13 @@ export class PersistedFile<T> {
   /** Writes run one after another (they share one temp file name per process). */
   private queue: Promise<SaveResult> = Promise.resolve({ ok: true });
   private readonly logger: Logger;
+  /** Earliest time the write budget allows the next scheduled write. */
+  private nextWriteAt = 0;
+  private retryMs = 0;
   /** The last failed save, for diagnostics; null after a successful one. */
   lastError: string | null = null;
+  /** Bytes written by successful saves since this object was made (for benchmarks). */
+  bytesWritten = 0;
 
   constructor(private readonly options: PersistedFileOptions<T>) {
     this.logger = options.logger ?? silentLogger;
@@ -109,16 +125,34 @@ export class PersistedFile<T> {
     return this.queue;
   }
 
-  /** Save soon: `source()` is read when the debounce fires, so bursts of changes cost one write. */
+  /**
+   * Save soon: `source()` is read when the timer fires, so bursts of changes cost one write. The
+   * timer waits the debounce, or longer when the write budget asks; a failed write is tried again
+   * later (2 s, doubling to a minute) with whatever `source()` gives then, until one succeeds.
+   */
   schedule(source: () => T): void {
     this.source = source;
     if (this.timer !== null) return;
-    this.timer = this.options.clock.setTimeout(() => {
+    const clock = this.options.clock;
+    const wait = Math.max(
+      this.retryMs || (this.options.debounceMs ?? 1_000),
+      this.nextWriteAt - clock.now(),
+    );
+    this.timer = clock.setTimeout(() => {
       this.timer = null;
       const read = this.source;
       this.source = null;
-      if (read) void this.save(read());
-    }, this.options.debounceMs ?? 1_000);
+      if (!read) return;
+      void this.save(read()).then((result) => {
+        if (result.ok) {
+          this.retryMs = 0;
+          return;
+        }
+        this.retryMs = Math.min(RETRY_MAX_MS, this.retryMs ? this.retryMs * 2 : RETRY_FIRST_MS);
+        // A newer change scheduled meanwhile carries the latest source; else try this one again.
+        if (this.source === null) this.schedule(read);
+      });
+    }, wait);
   }
 
   /** Write anything scheduled now and wait for all writes (on quit). */
@@ -135,16 +169,22 @@ export class PersistedFile<T> {
 
   private async writeAtomically(data: string): Promise<SaveResult> {
     const target = this.options.path;
+    let result: SaveResult;
     try {
       await writeFileAtomic(target, data);
       this.lastError = null;
-      return { ok: true };
+      this.bytesWritten += Buffer.byteLength(data);
+      const budget = this.options.maxBytesPerSecond;
+      if (budget) this.nextWriteAt = this.options.clock.now() + (data.length / budget) * 1_000;
+      result = { ok: true };
     } catch (error) {
-      const message = `Could not save ${target}: ${(error as Error).message}`;
+      const message = `Could not save ${target} (${(error as Error).message}): check that the disk is not full and that the folder is writable.`;
       this.lastError = message;
-      this.logger.error('state save failed', { path: target, error: (error as Error).message });
-      return { ok: false, error: message };
+      this.logger.warn('save failed', { path: target, error: (error as Error).message });
+      result = { ok: false, error: message };
     }
+    this.options.onSaved?.(result);
+    return result;
   }
 
   private async setAside(problem: string): Promise<LoadOutcome<T>> {

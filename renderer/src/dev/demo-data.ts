@@ -689,6 +689,7 @@ export function demoInitialState(now: number, seed = 7): InitialState {
       secretsNote: 'Demo data: nothing is stored.',
     },
     configProblems: [],
+    storageProblems: [],
   };
 }
 

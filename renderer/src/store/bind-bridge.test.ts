@@ -177,6 +177,22 @@ describe('bindBridge', () => {
     expect(s.endpoints).toEqual([]);
   });
 
+  it('keeps the recovery notice after a crash until the user dismisses it', async () => {
+    const { bridge, store } = await setup();
+    expect(store.getState().recovered).toBeNull();
+    const recovery = {
+      cause: 'crashed' as const,
+      reason: 'oom',
+      at: NOW,
+      reportFile: '/logs/crash-reports/x.json',
+      reloads: 1,
+    };
+    bridge.emit('app:recovered', recovery);
+    expect(store.getState().recovered).toEqual(recovery);
+    store.getState().dismissRecovered();
+    expect(store.getState().recovered).toBeNull();
+  });
+
   it('announces new warnings and critical alerts for screen readers', async () => {
     const { bridge, store, scheduler } = await setup();
     bridge.emit('app:patch', { notificationsAdded: [note('a'), note('b', 'critical')] });

@@ -116,6 +116,8 @@ export function bindBridge(
     bridge.on('app:navigate', ({ link }) => store.getState().navigate(link)),
     bridge.on('notifications:health', (health) => store.setState({ notificationHealth: health })),
     bridge.on('app:update', (update) => store.setState({ update })),
+    bridge.on('app:recovered', (recovered) => store.setState({ recovered })),
+    bridge.on('storage:problems', (problems) => store.setState({ storageProblems: problems })),
   ];
   bridge.send('app:ready', {});
 
@@ -132,6 +134,7 @@ export function bindBridge(
         host: initial.host,
         configProblems: initial.configProblems,
         notificationHealth: initial.notificationHealth,
+        storageProblems: initial.storageProblems,
         load: { phase: 'ready' },
       });
       loaded = true;

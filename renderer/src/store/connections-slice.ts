@@ -7,6 +7,7 @@ import type {
 } from '../../../shared/model/diagnostics';
 import type { EndpointHealth } from '../../../shared/model/health';
 import type { HostInfo } from '../../../shared/model/settings';
+import type { StorageProblem } from '../../../shared/model/storage';
 import type { SliceCreator } from './slice-types';
 
 /** An async result the UI shows with loading / error / done states. */
@@ -28,6 +29,8 @@ export interface ConnectionsSlice {
   configProblems: string[];
   /** Whether OS notifications reach the desktop (a banner says so when they do not). */
   notificationHealth: NotificationHealth | null;
+  /** Files in the data folder whose saves are failing (a banner says so until they work again). */
+  storageProblems: StorageProblem[];
   checks: Record<string, Pending<ConnectionCheckReport>>;
   probes: Record<string, Pending<ProbeResult[]>>;
   /** Endpoint whose sign-in dialog is open. */
@@ -89,6 +92,7 @@ export const createConnectionsSlice: SliceCreator<ConnectionsSlice> = (set, get)
     host: null,
     configProblems: [],
     notificationHealth: null,
+    storageProblems: [],
     checks: {},
     probes: {},
     signInFor: null,

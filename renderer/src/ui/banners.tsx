@@ -1,3 +1,4 @@
+import { STORED_FILE_WHAT } from '../../../shared/model/storage';
 import { connectionBanners } from '../selectors/connection-health';
 import { useNow } from './ticker';
 import { useApp, useAppStore } from './store-context';
@@ -10,6 +11,7 @@ export function ConnectionBanners() {
   const online = useApp((s) => s.online);
   const problems = useApp((s) => s.configProblems);
   const delivery = useApp((s) => s.notificationHealth);
+  const storage = useApp((s) => s.storageProblems);
   const now = useNow();
   const banners = connectionBanners(health, endpoints, now);
   return (
@@ -32,6 +34,18 @@ export function ConnectionBanners() {
           </div>
         </div>
       ) : null}
+      {storage.map((p) => (
+        <div key={p.file} className="banner banner--bad" role="alert">
+          <div className="banner__text">
+            <strong>Lookout cannot save {STORED_FILE_WHAT[p.file]}.</strong> <span>{p.error}</span>{' '}
+            <span>
+              {p.file === 'state'
+                ? 'Lookout keeps trying; what arrives meanwhile is lost if it quits before saving works again.'
+                : 'This warning goes away once a save works again.'}
+            </span>
+          </div>
+        </div>
+      ))}
       {problems.map((p) => (
         <div key={p} className="banner banner--warn" role="status">
           <div className="banner__text">
