@@ -3,6 +3,7 @@ import type { ConnectionCheckReport } from '../../../shared/model/diagnostics';
 import {
   DIALECT_LABELS,
   DIALECT_OPTIONS,
+  REDIS_PROBE_HINTS,
   endpointFromForm,
   validateForm,
   type EndpointForm,
@@ -65,7 +66,11 @@ export function EndpointEditor({
     try {
       const r = await store
         .getState()
-        .saveEndpoint(endpointFromForm(form), form.secret || undefined);
+        .saveEndpoint(
+          endpointFromForm(form),
+          form.secret || undefined,
+          form.redisSecret || undefined,
+        );
       if (r.ok) onDone();
       else setServerErrors(r.errors);
     } catch (err) {
@@ -80,7 +85,13 @@ export function EndpointEditor({
     setReport(null);
     try {
       setReport(
-        await store.getState().testEndpoint(endpointFromForm(form), form.secret || undefined),
+        await store
+          .getState()
+          .testEndpoint(
+            endpointFromForm(form),
+            form.secret || undefined,
+            form.redisSecret || undefined,
+          ),
       );
     } catch (err) {
       setServerErrors([err instanceof Error ? err.message : String(err)]);
@@ -189,6 +200,38 @@ export function EndpointEditor({
               autoComplete="new-password"
             />
           </Field>
+        ) : null}
+        {REDIS_PROBE_HINTS[form.dialect] ? (
+          <>
+            <Field
+              label="Redis probe (optional)"
+              hint={`The backend's own Redis, e.g. redis://redis.internal:6379/0. ${REDIS_PROBE_HINTS[form.dialect] ?? ''}`}
+              errors={errors.redisUrl}
+            >
+              <input
+                value={form.redisUrl}
+                onChange={(e) => set({ redisUrl: e.target.value })}
+                placeholder="redis://redis.internal:6379/0"
+              />
+            </Field>
+            {form.redisUrl.trim() ? (
+              <Field
+                label="Redis password"
+                hint={
+                  form.rest.redisProbe?.credentialRef
+                    ? 'Leave empty to keep the stored one.'
+                    : 'Only if its Redis needs one; kept in the credential store.'
+                }
+              >
+                <input
+                  type="password"
+                  value={form.redisSecret}
+                  onChange={(e) => set({ redisSecret: e.target.value })}
+                  autoComplete="new-password"
+                />
+              </Field>
+            ) : null}
+          </>
         ) : null}
         <Field
           label="Subscriptions"
