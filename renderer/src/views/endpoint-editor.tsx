@@ -35,6 +35,25 @@ function Field({
   );
 }
 
+/** A write-only secret input: the value goes to main once and is never read back. */
+function SecretField(props: {
+  label: string;
+  hint: string;
+  value: string;
+  onChange: (v: string) => void;
+}) {
+  return (
+    <Field label={props.label} hint={props.hint}>
+      <input
+        type="password"
+        value={props.value}
+        onChange={(e) => props.onChange(e.target.value)}
+        autoComplete="new-password"
+      />
+    </Field>
+  );
+}
+
 /** Add / edit form of one endpoint, validated with the shared schema before main sees it. */
 export function EndpointEditor({
   initial,
@@ -185,21 +204,16 @@ export function EndpointEditor({
           </>
         ) : null}
         {form.authMethod !== 'none' ? (
-          <Field
+          <SecretField
             label={form.authMethod === 'token' ? 'Token' : 'Password'}
             hint={
               isNew
                 ? 'Stored in the system keyring by the main process.'
                 : 'Leave empty to keep the stored one.'
             }
-          >
-            <input
-              type="password"
-              value={form.secret}
-              onChange={(e) => set({ secret: e.target.value })}
-              autoComplete="new-password"
-            />
-          </Field>
+            value={form.secret}
+            onChange={(secret) => set({ secret })}
+          />
         ) : null}
         {REDIS_PROBE_HINTS[form.dialect] ? (
           <>
@@ -215,21 +229,16 @@ export function EndpointEditor({
               />
             </Field>
             {form.redisUrl.trim() ? (
-              <Field
+              <SecretField
                 label="Redis password"
                 hint={
                   form.rest.redisProbe?.credentialRef
                     ? 'Leave empty to keep the stored one.'
                     : 'Only if its Redis needs one; kept in the credential store.'
                 }
-              >
-                <input
-                  type="password"
-                  value={form.redisSecret}
-                  onChange={(e) => set({ redisSecret: e.target.value })}
-                  autoComplete="new-password"
-                />
-              </Field>
+                value={form.redisSecret}
+                onChange={(redisSecret) => set({ redisSecret })}
+              />
             ) : null}
           </>
         ) : null}
