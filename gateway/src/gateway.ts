@@ -95,7 +95,12 @@ export interface Gateway {
   start(): Promise<GatewayAddress>;
   /** Close every client with 4012 (restarting) and stop listening. */
   stop(): Promise<void>;
-  publish(channel: string, input: Omit<PublishInput, 'channel'>): Promise<WireEvent>;
+  publish(channel: string, input: Omit<PublishInput, 'channel' | 'channels'>): Promise<WireEvent>;
+  /** One occurrence on several channels: one event per channel, all with the same `origin`. */
+  publishToChannels(
+    channels: string[],
+    input: Omit<PublishInput, 'channel' | 'channels'>,
+  ): Promise<WireEvent[]>;
   /** Tokens for a user, as `/auth/login` would issue them (embedding hosts, tests). */
   issueTokens(user: Pick<Principal, 'sub' | 'role'>): Promise<IssuedTokens>;
   /** Close every connection of a user with 4004 (token revoked). */
@@ -165,11 +170,23 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
   let bridge: RedisBridge | null = null;
   const startedAt = Date.now();
 
-  const publish = async (input: unknown): Promise<WireEvent> => {
-    const event = publishInputSchema.parse(input);
-    const wire = await log.append(event);
-    metrics.mark('eventsIn');
-    return wire;
+  /**
+   * Store one publish: on its channel, or on each of its channels. Copies of one occurrence share
+   * an origin (the publisher's `id` when it gave one, else one drawn here), so a client shows them
+   * as one notification listing every channel.
+   */
+  const publish = async (input: unknown): Promise<WireEvent[]> => {
+    const { channel, channels, ...fields } = publishInputSchema.parse(input);
+    const targets = channels ? [...new Set(channels)] : channel ? [channel] : [];
+    const origin = fields.id ?? (targets.length > 1 ? `o-${randomUUID()}` : undefined);
+    const stored: WireEvent[] = [];
+    for (const target of targets) {
+      stored.push(
+        await log.append({ ...fields, channel: target, ...(origin ? { origin } : {}) }),
+      );
+      metrics.mark('eventsIn');
+    }
+    return stored;
   };
 
   const demo = options.demo ? new DemoSource((e) => publish(e), logger) : null;
@@ -352,10 +369,25 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
     }
     const inputs = 'events' in body.data ? body.data.events : [body.data];
     try {
-      const stored = [];
+      const stored: WireEvent[][] = [];
       for (const input of inputs) stored.push(await publish(input));
-      const summary = stored.map((e) => ({ channel: e.channel, seq: e.seq, id: e.id }));
-      sendJson(res, 202, 'events' in body.data ? { events: summary } : summary[0]);
+      const summary = (e: WireEvent) => ({
+        channel: e.channel,
+        seq: e.seq,
+        id: e.id,
+        epoch: e.epoch,
+        ...(e.origin ? { origin: e.origin } : {}),
+      });
+      const single = stored[0] ?? [];
+      sendJson(
+        res,
+        202,
+        'events' in body.data
+          ? { events: stored.flat().map(summary) }
+          : body.data.channels
+            ? { origin: single[0]?.origin, events: single.map(summary) }
+            : summary(single[0] as WireEvent),
+      );
     } catch (error) {
       if (error instanceof StorageUnavailableError) {
         metrics.count('publish.storageUnavailable');
@@ -517,7 +549,8 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
       wss = null;
       if (ownsLog) await log.stop();
     },
-    publish: (channel, input) => publish({ ...input, channel }),
+    publish: async (channel, input) => (await publish({ ...input, channel }))[0] as WireEvent,
+    publishToChannels: (channels, input) => publish({ ...input, channels }),
     issueTokens: (user) => tokens.issue(user),
     revoke(sub) {
       let n = 0;
