@@ -6,14 +6,16 @@ import type {
   AttemptRecord,
   AttemptTrigger,
   ChannelHealth,
+  ChannelReset,
   ConnectionState,
+  DropReason,
   SessionDiagnostics,
   StateChange,
 } from '../../../shared/model/connection';
 import type { LiveEvent } from '../../../shared/model/live-event';
 import type { DecodeResult, Dialect, DialectCodec } from '../dialects/dialect';
 import { Redactor } from '../diagnostics/redact';
-import { SessionRecorder } from '../diagnostics/session-recorder';
+import { SessionRecorder, type RawFrame } from '../diagnostics/session-recorder';
 import { Backoff } from './backoff';
 import { classifyEnding, type LocalEnding } from './close-policy';
 import type { InstrumentedSocket } from './instrumented-socket';
@@ -55,9 +57,26 @@ export interface SessionOptions {
 export interface SessionEvents extends Record<string, unknown> {
   state: StateChange;
   events: LiveEvent[];
-  /** Channels whose history could not be replayed: the owner should refetch a snapshot. */
-  reset: string[];
+  /** Channels whose history could not be replayed, and why: the owner tells the user. */
+  reset: ChannelReset[];
 }
+
+/** Per-channel tallies for the diagnostics panel. */
+interface ChannelStats {
+  events: number;
+  lastEventAt: number | null;
+  acknowledged: boolean;
+  dropped: Partial<Record<DropReason, number>>;
+  lastReset: ChannelHealth['lastReset'];
+}
+
+/** What Diagnostics says about a reset, by its cause. */
+const RESET_EXPLANATION = {
+  'history-lost':
+    'The server lost this channel’s history (it restarted without it, or its storage was emptied): events sent before then that had not arrived may be missing.',
+  'too-old':
+    'The server no longer keeps history back to where Lookout was: events sent in between may be missing.',
+} as const;
 
 /** Ends the session caused itself, with the words the diagnostics panel shows. */
 const LOCAL = {
@@ -110,10 +129,9 @@ export class Session extends TypedEmitter<SessionEvents> {
   private urlIndex = 0;
   private skewMs: number | null = null;
   /** Per-channel tallies for the diagnostics panel (bounded: see MAX_CHANNELS). */
-  private readonly channelStats = new Map<
-    string,
-    { events: number; lastEventAt: number | null; acknowledged: boolean }
-  >();
+  private readonly channelStats = new Map<string, ChannelStats>();
+  /** The frame each emitted event came in, so a drop decided later (the model's) is marked on it. */
+  private readonly frameOf = new WeakMap<LiveEvent, RawFrame>();
 
   // What the next attempt should do, decided when the previous one ended.
   private nextDelay = 0;
@@ -272,6 +290,15 @@ export class Session extends TypedEmitter<SessionEvents> {
   /** Send a frame now if the socket is open; otherwise drop it and say so (no hidden queue). */
   send(text: string): boolean {
     return this.sendFrame(text);
+  }
+
+  /**
+   * An event this session emitted was not applied as new downstream (the model found it a
+   * duplicate, or a copy of an occurrence it already has): counted on its channel and marked on
+   * the frame it came in, so "received but not shown" is never silent.
+   */
+  noteDropped(event: LiveEvent, reason: DropReason): void {
+    this.countDrop(event.channel, reason, this.frameOf.get(event));
   }
 
   diagnostics(): SessionDiagnostics {
@@ -529,11 +556,11 @@ export class Session extends TypedEmitter<SessionEvents> {
         rejected: `decoder-error: ${error instanceof Error ? error.message : String(error)}`,
       };
     }
-    this.recorder.frameIn(now, text, size, result.rejected);
-    this.apply(result, now);
+    const frame = this.recorder.frameIn(now, text, size, result.rejected);
+    this.apply(result, now, frame);
   }
 
-  private apply(result: DecodeResult, now: number): void {
+  private apply(result: DecodeResult, now: number, frame: RawFrame): void {
     const tracker = this.tracker;
     if (result.rejected) {
       tracker?.inbound(now);
@@ -543,7 +570,21 @@ export class Session extends TypedEmitter<SessionEvents> {
     if (result.greeting?.serverTime !== undefined) this.skewMs = result.greeting.serverTime - now;
     if (result.pong?.echo !== undefined) this.recorder.rtt.add(now, now - result.pong.echo);
     if (result.serverError) this.recorder.serverError(now, result.serverError);
-    if (result.reset?.length) this.emit('reset', result.reset);
+    if (result.dropped) for (const d of result.dropped) this.countDrop(d.channel, d.reason, frame);
+    if (result.resubscribe) {
+      // The dialect saw the stream break: ask again from its cursor (only what we subscribe to).
+      for (const channel of result.resubscribe)
+        if (this.subscriptionSet.has(channel)) this.sendFrame(this.codec.subscribe(channel));
+    }
+    if (result.reset?.length) {
+      for (const r of result.reset)
+        this.channel(r.channel).lastReset = {
+          at: now,
+          cause: r.cause,
+          explanation: RESET_EXPLANATION[r.cause],
+        };
+      this.emit('reset', result.reset);
+    }
     if (result.acks) {
       for (const ack of result.acks)
         this.channel(ack.channel).acknowledged = ack.op === 'subscribed';
@@ -555,19 +596,22 @@ export class Session extends TypedEmitter<SessionEvents> {
         const stats = this.channel(event.channel);
         stats.events += 1;
         stats.lastEventAt = now;
+        this.frameOf.set(event, frame);
       }
       this.emit('events', events);
     }
   }
 
-  private channel(name: string): {
-    events: number;
-    lastEventAt: number | null;
-    acknowledged: boolean;
-  } {
+  private countDrop(channel: string, reason: DropReason, frame: RawFrame | undefined): void {
+    const dropped = this.channel(channel).dropped;
+    dropped[reason] = (dropped[reason] ?? 0) + 1;
+    this.recorder.dropped(frame, reason);
+  }
+
+  private channel(name: string): ChannelStats {
     let stats = this.channelStats.get(name);
     if (!stats) {
-      stats = { events: 0, lastEventAt: null, acknowledged: false };
+      stats = { events: 0, lastEventAt: null, acknowledged: false, dropped: {}, lastReset: null };
       // Bounded: a server inventing channel names must not grow memory without end.
       if (this.channelStats.size < MAX_CHANNELS) this.channelStats.set(name, stats);
     }
@@ -584,6 +628,9 @@ export class Session extends TypedEmitter<SessionEvents> {
         acknowledged: stats?.acknowledged ?? false,
         events: stats?.events ?? 0,
         lastEventAt: stats?.lastEventAt ?? null,
+        dropped: { ...stats?.dropped },
+        resume: this.codec.resumePoint?.(name) ?? null,
+        lastReset: stats?.lastReset ?? null,
       };
     });
   }

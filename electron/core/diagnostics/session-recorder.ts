@@ -30,12 +30,14 @@ export const DEFAULT_RECORDER_LIMITS: RecorderLimits = {
 };
 
 /** A frame as kept in memory: the preview is redacted when diagnostics are read, not on the hot path. */
-interface RawFrame {
+export interface RawFrame {
   at: number;
   dir: FrameDirection;
   size: number;
   head: string;
   rejected?: string;
+  /** Drop reasons of the events it carried, when some were not applied. */
+  dropped?: string;
 }
 
 /**
@@ -61,6 +63,7 @@ export class SessionRecorder {
     rejectedFrames: 0,
     reconnects: 0,
     events: 0,
+    droppedEvents: 0,
   };
 
   constructor(
@@ -103,18 +106,28 @@ export class SessionRecorder {
     this.lastOutcome = record.outcome;
   }
 
-  frameIn(at: number, text: string, size: number, rejected?: string): void {
+  /** Record an incoming frame; the record is returned so a later drop can be marked on it. */
+  frameIn(at: number, text: string, size: number, rejected?: string): RawFrame {
     this.counters.framesIn += 1;
     this.counters.bytesIn += size;
     this.lastMessageAt = at;
     if (rejected) this.reject(rejected);
-    this.frames.push({
+    const frame: RawFrame = {
       at,
       dir: 'in',
       size,
       head: text.slice(0, this.limits.previewChars),
       rejected,
-    });
+    };
+    this.frames.push(frame);
+    return frame;
+  }
+
+  /** An event of `frame` was not applied as new (the frame may have left the log already). */
+  dropped(frame: RawFrame | undefined, reason: string): void {
+    this.counters.droppedEvents += 1;
+    if (!frame) return;
+    frame.dropped = frame.dropped ? `${frame.dropped}, ${reason}` : reason;
   }
 
   frameOut(at: number, text: string): void {
@@ -159,6 +172,7 @@ export class SessionRecorder {
       size: f.size,
       preview: redact.text(f.head) + (f.size > f.head.length ? '…' : ''),
       ...(f.rejected ? { rejected: f.rejected } : {}),
+      ...(f.dropped ? { dropped: f.dropped } : {}),
     }));
     return {
       ...base,
