@@ -12,7 +12,8 @@ export function matchesFilter(
   if (filter.severity !== 'all' && item.severity !== filter.severity) return false;
   if (filter.unreadOnly && item.read) return false;
   if (words.length === 0) return true;
-  const hay = `${item.title}\n${item.body}\n${item.endpoint}\n${item.kind}`.toLowerCase();
+  const hay =
+    `${item.title}\n${item.body}\n${item.endpoint}\n${item.kind}\n${item.channels?.join('\n') ?? ''}`.toLowerCase();
   return words.every((w) => hay.includes(w));
 }
 
@@ -74,4 +75,10 @@ export function filterOptions(items: readonly NotificationItem[]): {
 export function kindLabel(kind: string): string {
   const text = kind.replace(/[._]/g, ' ');
   return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** "2 channels" for an entry that arrived on several (one alert sent to several), else ''. */
+export function channelsLabel(item: Pick<NotificationItem, 'channels'>): string {
+  const n = item.channels?.length ?? 0;
+  return n > 1 ? `${n} channels` : '';
 }

@@ -1,7 +1,7 @@
 import { useEffect, useId, useRef, type KeyboardEvent } from 'react';
 import type { NotificationItem } from '../../../shared/model/app-state';
 import { endpointName } from '../selectors/connection-health';
-import { kindLabel, latestForBell } from '../selectors/notification-filters';
+import { channelsLabel, kindLabel, latestForBell } from '../selectors/notification-filters';
 import { Dot, EmptyState, RelativeTime, SEVERITY_TONE } from './common';
 import { useApp, useAppStore } from './store-context';
 
@@ -122,6 +122,9 @@ export function Bell() {
                       <span className="bell__title">{item.title}</span>
                       <span className="bell__meta">
                         {endpointName(endpoints, item.endpoint)} · {kindLabel(item.kind)} ·{' '}
+                        {channelsLabel(item) ? (
+                          <span title={item.channels?.join(', ')}>{channelsLabel(item)} · </span>
+                        ) : null}
                         <RelativeTime at={item.at} />
                       </span>
                     </span>

@@ -56,7 +56,7 @@ export function FrameLog({ frames }: { frames: FrameRecord[] }) {
               checked={filter.rejectedOnly}
               onChange={(e) => setFilter({ ...filter, rejectedOnly: e.target.checked })}
             />
-            Rejected only
+            Rejected or not applied only
           </label>
           <button
             type="button"
@@ -92,7 +92,7 @@ export function FrameLog({ frames }: { frames: FrameRecord[] }) {
                 <div
                   key={v.key}
                   role="row"
-                  className={`frame frame--${f.dir}${f.rejected ? ' frame--rejected' : ''}`}
+                  className={`frame frame--${f.dir}${f.rejected ? ' frame--rejected' : ''}${f.dropped ? ' frame--dropped' : ''}`}
                   style={{ transform: `translateY(${v.start}px)`, height: ROW }}
                 >
                   <span
@@ -109,7 +109,15 @@ export function FrameLog({ frames }: { frames: FrameRecord[] }) {
                     {formatBytes(f.size)}
                   </span>
                   <span role="cell" className="frame__preview" title={f.preview}>
-                    {f.rejected ? <span className="badge badge--bad">{f.rejected}</span> : null}{' '}
+                    {f.rejected ? <span className="badge badge--bad">{f.rejected}</span> : null}
+                    {f.dropped ? (
+                      <span
+                        className="badge badge--warn"
+                        title="The frame arrived, but its event was not applied as new (see the channel's counts in the table above)"
+                      >
+                        not applied: {f.dropped}
+                      </span>
+                    ) : null}{' '}
                     {f.preview}
                   </span>
                 </div>

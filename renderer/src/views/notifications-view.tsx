@@ -8,6 +8,7 @@ import {
 } from '../../../shared/model/live-event';
 import { endpointName } from '../selectors/connection-health';
 import {
+  channelsLabel,
   createFilteredSelector,
   filterOptions,
   kindLabel,
@@ -180,7 +181,10 @@ export function NotificationsView() {
                     <span className="hist__body">{item.body}</span>
                   </button>
                   <span className="hist__meta">
-                    <span>{endpointName(endpoints, item.endpoint)}</span>
+                    <span title={item.channels?.join(', ')}>
+                      {endpointName(endpoints, item.endpoint)}
+                      {channelsLabel(item) ? ` · ${channelsLabel(item)}` : ''}
+                    </span>
                     <span>
                       {kindLabel(item.kind)} · <RelativeTime at={item.at} />
                     </span>
