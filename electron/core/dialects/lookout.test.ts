@@ -11,6 +11,7 @@ import {
 import { PasswordJwtProvider } from '../auth/password-jwt-provider';
 import { Session } from '../connection/session';
 import { waitFor } from '../../../test/support/wait';
+import { WsTestServer } from '../../../test/support/ws-test-server';
 import type { DecodeResult } from './dialect';
 import { lookoutDialect } from './lookout';
 
@@ -392,6 +393,53 @@ describe('lookout end to end through the Session', () => {
     expect(received.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
     expect(new Set(received.map((e) => e.id)).size).toBe(5);
     expect(session.diagnostics().attempts.length).toBeGreaterThan(1);
+  });
+});
+
+describe('lookout through the Session: a stream that skips seqs', () => {
+  it('drops the event after the gap, re-subscribes from the cursor and gets every event once', async () => {
+    const server = await new WsTestServer().start();
+    const session = new Session({
+      endpoint: endpoint({
+        url: server.url,
+        subscriptions: ['dashboard'],
+        auth: { method: 'none' },
+      }),
+      dialect: lookoutDialect,
+    });
+    sessions.push(session);
+    const received: LiveEvent[] = [];
+    session.on('events', (events) => received.push(...events));
+    try {
+      session.start();
+      const subscribes = () =>
+        server.messages().filter((m) => (m as { type?: string }).type === 'subscribe');
+      await waitFor(() => subscribes().length === 1, { what: 'subscribe' });
+      server.broadcast({ type: 'subscribed', channel: 'dashboard', head: 0, epoch: 'E' });
+      for (const seq of [1, 2, 5]) server.broadcast(JSON.parse(event(seq, { epoch: 'E' })));
+      // The stream broke between 2 and 5: ask again from 2 instead of skipping 3 and 4 for good.
+      await waitFor(() => subscribes().length === 2, { what: 're-subscribe' });
+      expect(subscribes()[1]).toEqual({
+        type: 'subscribe',
+        channel: 'dashboard',
+        since: 2,
+        epoch: 'E',
+      });
+      server.broadcast({ type: 'subscribed', channel: 'dashboard', head: 5, epoch: 'E' });
+      for (const seq of [3, 4, 5]) server.broadcast(JSON.parse(event(seq, { epoch: 'E' })));
+      await waitFor(() => received.length === 5, { what: 'all events' });
+      expect(received.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
+      const diag = session.diagnostics();
+      expect(diag.channels.find((c) => c.name === 'dashboard')).toMatchObject({
+        dropped: { gap: 1 },
+        resume: { seq: 5, epoch: 'E' },
+      });
+      expect(diag.frames.filter((f) => f.dropped).map((f) => f.dropped)).toEqual(['gap']);
+      expect(diag.counters.droppedEvents).toBe(1);
+    } finally {
+      await session.stop();
+      await server.stop();
+    }
   });
 });
 
