@@ -168,6 +168,8 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
   let wss: WebSocketServer | null = null;
   let offEvents: (() => void) | null = null;
   let bridge: RedisBridge | null = null;
+  /** Set while stopping: an upgrade still being authenticated must not become a connection. */
+  let stopping = false;
   const startedAt = Date.now();
 
   /**
@@ -181,9 +183,7 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
     const origin = fields.id ?? (targets.length > 1 ? `o-${randomUUID()}` : undefined);
     const stored: WireEvent[] = [];
     for (const target of targets) {
-      stored.push(
-        await log.append({ ...fields, channel: target, ...(origin ? { origin } : {}) }),
-      );
+      stored.push(await log.append({ ...fields, channel: target, ...(origin ? { origin } : {}) }));
       metrics.mark('eventsIn');
     }
     return stored;
@@ -470,7 +470,12 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
         `unauthorized.${reason}`,
       );
     }
-    if (!wss || socket.destroyed) return;
+    if (socket.destroyed) return;
+    if (stopping || !wss) {
+      // Authenticated while the gateway stopped: accepting it now would leave a connection that
+      // gets no events and keeps stop() waiting for it forever. The client retries elsewhere.
+      return reject(socket, 503, 'restarting', 'the gateway is restarting; retry', 'restarting');
+    }
     wss.handleUpgrade(req, socket, head, (ws) => {
       const connection = new ClientConnection(ws, socket, randomUUID(), principal, ctx);
       connections.add(connection);
@@ -484,6 +489,7 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
     metrics,
     demo,
     async start() {
+      stopping = false;
       const all = [...(options.users ?? [])];
       if (options.usersFile) all.push(...(await loadUsersFile(options.usersFile)));
       if (options.demo) all.push(...(await demoUsers()));
@@ -528,6 +534,7 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
       return { port, url: `http://${host}:${port}`, wsUrl: `ws://${host}:${port}/ws` };
     },
     async stop() {
+      stopping = true;
       demo?.stop();
       await bridge?.stop();
       bridge = null;
