@@ -67,8 +67,18 @@ export const TASK_STATUSES = [
   'updated',
   'completed',
   'failed',
+  /** Unfinished when its server lost its history: its outcome will never be reported. */
+  'unknown',
 ] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+/** Statuses of a task that is not finished (it may still report progress or an outcome). */
+export const UNFINISHED_TASK_STATUSES: ReadonlySet<TaskStatus> = new Set<TaskStatus>([
+  'created',
+  'pending',
+  'processing',
+  'updated',
+]);
 
 export interface TaskItem {
   /** `endpoint:taskId`. */

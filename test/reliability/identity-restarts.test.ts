@@ -40,7 +40,12 @@ describe('a gateway killed -9 and started again', () => {
     cleanups.push(() => under.stop());
     await addEndpoint(
       under.core,
-      gatewayEndpoint('gw', port, ['dashboard', 'stats', 'notifications:admin@lookout.local']),
+      gatewayEndpoint('gw', port, [
+        'dashboard',
+        'stats',
+        'notifications:admin@lookout.local',
+        'tasks:admin@lookout.local',
+      ]),
     );
     await subscribed(under.core, 'gw');
     const before = ['before 1', 'before 2', 'before 3'];
@@ -49,6 +54,14 @@ describe('a gateway killed -9 and started again', () => {
     const { resume } = (await channelHealth(under.core, 'gw', 'dashboard')) ?? {};
     expect(resume?.epoch).toBeTruthy();
 
+    // Tasks in progress when the gateway dies will never report their outcome.
+    const running = await waitFor(
+      async () => {
+        const tasks = (await model(under.core)).tasks.filter((t) => t.status === 'processing');
+        return tasks.length > 0 ? tasks : null;
+      },
+      { timeoutMs: 15_000, what: 'a task in progress' },
+    );
     await gw.kill();
     gw = await startGateway(port, { REDIS_URL: '' });
     const restartedAt = Date.now();
@@ -70,6 +83,14 @@ describe('a gateway killed -9 and started again', () => {
     expect(notices).toHaveLength(1);
     expect(notices[0]?.body).toMatch(/events from before \d\d:\d\d may be missing/);
     expect(notices[0]?.channels).toEqual(expect.arrayContaining(['dashboard']));
+    // The tasks it was running no longer claim to be in progress (unless the new process reused
+    // their ids and is running them again).
+    const tasks = (await model(under.core)).tasks;
+    for (const before of running) {
+      const now = tasks.find((t) => t.key === before.key);
+      if (now?.status === 'unknown') expect(now.message).toMatch(/lost its history/);
+      else expect(now?.updatedAt).toBeGreaterThan(restartedAt);
+    }
     // Stats move again (not frozen at the old gateway's last sample).
     await waitFor(
       async () => ((await model(under.core)).endpoints.gw?.stats?.at ?? 0) > restartedAt,

@@ -53,7 +53,7 @@ import type {
 } from './core-api';
 import { createCredentialProvider, credentialRefOf } from '../auth/credential-provider-factory';
 import { endpointSummary } from './endpoint-summary';
-import { HistoryNotices } from './history-notices';
+import { HistoryNotices, clockTime } from './history-notices';
 import { buildSupportBundle } from './support-bundle';
 import { trayModel } from './tray-model';
 
@@ -346,6 +346,15 @@ export class LookoutCore implements LookoutCoreApi {
    */
   private historyReset(endpoint: EndpointConfig, resets: ChannelReset[]): void {
     const now = this.clock.now();
+    // What arrived before the reset is applied first: it belongs to the history now gone.
+    this.drainInbox();
+    if (resets.some((r) => r.cause === 'history-lost')) {
+      this.store.markTasksUnknown(
+        endpoint.id,
+        now,
+        `No news since ${clockTime(now)}: the gateway lost its history, so this task's outcome may never be reported.`,
+      );
+    }
     for (const reset of resets) {
       if (reset.cause === 'history-lost' && reset.leftEpoch !== undefined)
         this.store.forgetIncarnation(endpoint.id, reset.channel, reset.leftEpoch);

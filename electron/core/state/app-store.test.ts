@@ -181,6 +181,28 @@ describe('AppStore', () => {
     expect(store.removeEndpoint('demo')).toBeNull();
   });
 
+  it('marks the unfinished tasks of an endpoint whose server lost its history as unknown', () => {
+    const store = new AppStore();
+    store.apply([
+      ev('task.progress', { task_id: 'a', progress: 40 }, { endpoint: 'gw', receivedAt: 10 }),
+      ev('task.completed', { task_id: 'b' }, { endpoint: 'gw', receivedAt: 10 }),
+      ev('task.progress', { task_id: 'c', progress: 10 }, { endpoint: 'other', receivedAt: 10 }),
+      ev('task.progress', { task_id: 'd', progress: 10 }, { endpoint: 'gw', receivedAt: 50 }),
+    ]);
+    store.markTasksUnknown('gw', 20, 'gone');
+    const status = (id: string) => store.snapshot().tasks.find((t) => t.taskId === id)?.status;
+    expect([status('a'), status('b'), status('c'), status('d')]).toEqual([
+      'unknown',
+      'completed',
+      'processing',
+      'processing',
+    ]);
+    // Still running after all: its next event says so.
+    store.apply([ev('task.progress', { task_id: 'a', progress: 60 }, { endpoint: 'gw' })]);
+    expect(status('a')).toBe('processing');
+    expect(store.markTasksUnknown('gw', 0, 'gone')).toBeNull();
+  });
+
   it('keeps the latest version of each business, per endpoint, most recent first', () => {
     const store = new AppStore();
     store.apply([

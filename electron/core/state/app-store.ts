@@ -11,6 +11,7 @@ import {
   type NotificationItem,
   type SiteStatus,
   type TaskItem,
+  UNFINISHED_TASK_STATUSES,
   withLimits,
 } from '../../../shared/model/app-state';
 import type { DropReason } from '../../../shared/model/connection';
@@ -125,6 +126,27 @@ export class AppStore {
    */
   forgetIncarnation(endpoint: string, channel: string, epoch: string): void {
     this.seen.forget(incarnationKey(endpoint, channel, epoch));
+  }
+
+  /**
+   * The endpoint's server lost its history: a task it had not finished will never report its
+   * outcome (that event, if it was sent, is gone), so it stops claiming to be in progress. A task
+   * that is in fact still running reports again, and its next event sets its status.
+   */
+  markTasksUnknown(endpoint: string, before: number, message: string): AppPatch | null {
+    const stale = this.current().tasks.filter(
+      (t) =>
+        t.endpoint === endpoint && t.updatedAt <= before && UNFINISHED_TASK_STATUSES.has(t.status),
+    );
+    if (stale.length === 0) return null;
+    return this.commit({
+      tasksUpserted: stale.map((t) => ({
+        ...t,
+        status: 'unknown' as const,
+        message,
+        updatedAt: before,
+      })),
+    });
   }
 
   /**

@@ -132,6 +132,7 @@ export const TASK_TONES: Record<TaskStatus, Tone> = {
   updated: 'info',
   completed: 'ok',
   failed: 'bad',
+  unknown: 'warn',
 };
 
 export interface TaskCounts {
