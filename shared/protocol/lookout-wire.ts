@@ -227,9 +227,9 @@ export const SERVER_FRAME_TYPES = [
 
 const publishFields = {
   kind: z.enum(EVENT_KINDS),
-    severity: z.enum(SEVERITIES).default('info'),
-    title: z.string().max(500).default(''),
-    body: z.string().max(10_000).default(''),
+  severity: z.enum(SEVERITIES).default('info'),
+  title: z.string().max(500).default(''),
+  body: z.string().max(10_000).default(''),
   data: z.record(z.string(), jsonSchema).default({}),
   link: z.string().max(500).optional(),
   /**

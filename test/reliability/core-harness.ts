@@ -128,6 +128,15 @@ export async function publish(httpUrl: string, body: unknown): Promise<Record<st
   return (await res.json()) as Record<string, unknown>;
 }
 
+/** Publish one critical alert per title on `channel`, in order. */
+export async function publishAlerts(
+  httpUrl: string,
+  titles: readonly string[],
+  channel = 'dashboard',
+): Promise<void> {
+  for (const title of titles) await publish(httpUrl, { channel, ...alert(title) });
+}
+
 /** A critical alert (never coalesced by the policy: one event, one OS notification). */
 export const alert = (title: string, extra: { id?: string } = {}) => ({
   kind: 'alert' as const,

@@ -11,6 +11,7 @@ import {
   gatewayEndpoint,
   model,
   publish,
+  publishAlerts,
   removeDir,
   rows,
   shown,
@@ -110,7 +111,7 @@ describe('several backends at once', () => {
     await subscribed(under.core, 'prod');
     // The new gateway numbers from 1 too: `dashboard:1`… were the demo's ids a minute ago.
     const titles = ['prod event 1', 'prod event 2', 'prod event 3'];
-    for (const title of titles) await publish(gw.http, { channel: 'dashboard', ...alert(title) });
+    await publishAlerts(gw.http, titles);
     await expectEachOnce(under, titles, 'prod');
     await waitFor(async () => (await model(under.core)).endpoints.prod?.stats !== null, {
       timeoutMs: 10_000,
@@ -131,7 +132,7 @@ describe('several backends at once', () => {
     await subscribed(under.core, 'support');
     // One channel both read: the very same event (same id, seq and epoch) on two endpoints.
     const shared = ['shared 1', 'shared 2', 'shared 3'];
-    for (const title of shared) await publish(gw.http, { channel: 'stats', ...alert(title) });
+    await publishAlerts(gw.http, shared, 'stats');
     // One alert for both users: one entry each, listing the channel it came on.
     await publish(gw.http, { channels: [ADMIN_NOTES, SUPPORT_NOTES], ...alert('for both') });
     for (const endpoint of ['admin', 'support']) {

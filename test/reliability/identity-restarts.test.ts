@@ -5,12 +5,11 @@ import { freePort, startGateway, type Proc } from '../../e2e/support/processes';
 import { waitFor } from '../support/wait';
 import {
   addEndpoint,
-  alert,
   channelHealth,
   expectEachOnce,
   gatewayEndpoint,
   model,
-  publish,
+  publishAlerts,
   removeDir,
   rows,
   startCore,
@@ -49,7 +48,7 @@ describe('a gateway killed -9 and started again', () => {
     );
     await subscribed(under.core, 'gw');
     const before = ['before 1', 'before 2', 'before 3'];
-    for (const title of before) await publish(http, { channel: 'dashboard', ...alert(title) });
+    await publishAlerts(http, before);
     await expectEachOnce(under, before, 'gw');
     const { resume } = (await channelHealth(under.core, 'gw', 'dashboard')) ?? {};
     expect(resume?.epoch).toBeTruthy();
@@ -68,11 +67,11 @@ describe('a gateway killed -9 and started again', () => {
     // Published at once, likely before the client is back: the new history replays from seq 1,
     // whose ids (`dashboard:1`…) the old history used too.
     const after = ['after 1', 'after 2', 'after 3'];
-    for (const title of after) await publish(http, { channel: 'dashboard', ...alert(title) });
+    await publishAlerts(http, after);
     await expectEachOnce(under, after, 'gw', 30_000);
     await subscribed(under.core, 'gw');
     const later = ['later 1', 'later 2'];
-    for (const title of later) await publish(http, { channel: 'dashboard', ...alert(title) });
+    await publishAlerts(http, later);
     await expectEachOnce(under, [...before, ...after, ...later], 'gw');
 
     // Told, in plain words, once for all the channels the restart reset.
@@ -103,16 +102,13 @@ describe('the app restarted on its saved bell', () => {
   it('takes the restarted demo’s events (seqs from 1 again) as new, and tasks finish', async () => {
     let demo: EmbeddedGateway | null = null;
     const embedded = async () => (demo = await startEmbeddedGateway());
+    const demoUrl = () => (demo as EmbeddedGateway | null)?.httpUrl ?? '';
     const first = await startCore({ embedded });
     cleanups.push(() => removeDir(first.dataDir));
     cleanups.push(() => first.stop());
     await subscribed(first.core, 'demo');
     const run1 = ['first run 1', 'first run 2'];
-    for (const title of run1)
-      await publish((demo as unknown as EmbeddedGateway).httpUrl, {
-        channel: 'dashboard',
-        ...alert(title),
-      });
+    await publishAlerts(demoUrl(), run1);
     await expectEachOnce(first, run1, 'demo');
     await waitFor(
       async () =>
@@ -129,11 +125,7 @@ describe('the app restarted on its saved bell', () => {
     expect(rows(await model(second.core), 'first run 1')).toHaveLength(1);
     await subscribed(second.core, 'demo');
     const run2 = ['second run 1', 'second run 2', 'second run 3'];
-    for (const title of run2)
-      await publish((demo as unknown as EmbeddedGateway).httpUrl, {
-        channel: 'dashboard',
-        ...alert(title),
-      });
+    await publishAlerts(demoUrl(), run2);
     await expectEachOnce(second, run2, 'demo');
     // Tasks of this run complete (their completions are new events, not "already seen" ones).
     await waitFor(

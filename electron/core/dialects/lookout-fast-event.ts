@@ -32,7 +32,10 @@ export function fastWireEvent(raw: Record<string, unknown>): WireEvent | null {
   if (typeof time !== 'number' || !Number.isFinite(time)) return null;
   if (link !== undefined && (typeof link !== 'string' || link.length > 500)) return null;
   if (epoch !== undefined && (typeof epoch !== 'string' || !EPOCH.test(epoch))) return null;
-  if (origin !== undefined && (typeof origin !== 'string' || origin.length === 0 || origin.length > 300))
+  if (
+    origin !== undefined &&
+    (typeof origin !== 'string' || origin.length === 0 || origin.length > 300)
+  )
     return null;
   if (!isPlainJsonObject(data)) return null;
   const event: WireEvent = {
