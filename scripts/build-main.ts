@@ -1,8 +1,10 @@
 /**
  * Bundles the Electron main process and the preload with esbuild:
  * - `electron/desktop/main.ts` → `dist/desktop/main.cjs` (Node, CJS; the core, shared code, the
- *   embedded gateway and ESM-only deps such as jose are bundled in; `electron`, `electron-updater`
- *   and ws's optional native add-ons stay external).
+ *   embedded gateway and their packages (zod, ws, partysocket, jose) are bundled in; `electron`,
+ *   `electron-updater` and ws's optional native add-ons stay external). The Redis client is left
+ *   out: the embedded gateway runs in memory and loads it only when given a Redis URL, which the
+ *   desktop app never does; a stub says so if that ever changes.
  * - `electron/desktop/preload.ts` → `dist/desktop/preload.cjs` (ONE file, only `electron`
  *   external: a sandboxed preload cannot require project modules).
  * Also copies the window icon and the tray icons next to them. `--out <dir>` changes the folder.
@@ -10,7 +12,7 @@
 import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build, type Metafile } from 'esbuild';
+import { build, type Metafile, type Plugin } from 'esbuild';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -44,14 +46,9 @@ export async function buildMain(outDir = join(root, 'dist', 'desktop')): Promise
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    // Optional requires inside try blocks (ws native add-ons, redis's OpenTelemetry hook).
-    external: [
-      'electron',
-      'electron-updater',
-      'bufferutil',
-      'utf-8-validate',
-      '@opentelemetry/api',
-    ],
+    // ws's optional native add-ons are required inside try blocks.
+    external: ['electron', 'electron-updater', 'bufferutil', 'utf-8-validate'],
+    plugins: [withoutRedis],
   });
   const preload = await build({
     ...common,
@@ -81,6 +78,26 @@ export async function buildMain(outDir = join(root, 'dist', 'desktop')): Promise
     preloadInputs: inputs(preload.metafile),
   };
 }
+
+/**
+ * Replaces `@redis/client` in the desktop bundle by a module that explains why it is missing. Only
+ * a gateway given a Redis URL imports it (lazily), and the desktop's embedded gateway never is.
+ */
+const withoutRedis: Plugin = {
+  name: 'lookout-without-redis',
+  setup(b) {
+    b.onResolve({ filter: /^@redis\/client$/ }, (args) => ({
+      path: args.path,
+      namespace: 'no-redis',
+    }));
+    b.onLoad({ filter: /.*/, namespace: 'no-redis' }, () => ({
+      loader: 'js',
+      contents: `export function createClient() {
+  throw new Error('Redis is not part of the desktop app: its embedded gateway runs in memory. Run the gateway on its own (npm run gateway) to use Redis.');
+}`,
+    }));
+  },
+};
 
 function inputs(meta: Metafile | undefined): string[] {
   return Object.keys(meta?.inputs ?? {}).map((p) => relative(root, resolve(root, p)));

@@ -1,16 +1,24 @@
 /**
- * Packaging check (CI, no Electron binary needed): stages the app in a temp dir, builds main +
- * preload (esbuild) and the renderer (vite), runs electron-builder `--linux dir tar.gz` against a
- * stub Electron dist, then opens the asar and asserts it holds the main entry, preload, renderer
- * and gateway code and nothing from sources, tests or dev dependencies; also checks the fuses were
- * flipped in the packaged binary and the tar.gz exists. Exits non-zero on any missing entry.
+ * Packaging check (CI, no Electron binary and no electron-builder downloads needed): stages the
+ * app in a temp dir, builds main + preload (esbuild) and the renderer (vite), and runs
+ * electron-builder on `electron-builder.yml`'s Linux targets for x64 and arm64 against a stub
+ * Electron dist, with fpm replaced by Debian's dpkg-deb (`fpm-deb.ts`) and the AppImage toolset
+ * by Debian's squashfs-tools (only the AppImage runtime is a placeholder). Then it opens what was
+ * built and asserts:
+ * - the asar holds the main entry, preload, renderer and gateway code and nothing from sources,
+ *   tests or dev dependencies; `dependencies` is exactly what main.cjs loads at run time;
+ * - size budgets for app.asar and the preload (which must carry no zod), and no Redis in main.cjs;
+ * - main.cjs loads in Node; the fuses are flipped in the packaged binary;
+ * - each .deb's control data (Depends = electron-builder's defaults + ours), layout, maintainer
+ *   scripts and desktop entry (desktop-file-validate); each AppImage's toolset (static runtime:
+ *   zstd image), AppDir and desktop entry; each tar.gz exists.
+ * Exits non-zero on any problem.
  *
  * `npx tsx scripts/package-check.ts [--keep]`: everything happens under one temp dir, removed at
  * the end unless `--keep`.
  */
 import { spawnSync } from 'node:child_process';
 import {
-  chmodSync,
   copyFileSync,
   cpSync,
   existsSync,
@@ -19,6 +27,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { builtinModules } from 'node:module';
@@ -27,20 +36,61 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { extractFile, listPackage } from '@electron/asar';
 import { FuseV1Options, getCurrentFuseWire } from '@electron/fuses';
+import type { Metafile } from 'esbuild';
 import { buildMain } from './build-main';
+import { checkAppImage, inspectAppImage } from './packaging/appimage-check';
+import { checkDeb, inspectDeb, validateDesktopEntry } from './packaging/deb-check';
+import { makeAppImageTools, makeFpmShim, makeStubElectronDist } from './packaging/stub-tools';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const ELECTRON_VERSION = '45.4.1';
-/** Electron's fuse sentinel (@electron/fuses) followed by wire version 1 and 8 fuses. */
-const FUSE_SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
-/** Electron 45's default wire: RunAsNode, NodeOptions, Inspect and GrantFile on; the rest off. */
-const DEFAULT_WIRE = '10110001';
+const rootPkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+  name: string;
+  productName: string;
+  version: string;
+  dependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+};
+/** The Electron the app is built for: the pinned devDependency. */
+export const ELECTRON_VERSION = rootPkg.devDependencies?.electron ?? '';
+const EXECUTABLE = 'lookout';
+
+/**
+ * Upper bounds, in bytes, on what ships (measured sizes: see the README's packaging section).
+ * The asar held 18.9 MB before node_modules stopped duplicating the bundles and Redis left the
+ * desktop build; the preload was 461 KB while it carried zod.
+ */
+export const SIZE_BUDGETS = {
+  'app.asar': 4 * 1024 * 1024,
+  'main.cjs': 1_600 * 1024,
+  'preload.cjs': 8 * 1024,
+} as const;
+
+/** Linux architectures built here, as electron-builder, Debian and the AppImage toolset name them. */
+const ARCHS = [
+  { builder: 'x64', unpacked: 'linux-unpacked', deb: 'amd64', appImage: 'x64', suffix: '' },
+  {
+    builder: 'arm64',
+    unpacked: 'linux-arm64-unpacked',
+    deb: 'arm64',
+    appImage: 'arm64',
+    suffix: '-arm64',
+  },
+] as const;
 
 export interface PackageCheckResult {
   ok: boolean;
   problems: string[];
   entries: string[];
   fuses: Record<string, string>;
+  /** Bytes of what ships (x64). */
+  sizes: Record<keyof typeof SIZE_BUDGETS, number>;
+  /** Built artifacts by kind, file names only. */
+  artifacts: { tarballs: string[]; debs: string[]; appImages: string[] };
+  /** Control data of the x64 .deb. */
+  debControl: Record<string, string>;
+  debDepends: string[];
+  /** Compression of the x64 AppImage's image (zstd = static-runtime toolset). */
+  appImageCompression: string | null;
   tarball: string | null;
   workDir: string;
 }
@@ -50,8 +100,9 @@ function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = 
     cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...env },
-    timeout: 240_000,
+    timeout: 300_000,
     encoding: 'utf8',
+    maxBuffer: 32 * 1024 * 1024,
   });
   if (r.status !== 0) {
     throw new Error(
@@ -60,26 +111,6 @@ function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = 
       ),
     );
   }
-}
-
-/** A directory that looks enough like Electron's linux-x64 dist for electron-builder. */
-function makeStubElectronDist(dir: string): void {
-  mkdirSync(dir, { recursive: true });
-  const wire = Buffer.concat([
-    Buffer.from(`#!/bin/sh\necho "stub electron: no binary on this machine" >&2\nexit 1\n# `),
-    Buffer.from(FUSE_SENTINEL, 'ascii'),
-    Buffer.from([1, DEFAULT_WIRE.length]),
-    Buffer.from(DEFAULT_WIRE, 'ascii'),
-    Buffer.from('\n'),
-  ]);
-  writeFileSync(join(dir, 'electron'), wire);
-  chmodSync(join(dir, 'electron'), 0o755);
-  writeFileSync(join(dir, 'version'), ELECTRON_VERSION);
-  writeFileSync(join(dir, 'LICENSE'), 'MIT (stub)\n');
-  writeFileSync(join(dir, 'LICENSES.chromium.html'), '<html></html>\n');
-  mkdirSync(join(dir, 'resources'), { recursive: true });
-  mkdirSync(join(dir, 'locales'), { recursive: true });
-  writeFileSync(join(dir, 'locales', 'en-US.pak'), '');
 }
 
 /**
@@ -173,23 +204,48 @@ export function checkEntries(entries: string[], devDeps: string[]): string[] {
   return problems;
 }
 
-/**
- * Every package main.cjs requires at run time (besides Node built-ins and electron) must be in the
- * asar together with its whole dependency tree, or the installed app fails at start.
- */
-function checkRuntimeDeps(asar: string, entries: string[], main: string): string[] {
+/** Package names main.cjs requires at run time, besides Node built-ins and electron. */
+export function mainExternals(main: string): string[] {
   const builtins = new Set(builtinModules);
-  // Optional: ws's native speed-ups and redis's OpenTelemetry hook, each required inside a try.
-  const optional = new Set(['electron', 'bufferutil', 'utf-8-validate', '@opentelemetry/api']);
-  const externals = [...main.matchAll(/require\("([^"./][^"]*)"\)/g)]
+  // Optional: ws's native speed-ups, each required inside a try.
+  const optional = new Set(['electron', 'bufferutil', 'utf-8-validate']);
+  const names = [...main.matchAll(/require\("([^"./][^"]*)"\)/g)]
     .map((m) => m[1]!)
     .map((spec) =>
       (spec.startsWith('@') ? spec.split('/').slice(0, 2) : spec.split('/').slice(0, 1)).join('/'),
     )
     .filter((name) => !name.startsWith('node:') && !builtins.has(name) && !optional.has(name));
+  return [...new Set(names)].sort();
+}
+
+/**
+ * `dependencies` is what electron-builder ships in node_modules, so it must be exactly what
+ * main.cjs loads: a package there that main.cjs does not require is dead weight (everything else
+ * is bundled), and one main.cjs requires that is not there breaks the installed app.
+ */
+export function checkShippedDependencies(dependencies: string[], externals: string[]): string[] {
+  const problems: string[] = [];
+  for (const name of dependencies) {
+    if (!externals.includes(name))
+      problems.push(
+        `${name} is a dependency but main.cjs never loads it: it is bundled or unused, make it a devDependency`,
+      );
+  }
+  for (const name of externals) {
+    if (!dependencies.includes(name))
+      problems.push(`main.cjs loads ${name} at run time but it is not in dependencies`);
+  }
+  return problems;
+}
+
+/**
+ * Every package main.cjs requires at run time must be in the asar together with its whole
+ * dependency tree, or the installed app fails at start.
+ */
+function checkRuntimeDeps(asar: string, entries: string[], externals: string[]): string[] {
   const problems: string[] = [];
   const seen = new Set<string>();
-  const queue = [...new Set(externals)];
+  const queue = [...externals];
   if (queue.length === 0)
     problems.push('main.cjs requires no package: the externals list looks wrong');
   while (queue.length > 0) {
@@ -209,6 +265,26 @@ function checkRuntimeDeps(asar: string, entries: string[], main: string): string
   return problems;
 }
 
+/** Packages whose code esbuild put into a bundle, from its metafile. */
+export function bundledPackages(meta: Metafile): string[] {
+  const names = Object.keys(meta.inputs)
+    .map((input) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1])
+    .filter((name): name is string => Boolean(name));
+  return [...new Set(names)].sort();
+}
+
+/** Size budgets: each file that ships must stay under its bound. */
+export function checkSizes(sizes: Record<keyof typeof SIZE_BUDGETS, number>): string[] {
+  return Object.entries(SIZE_BUDGETS)
+    .filter(([name, budget]) => sizes[name as keyof typeof SIZE_BUDGETS] > budget)
+    .map(
+      ([name, budget]) =>
+        `${name} is ${kb(sizes[name as keyof typeof SIZE_BUDGETS])} KB, over its ${kb(budget)} KB budget`,
+    );
+}
+
+const kb = (bytes: number): string => (bytes / 1024).toFixed(0);
+
 /**
  * Loads the bundled main.cjs in plain Node with a stub `electron` whose `whenReady()` never
  * resolves: every bundled module is evaluated (catching ESM/CJS bundling mistakes and missing
@@ -224,10 +300,13 @@ const app = {
   setName() {}, getPath: () => ${JSON.stringify(workDir)}, getAppPath: () => ${JSON.stringify(stage)},
   getVersion: () => '0.0.0', requestSingleInstanceLock: () => true, quit() {}, on() {},
   setAppUserModelId() {}, whenReady: () => new Promise(() => {}), isPackaged: true,
+  setPath() {}, setAppLogsPath() {},
   exit(code) { process.exit(code); },
 };
+const crashReporter = { start() {} };
+const protocol = { registerSchemesAsPrivileged() {}, handle() {} };
 Module._load = function (request, ...rest) {
-  if (request === 'electron') return { app };
+  if (request === 'electron') return { app, crashReporter, protocol };
   if (request === 'electron-updater') return { autoUpdater: {} };
   return load.call(this, request, ...rest);
 };
@@ -251,21 +330,51 @@ export async function packageCheck(options: { keep?: boolean } = {}): Promise<Pa
   const stub = join(workDir, 'electron-dist');
   const out = join(workDir, 'release');
   const problems: string[] = [];
-  let entries: string[] = [];
-  const fuses: Record<string, string> = {};
-  let tarball: string | null = null;
+  const result: PackageCheckResult = {
+    ok: false,
+    problems,
+    entries: [],
+    fuses: {},
+    sizes: { 'app.asar': 0, 'main.cjs': 0, 'preload.cjs': 0 },
+    artifacts: { tarballs: [], debs: [], appImages: [] },
+    debControl: {},
+    debDepends: [],
+    appImageCompression: null,
+    tarball: null,
+    workDir,
+  };
   try {
-    makeStubElectronDist(stub);
+    makeStubElectronDist(stub, ELECTRON_VERSION);
+    const fpm = join(workDir, 'fpm');
+    makeFpmShim(fpm, join(root, 'scripts', 'fpm-deb.ts'));
+    const appImageTools = join(workDir, 'appimage-tools');
+    makeAppImageTools(
+      appImageTools,
+      ARCHS.map((a) => a.appImage),
+    );
     await stageApp(stage);
     problems.push(...smokeLoadMain(stage, workDir));
+
+    const meta = JSON.parse(readFileSync(join(stage, 'dist', 'desktop-meta.json'), 'utf8')) as {
+      main: Metafile;
+      preload: Metafile;
+    };
+    const inPreload = bundledPackages(meta.preload);
+    if (inPreload.length > 0)
+      problems.push(`the preload bundles ${inPreload.join(', ')}: it must only hold our adapter`);
+    // The desktop never runs Redis (its gateway is in memory) nor node-notifier (Electron notifies).
+    const excluded = bundledPackages(meta.main).filter((name) =>
+      /^(@redis\/.*|redis|node-notifier)$/.test(name),
+    );
+    if (excluded.length > 0)
+      problems.push(`main.cjs bundles ${excluded.join(', ')}: the desktop app never uses them`);
+
+    // The config's Linux targets (AppImage, deb, tar.gz) for x64 and arm64, as a release would.
     run(
       process.execPath,
       [
         join(root, 'node_modules', 'electron-builder', 'cli.js'),
         '--linux',
-        'dir',
-        'tar.gz',
-        '--x64',
         '--publish',
         'never',
         `-c.electronDist=${stub}`,
@@ -277,19 +386,28 @@ export async function packageCheck(options: { keep?: boolean } = {}): Promise<Pa
         ELECTRON_BUILDER_7ZIP_PATH: process.env.ELECTRON_BUILDER_7ZIP_PATH ?? '/usr/bin/7za',
         ELECTRON_SKIP_BINARY_DOWNLOAD: '1',
         CSC_IDENTITY_AUTO_DISCOVERY: 'false',
+        CUSTOM_FPM_PATH: fpm,
+        APPIMAGE_TOOLS_PATH: appImageTools,
       },
     );
+    const built = readdirSync(out);
+    result.artifacts = {
+      tarballs: built.filter((f) => f.endsWith('.tar.gz')).sort(),
+      debs: built.filter((f) => f.endsWith('.deb')).sort(),
+      appImages: built.filter((f) => f.endsWith('.AppImage')).sort(),
+    };
+
     const unpacked = join(out, 'linux-unpacked');
     const asar = join(unpacked, 'resources', 'app.asar');
     if (!existsSync(asar)) throw new Error(`no app.asar at ${asar}`);
-    entries = listPackage(asar, { isPack: false });
-    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
-      devDependencies?: Record<string, string>;
-    };
-    problems.push(...checkEntries(entries, Object.keys(pkg.devDependencies ?? {})));
+    const entries = listPackage(asar, { isPack: false });
+    result.entries = entries;
+    problems.push(...checkEntries(entries, Object.keys(rootPkg.devDependencies ?? {})));
 
     const main = extractFile(asar, 'dist/desktop/main.cjs').toString('utf8');
-    problems.push(...checkRuntimeDeps(asar, entries, main));
+    const externals = mainExternals(main);
+    problems.push(...checkShippedDependencies(Object.keys(rootPkg.dependencies ?? {}), externals));
+    problems.push(...checkRuntimeDeps(asar, entries, externals));
     for (const [marker, what] of [
       ['// electron/desktop/desktop-app.ts', 'the desktop composition'],
       ['// electron/core/app/lookout-core.ts', 'the core'],
@@ -308,8 +426,14 @@ export async function packageCheck(options: { keep?: boolean } = {}): Promise<Pa
     if (packagedPkg.main !== 'dist/desktop/main.cjs') {
       problems.push(`packaged package.json main is ${String(packagedPkg.main)}`);
     }
+    result.sizes = {
+      'app.asar': statSync(asar).size,
+      'main.cjs': Buffer.byteLength(main),
+      'preload.cjs': Buffer.byteLength(preload),
+    };
+    problems.push(...checkSizes(result.sizes));
 
-    const wire = await getCurrentFuseWire(join(unpacked, 'lookout'));
+    const wire = await getCurrentFuseWire(join(unpacked, EXECUTABLE));
     const want: Array<[FuseV1Options, string]> = [
       [FuseV1Options.RunAsNode, '0'],
       [FuseV1Options.EnableCookieEncryption, '1'],
@@ -320,27 +444,70 @@ export async function packageCheck(options: { keep?: boolean } = {}): Promise<Pa
     ];
     for (const [fuse, expected] of want) {
       const actual = String.fromCharCode(Number(wire[fuse]));
-      fuses[FuseV1Options[fuse]] = actual;
+      result.fuses[FuseV1Options[fuse]] = actual;
       if (actual !== expected)
         problems.push(`fuse ${FuseV1Options[fuse]} is ${actual}, want ${expected}`);
     }
 
-    const tar = readdirSync(out).find((f) => f.endsWith('.tar.gz'));
-    if (tar) tarball = join(out, tar);
-    else problems.push('no .tar.gz was built');
+    for (const arch of ARCHS) {
+      if (!existsSync(join(out, arch.unpacked, 'resources', 'app.asar')))
+        problems.push(`no ${arch.builder} build (${arch.unpacked})`);
+      const tar = `${rootPkg.name}-${rootPkg.version}${arch.suffix}.tar.gz`;
+      if (!built.includes(tar)) problems.push(`no ${tar} was built`);
+      else if (arch.builder === 'x64') result.tarball = join(out, tar);
+
+      const debName = `${rootPkg.name}_${rootPkg.version}_${arch.deb}.deb`;
+      if (!built.includes(debName)) problems.push(`no ${debName} was built`);
+      else {
+        const deb = inspectDeb(join(out, debName), EXECUTABLE);
+        problems.push(
+          ...checkDeb(deb, {
+            name: rootPkg.name,
+            version: rootPkg.version,
+            arch: arch.deb,
+            productDir: rootPkg.productName,
+            executable: EXECUTABLE,
+          }),
+          ...validateDesktopEntry(deb.desktopEntry, `${debName} desktop entry`),
+        );
+        if (arch.builder === 'x64') {
+          result.debControl = deb.control;
+          result.debDepends = deb.depends;
+        }
+      }
+
+      const appImageName = `${rootPkg.productName}-${rootPkg.version}${arch.suffix}.AppImage`;
+      if (!built.includes(appImageName)) problems.push(`no ${appImageName} was built`);
+      else {
+        const image = inspectAppImage(join(out, appImageName), EXECUTABLE);
+        problems.push(
+          ...checkAppImage(image, EXECUTABLE),
+          ...validateDesktopEntry(image.desktopEntry, `${appImageName} desktop entry`),
+        );
+        if (arch.builder === 'x64') result.appImageCompression = image.compression;
+      }
+    }
   } catch (error) {
     problems.push(error instanceof Error ? error.message : String(error));
   } finally {
     if (!options.keep) rmSync(workDir, { recursive: true, force: true });
   }
-  return { ok: problems.length === 0, problems, entries, fuses, tarball, workDir };
+  result.ok = problems.length === 0;
+  return result;
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const result = await packageCheck({ keep: process.argv.includes('--keep') });
+  const keep = process.argv.includes('--keep');
+  const result = await packageCheck({ keep });
   console.log(`asar entries: ${result.entries.length}; fuses: ${JSON.stringify(result.fuses)}`);
+  console.log(
+    `sizes: ${Object.entries(result.sizes)
+      .map(([name, bytes]) => `${name} ${bytes.toLocaleString('en')} B`)
+      .join(', ')}`,
+  );
+  console.log(`built: ${Object.values(result.artifacts).flat().join(', ')}`);
   if (result.ok) {
-    console.log(`package check passed (tar.gz: ${result.tarball ?? 'none'})`);
+    console.log(`package check passed${keep ? ` (kept in ${result.workDir})` : ''}`);
   } else {
     for (const p of result.problems) console.error(`✗ ${p}`);
     console.error(`package check failed: ${result.problems.length} problem(s)`);

@@ -11,7 +11,8 @@ import {
 } from '../../shared/ipc/contract';
 import type { Logger } from '../core/connection/ports';
 import type { LookoutCoreApi } from '../core/app/core-api';
-import { isAllowedHost } from './static-server';
+import { parseRequestTarget } from '../../shared/http/request-target';
+import { isAllowedHost, requestedHost } from './static-server';
 
 const INVOKE = new Set<string>(INVOKE_CHANNELS);
 const SEND = new Set<string>(SEND_CHANNELS);
@@ -61,7 +62,7 @@ export class BridgeServer {
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const port = this.port();
     const origin = req.headers.origin;
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const target = parseRequestTarget(req.url);
     const offered = String(req.headers['sec-websocket-protocol'] ?? '')
       .split(',')
       .map((s) => s.trim());
@@ -70,8 +71,11 @@ export class BridgeServer {
       this.logger.warn('bridge connection refused', { status, why });
       socket.end(`HTTP/1.1 ${status} ${why}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
-    if (path !== '/bridge') return refuse(404, 'Not Found');
-    if (!isAllowedHost(req.headers.host, port)) return refuse(421, 'Misdirected Request');
+    if (!target.ok) return refuse(400, 'Bad Request');
+    if (target.path !== '/bridge') return refuse(404, 'Not Found');
+    if (!isAllowedHost(requestedHost(target.authority, req.headers.host), port))
+      return refuse(421, 'Misdirected Request');
+    if (req.method !== 'GET') return refuse(405, 'Method Not Allowed');
     if (origin !== `http://127.0.0.1:${port}` && origin !== `http://localhost:${port}`)
       return refuse(403, 'Forbidden');
     if (!offered.some((p) => this.secretMatches(p))) return refuse(401, 'Unauthorized');

@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { answerSocket } from '../../gateway/src/http/http-util';
+import { guardParserErrors, totalHandler } from '../../gateway/src/http/server-guards';
 import { join } from 'node:path';
 import { LookoutCore } from '../core/app/lookout-core';
 import type { CorePorts } from '../core/app/core-api';
@@ -61,9 +64,31 @@ export async function startBrowserHost(options: BrowserHostOptions = {}): Promis
     ...options.corePorts,
   });
   let port = 0;
-  const server = createServer(staticHandler(rendererDir, () => port));
+  // Every handler is total: whatever a request holds, it gets an answer and the host keeps going.
+  const server = createServer(
+    totalHandler(
+      staticHandler(rendererDir, () => port),
+      (error, _req, res) => {
+        logger.error('page request failed', { error: String(error) });
+        if (!res.headersSent)
+          res.writeHead(500, { 'Content-Type': 'text/plain' }).end('Internal error');
+        else res.destroy();
+      },
+    ),
+  );
   const bridge = new BridgeServer(core, secret, () => port, logger);
-  server.on('upgrade', (req, socket, head) => bridge.handleUpgrade(req, socket, head));
+  server.on(
+    'upgrade',
+    totalHandler(
+      (req: IncomingMessage, socket: Duplex, head: Buffer) =>
+        bridge.handleUpgrade(req, socket, head),
+      (error, _req, socket) => {
+        logger.error('bridge upgrade failed', { error: String(error) });
+        answerSocket(socket, 500, 'internal', 'internal error');
+      },
+    ),
+  );
+  guardParserErrors(server, () => {});
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());

@@ -3,6 +3,7 @@
  * Options: --port N, --data-dir DIR, --no-demo (do not start the embedded demo gateway).
  */
 import { parseArgs } from 'node:util';
+import { installLastResortHandlers } from '../../shared/process/last-resort';
 import { startBrowserHost } from './browser-host';
 
 const { values } = parseArgs({
@@ -32,6 +33,11 @@ const consoleLogger = {
   error: once((line) => console.error(line)),
 };
 
+// A bug in a handler must not end the host (and the user's session): log it and keep serving,
+// to the terminal until the core has started, then to its log file (which tees to the terminal).
+let faultLog: { error: (m: string, f?: Record<string, unknown>) => void } = consoleLogger;
+installLastResortHandlers(process, { error: (message, fields) => faultLog.error(message, fields) });
+
 try {
   const host = await startBrowserHost({
     port: Number(values.port),
@@ -40,6 +46,7 @@ try {
     logger: consoleLogger,
     appVersion: process.env.npm_package_version ?? '0.0.0',
   });
+  faultLog = host.core.log;
   const initial = await host.core.invoke('app:initial-state', {});
   console.log('');
   console.log('  Lookout is running (browser host).');

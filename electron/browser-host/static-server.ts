@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
+import { decodePathOrNull, parseRequestTarget } from '../../shared/http/request-target';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -32,8 +33,19 @@ export function contentSecurityPolicy(port: number): string {
 }
 
 /** Requests must name our loopback host (DNS-rebinding defence). */
-export function isAllowedHost(host: string | undefined, port: number): boolean {
+export function isAllowedHost(host: string | undefined | null, port: number): boolean {
   return host === `127.0.0.1:${port}` || host === `localhost:${port}`;
+}
+
+/**
+ * The host a request names: the authority of an absolute-form target wins over the Host header
+ * (RFC 9112 §3.2.2), so `GET http://evil.example/ HTTP/1.1` with a good Host is still refused.
+ */
+export function requestedHost(
+  authority: string | null,
+  hostHeader: string | undefined,
+): string | undefined {
+  return authority ?? hostHeader;
 }
 
 /**
@@ -48,7 +60,12 @@ export function staticHandler(root: string, port: () => number) {
     res.setHeader('Referrer-Policy', 'no-referrer');
     res.setHeader('X-Frame-Options', 'DENY');
     res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
-    if (!isAllowedHost(req.headers.host, p)) {
+    const target = parseRequestTarget(req.url);
+    if (!target.ok) {
+      res.writeHead(400, { 'Content-Type': 'text/plain' }).end(`Bad request: ${target.reason}.`);
+      return;
+    }
+    if (!isAllowedHost(requestedHost(target.authority, req.headers.host), p)) {
       res
         .writeHead(421, { 'Content-Type': 'text/plain' })
         .end('Wrong host: open Lookout at the address it printed.');
@@ -58,7 +75,12 @@ export function staticHandler(root: string, port: () => number) {
       res.writeHead(405, { Allow: 'GET, HEAD' }).end();
       return;
     }
-    const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    const pathname = decodePathOrNull(target.path);
+    // A bad escape, a NUL or a backslash (a path separator on Windows) never names one of our files.
+    if (pathname === null || /[\0\\]/.test(pathname)) {
+      res.writeHead(400, { 'Content-Type': 'text/plain' }).end('Bad request: not a file path.');
+      return;
+    }
     const rel = pathname === '/' ? 'index.html' : pathname.slice(1);
     const file = normalize(join(base, rel));
     if (!file.startsWith(base)) {

@@ -3,6 +3,7 @@ import { autoUpdater } from 'electron-updater';
 import type { Logger } from '../core/connection/ports';
 import { startEmbeddedGateway } from '../core/app/embedded-gateway';
 import { LookoutCore } from '../core/app/lookout-core';
+import { installLastResortHandlers } from '../../shared/process/last-resort';
 import { PRODUCT_NAME } from './app-identity';
 import { startDesktop } from './desktop-app';
 
@@ -21,6 +22,11 @@ const stderrLogger: Logger = {
 
 app.setName(PRODUCT_NAME);
 
+// A bug nobody caught must not end the app (window, tray and notifications with it): write it to
+// the user's log file (stderr until the core has started) and keep running.
+let faultLog: Logger = stderrLogger;
+installLastResortHandlers(process, { error: (message, fields) => faultLog.error(message, fields) });
+
 startDesktop({
   createCore: (ports) => new LookoutCore(ports),
   appRoot: app.getAppPath(),
@@ -28,7 +34,12 @@ startDesktop({
   logger: stderrLogger,
   embeddedGateway: () => startEmbeddedGateway(),
   createUpdater: () => autoUpdater,
-}).catch((error: unknown) => {
-  console.error('Lookout failed to start:', error);
-  app.exit(1);
-});
+}).then(
+  (desktop) => {
+    if (desktop) faultLog = desktop.core.log;
+  },
+  (error: unknown) => {
+    console.error('Lookout failed to start:', error);
+    app.exit(1);
+  },
+);

@@ -1,10 +1,6 @@
 import type { IpcRendererEvent } from 'electron';
-import {
-  INVOKE_CHANNELS,
-  PUSH_CHANNELS,
-  SEND_CHANNELS,
-  type LookoutBridge,
-} from '../../shared/ipc/contract';
+import { INVOKE_CHANNELS, PUSH_CHANNELS, SEND_CHANNELS } from '../../shared/ipc/channels';
+import type { LookoutBridge } from '../../shared/ipc/contract';
 
 /** The slice of `ipcRenderer` the bridge uses (the real one in the preload, a fake in tests). */
 export interface IpcRendererLike {
@@ -22,7 +18,8 @@ const sendChannels = new Set<string>(SEND_CHANNELS);
 const pushChannels = new Set<string>(PUSH_CHANNELS);
 
 /**
- * Builds `window.lookout` from the shared contract's channel lists: only those channels, one
+ * Builds `window.lookout` from the shared contract's channel lists (`channels.ts`: plain names, so
+ * the sandboxed preload carries no zod): only those channels, one
  * argument each, and listeners that never see the Electron event object (it would leak `sender`).
  * Payload validation happens in main; this side only refuses channels outside the contract.
  */

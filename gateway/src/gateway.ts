@@ -5,6 +5,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { WebSocketServer } from 'ws';
 import type { JSONWebKeySet } from 'jose';
 import { LOOKOUT_CLOSE } from '../../shared/close-codes';
+import { parseRequestTarget, queryParams } from '../../shared/http/request-target';
 import {
   loginRequestSchema,
   publishBodySchema,
@@ -14,29 +15,30 @@ import {
   type WireEvent,
   type WireLimits,
 } from '../../shared/protocol/lookout-wire';
-import {
-  DEMO_API_KEY,
-  UserDirectory,
-  demoUsers,
-  loadUsersFile,
-  type UserRecord,
-} from './auth/users';
+import { UserDirectory, demoUsers, loadUsersFile, type UserRecord } from './auth/users';
 import { TokenError, TokenService, type IssuedTokens, type Principal } from './auth/tokens';
-import { RedisBridge, type BridgeOptions } from './bridges/redis-bridge';
+import type { BridgeOptions, RedisBridge } from './bridges/redis-bridge';
 import { DemoSource } from './demo/demo-source';
 import {
   BodyError,
+  answerSocket,
   bearerToken,
   clientAddress,
   readJson,
   sendError,
   sendJson,
 } from './http/http-util';
+import {
+  guardParserErrors,
+  guardPendingHeads,
+  totalHandler,
+  type PendingHeads,
+} from './http/server-guards';
 import { consoleLogger, type GatewayLogger } from './logger';
 import { GatewayMetrics, TokenBucket } from './metrics';
 import { StorageUnavailableError, type EventLog } from './storage/event-log';
 import { MemoryEventLog } from './storage/memory-log';
-import { RedisEventLog } from './storage/redis-log';
+import { LazyRedisEventLog } from './storage/lazy-redis-log';
 import { ClientConnection, type ConnectionContext } from './ws/client-connection';
 import { FanOut, type FanOutBatch } from './ws/fan-out';
 
@@ -58,19 +60,30 @@ export interface GatewayOptions {
   usersFile?: string;
   /** API keys allowed to `POST /publish`. */
   apiKeys?: string[];
-  /** Demo users, demo API key and (unless `demoTraffic: false`) generated traffic. */
+  /** Operator keys: the full `GET /stats` (counters, limits, gauges). Without one, `/stats` is a short public view. */
+  operatorKeys?: string[];
+  /**
+   * Demo users and (unless `demoTraffic: false`) generated traffic. No API key comes with it: the
+   * public demo key is added by `npm run gateway -- --demo` only (`cli.ts`), never by an embedder.
+   */
   demo?: boolean;
   demoTraffic?: boolean;
+  /** Password of the demo users (default the public `DEMO_PASSWORD`; the app's embedded gateway picks a random one per launch). */
+  demoPassword?: string;
   /** Redis Streams storage; the in-process log when absent. */
   redisUrl?: string;
   /** A log to use instead (shared in-process log across restarts, tests). Not stopped by `stop()`. */
   eventLog?: EventLog;
   /** Events kept per channel for replay. */
   retention?: number;
-  limits?: Partial<WireLimits> & { maxConnections?: number };
+  limits?: Partial<GatewayLimits>;
   /** Browser Origins allowed to connect; empty/absent = any. Requests without Origin (native clients) pass. */
   allowedOrigins?: string[];
   heartbeatMs?: number;
+  /** A connection whose request head has not fully arrived after this is answered 408 and closed. Default 10 s. */
+  headersTimeoutMs?: number;
+  /** A replay paused on a client that does not read closes it with 4014 after this. Default 30 s. */
+  stallTimeoutMs?: number;
   /** Event-loop lag (p99, ms) above which `/health` reports degraded. */
   maxEventLoopLagMs?: number;
   bridges?: BridgeOptions;
@@ -105,25 +118,74 @@ export interface Gateway {
   issueTokens(user: Pick<Principal, 'sub' | 'role'>): Promise<IssuedTokens>;
   /** Close every connection of a user with 4004 (token revoked). */
   revoke(sub: string): number;
+  /** Resource use right now (connections, pending heads, send buffers). */
+  gauges(): GatewayGauges;
   readonly demo: DemoSource | null;
   readonly metrics: GatewayMetrics;
   readonly instanceId: string;
 }
 
-const DEFAULT_LIMITS: WireLimits & { maxConnections: number } = {
+type RouteHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
+
+/** The per-client limits sent in `hello`, and the instance's own resource caps (docs/protocol.md §12). */
+export interface GatewayLimits extends WireLimits {
+  /** Open WebSockets on this instance. */
+  maxConnections: number;
+  /** Open WebSockets of one user (`sub`) on this instance. */
+  maxConnectionsPerUser: number;
+  /** TCP connections whose request head is still arriving, in all and from one address. */
+  maxPendingConnections: number;
+  maxPendingPerAddress: number;
+  /** Bytes queued for one socket that the client has not taken yet (the slow-client budget). */
+  maxBufferedBytes: number;
+}
+
+const DEFAULT_LIMITS: GatewayLimits = {
   maxPayloadBytes: 64 * 1024,
   maxSubscriptions: 100,
   ratePerSecond: 20,
   rateBurst: 40,
   maxConnections: 10_000,
+  maxConnectionsPerUser: 20,
+  maxPendingConnections: 1_000,
+  maxPendingPerAddress: 100,
+  maxBufferedBytes: 4 * 1024 * 1024,
 };
+
+/** What `GET /stats` shows without an operator key: enough for the app's health probe, no counters. */
+export interface PublicStats {
+  instanceId: string;
+  uptimeSec: number;
+  connections: number;
+  subscriptions: number;
+  channels: number;
+  storage: { ok: boolean; kind: 'memory' | 'redis' };
+}
+
+/** Point-in-time resource use of this instance (`GET /stats` with an operator key shows them). */
+export interface GatewayGauges {
+  connections: number;
+  /** Connections whose request head is still arriving. */
+  pendingConnections: number;
+  /** Bytes queued on every socket and not yet taken by the clients, and the largest single queue. */
+  sendBufferBytes: number;
+  largestSendBufferBytes: number;
+}
 
 /** Build a gateway; nothing listens until `start()`. */
 export function createGateway(options: GatewayOptions = {}): Gateway {
   const logger = options.logger ?? consoleLogger;
   const instanceId = options.instanceId ?? `gw-${randomUUID().slice(0, 8)}`;
   const metrics = new GatewayMetrics();
-  const { maxConnections, ...limits } = { ...DEFAULT_LIMITS, ...options.limits };
+  const allLimits: GatewayLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const {
+    maxConnections,
+    maxConnectionsPerUser,
+    maxPendingConnections,
+    maxPendingPerAddress,
+    maxBufferedBytes,
+    ...limits
+  } = allLimits;
   const heartbeatMs = options.heartbeatMs ?? 15_000;
   const retention = options.retention ?? 1_000;
   const secret = options.secret ?? (options.demo ? randomBytes(32).toString('hex') : undefined);
@@ -138,14 +200,13 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
     accessTtlSec: options.accessTtlSec ?? 15 * 60,
     refreshTtlSec: options.refreshTtlSec ?? 7 * 24 * 3600,
   });
-  const apiKeys = [...(options.apiKeys ?? []), ...(options.demo ? [DEMO_API_KEY] : [])].map((k) =>
-    Buffer.from(k),
-  );
+  const apiKeys = keySet(options.apiKeys ?? []);
+  const operatorKeys = keySet(options.operatorKeys ?? []);
   const ownsLog = !options.eventLog;
   const log: EventLog =
     options.eventLog ??
     (options.redisUrl
-      ? new RedisEventLog({ url: options.redisUrl, retention, logger })
+      ? new LazyRedisEventLog({ url: options.redisUrl, retention, logger })
       : new MemoryEventLog(retention));
   const allowedOrigins = new Set(options.allowedOrigins ?? []);
   const maxLagMs = options.maxEventLoopLagMs ?? 1_000;
@@ -160,6 +221,11 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
     },
   });
   const connections = new Set<ClientConnection>();
+  /** Every accepted socket until it is really gone (a closed one may still hold unsent bytes). */
+  const sockets = new Set<ClientConnection>();
+  /** Open sockets per user, for `maxConnectionsPerUser`. */
+  const perUser = new Map<string, number>();
+  let pendingHeads: PendingHeads | null = null;
   const loginLimits = new Map<string, TokenBucket>();
   const lag = monitorEventLoopDelay({ resolution: 20 });
   let lagTimer: ReturnType<typeof setInterval> | null = null;
@@ -199,6 +265,8 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
     heartbeatMs,
     instanceId,
     maxReplay: retention,
+    sendBudgetBytes: maxBufferedBytes,
+    stallTimeoutMs: options.stallTimeoutMs ?? 30_000,
     attach(channel, connection) {
       fanOut.attach(channel, connection);
     },
@@ -206,37 +274,60 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
       if (fanOut.detach(channel, connection)) log.unwatch(channel);
     },
     closed(connection) {
-      connections.delete(connection);
+      if (!connections.delete(connection)) return;
+      const n = (perUser.get(connection.principal.sub) ?? 1) - 1;
+      if (n > 0) perUser.set(connection.principal.sub, n);
+      else perUser.delete(connection.principal.sub);
     },
   };
 
   // ------------------------------------------------------------------ HTTP
 
+  /** The HTTP routes: path → method → handler. Anything else is 404 or 405, never a throw. */
+  const routes = new Map<string, Partial<Record<string, RouteHandler>>>([
+    ['/health', { GET: (_req, res) => health(res) }],
+    ['/stats', { GET: statsHttp }],
+    ['/auth/login', { POST: login }],
+    ['/auth/refresh', { POST: refresh }],
+    ['/publish', { POST: publishHttp }],
+  ]);
+
   async function handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://gateway');
-    const route = `${req.method ?? 'GET'} ${url.pathname}`;
+    const target = parseRequestTarget(req.url);
+    if (!target.ok) {
+      metrics.count('http.badTarget');
+      return sendError(res, 400, 'bad-target', target.reason);
+    }
+    const methods = routes.get(target.path);
+    if (!methods) {
+      // Counted under one key: a counter per unknown path would let anyone grow /stats forever.
+      metrics.count('http.notFound');
+      return sendError(res, 404, 'not-found', 'no such route; see docs/protocol.md §8');
+    }
+    const method = req.method === 'HEAD' && methods.GET ? 'GET' : (req.method ?? '');
+    const handler = Object.hasOwn(methods, method) ? methods[method] : undefined;
+    if (!handler) {
+      metrics.count('http.methodNotAllowed');
+      const allow = Object.keys(methods).join(', ');
+      return sendError(res, 405, 'method-not-allowed', `use ${allow} here`, { allow });
+    }
+    const route = `${method} ${target.path}`;
     metrics.count(`http.${route}`);
     try {
-      switch (route) {
-        case 'GET /health':
-          return await health(res);
-        case 'GET /stats':
-          return sendJson(res, 200, stats());
-        case 'POST /auth/login':
-          return await login(req, res);
-        case 'POST /auth/refresh':
-          return await refresh(req, res);
-        case 'POST /publish':
-          return await publishHttp(req, res);
-        default:
-          return sendError(res, 404, 'not-found', `no route ${route.slice(0, 100)}`);
-      }
+      return await handler(req, res);
     } catch (error) {
       if (error instanceof BodyError)
         return sendError(res, error.status, error.code, error.message);
-      logger.error('http handler failed', { route, error: String(error) });
-      if (!res.headersSent) sendError(res, 500, 'internal', 'internal error');
+      throw error;
     }
+  }
+
+  /** Last line of the HTTP path: a handler that failed unexpectedly answers 500, never crashes. */
+  function httpFailed(error: unknown, req: IncomingMessage, res: ServerResponse): void {
+    metrics.count('http.internalErrors');
+    logger.error('http handler failed', { method: req.method, error: String(error) });
+    if (!res.headersSent) sendError(res, 500, 'internal', 'internal error');
+    else res.destroy();
   }
 
   async function health(res: ServerResponse): Promise<void> {
@@ -256,20 +347,61 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
     });
   }
 
-  function stats() {
+  function publicStats(): PublicStats {
     let subscriptions = 0;
     for (const c of connections) subscriptions += c.subscriptionCount;
+    const storage = log.health();
     return {
       instanceId,
       uptimeSec: Math.round((Date.now() - startedAt) / 1000),
       connections: connections.size,
       subscriptions,
       channels: fanOut.channelCount,
+      storage: { ok: storage.ok, kind: storage.kind },
+    };
+  }
+
+  function gauges(): GatewayGauges {
+    let total = 0;
+    let largest = 0;
+    for (const c of sockets) {
+      const queued = c.bufferedBytes;
+      total += queued;
+      if (queued > largest) largest = queued;
+    }
+    return {
+      connections: connections.size,
+      pendingConnections: pendingHeads?.size ?? 0,
+      sendBufferBytes: total,
+      largestSendBufferBytes: largest,
+    };
+  }
+
+  /**
+   * `GET /stats`: the public view for anyone (the app's health probe reads it), everything with an
+   * operator key. Counters are bounded (metric names come from fixed sets), but they describe what
+   * clients get wrong and how the instance is configured: that is for operators.
+   */
+  function statsHttp(req: IncomingMessage, res: ServerResponse): void {
+    const given = presentedKey(req);
+    if (given === undefined) return sendJson(res, 200, publicStats());
+    if (!keyMatches(operatorKeys, given)) {
+      metrics.count('stats.unauthorized');
+      return sendError(
+        res,
+        401,
+        'bad-operator-key',
+        '/stats without a key is the public view; the full view needs an operator key (LOOKOUT_OPERATOR_KEYS)',
+      );
+    }
+    sendJson(res, 200, {
+      ...publicStats(),
       storage: log.health(),
+      gauges: gauges(),
       rates: metrics.ratesPerSecond(),
       counters: metrics.snapshot(),
-      limits: { ...limits, maxConnections },
-    };
+      limits: allLimits,
+    });
   }
 
   function loginAllowed(req: IncomingMessage): boolean {
@@ -332,13 +464,19 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
   }
 
   function apiKeyValid(req: IncomingMessage): boolean {
-    const key = bearerToken(req.headers.authorization) ?? headerValue(req.headers['x-api-key']);
-    if (!key) return false;
-    const given = Buffer.from(key);
-    return apiKeys.some((k) => k.length === given.length && timingSafeEqual(k, given));
+    return keyMatches(apiKeys, presentedKey(req));
   }
 
   async function publishHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (apiKeys.length === 0) {
+      metrics.count('publish.disabled');
+      return sendError(
+        res,
+        403,
+        'publish-disabled',
+        'this gateway takes no publishes over HTTP (no API keys are configured: LOOKOUT_API_KEYS)',
+      );
+    }
     if (!apiKeyValid(req)) {
       metrics.count('publish.unauthorized');
       return sendError(
@@ -413,26 +551,23 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
     counter: string,
   ): void {
     metrics.count(`handshake.${counter}`);
-    const body = JSON.stringify({ error, message });
-    const reason =
-      {
-        400: 'Bad Request',
-        401: 'Unauthorized',
-        403: 'Forbidden',
-        404: 'Not Found',
-        503: 'Service Unavailable',
-      }[status] ?? 'Error';
-    const extra = status === 401 ? 'WWW-Authenticate: Bearer realm="lookout"\r\n' : '';
-    socket.end(
-      `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${extra}Connection: close\r\n\r\n${body}`,
+    answerSocket(
+      socket,
+      status,
+      error,
+      message,
+      status === 401 ? { 'WWW-Authenticate': 'Bearer realm="lookout"' } : {},
     );
   }
 
   async function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     socket.on('error', () => metrics.count('handshake.socketErrors'));
-    const url = new URL(req.url ?? '/', 'http://gateway');
-    if (url.pathname !== '/ws')
+    const target = parseRequestTarget(req.url);
+    if (!target.ok) return reject(socket, 400, 'bad-target', target.reason, 'badTarget');
+    if (target.path !== '/ws')
       return reject(socket, 404, 'not-found', 'the WebSocket endpoint is /ws', 'notFound');
+    if (req.method !== 'GET')
+      return reject(socket, 405, 'method-not-allowed', 'upgrade with GET /ws', 'badMethod');
     const origin = req.headers.origin;
     if (origin && allowedOrigins.size > 0 && !allowedOrigins.has(origin)) {
       return reject(
@@ -452,10 +587,11 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
         'atCapacity',
       );
     }
+    const query = queryParams(target.rawQuery);
     const token =
       bearerToken(req.headers.authorization) ??
-      url.searchParams.get('token') ??
-      url.searchParams.get('access_token') ??
+      query.get('token') ??
+      query.get('access_token') ??
       undefined;
     let principal: Principal;
     try {
@@ -476,12 +612,34 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
       // gets no events and keeps stop() waiting for it forever. The client retries elsewhere.
       return reject(socket, 503, 'restarting', 'the gateway is restarting; retry', 'restarting');
     }
+    // Checked and counted with no await in between (handleUpgrade calls back synchronously), so
+    // simultaneous upgrades of one user cannot all slip under the cap.
+    if ((perUser.get(principal.sub) ?? 0) >= maxConnectionsPerUser) {
+      metrics.count('handshake.perUserLimit');
+      return answerSocket(
+        socket,
+        429,
+        'too-many-connections',
+        `this user already has ${maxConnectionsPerUser} connections to this instance; close one`,
+        { 'Retry-After': '10' },
+      );
+    }
     wss.handleUpgrade(req, socket, head, (ws) => {
       const connection = new ClientConnection(ws, socket, randomUUID(), principal, ctx);
       connections.add(connection);
+      sockets.add(connection);
+      ws.once('close', () => sockets.delete(connection));
+      perUser.set(principal.sub, (perUser.get(principal.sub) ?? 0) + 1);
       metrics.count('connections.accepted');
       connection.start();
     });
+  }
+
+  /** Last line of the upgrade path: answer 500 and close, never crash. */
+  function upgradeFailed(error: unknown, _req: IncomingMessage, socket: Duplex): void {
+    metrics.count('handshake.internalErrors');
+    logger.error('upgrade handler failed', { error: String(error) });
+    answerSocket(socket, 500, 'internal', 'internal error');
   }
 
   return {
@@ -492,7 +650,7 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
       stopping = false;
       const all = [...(options.users ?? [])];
       if (options.usersFile) all.push(...(await loadUsersFile(options.usersFile)));
-      if (options.demo) all.push(...(await demoUsers()));
+      if (options.demo) all.push(...(await demoUsers(options.demoPassword)));
       users = new UserDirectory(all);
       if (ownsLog) await log.start();
       offEvents = log.onEvent((event) => fanOut.push(event));
@@ -506,9 +664,15 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
         noServer: true,
         maxPayload: Math.max(limits.maxPayloadBytes * 4, 1024 * 1024),
       });
-      server = createServer((req, res) => void handleHttp(req, res));
-      server.on('upgrade', (req, socket, head) => void handleUpgrade(req, socket, head));
-      server.on('clientError', (_error, socket) => socket.destroy());
+      server = createServer(totalHandler(handleHttp, httpFailed));
+      server.on('upgrade', totalHandler(handleUpgrade, upgradeFailed));
+      guardParserErrors(server, (name) => metrics.count(name));
+      pendingHeads = guardPendingHeads(server, {
+        max: maxPendingConnections,
+        maxPerAddress: maxPendingPerAddress,
+        timeoutMs: options.headersTimeoutMs ?? 10_000,
+        count: (name) => metrics.count(name),
+      });
       const srv = server;
       await new Promise<void>((resolve, rejectListen) => {
         srv.once('error', rejectListen);
@@ -521,6 +685,8 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
       const port = typeof address === 'object' && address ? address.port : 0;
       const host = options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1';
       if (options.bridges) {
+        // Loaded here so a gateway without bridges never loads the Redis client.
+        const { RedisBridge } = await import('./bridges/redis-bridge');
         bridge = new RedisBridge(options.bridges, (e) => publish(e), logger, metrics);
         await bridge.start();
       }
@@ -558,6 +724,7 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
     },
     publish: async (channel, input) => (await publish({ ...input, channel }))[0] as WireEvent,
     publishToChannels: (channels, input) => publish({ ...input, channels }),
+    gauges,
     issueTokens: (user) => tokens.issue(user),
     revoke(sub) {
       let n = 0;
@@ -574,4 +741,20 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
 
 function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
+}
+
+/** The key a request presents: `Authorization: Bearer <key>` or `X-Api-Key`. */
+function presentedKey(req: IncomingMessage): string | undefined {
+  return bearerToken(req.headers.authorization) ?? headerValue(req.headers['x-api-key']);
+}
+
+function keySet(keys: readonly string[]): Buffer[] {
+  return keys.filter((k) => k.length > 0).map((k) => Buffer.from(k));
+}
+
+/** Constant-time membership (per candidate) of a presented key. */
+function keyMatches(keys: readonly Buffer[], presented: string | undefined): boolean {
+  if (!presented) return false;
+  const given = Buffer.from(presented);
+  return keys.some((k) => k.length === given.length && timingSafeEqual(k, given));
 }

@@ -3,7 +3,6 @@ export { createGateway, type Gateway, type GatewayAddress, type GatewayOptions }
 export { DEMO_API_KEY, DEMO_PASSWORD, DEMO_USERS } from './auth/users';
 export { hashPassword, verifyPassword } from './auth/passwords';
 export { MemoryEventLog } from './storage/memory-log';
-export { RedisEventLog } from './storage/redis-log';
 export type { EventLog } from './storage/event-log';
 export type { FanOutBatch } from './ws/fan-out';
 export { silentGatewayLogger, consoleLogger, type GatewayLogger } from './logger';

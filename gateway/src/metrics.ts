@@ -6,8 +6,20 @@ export class GatewayMetrics {
   readonly counters = new Map<string, number>();
   private readonly rates = new Map<string, RateMeter>();
 
+  /**
+   * @param maxKeys distinct counter names kept at most. Names are meant to come from fixed sets
+   *   (routes, reasons, close codes); this cap is the backstop should one ever carry client input:
+   *   a new name past it is counted under `metrics.droppedKeys` instead of growing memory.
+   */
+  constructor(private readonly maxKeys = 1_000) {}
+
   count(name: string, by = 1): void {
-    this.counters.set(name, (this.counters.get(name) ?? 0) + by);
+    const current = this.counters.get(name);
+    if (current === undefined && this.counters.size >= this.maxKeys) {
+      this.counters.set(DROPPED, (this.counters.get(DROPPED) ?? 0) + by);
+      return;
+    }
+    this.counters.set(name, (current ?? 0) + by);
   }
 
   /** Count into a per-second rate (and its total). */
@@ -28,6 +40,8 @@ export class GatewayMetrics {
     return Object.fromEntries([...this.counters].sort(([a], [b]) => a.localeCompare(b)));
   }
 }
+
+const DROPPED = 'metrics.droppedKeys';
 
 /** Average per second over the last 10 whole seconds. */
 class RateMeter {

@@ -1,4 +1,4 @@
-import { createClient } from 'redis';
+import { createClient } from '@redis/client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Session } from '../../electron/core/connection/session';
 import { lookoutDialect } from '../../electron/core/dialects/lookout';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { AppPatch, AppSnapshot } from '../model/app-state';
 import type { SessionDiagnostics, StateChange } from '../model/connection';
+import type { EndpointHealth } from '../model/health';
 import type {
   ConnectionCheckReport,
   NotificationCounters,
@@ -15,11 +16,23 @@ import {
   type HostInfo,
   type UpdateState,
 } from '../model/settings';
-import { endpointSchema, type DialectId, type EndpointInput } from '../config/endpoint';
+import type { RendererRecovery } from '../model/recovery';
+import {
+  endpointSchema,
+  type AuthConfig,
+  type DialectId,
+  type EndpointInput,
+} from '../config/endpoint';
+import type { StorageProblem } from '../model/storage';
+import type { InvokeChannel, PushChannel, SendChannel } from './channels';
+
+export { INVOKE_CHANNELS, PUSH_CHANNELS, SEND_CHANNELS } from './channels';
+export type { InvokeChannel, PushChannel, SendChannel } from './channels';
 
 /**
- * The one typed IPC contract between main and renderer. Nothing else names a channel.
- * Names are `domain:verb`. Payloads are plain JSON data. Three maps:
+ * The one typed IPC contract between main and renderer. Nothing else names a channel: the names
+ * are listed once in `channels.ts` (zod-free, for the preload) and every map here is checked
+ * against them. Names are `domain:verb`. Payloads are plain JSON data. Three maps:
  * - `Invoke`: renderer asks, main answers (request validated in main with these schemas).
  * - `Send`: renderer → main, fire-and-forget (payload validated in main).
  * - `Push`: main → renderer.
@@ -35,7 +48,9 @@ export interface EndpointSummary {
   enabled: boolean;
   /** How it authenticates, e.g. `password-jwt as admin@lookout.local`; never the secret. */
   auth: string;
-  /** Whether a secret is stored for it. */
+  /** The auth method: `none` endpoints are never offered a sign-in. */
+  authMethod: AuthConfig['method'];
+  /** Whether a secret is stored for it (not whether the server accepts it: see `EndpointHealth.auth`). */
   hasSecret: boolean;
   subscriptions: string[];
   /** Dialect supports subscribing to task ids chosen at run time (task-status, lookout). */
@@ -46,6 +61,8 @@ export interface EndpointSummary {
 export interface InitialState {
   app: AppSnapshot;
   connections: SessionDiagnostics[];
+  /** Health facets per endpoint (state, delivery, verified auth, causes); pushed on every change. */
+  health: EndpointHealth[];
   endpoints: EndpointSummary[];
   prefs: NotifyPrefs;
   settings: AppSettings;
@@ -53,6 +70,8 @@ export interface InitialState {
   /** Problems found in the config files at start-up, in words that say what to do. */
   configProblems: string[];
   notificationHealth: NotificationHealth;
+  /** Files in the data folder whose last save failed (empty when every save works). */
+  storageProblems: StorageProblem[];
 }
 
 export type SaveResult = { ok: true } | { ok: false; errors: string[] };
@@ -69,11 +88,23 @@ export const invokeRequestSchemas = {
   /** The stored config of one endpoint (no secrets), for the edit form. */
   'endpoints:get': z.object({ id: endpointId }).strict(),
   /** Add or replace an endpoint; `secret` (password or token) goes to the credential store. */
-  'endpoints:save': z.object({ endpoint: endpointSchema, secret: secret.optional() }).strict(),
+  'endpoints:save': z
+    .object({
+      endpoint: endpointSchema,
+      secret: secret.optional(),
+      /** The Redis probe's password, stored under `endpoint.redisProbe.credentialRef`. */
+      redisSecret: secret.optional(),
+    })
+    .strict(),
   'endpoints:remove': z.object({ id: endpointId }).strict(),
   /** Run the connection check against a config that is not saved yet. */
-  'endpoints:test': z.object({ endpoint: endpointSchema, secret: secret.optional() }).strict(),
-  /** Sign in to an endpoint: store the password/token and reconnect. */
+  'endpoints:test': z
+    .object({ endpoint: endpointSchema, secret: secret.optional(), redisSecret: secret.optional() })
+    .strict(),
+  /**
+   * Sign in to an endpoint: the real login (or, for a token, the upgrade) runs first; only
+   * credentials the server accepted are stored, and a refusal comes back in its words.
+   */
   'auth:sign-in': z.object({ endpoint: endpointId, secret }).strict(),
   'auth:sign-out': z.object({ endpoint: endpointId }).strict(),
   'diagnostics:check': z.object({ endpoint: endpointId }).strict(),
@@ -87,7 +118,7 @@ export const invokeRequestSchemas = {
   'logs:open': empty,
   'tasks:watch': z.object({ endpoint: endpointId, taskId: z.string().min(1).max(200) }).strict(),
   'tasks:unwatch': z.object({ endpoint: endpointId, taskId: z.string().min(1).max(200) }).strict(),
-} as const;
+} as const satisfies Record<InvokeChannel, z.ZodType>;
 
 export const sendPayloadSchemas = {
   /** The renderer subscribed to pushes: main may start sending patches. */
@@ -108,7 +139,16 @@ export const sendPayloadSchemas = {
   'notifications:pause': z.object({ until: z.number().int().nonnegative().nullable() }).strict(),
   /** Ask main to push diagnostics every second while the panel is open. */
   'diagnostics:live': z.object({ on: z.boolean() }).strict(),
-} as const;
+  /** A render error the error boundary caught, for the log file (bounded; redacted when logged). */
+  'app:renderer-error': z
+    .object({
+      scope: z.string().max(64),
+      message: z.string().max(2_000),
+      stack: z.string().max(8_000).optional(),
+      componentStack: z.string().max(8_000).optional(),
+    })
+    .strict(),
+} as const satisfies Record<SendChannel, z.ZodType>;
 
 export interface InvokeResponses {
   'app:initial-state': InitialState;
@@ -135,6 +175,8 @@ export interface PushPayloads {
   /** Batched model changes (at most a few per second, never one per event). */
   'app:patch': AppPatch;
   'connection:state': StateChange;
+  /** One endpoint's health facets changed (state, last outcome, delivery, auth, causes). */
+  'connection:health': EndpointHealth;
   /** Fresh diagnostics of every endpoint (while the panel is open, about once a second). */
   'connection:diagnostics': SessionDiagnostics[];
   'endpoints:changed': EndpointSummary[];
@@ -146,37 +188,23 @@ export interface PushPayloads {
   'notifications:health': NotificationHealth;
   /** Automatic update progress (desktop host only). */
   'app:update': UpdateState;
+  /** The window was reloaded after its renderer crashed or hung (desktop host only). */
+  'app:recovered': RendererRecovery;
+  /** Saves failing in the data folder (full disk, read-only folder), or `[]` once they work again. */
+  'storage:problems': StorageProblem[];
 }
-
-export type InvokeChannel = keyof typeof invokeRequestSchemas;
-export type SendChannel = keyof typeof sendPayloadSchemas;
-export type PushChannel = keyof PushPayloads;
 
 export type InvokeRequest<C extends InvokeChannel> = z.input<(typeof invokeRequestSchemas)[C]>;
 export type SendPayload<C extends SendChannel> = z.input<(typeof sendPayloadSchemas)[C]>;
 
-/** Every `InvokeChannel` must have a response type: a compile error here means the maps drifted. */
-type _InvokeCovered = InvokeChannel extends keyof InvokeResponses
-  ? keyof InvokeResponses extends InvokeChannel
-    ? true
-    : never
-  : never;
-export const invokeCovered: _InvokeCovered = true;
-
-export const INVOKE_CHANNELS = Object.keys(invokeRequestSchemas) as InvokeChannel[];
-export const SEND_CHANNELS = Object.keys(sendPayloadSchemas) as SendChannel[];
-const pushChannels: Record<PushChannel, true> = {
-  'app:patch': true,
-  'connection:state': true,
-  'connection:diagnostics': true,
-  'endpoints:changed': true,
-  'prefs:changed': true,
-  'settings:changed': true,
-  'app:navigate': true,
-  'notifications:health': true,
-  'app:update': true,
-};
-export const PUSH_CHANNELS = Object.keys(pushChannels) as PushChannel[];
+/** True when two key sets are equal; a compile error below means a map drifted from `channels.ts`. */
+type SameKeys<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+export const channelMapsCovered: [
+  SameKeys<keyof typeof invokeRequestSchemas, InvokeChannel>,
+  SameKeys<keyof InvokeResponses, InvokeChannel>,
+  SameKeys<keyof typeof sendPayloadSchemas, SendChannel>,
+  SameKeys<keyof PushPayloads, PushChannel>,
+] = [true, true, true, true];
 
 /**
  * The bridge the renderer sees (`window.lookout`), derived from the contract: never hand-synced.

@@ -7,6 +7,8 @@ import WebSocket from 'ws';
 import { startBrowserHost, type BrowserHost } from '../../electron/browser-host/browser-host';
 import { MemoryNotifier } from '../../electron/core/notify/notifier.memory';
 import type { BridgeWire } from '../../shared/ipc/contract';
+import { recordProcessFaults } from '../support/process-faults';
+import { UPGRADE_HEADERS, rawRequest, requestHead } from '../support/raw-http';
 import { waitFor } from '../support/wait';
 
 let dir = '';
@@ -125,5 +127,58 @@ describe('browser host', () => {
     });
     expect(host.core.trayModel().notificationsPaused).toBe(true);
     ws.close();
+  });
+
+  it('answers hostile request lines with a 4xx on the page and bridge paths and keeps serving', async () => {
+    const recorder = recordProcessFaults();
+    try {
+      const host$ = `Host: 127.0.0.1:${host.port}`;
+      const origin = `Origin: http://127.0.0.1:${host.port}`;
+      const page: ReadonlyArray<[string, number]> = [
+        ['GET / HTTP/1.1', 200],
+        ['GET // HTTP/1.1', 404],
+        ['GET /\\ HTTP/1.1', 400],
+        ['GET /% HTTP/1.1', 400],
+        ['GET /%E0%A4%A HTTP/1.1', 400],
+        ['GET /%00 HTTP/1.1', 400],
+        ['GET /..%2f..%2fetc%2fpasswd HTTP/1.1', 403],
+        ['GET /%5c..%5c..%5cetc%5cpasswd HTTP/1.1', 400],
+        ['GET /app.js%00.html HTTP/1.1', 400],
+        ['GET * HTTP/1.1', 400],
+        ['GET http:// HTTP/1.1', 400],
+        [`GET http://127.0.0.1:${host.port}/app.js HTTP/1.1`, 200],
+        ['GET http://evil.example/app.js HTTP/1.1', 421],
+        ['OPTIONS / HTTP/1.1', 405],
+        ['CONNECT 127.0.0.1:1 HTTP/1.1', 405],
+      ];
+      for (const [line, status] of page) {
+        const answer = await rawRequest(host.port, requestHead(line, [host$, 'Connection: close']));
+        expect(answer.status, line).toBe(status);
+      }
+      const protocol = `Sec-WebSocket-Protocol: lookout.${secretOf(host)}`;
+      const bridge: ReadonlyArray<[string, number]> = [
+        ['GET // HTTP/1.1', 404],
+        ['GET /\\ HTTP/1.1', 404],
+        ['GET /% HTTP/1.1', 404],
+        ['GET * HTTP/1.1', 400],
+        ['GET http:// HTTP/1.1', 400],
+        ['GET http://evil.example/bridge HTTP/1.1', 421],
+        ['POST /bridge HTTP/1.1', 405],
+      ];
+      for (const [line, status] of bridge) {
+        const answer = await rawRequest(
+          host.port,
+          requestHead(line, [host$, origin, protocol, ...UPGRADE_HEADERS]),
+        );
+        expect(answer.status, `upgrade ${line}`).toBe(status);
+      }
+      expect(recorder.faults).toEqual([]);
+      expect((await fetch(`http://127.0.0.1:${host.port}/`)).status).toBe(200);
+      const ok = connect(host);
+      expect(await refusal(ok)).toBe(101);
+      ok.close();
+    } finally {
+      recorder.stop();
+    }
   });
 });

@@ -6,6 +6,16 @@ export class FakeCore implements LookoutCoreApi {
   readonly sent: Array<{ channel: string; payload: unknown }> = [];
   readonly clicked: Array<string | undefined> = [];
   readonly paused: Array<number | null> = [];
+  /** What the host wrote to the core's log. */
+  readonly logged: Array<{ level: string; message: string; fields?: Record<string, unknown> }> = [];
+  readonly log = {
+    info: (message: string, fields?: Record<string, unknown>) =>
+      this.logged.push({ level: 'info', message, fields }),
+    warn: (message: string, fields?: Record<string, unknown>) =>
+      this.logged.push({ level: 'warn', message, fields }),
+    error: (message: string, fields?: Record<string, unknown>) =>
+      this.logged.push({ level: 'error', message, fields }),
+  };
   reconnects = 0;
   started = 0;
   stopped = 0;

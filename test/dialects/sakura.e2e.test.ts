@@ -1,4 +1,4 @@
-import { createClient } from 'redis';
+import { createClient } from '@redis/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sakuraDialect } from '../../electron/core/dialects/sakura';
 import { redisForTests } from '../peers/redis-source';

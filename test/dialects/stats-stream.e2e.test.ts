@@ -1,4 +1,4 @@
-import { createClient } from 'redis';
+import { createClient } from '@redis/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { statsStreamDialect } from '../../electron/core/dialects/stats-stream';
 import { type StatsStreamDouble, startStatsStreamDouble } from '../peers/stats-stream-double';

@@ -1,4 +1,4 @@
-import { createClient } from 'redis';
+import { createClient } from '@redis/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { taskStatusDialect } from '../../electron/core/dialects/task-status';
 import { redisForTests } from '../peers/redis-source';

@@ -4,10 +4,29 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { APP_ID, PRODUCT_NAME } from '../../electron/desktop/app-identity';
 import { TRAY_ICON_NAMES } from '../../electron/desktop/tray-view';
-import { checkEntries, packageCheck, smokeLoadMain } from '../../scripts/package-check';
+import { controlFile, parseFpmArgs } from '../../scripts/fpm-deb';
+import {
+  ELECTRON_VERSION,
+  SIZE_BUDGETS,
+  checkEntries,
+  checkShippedDependencies,
+  checkSizes,
+  packageCheck,
+  smokeLoadMain,
+} from '../../scripts/package-check';
+import {
+  OUR_DEB_DEPENDS,
+  electronBuilderDefaultDebDepends,
+  parseControl,
+} from '../../scripts/packaging/deb-check';
+import { builderConfig } from './builder-config';
 
 const root = join(import.meta.dirname, '..', '..');
 const yml = readFileSync(join(root, 'electron-builder.yml'), 'utf8');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+};
 
 /** Width and height from a PNG's IHDR chunk. */
 function pngSize(file: string): [number, number] {
@@ -22,21 +41,53 @@ describe('packaging config', () => {
     expect(yml).toMatch(new RegExp(`^productName: ${PRODUCT_NAME}$`, 'm'));
   });
 
-  it('declares every target and hardened fuses', () => {
-    for (const target of ['AppImage', 'deb', 'tar.gz', 'nsis', 'dmg', 'zip']) {
-      expect(yml).toContain(`- ${target}`);
-    }
-    for (const fuse of [
-      'runAsNode: false',
-      'enableCookieEncryption: true',
-      'enableNodeOptionsEnvironmentVariable: false',
-      'enableNodeCliInspectArguments: false',
-      'enableEmbeddedAsarIntegrityValidation: true',
-      'onlyLoadAppFromAsar: true',
-    ]) {
-      expect(yml).toContain(fuse);
-    }
-    expect(yml).toContain('hardenedRuntime: true');
+  it('electron-builder reads and validates the config; Electron is pinned to the same version everywhere', async () => {
+    const config = await builderConfig();
+    expect(config.electronVersion).toBe(ELECTRON_VERSION);
+    expect(pkg.devDependencies.electron).toMatch(/^45\.\d+\.\d+$/);
+  });
+
+  it('builds Linux for x64 and arm64, macOS as one universal app, Windows with NSIS', async () => {
+    const config = await builderConfig();
+    const targets = (list: unknown) =>
+      (list as Array<{ target: string; arch: string[] }>).map((t) => [t.target, t.arch]);
+    expect(targets(config.linux?.target)).toEqual([
+      ['AppImage', ['x64', 'arm64']],
+      ['deb', ['x64', 'arm64']],
+      ['tar.gz', ['x64', 'arm64']],
+    ]);
+    expect(targets(config.mac?.target)).toEqual([
+      ['dmg', ['universal']],
+      ['zip', ['universal']],
+    ]);
+    expect(config.win?.target).toEqual(['nsis']);
+  });
+
+  it('the AppImage uses the static runtime (toolset 1.x), not the legacy FUSE 2 one', async () => {
+    const config = await builderConfig();
+    expect(config.toolsets?.appimage).toBe('1.0.3');
+  });
+
+  it('the deb depends on everything electron-builder would list by default, plus what Electron links', async () => {
+    const config = await builderConfig();
+    const defaults = electronBuilderDefaultDebDepends();
+    // Read from electron-builder's own source: if it grows its list, this test says so.
+    expect(defaults).toEqual(expect.arrayContaining(['libgtk-3-0', 'xdg-utils', 'libxtst6']));
+    expect(config.deb?.depends).toEqual([...defaults, ...OUR_DEB_DEPENDS]);
+  });
+
+  it('declares hardened fuses', async () => {
+    const config = await builderConfig();
+    expect(config.electronFuses).toEqual({
+      runAsNode: false,
+      enableCookieEncryption: true,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+      loadBrowserProcessSpecificV8Snapshot: false,
+    });
+    expect(config.mac?.hardenedRuntime).toBe(true);
     expect(existsSync(join(root, 'build/entitlements.mac.plist'))).toBe(true);
     expect(existsSync(join(root, 'build/entitlements.mac.inherit.plist'))).toBe(true);
   });
@@ -97,11 +148,95 @@ describe('packaging config', () => {
   });
 });
 
+describe('what ships', () => {
+  it('dependencies are only what main.cjs loads at run time; bundled packages are devDependencies', () => {
+    expect(Object.keys(pkg.dependencies)).toEqual(['electron-updater']);
+    for (const bundled of ['react', 'react-dom', 'zod', 'zustand', 'ws', 'jose', 'partysocket'])
+      expect(Object.keys(pkg.devDependencies), bundled).toContain(bundled);
+    expect(Object.keys({ ...pkg.dependencies, ...pkg.devDependencies })).not.toContain('redis');
+    expect(checkShippedDependencies(['electron-updater', 'react'], ['electron-updater'])).toEqual([
+      'react is a dependency but main.cjs never loads it: it is bundled or unused, make it a devDependency',
+    ]);
+    expect(checkShippedDependencies([], ['electron-updater'])).toEqual([
+      'main.cjs loads electron-updater at run time but it is not in dependencies',
+    ]);
+  });
+
+  it('the size budgets flag a preload that carries zod again', () => {
+    expect(
+      checkSizes({ 'app.asar': 3_000_000, 'main.cjs': 1_200_000, 'preload.cjs': 461_119 }),
+    ).toEqual(['preload.cjs is 450 KB, over its 8 KB budget']);
+    expect(checkSizes({ 'app.asar': 1, 'main.cjs': 1, 'preload.cjs': 1 })).toEqual([]);
+  });
+});
+
+describe("the deb, built from electron-builder's fpm call with dpkg-deb", () => {
+  const args = [
+    ...['-s', 'dir', '--force', '-t', 'deb', '-d', 'libgtk-3-0', '-d', 'libgbm1'],
+    ...['--deb-recommends', 'libappindicator3-1', '--deb-compression', 'xz'],
+    ...['--architecture', 'arm64', '--description', 'Short line\n Longer text\n\nafter a gap'],
+    ...['--version', '1.2.3', '--package', '/tmp/x.deb', '--name', 'lookout'],
+    ...[
+      '--maintainer',
+      'M <m@x.invalid>',
+      '--url',
+      'https://x.invalid',
+      '--deb-priority',
+      'optional',
+    ],
+    '/dist/=/opt/Lookout',
+  ];
+
+  it('writes the control data fpm would write', () => {
+    const control = parseControl(controlFile(parseFpmArgs(args), 42));
+    expect(control).toMatchObject({
+      Package: 'lookout',
+      Version: '1.2.3',
+      Architecture: 'arm64',
+      Maintainer: 'M <m@x.invalid>',
+      'Installed-Size': '42',
+      Depends: 'libgtk-3-0, libgbm1',
+      Recommends: 'libappindicator3-1',
+      Priority: 'optional',
+      Homepage: 'https://x.invalid',
+    });
+    expect(control.Description).toBe('Short line\n Longer text\n.\nafter a gap');
+  });
+
+  it('refuses fpm options it does not implement instead of ignoring them', () => {
+    expect(() => parseFpmArgs([...args, '--rpm-os', 'linux'])).toThrow(
+      /--rpm-os is not understood/,
+    );
+    expect(() => parseFpmArgs(['-s', 'dir', '-t', 'rpm'])).toThrow(/only -t deb/);
+  });
+});
+
 describe('electron-builder against a stub Electron', () => {
-  it('packs main, preload, renderer and gateway into the asar with production deps only, flips the fuses and builds the tar.gz', async () => {
+  it('builds the Linux targets for x64 and arm64 and proves the asar, sizes, fuses, debs and AppImages', async () => {
     const result = await packageCheck();
     expect(result.problems).toEqual([]);
     expect(result.ok).toBe(true);
+    expect(result.artifacts).toEqual({
+      tarballs: ['lookout-0.1.0-arm64.tar.gz', 'lookout-0.1.0.tar.gz'],
+      debs: ['lookout_0.1.0_amd64.deb', 'lookout_0.1.0_arm64.deb'],
+      appImages: ['Lookout-0.1.0-arm64.AppImage', 'Lookout-0.1.0.AppImage'],
+    });
+    for (const [file, budget] of Object.entries(SIZE_BUDGETS))
+      expect(result.sizes[file as keyof typeof SIZE_BUDGETS], file).toBeLessThanOrEqual(budget);
+    console.info(`packaged sizes: ${JSON.stringify(result.sizes)}`);
+    expect(result.debControl).toMatchObject({ Package: 'lookout', Architecture: 'amd64' });
+    expect(result.debDepends).toEqual(
+      expect.arrayContaining([
+        'libgtk-3-0',
+        'xdg-utils',
+        'libxtst6',
+        'libatspi2.0-0',
+        'libuuid1',
+        'libasound2',
+        'libgbm1',
+      ]),
+    );
+    expect(result.appImageCompression).toBe('zstd');
     expect(result.entries).toContain('/dist/desktop/main.cjs');
     expect(result.entries).toContain('/dist/desktop/preload.cjs');
     expect(result.entries).toContain('/dist/renderer/index.html');

@@ -1,4 +1,4 @@
-import { createClient } from 'redis';
+import { createClient } from '@redis/client';
 import { RedisServer } from '../support/redis-server';
 
 /** A Redis URL for a double: `REDIS_URL` when the environment provides one, else a private server. */

@@ -8,7 +8,7 @@ import { MemoryNotifier } from '../../electron/core/notify/notifier.memory';
 import type { EndpointInput } from '../../shared/config/endpoint';
 import type { AppSnapshot, NotificationItem } from '../../shared/model/app-state';
 import type { ChannelHealth, SessionDiagnostics } from '../../shared/model/connection';
-import { DEMO_API_KEY, DEMO_PASSWORD } from '../../gateway/src';
+import { DEMO_API_KEY, DEMO_PASSWORD, createGateway, silentGatewayLogger } from '../../gateway/src';
 import { sleep, waitFor } from '../support/wait';
 
 /**
@@ -48,6 +48,28 @@ export async function startCore(
       stopped = true;
       await core.stop();
     },
+  };
+}
+
+/**
+ * The embedded demo as the app starts it (in this process, in memory, demo traffic), except that
+ * a test may publish to it: the app's own embedded gateway takes no publishes from outside.
+ */
+export async function publishableDemo(): Promise<EmbeddedGateway> {
+  const gateway = createGateway({
+    demo: true,
+    apiKeys: [DEMO_API_KEY],
+    host: '127.0.0.1',
+    port: 0,
+    logger: silentGatewayLogger,
+  });
+  const address = await gateway.start();
+  return {
+    wsUrl: address.wsUrl,
+    httpUrl: address.url,
+    username: 'admin@lookout.local',
+    password: DEMO_PASSWORD,
+    stop: () => gateway.stop(),
   };
 }
 

@@ -1,4 +1,4 @@
-import { createClient } from 'redis';
+import { createClient } from '@redis/client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createGateway, silentGatewayLogger, type Gateway } from '../../gateway/src';
 import { RedisServer } from '../support/redis-server';

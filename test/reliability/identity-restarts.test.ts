@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startEmbeddedGateway } from '../../electron/core/app/embedded-gateway';
 import type { EmbeddedGateway } from '../../electron/core/app/core-api';
 import { freePort, startGateway, type Proc } from '../../e2e/support/processes';
 import { waitFor } from '../support/wait';
@@ -10,6 +9,7 @@ import {
   gatewayEndpoint,
   model,
   publishAlerts,
+  publishableDemo,
   removeDir,
   rows,
   startCore,
@@ -101,7 +101,7 @@ describe('a gateway killed -9 and started again', () => {
 describe('the app restarted on its saved bell', () => {
   it('takes the restarted demo’s events (seqs from 1 again) as new, and tasks finish', async () => {
     let demo: EmbeddedGateway | null = null;
-    const embedded = async () => (demo = await startEmbeddedGateway());
+    const embedded = async () => (demo = await publishableDemo());
     const demoUrl = () => (demo as EmbeddedGateway | null)?.httpUrl ?? '';
     const first = await startCore({ embedded });
     cleanups.push(() => removeDir(first.dataDir));

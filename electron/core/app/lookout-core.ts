@@ -16,6 +16,7 @@ import {
 } from '../../../shared/ipc/contract';
 import type { ChannelReset, SessionDiagnostics } from '../../../shared/model/connection';
 import type { NotificationHealth, ProbeResult } from '../../../shared/model/diagnostics';
+import type { EndpointHealth } from '../../../shared/model/health';
 import type { LiveEvent } from '../../../shared/model/live-event';
 import { notifyPrefsSchema, type NotifyPrefs } from '../../../shared/model/notify-prefs';
 import { appSettingsSchema, type AppSettings, type HostInfo } from '../../../shared/model/settings';
@@ -24,12 +25,14 @@ import {
   silentLogger,
   systemClock,
   type Clock,
+  type CredentialProvider,
   type Logger,
   type TimerHandle,
 } from '../connection/ports';
 import { runConnectionCheck } from '../diagnostics/connection-check';
 import { RotatingLogFile } from '../diagnostics/log-file';
 import { runProbes } from '../diagnostics/probes';
+import { probeRedis } from '../diagnostics/redis-probe';
 import { Redactor } from '../diagnostics/redact';
 import { DIALECTS } from '../dialects';
 import { NotificationService } from '../notify/notification-service';
@@ -42,8 +45,11 @@ import {
   type CredentialStore,
 } from '../state/credential-store';
 import { PatchBatcher } from '../state/patch-batcher';
+import { PREFS_FORMAT, SETTINGS_FORMAT } from '../state/file-formats';
 import { PersistedFile } from '../state/persist';
-import { loadEndpointsFile, saveEndpointsFile } from '../config/endpoints-file';
+import { EndpointsFile } from '../config/endpoints-file';
+import { StorageHealth } from '../state/storage-health';
+import type { StoredFile } from '../../../shared/model/storage';
 import type {
   CorePorts,
   EmbeddedGateway,
@@ -52,6 +58,11 @@ import type {
   TrayModel,
 } from './core-api';
 import { createCredentialProvider, credentialRefOf } from '../auth/credential-provider-factory';
+import { TrackedCredentials } from '../auth/tracked-credentials';
+import { verifySignIn } from '../auth/verify-sign-in';
+import { EndpointHealthMonitor } from './endpoint-health';
+import { secretHarvestingFetch } from '../auth/secret-harvesting-fetch';
+import { endpointSecrets, redactedEndpoint, withSecretsRestored } from './endpoint-secrets';
 import { endpointSummary } from './endpoint-summary';
 import { HistoryNotices, clockTime } from './history-notices';
 import { buildSupportBundle } from './support-bundle';
@@ -78,14 +89,20 @@ type SendHandlers = {
 export class LookoutCore implements LookoutCoreApi {
   private readonly clock: Clock;
   private readonly logger: Logger;
+
+  /** The redacted log file teed to the host's logger (see `LookoutCoreApi.log`). */
+  get log(): Logger {
+    return this.logger;
+  }
   private readonly logFile: RotatingLogFile;
   private readonly redactor = new Redactor();
   private readonly pushListeners = new Set<PushListener>();
   private readonly trayListeners = new Set<(model: TrayModel) => void>();
   private readonly sessions = new Map<string, Session>();
+  /** Health facets per endpoint (delivery, verified auth, causes), pushed on every change. */
+  private readonly monitors = new Map<string, EndpointHealthMonitor>();
   private readonly wasOpen = new Set<string>();
   private readonly lastProbes = new Map<string, ProbeResult[]>();
-  private readonly degraded = new Set<string>();
   private readonly paths: {
     endpoints: string;
     settings: string;
@@ -109,6 +126,9 @@ export class LookoutCore implements LookoutCoreApi {
   private diagnosticsTimer: TimerHandle | null = null;
   private readonly settingsFile: PersistedFile<AppSettings>;
   private readonly prefsFile: PersistedFile<NotifyPrefs>;
+  private readonly endpointsFile: EndpointsFile;
+  /** Saves failing in the data folder, pushed to the renderer as they start and stop failing. */
+  private readonly storage: StorageHealth;
   /** Saves the model crash-safely on change (debounced); closed on stop with a final write. */
   private closeState: () => Promise<void> = async () => {};
   private started = false;
@@ -132,7 +152,7 @@ export class LookoutCore implements LookoutCoreApi {
       prefs: join(dir, 'prefs.json'),
       state: join(dir, 'state.json'),
       secrets: join(dir, 'secrets.json'),
-      logs: join(dir, 'logs'),
+      logs: ports.logsDir ?? join(dir, 'logs'),
     };
     // Every line goes to a rotating, redacted file the user can open from the app, and to the host's logger.
     this.logFile = new RotatingLogFile({
@@ -141,21 +161,24 @@ export class LookoutCore implements LookoutCoreApi {
       now: () => this.clock.now(),
     });
     this.logger = teeLogger(this.logFile, ports.logger ?? silentLogger, this.redactor);
+    this.storage = new StorageHealth(this.logger, () => this.clock.now());
+    this.storage.onChange((problems) => this.push('storage:problems', problems));
     const common = { clock: this.clock, logger: this.logger };
     this.settingsFile = new PersistedFile({
       path: this.paths.settings,
-      kind: 'settings',
-      version: 1,
+      ...SETTINGS_FORMAT,
       schema: appSettingsSchema,
+      onSaved: this.reportSave('settings', this.paths.settings),
       ...common,
     });
     this.prefsFile = new PersistedFile({
       path: this.paths.prefs,
-      kind: 'prefs',
-      version: 1,
+      ...PREFS_FORMAT,
       schema: notifyPrefsSchema,
+      onSaved: this.reportSave('prefs', this.paths.prefs),
       ...common,
     });
+    this.endpointsFile = new EndpointsFile(this.paths.endpoints);
   }
 
   // -----------------------------------------------------------------------------------------------
@@ -167,7 +190,8 @@ export class LookoutCore implements LookoutCoreApi {
     await mkdir(this.ports.dataDir, { recursive: true });
     const problems: string[] = [];
     const note = (outcome: { status: string; message?: string }) => {
-      if (outcome.status === 'set-aside' && outcome.message) problems.push(outcome.message);
+      // Set aside (damaged) or kept because a newer Lookout wrote it: the user is told either way.
+      if (outcome.message) problems.push(outcome.message);
     };
 
     const settings = await this.settingsFile.load();
@@ -180,7 +204,9 @@ export class LookoutCore implements LookoutCoreApi {
       path: this.paths.state,
       clock: this.clock,
       logger: this.logger,
+      // Small models are saved a second after a change; large ones as the write budget allows.
       debounceMs: 1_000,
+      onSaved: this.reportSave('state', this.paths.state),
     });
     if (state.notice) problems.push(state.notice);
     this.store = state.store;
@@ -194,15 +220,17 @@ export class LookoutCore implements LookoutCoreApi {
           clock: this.clock,
           logger: this.logger,
           sink: this.redactor,
+          onSaved: this.reportSave('secrets', this.paths.secrets),
         })
       : new MemoryCredentialStore(
           'This host has no OS encryption for secrets, so they are kept in memory only and asked for again after a restart.',
           this.redactor,
         );
 
-    const loaded = await loadEndpointsFile(this.paths.endpoints);
+    const loaded = await this.endpointsFile.load();
     problems.push(...loaded.problems);
     this.endpoints = loaded.endpoints;
+    for (const endpoint of this.endpoints) this.registerConfigSecrets(endpoint);
     this.endpointsFileExists = loaded.exists;
     this.configProblems = problems;
     for (const p of problems) this.logger.warn('config problem', { problem: p });
@@ -309,13 +337,20 @@ export class LookoutCore implements LookoutCoreApi {
   // -----------------------------------------------------------------------------------------------
   // Sessions and the event pipeline
 
-  private openSession(endpoint: EndpointConfig): void {
+  /** `provider`: one that already signed in (the sign-in dialog's verified login), reused. */
+  private openSession(endpoint: EndpointConfig, provider?: CredentialProvider): void {
     if (!endpoint.enabled) return;
+    const dialect = DIALECTS[endpoint.dialect];
+    const credentials = new TrackedCredentials(
+      provider ?? this.providerFor(endpoint),
+      () => this.clock.now(),
+      endpoint.auth.method === 'password-jwt' || endpoint.auth.method === 'django-session',
+    );
     const session = new Session({
       endpoint,
-      dialect: DIALECTS[endpoint.dialect],
+      dialect,
       ports: {
-        credentials: this.providerFor(endpoint),
+        credentials,
         clock: this.clock,
         ...(this.ports.random ? { random: this.ports.random } : {}),
         logger: this.logger,
@@ -323,7 +358,26 @@ export class LookoutCore implements LookoutCoreApi {
         redactor: this.redactor,
       },
     });
-    session.on('events', (events) => this.ingest(endpoint, events));
+    const monitor = new EndpointHealthMonitor({
+      endpoint,
+      dialect,
+      session,
+      credentials,
+      clock: this.clock,
+      logger: this.logger,
+      redactor: this.redactor,
+      getSecret: this.getSecret,
+      probeHttp: () => this.probe(endpoint),
+      onChange: (health) => {
+        this.push('connection:health', health);
+        this.emitTray();
+      },
+    });
+    session.on('events', (events) => {
+      // Before the model sees them: zeros while the backend is degraded are marked as such.
+      monitor.noteEvents(events);
+      this.ingest(endpoint, events);
+    });
     session.on('state', (change) => {
       if (change.to === 'open') {
         // A reopen after a drop replays what was missed: one digest, not a storm.
@@ -336,6 +390,8 @@ export class LookoutCore implements LookoutCoreApi {
     });
     session.on('reset', (resets) => this.historyReset(endpoint, resets));
     this.sessions.set(endpoint.id, session);
+    this.monitors.set(endpoint.id, monitor);
+    monitor.start();
     session.start();
   }
 
@@ -384,16 +440,51 @@ export class LookoutCore implements LookoutCoreApi {
   private async closeSession(id: string): Promise<void> {
     const session = this.sessions.get(id);
     this.sessions.delete(id);
+    this.monitors.get(id)?.dispose();
+    this.monitors.delete(id);
     this.wasOpen.delete(id);
     await session?.stop();
   }
 
-  /** Credentials for an endpoint, its secrets read from the store before every attempt. */
-  private providerFor(endpoint: EndpointConfig) {
+  private readonly getSecret = async (ref: string) =>
+    (await this.credentials.get(ref)) ?? undefined;
+
+  /**
+   * Credentials for an endpoint, its secrets read from the store before every attempt. Whatever
+   * the servers hand out on the way (tokens, refresh tokens, cookies) is registered for redaction.
+   */
+  private providerFor(
+    endpoint: EndpointConfig,
+    getSecret: (ref: string) => Promise<string | undefined> = this.getSecret,
+  ) {
     return createCredentialProvider(
       endpoint.auth,
-      async (ref) => (await this.credentials.get(ref)) ?? undefined,
+      getSecret,
+      secretHarvestingFetch(fetch, this.redactor),
     );
+  }
+
+  private healthList(): EndpointHealth[] {
+    return [...this.monitors.values()].map((m) => m.health());
+  }
+
+  /** The endpoint's Redis probe for the connection check, when one is configured. */
+  private redisProbeFor(endpoint: EndpointConfig, getSecret = this.getSecret) {
+    const config = endpoint.redisProbe;
+    if (!config) return {};
+    return {
+      redisProbe: async (channels: readonly string[]) => {
+        const password = config.credentialRef ? await getSecret(config.credentialRef) : undefined;
+        this.redactor.addSecret(password);
+        const result = await probeRedis({ config, channels, ...(password ? { password } : {}) });
+        return { ...result, detail: this.redactor.text(result.detail) };
+      },
+    };
+  }
+
+  /** Secrets written into the config itself (URL user-info, `?apikey=`, `X-Auth`) are scrubbed by value too. */
+  private registerConfigSecrets(endpoint: EndpointConfig): void {
+    for (const secret of endpointSecrets(endpoint)) this.redactor.addSecret(secret);
   }
 
   /**
@@ -401,8 +492,7 @@ export class LookoutCore implements LookoutCoreApi {
    * one socket read arrive back to back; they are queued and applied together once per turn of
    * the event loop, so a flood costs one model update and one policy pass per read, not per frame.
    */
-  private ingest(endpoint: EndpointConfig, events: LiveEvent[]): void {
-    if (endpoint.dialect === 'stats-stream') this.markDegradedStats(endpoint, events);
+  private ingest(_endpoint: EndpointConfig, events: LiveEvent[]): void {
     for (const event of events) this.inbox.push(event);
     if (this.inboxScheduled) return;
     this.inboxScheduled = true;
@@ -435,37 +525,6 @@ export class LookoutCore implements LookoutCoreApi {
           this.logger.error('notification pipeline failed', { error: String(error) }),
         );
     }
-  }
-
-  /**
-   * stats-stream sends all-zero figures while its Redis is down. Zeros alone could be a quiet
-   * system, so a zero sample triggers a (rate-limited) health probe; a 503 marks the endpoint
-   * degraded and the samples are shown as such until real figures return.
-   */
-  private markDegradedStats(endpoint: EndpointConfig, events: LiveEvent[]): void {
-    for (const event of events) {
-      if (event.kind !== 'stats.update') continue;
-      if (event.data.suspectZero === true) {
-        if (this.degraded.has(endpoint.id)) event.data.degraded = true;
-        this.probeSoon(endpoint);
-      } else if (this.degraded.delete(endpoint.id)) {
-        this.emitTray();
-      }
-    }
-  }
-
-  private readonly probeGate = new Map<string, number>();
-  private probeSoon(endpoint: EndpointConfig): void {
-    const now = this.clock.now();
-    if ((this.probeGate.get(endpoint.id) ?? 0) > now) return;
-    this.probeGate.set(endpoint.id, now + 10_000);
-    void this.probe(endpoint).then((results) => {
-      const bad = results.some((r) => r.status === 'degraded' || r.status === 'down');
-      const changed = bad ? !this.degraded.has(endpoint.id) : this.degraded.has(endpoint.id);
-      if (bad) this.degraded.add(endpoint.id);
-      else this.degraded.delete(endpoint.id);
-      if (changed) this.emitTray();
-    });
   }
 
   private async probe(endpoint: EndpointConfig): Promise<ProbeResult[]> {
@@ -520,11 +579,14 @@ export class LookoutCore implements LookoutCoreApi {
     return trayModel({
       states: this.endpoints
         .filter((e) => e.enabled)
-        .map((e) => ({
-          name: e.name,
-          state: this.sessions.get(e.id)?.state ?? 'idle',
-          degraded: this.degraded.has(e.id),
-        })),
+        .map((e) => {
+          const health = this.monitors.get(e.id)?.health();
+          return {
+            name: e.name,
+            state: this.sessions.get(e.id)?.state ?? 'idle',
+            ...(health ? { delivery: health.delivery.status } : {}),
+          };
+        }),
       unread: this.store.unread(),
       pausedUntil: this.prefs.pausedUntil,
       now: this.clock.now(),
@@ -561,13 +623,20 @@ export class LookoutCore implements LookoutCoreApi {
   }
 
   pauseNotifications(until: number | null): void {
-    void this.setPrefs({ ...this.prefs, pausedUntil: until });
+    // From the tray too: a failed save is on the storage banner and in the log.
+    this.setPrefs({ ...this.prefs, pausedUntil: until }).catch(() => undefined);
   }
 
+  /** Save new preferences; they apply only once saved (a failed save throws and changes nothing). */
   private async setPrefs(prefs: NotifyPrefs): Promise<NotifyPrefs> {
-    this.prefs = notifyPrefsSchema.parse(prefs);
+    const next = notifyPrefsSchema.parse(prefs);
+    const saved = await this.prefsFile.save(next);
+    if (!saved.ok) {
+      this.retryLater(this.prefsFile, () => this.prefs);
+      throw new Error(`${saved.error} Your change to notification preferences was not kept.`);
+    }
+    this.prefs = next;
     this.policy.setPrefs(this.prefs);
-    await this.prefsFile.save(this.prefs);
     this.push('prefs:changed', this.prefs);
     this.emitTray();
     return this.prefs;
@@ -606,38 +675,115 @@ export class LookoutCore implements LookoutCoreApi {
     return found;
   }
 
-  /** Save the user's endpoints (the demo endpoint is never written: it exists only while none are configured). */
-  private async persistEndpoints(): Promise<void> {
-    const real = this.endpoints.filter((e) => e.id !== DEMO_ENDPOINT_ID || !this.embedded);
-    await saveEndpointsFile(this.paths.endpoints, real);
+  /**
+   * After a refused change, keep writing the value in use (unchanged) until the disk takes it: the
+   * warning then clears by itself once saving works again.
+   */
+  private retryLater<T>(file: PersistedFile<T>, current: () => T): void {
+    file.schedule(current);
+  }
+
+  /** A save outcome reporter for one file of the data folder. */
+  private reportSave(file: StoredFile, path: string) {
+    return (result: { ok: true } | { ok: false; error: string }) =>
+      this.storage.report(file, path, result);
+  }
+
+  /**
+   * Save `endpoints` as the user's list (the demo endpoint is never written: it exists only while
+   * none are configured). Nothing changes in memory unless the file was written. A file Lookout
+   * refused to overwrite at start-up is read again first: an admin may have fixed it meanwhile.
+   */
+  private persistEndpoints(
+    change: (current: EndpointConfig[]) => EndpointConfig[],
+  ): Promise<SaveResult> {
+    // One at a time: each change applies to the list the previous one left (saves may overlap).
+    const run = this.endpointsQueue.then(() => this.persistEndpointsNow(change));
+    this.endpointsQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  private endpointsQueue: Promise<unknown> = Promise.resolve();
+
+  private async persistEndpointsNow(
+    change: (current: EndpointConfig[]) => EndpointConfig[],
+  ): Promise<SaveResult> {
+    // Fixed by hand since? Then its endpoints are in use now and the change applies on top.
+    if (this.endpointsFile.writeBlocked) await this.reloadEndpointsFile();
+    const endpoints = change(this.endpoints);
+    const real = endpoints.filter((e) => e.id !== DEMO_ENDPOINT_ID || !this.embedded);
+    const result = await this.endpointsFile.save(real);
+    this.storage.report('endpoints', this.paths.endpoints, result);
+    if (!result.ok) return { ok: false, errors: [result.error] };
+    this.endpoints = endpoints;
     this.endpointsFileExists = true;
     this.push('endpoints:changed', await this.summaries());
+    return { ok: true };
+  }
+
+  /**
+   * Read endpoints.json again after it was refused at start-up; true when it is usable now (its
+   * endpoints replace the ones in use, their sessions restarted).
+   */
+  private async reloadEndpointsFile(): Promise<boolean> {
+    const loaded = await this.endpointsFile.load();
+    if (loaded.writeBlocked) return false;
+    await Promise.all([...this.sessions.keys()].map((id) => this.closeSession(id)));
+    this.endpoints = loaded.endpoints;
+    this.endpointsFileExists = loaded.exists;
+    this.configProblems = this.configProblems.filter((p) => !p.startsWith(this.paths.endpoints));
+    this.configProblems.push(...loaded.problems);
+    for (const endpoint of this.endpoints) {
+      this.registerConfigSecrets(endpoint);
+      this.openSession(endpoint);
+    }
+    this.push('endpoints:changed', await this.summaries());
+    this.emitTray();
+    return true;
   }
 
   private async saveEndpoint(
-    endpoint: EndpointConfig,
+    edited: EndpointConfig,
     secret: string | undefined,
+    redisSecret?: string,
   ): Promise<SaveResult> {
+    // The edit form saw config secrets redacted: the ones it left alone are kept as stored.
+    const endpoint = withSecretsRestored(
+      edited,
+      this.endpoints.find((e) => e.id === edited.id),
+      this.redactor,
+    );
+    this.registerConfigSecrets(endpoint);
     const ref = credentialRefOf(endpoint.auth);
     if (secret && !ref)
       return {
         ok: false,
         errors: ['auth: this endpoint uses no authentication, so no password or token is needed.'],
       };
-    if (secret && ref) await this.credentials.set(ref, secret);
+    const redisRef = endpoint.redisProbe?.credentialRef;
+    if (redisSecret && !redisRef)
+      return {
+        ok: false,
+        errors: ['redisProbe: name a credentialRef for the Redis password (or leave it empty).'],
+      };
     // The first real endpoint replaces the embedded demo, and the demo's live data goes with it.
-    if (this.embedded && endpoint.id !== DEMO_ENDPOINT_ID) {
+    const replacesDemo = this.embedded !== null && endpoint.id !== DEMO_ENDPOINT_ID;
+    const saved = await this.persistEndpoints((list) => {
+      const kept = replacesDemo ? list.filter((e) => e.id !== DEMO_ENDPOINT_ID) : list;
+      return kept.some((e) => e.id === endpoint.id)
+        ? kept.map((e) => (e.id === endpoint.id ? endpoint : e))
+        : [...kept, endpoint];
+    });
+    if (!saved.ok) return saved;
+    if (secret && ref) await this.credentials.set(ref, secret);
+    if (redisSecret && redisRef) await this.credentials.set(redisRef, redisSecret);
+    if (replacesDemo) {
       await this.closeSession(DEMO_ENDPOINT_ID);
-      this.endpoints = this.endpoints.filter((e) => e.id !== DEMO_ENDPOINT_ID);
       this.store.removeEndpoint(DEMO_ENDPOINT_ID);
-      await this.embedded.stop();
+      await this.embedded?.stop();
       this.embedded = null;
     }
     await this.closeSession(endpoint.id);
-    const index = this.endpoints.findIndex((e) => e.id === endpoint.id);
-    if (index >= 0) this.endpoints[index] = endpoint;
-    else this.endpoints.push(endpoint);
-    await this.persistEndpoints();
     this.openSession(endpoint);
     this.emitTray();
     return { ok: true };
@@ -653,23 +799,25 @@ export class LookoutCore implements LookoutCoreApi {
           : null;
     if (!channel)
       return { ok: false, errors: [`${endpoint.name} does not subscribe to tasks by id.`] };
-    const session = this.sessions.get(id);
     const subs = new Set(
       endpoint.subscriptions.length
         ? endpoint.subscriptions
         : DIALECTS[endpoint.dialect].defaultSubscriptions,
     );
-    if (watch) {
-      subs.add(channel);
-      session?.subscribe(channel);
-    } else {
-      subs.delete(channel);
-      session?.unsubscribe(channel);
-    }
+    if (watch) subs.add(channel);
+    else subs.delete(channel);
     const updated = { ...endpoint, subscriptions: [...subs] };
-    this.endpoints = this.endpoints.map((e) => (e.id === id ? updated : e));
-    if (this.endpointsFileExists) await this.persistEndpoints();
-    else this.push('endpoints:changed', await this.summaries());
+    const replace = (list: EndpointConfig[]) => list.map((e) => (e.id === id ? updated : e));
+    if (this.endpointsFileExists) {
+      const saved = await this.persistEndpoints(replace);
+      if (!saved.ok) return saved;
+    } else {
+      this.endpoints = replace(this.endpoints);
+      this.push('endpoints:changed', await this.summaries());
+    }
+    const session = this.sessions.get(id);
+    if (watch) session?.subscribe(channel);
+    else session?.unsubscribe(channel);
     return { ok: true };
   }
 
@@ -691,47 +839,76 @@ export class LookoutCore implements LookoutCoreApi {
       return {
         app: this.store.snapshot(),
         connections: this.connections(),
+        health: this.healthList(),
         endpoints: await this.summaries(),
         prefs: this.prefs,
         settings: this.settings,
         host: this.hostInfo(),
         configProblems: this.configProblems,
         notificationHealth: this.notificationHealth,
+        storageProblems: this.storage.list(),
       };
     },
     'connection:snapshot': async () => this.connections(),
     'endpoints:list': async () => this.summaries(),
-    'endpoints:get': async ({ id }) => this.endpoints.find((e) => e.id === id) ?? null,
-    'endpoints:save': async ({ endpoint, secret }) => this.saveEndpoint(endpoint, secret),
+    'endpoints:get': async ({ id }) => {
+      const found = this.endpoints.find((e) => e.id === id);
+      return found ? redactedEndpoint(found, this.redactor) : null;
+    },
+    'endpoints:save': async ({ endpoint, secret, redisSecret }) =>
+      this.saveEndpoint(endpoint, secret, redisSecret),
     'endpoints:remove': async ({ id }) => {
       if (!this.endpoints.some((e) => e.id === id))
         return { ok: false, errors: [`No endpoint "${id}".`] };
+      const saved = await this.persistEndpoints((list) => list.filter((e) => e.id !== id));
+      if (!saved.ok) return saved;
       await this.closeSession(id);
-      this.endpoints = this.endpoints.filter((e) => e.id !== id);
       this.store.removeEndpoint(id);
-      await this.persistEndpoints();
       this.emitTray();
       return { ok: true };
     },
-    'endpoints:test': async ({ endpoint, secret }) => {
+    'endpoints:test': async ({ endpoint: edited, secret, redisSecret }) => {
+      const endpoint = withSecretsRestored(
+        edited,
+        this.endpoints.find((e) => e.id === edited.id),
+        this.redactor,
+      );
+      this.registerConfigSecrets(endpoint);
+      const redisRef = endpoint.redisProbe?.credentialRef;
       const getSecret = async (ref: string) =>
-        secret ?? (await this.credentials.get(ref)) ?? undefined;
+        (ref === redisRef ? redisSecret : secret) ?? (await this.credentials.get(ref)) ?? undefined;
       if (secret) this.redactor.addSecret(secret);
+      this.redactor.addSecret(redisSecret);
       return runConnectionCheck({
         endpoint,
         dialect: DIALECTS[endpoint.dialect],
-        credentials: createCredentialProvider(endpoint.auth, getSecret),
+        credentials: this.providerFor(endpoint, getSecret),
         redactor: this.redactor,
+        probeHttp: () => runProbes(endpoint, DIALECTS[endpoint.dialect], this.redactor),
+        ...this.redisProbeFor(endpoint, getSecret),
       });
     },
     'auth:sign-in': async ({ endpoint: id, secret }) => {
       const endpoint = this.endpoint(id);
       const ref = credentialRefOf(endpoint.auth);
       if (!ref) return { ok: false, errors: [`${endpoint.name} needs no sign-in.`] };
+      // The real login first: only what the server accepted is stored; a refusal stays in place.
+      const verdict = await verifySignIn({
+        endpoint,
+        dialect: DIALECTS[endpoint.dialect],
+        secret,
+        redactor: this.redactor,
+      });
+      if (!verdict.ok) {
+        this.logger.info('sign-in refused or not verified', { endpoint: id, why: verdict.errors });
+        return verdict;
+      }
       await this.credentials.set(ref, secret);
-      // A fresh provider forgets tokens or cookies obtained with the old secret.
+      // A fresh session with the provider that just signed in (no second login), none of the old
+      // secret's tokens or cookies.
       await this.closeSession(id);
-      this.openSession(endpoint);
+      this.openSession(endpoint, verdict.provider);
+      this.push('endpoints:changed', await this.summaries());
       return { ok: true };
     },
     'auth:sign-out': async ({ endpoint: id }) => {
@@ -740,15 +917,20 @@ export class LookoutCore implements LookoutCoreApi {
       if (ref) await this.credentials.delete(ref);
       await this.closeSession(id);
       this.openSession(endpoint);
+      this.push('endpoints:changed', await this.summaries());
       return { ok: true };
     },
     'diagnostics:check': async ({ endpoint: id }) => {
       const endpoint = this.endpoint(id);
+      const live = this.monitors.get(id)?.health().delivery;
       return runConnectionCheck({
         endpoint,
         dialect: DIALECTS[endpoint.dialect],
         credentials: this.providerFor(endpoint),
         redactor: this.redactor,
+        probeHttp: () => this.probe(endpoint),
+        ...this.redisProbeFor(endpoint),
+        ...(live ? { liveDelivery: live } : {}),
       });
     },
     'diagnostics:probe': async ({ endpoint: id }) => this.probe(this.endpoint(id)),
@@ -759,6 +941,7 @@ export class LookoutCore implements LookoutCoreApi {
           host: this.hostInfo(),
           endpoints: this.endpoints,
           connections: this.connections(),
+          health: this.healthList(),
           probes: [...this.lastProbes.values()].flat(),
           notifications: {
             counters: this.notifications?.stats() ?? {},
@@ -782,8 +965,12 @@ export class LookoutCore implements LookoutCoreApi {
     },
     'prefs:set': async ({ prefs }) => this.setPrefs(prefs),
     'settings:set': async ({ settings }) => {
+      const saved = await this.settingsFile.save(settings);
+      if (!saved.ok) {
+        this.retryLater(this.settingsFile, () => this.settings);
+        throw new Error(`${saved.error} Your change to settings was not kept.`);
+      }
       this.settings = settings;
-      await this.settingsFile.save(settings);
       this.push('settings:changed', settings);
       return settings;
     },
@@ -815,6 +1002,10 @@ export class LookoutCore implements LookoutCoreApi {
     },
     'notifications:pause': ({ until }) => this.pauseNotifications(until),
     'diagnostics:live': ({ on }) => this.setDiagnosticsLive(on),
+    'app:renderer-error': ({ scope, message, stack, componentStack }) => {
+      // What the renderer's error boundary caught: in the log file, where support looks first.
+      this.logger.error('renderer error', { scope, message, stack, componentStack });
+    },
   };
 }
 

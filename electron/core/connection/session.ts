@@ -59,15 +59,25 @@ export interface SessionEvents extends Record<string, unknown> {
   events: LiveEvent[];
   /** Channels whose history could not be replayed, and why: the owner tells the user. */
   reset: ChannelReset[];
+  /**
+   * The delivery facts changed without a state change: a quiet window ran out, data ended a quiet
+   * period, or an attempt ended with a new outcome. Read `delivery()` and `diagnostics()`.
+   */
+  delivery: null;
 }
 
-/** Per-channel tallies for the diagnostics panel. */
-interface ChannelStats {
-  events: number;
-  lastEventAt: number | null;
-  acknowledged: boolean;
-  dropped: Partial<Record<DropReason, number>>;
-  lastReset: ChannelHealth['lastReset'];
+/** What the session knows about delivery right now, for the health facet (see `deliveryHealth`). */
+export interface DeliveryFacts {
+  open: boolean;
+  openedAt: number | null;
+  lastDataAt: number | null;
+  /** Start of the current silence on this connection; null when not open. */
+  silentSince: number | null;
+  /** The quiet window ran out without data while silence was not normal. */
+  quietTooLong: boolean;
+  /** Silence is normal right now (the dialect says idle, or its quiet window is 0). */
+  idle: boolean;
+  quietAfterMs: number;
 }
 
 /** What Diagnostics says about a reset, by its cause. */
@@ -82,7 +92,8 @@ const RESET_EXPLANATION = {
 const LOCAL = {
   manual: { meaning: 'Reconnect requested.', action: 'retry-now' },
   stale: {
-    meaning: 'Open but silent: no message within the staleness window, even after re-subscribing.',
+    meaning:
+      'Open but no data within the staleness window, even after re-subscribing (pongs and acks do not count).',
     action: 'retry-now',
   },
   stopping: { meaning: 'Stopped by the user or the app.', action: 'stop' },
@@ -132,12 +143,23 @@ export class Session extends TypedEmitter<SessionEvents> {
   private readonly channelStats = new Map<string, ChannelStats>();
   /** The frame each emitted event came in, so a drop decided later (the model's) is marked on it. */
   private readonly frameOf = new WeakMap<LiveEvent, RawFrame>();
+  /** Subscriptions sent on this connection and not yet acknowledged, oldest first. */
+  private pendingAcks: string[] = [];
+  private lastDataAt: number | null = null;
+  /** Data arrived on the current connection (the first data turns "quiet" into "flowing"). */
+  private dataOnConnection = false;
+  private lastFrameAt: number | null = null;
+  private recoveredAt: number | null = null;
 
   // What the next attempt should do, decided when the previous one ended.
   private nextDelay = 0;
   private nextTrigger: AttemptTrigger = 'start';
   private forceRefresh = false;
-  private consecutiveRefresh = 0;
+  /**
+   * Credentials were renewed during the current incident (from the first failure until a stable
+   * connection): the server may make Lookout sign in again by itself once, never in a loop.
+   */
+  private renewedThisIncident = false;
   private consecutiveImmediate = 0;
   /** Set when the session itself ends the socket, so the ending is explained in its own words. */
   private pendingLocal: (LocalEnding & { trigger?: AttemptTrigger }) | null = null;
@@ -180,6 +202,7 @@ export class Session extends TypedEmitter<SessionEvents> {
       pingIntervalMs: overrides.pingIntervalMs ?? rules.pingIntervalMs,
       deadAfterMs: overrides.deadAfterMs ?? rules.deadAfterMs,
       staleAfterMs: overrides.staleAfterMs ?? rules.staleAfterMs,
+      quietAfterMs: overrides.quietAfterMs ?? rules.quietAfterMs,
       appPing: overrides.appPing ?? rules.appPing,
     };
     this.plan = this.socketPlan({});
@@ -258,7 +281,7 @@ export class Session extends TypedEmitter<SessionEvents> {
         return;
       }
     }
-    this.consecutiveRefresh = 0;
+    this.renewedThisIncident = false;
     this.nextDelay = 0;
     this.nextTrigger = trigger;
     if (this.wait) {
@@ -279,7 +302,7 @@ export class Session extends TypedEmitter<SessionEvents> {
   subscribe(channel: string): void {
     if (this.subscriptionSet.has(channel)) return;
     this.subscriptionSet.add(channel);
-    if (this.isOpen()) this.sendFrame(this.codec.subscribe(channel));
+    if (this.isOpen()) this.sendSubscribe(channel);
   }
 
   unsubscribe(channel: string): void {
@@ -312,10 +335,48 @@ export class Session extends TypedEmitter<SessionEvents> {
         stale: this.tracker?.stale ?? false,
         subscriptions: this.subscriptions,
       }),
+      lastDataAt: this.lastDataAt,
+      lastFrameAt: this.lastFrameAt,
+      recoveredAt: this.recoveredAt,
       channels: this.channelHealth(),
       clockSkewMs: this.skewMs,
       nextAttemptAt: this.wait?.until ?? null,
       keepalive: this.dialect.liveness.serverKeepalive,
+    };
+  }
+
+  /** How the last attempt ended (kept after a recovery), without building the whole diagnostics. */
+  get lastOutcome(): AttemptOutcome | null {
+    return this.recorder.lastOutcome;
+  }
+
+  /** The recovery time after `lastOutcome` and the next attempt's time, for the health facet. */
+  get timing(): { since: number; recoveredAt: number | null; nextAttemptAt: number | null } {
+    return {
+      since: this.since,
+      recoveredAt: this.recoveredAt,
+      nextAttemptAt: this.wait?.until ?? null,
+    };
+  }
+
+  /** The current (or last) attempt: its trigger, URL and what its upgrade carried. */
+  get currentAttempt(): Readonly<AttemptRecord> | null {
+    return this.attempt;
+  }
+
+  /** What the session knows about delivery now: the input of the health facet. */
+  delivery(): DeliveryFacts {
+    const tracker = this.tracker;
+    const open = this.isOpen() && tracker !== null;
+    const quietAfterMs = this.liveness.quietAfterMs;
+    return {
+      open,
+      openedAt: open ? (this.attempt?.openedAt ?? null) : null,
+      lastDataAt: this.lastDataAt,
+      silentSince: open ? tracker.silentSince : null,
+      quietTooLong: open && tracker.quiet,
+      idle: quietAfterMs === 0 || this.isIdle(),
+      quietAfterMs,
     };
   }
 
@@ -346,19 +407,21 @@ export class Session extends TypedEmitter<SessionEvents> {
         this.redactor.addSecret(creds.cookie);
         const handshake = this.codec.handshake(creds, baseUrl);
         this.plan = this.socketPlan(handshake.headers);
-        this.beginAttempt(actualTrigger, delay, handshake.url);
+        const record = this.beginAttempt(actualTrigger, delay, handshake.url);
+        record.sent = sentFacts(handshake.headers, creds);
         if (this.stopRequested) return this.abandonAttempt();
         return handshake.url;
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         const record = this.beginAttempt(actualTrigger, delay, baseUrl);
         if (error instanceof CredentialsError) {
+          const head = error.kind === 'refused' ? 'Sign-in refused' : 'Sign-in needed';
           this.finish(record, {
             error: 'credentials',
-            meaning: `Sign-in needed: ${message}`,
+            meaning: `${head}: ${message}`,
             action: 'sign-in',
           });
-          this.transition('auth-required', `Sign-in needed: ${this.redactor.text(message)}`);
+          this.transition('auth-required', `${head}: ${this.redactor.text(message)}`);
           return this.abandonAttempt();
         }
         this.finish(record, {
@@ -416,11 +479,14 @@ export class Session extends TypedEmitter<SessionEvents> {
     }
     this.tracker = new LivenessTracker(this.liveness);
     this.tracker.opened(now);
-    // Acks belong to a connection: a new one has to confirm its subscriptions again.
-    for (const stats of this.channelStats.values()) stats.acknowledged = false;
+    this.lastFrameAt = now;
+    this.dataOnConnection = false;
+    // The failure before this open is history now: shown as "recovered at", not as current.
+    if (this.recorder.lastOutcome) this.recoveredAt = now;
+    this.forgetAcks();
     this.transition('open', `Connected to ${this.redactor.url(this.urls[this.urlIndex] ?? '')}.`);
     for (const frame of this.codec.onOpen()) this.sendFrame(frame);
-    for (const channel of this.subscriptionSet) this.sendFrame(this.codec.subscribe(channel));
+    for (const channel of this.subscriptionSet) this.sendSubscribe(channel);
     // A first round trip right away, so diagnostics show an RTT from the start, not a ping interval later.
     if (this.liveness.pingIntervalMs > 0 || this.liveness.appPing) this.ping(socket, now);
     this.scheduleTick();
@@ -428,7 +494,8 @@ export class Session extends TypedEmitter<SessionEvents> {
       this.stableTimer = null;
       this.backoff.reset();
       this.consecutiveImmediate = 0;
-      this.consecutiveRefresh = 0;
+      // A stable connection ends the incident: the next refusal may renew credentials again.
+      this.renewedThisIncident = false;
     }, this.endpoint.backoff.stableAfterMs);
   }
 
@@ -450,6 +517,8 @@ export class Session extends TypedEmitter<SessionEvents> {
   ): void {
     if (attempt !== this.attempt || this.attemptFinished) return;
     this.clearConnectionTimers();
+    // Acks and refusals belong to the connection that just ended: channel rows follow the socket.
+    this.forgetAcks();
     const wasOpen = attempt.openedAt !== undefined;
     const local = this.pendingLocal ?? undefined;
     this.pendingLocal = null;
@@ -461,6 +530,8 @@ export class Session extends TypedEmitter<SessionEvents> {
       local,
       closeOverrides: this.dialect.closeOverrides,
       handshakeOverrides: this.dialect.handshakeOverrides,
+      explainRefusal: (status) =>
+        attempt.sent ? this.dialect.explainRefusal?.(status, attempt.sent, attempt.url) : undefined,
     });
     this.finish(attempt, outcome);
     if (this.stopRequested) return;
@@ -469,7 +540,10 @@ export class Session extends TypedEmitter<SessionEvents> {
 
   private finish(attempt: AttemptRecord, outcome: AttemptOutcome): void {
     this.attemptFinished = true;
+    this.recoveredAt = null;
     this.recorder.ended(attempt, outcome, this.clock.now());
+    // A new outcome is news for banners even when the state stays the same (backing off again).
+    this.emit('delivery', null);
     this.logger.info('connection attempt ended', {
       endpoint: this.endpoint.id,
       attempt: attempt.n,
@@ -503,20 +577,32 @@ export class Session extends TypedEmitter<SessionEvents> {
         this.nextTrigger = trigger;
         return;
       case 'refresh-token':
-        this.consecutiveRefresh += 1;
-        if (this.consecutiveRefresh > 1) {
+      case 'sign-in':
+        // With stored credentials Lookout signs in again by itself, once per incident; only a
+        // refusal of the renewed credentials asks the user.
+        if (this.renewedThisIncident) {
           this.transition(
             'auth-required',
-            `Sign-in needed: the server still refused after a token refresh (${outcome.meaning})`,
+            `Sign-in refused: the server refused the credentials even after signing in again (${outcome.meaning})`,
           );
           return;
         }
+        this.renewedThisIncident = true;
         this.forceRefresh = true;
         this.nextDelay = 0;
         this.nextTrigger = 'token-refreshed';
         return;
-      case 'sign-in':
-        this.transition('auth-required', `Sign-in needed: ${outcome.meaning}`);
+      case 'reauth-once':
+        // Ambiguous (django's 500: expired session, its Redis down, or a wrong path): renew the
+        // credentials once per incident in case they are the cause, and keep backing off either way.
+        this.nextDelay = this.backoff.next();
+        if (this.renewedThisIncident) {
+          this.nextTrigger = trigger;
+        } else {
+          this.renewedThisIncident = true;
+          this.forceRefresh = true;
+          this.nextTrigger = 'token-refreshed';
+        }
         return;
       case 'stop':
         this.transition('stopped', `Stopped: ${outcome.meaning}`);
@@ -531,9 +617,10 @@ export class Session extends TypedEmitter<SessionEvents> {
     if (socket !== this.socket) return;
     const now = this.clock.now();
     const size = rawSize(data);
+    this.lastFrameAt = now;
     if (isBinary) {
       this.recorder.frameIn(now, '[binary frame]', size, 'binary-frame');
-      this.tracker?.inbound(now);
+      this.tracker?.frame(now);
       return;
     }
     if (size > this.endpoint.maxPayloadBytes) {
@@ -543,7 +630,7 @@ export class Session extends TypedEmitter<SessionEvents> {
         size,
         `oversized: ${size} bytes > ${this.endpoint.maxPayloadBytes}`,
       );
-      this.tracker?.inbound(now);
+      this.tracker?.frame(now);
       return;
     }
     const text = rawText(data);
@@ -562,19 +649,28 @@ export class Session extends TypedEmitter<SessionEvents> {
 
   private apply(result: DecodeResult, now: number, frame: RawFrame): void {
     const tracker = this.tracker;
-    if (result.rejected) {
-      tracker?.inbound(now);
-    } else if (tracker?.message(now) && this.current === 'stale') {
-      this.transition('open', 'Messages are flowing again.');
+    const events = result.events;
+    // Only data proves delivery; pongs, acks, greetings, heartbeats and rejects prove the link.
+    if (events && events.length > 0) {
+      this.lastDataAt = now;
+      const first = !this.dataOnConnection;
+      this.dataOnConnection = true;
+      if (tracker?.data(now)) {
+        if (this.current === 'stale') this.transition('open', 'Data is flowing again.');
+        this.emit('delivery', null);
+      } else if (first) {
+        this.emit('delivery', null);
+      }
+    } else {
+      tracker?.frame(now);
     }
     if (result.greeting?.serverTime !== undefined) this.skewMs = result.greeting.serverTime - now;
     if (result.pong?.echo !== undefined) this.recorder.rtt.add(now, now - result.pong.echo);
-    if (result.serverError) this.recorder.serverError(now, result.serverError);
     if (result.dropped) for (const d of result.dropped) this.countDrop(d.channel, d.reason, frame);
     if (result.resubscribe) {
       // The dialect saw the stream break: ask again from its cursor (only what we subscribe to).
       for (const channel of result.resubscribe)
-        if (this.subscriptionSet.has(channel)) this.sendFrame(this.codec.subscribe(channel));
+        if (this.subscriptionSet.has(channel)) this.sendSubscribe(channel);
     }
     if (result.reset?.length) {
       for (const r of result.reset)
@@ -586,10 +682,21 @@ export class Session extends TypedEmitter<SessionEvents> {
       this.emit('reset', result.reset);
     }
     if (result.acks) {
-      for (const ack of result.acks)
-        this.channel(ack.channel).acknowledged = ack.op === 'subscribed';
+      for (const ack of result.acks) {
+        const stats = this.channel(ack.channel);
+        stats.acknowledged = ack.op === 'subscribed';
+        if (stats.acknowledged) stats.refused = null;
+        this.pendingAcks = this.pendingAcks.filter((c) => c !== ack.channel);
+      }
     }
-    const events = result.events;
+    for (const refusal of result.refused ?? []) this.refuse(refusal.channel, refusal.reason);
+    if (result.serverError) {
+      this.recorder.serverError(now, result.serverError);
+      // Servers that answer in order and name no channel (sakura, task-status): an error while a
+      // subscription awaits its ack is that subscription's refusal.
+      const pending = result.refused?.length ? undefined : this.pendingAcks[0];
+      if (pending !== undefined) this.refuse(pending, result.serverError);
+    }
     if (events && events.length > 0) {
       this.recorder.events(events.length);
       for (const event of events) {
@@ -608,10 +715,38 @@ export class Session extends TypedEmitter<SessionEvents> {
     this.recorder.dropped(frame, reason);
   }
 
+  private refuse(channel: string, reason: string): void {
+    const stats = this.channel(channel);
+    stats.acknowledged = false;
+    stats.refused = this.redactor.text(reason).slice(0, 300);
+    this.pendingAcks = this.pendingAcks.filter((c) => c !== channel);
+  }
+
+  /** A new or ended connection: no subscription is acknowledged or refused on it yet. */
+  private forgetAcks(): void {
+    this.pendingAcks = [];
+    for (const stats of this.channelStats.values()) {
+      stats.acknowledged = false;
+      stats.refused = null;
+    }
+  }
+
+  private sendSubscribe(channel: string): void {
+    if (this.sendFrame(this.codec.subscribe(channel)) && !this.pendingAcks.includes(channel))
+      this.pendingAcks.push(channel);
+  }
+
   private channel(name: string): ChannelStats {
     let stats = this.channelStats.get(name);
     if (!stats) {
-      stats = { events: 0, lastEventAt: null, acknowledged: false, dropped: {}, lastReset: null };
+      stats = {
+        events: 0,
+        lastEventAt: null,
+        acknowledged: false,
+        refused: null,
+        dropped: {},
+        lastReset: null,
+      };
       // Bounded: a server inventing channel names must not grow memory without end.
       if (this.channelStats.size < MAX_CHANNELS) this.channelStats.set(name, stats);
     }
@@ -626,6 +761,7 @@ export class Session extends TypedEmitter<SessionEvents> {
         name,
         subscribed: this.subscriptionSet.has(name),
         acknowledged: stats?.acknowledged ?? false,
+        refused: stats?.refused ?? null,
         events: stats?.events ?? 0,
         lastEventAt: stats?.lastEventAt ?? null,
         dropped: { ...stats?.dropped },
@@ -638,7 +774,8 @@ export class Session extends TypedEmitter<SessionEvents> {
   private onPong(socket: InstrumentedSocket): void {
     if (socket !== this.socket) return;
     const now = this.clock.now();
-    this.tracker?.inbound(now);
+    this.lastFrameAt = now;
+    this.tracker?.frame(now);
     if (this.pingSentAt !== null) {
       this.recorder.rtt.add(now, now - this.pingSentAt);
       this.pingSentAt = null;
@@ -661,6 +798,15 @@ export class Session extends TypedEmitter<SessionEvents> {
     return this.current === 'open' || this.current === 'stale';
   }
 
+  /** Silence is normal right now, by the dialect's own rule (e.g. no running task watched). */
+  private isIdle(): boolean {
+    try {
+      return this.codec.idle?.(this.subscriptions) ?? false;
+    } catch {
+      return false;
+    }
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Liveness, sleep and wake
 
@@ -679,7 +825,7 @@ export class Session extends TypedEmitter<SessionEvents> {
     const socket = this.socket;
     if (!tracker || !socket || socket.readyState !== socket.OPEN) return;
     const now = this.clock.now();
-    for (const action of tracker.check(now)) {
+    for (const action of tracker.check(now, this.isIdle())) {
       switch (action) {
         case 'ping':
           this.ping(socket, now);
@@ -695,14 +841,21 @@ export class Session extends TypedEmitter<SessionEvents> {
         case 'stale':
           this.transition(
             'stale',
-            `No message for ${formatMs(this.liveness.staleAfterMs)}: re-subscribing.`,
+            `No data for ${formatMs(this.liveness.staleAfterMs)}: re-subscribing.`,
           );
-          for (const channel of this.subscriptionSet) this.sendFrame(this.codec.subscribe(channel));
+          for (const channel of this.subscriptionSet) this.sendSubscribe(channel);
           break;
         case 'stale-reconnect':
           this.pendingLocal = { ...LOCAL.stale, trigger: 'stale' };
           socket.close(1000, 'stale');
           return;
+        case 'quiet':
+          this.logger.info('no data within the quiet window: delivery unverified', {
+            endpoint: this.endpoint.id,
+            quietAfterMs: this.liveness.quietAfterMs,
+          });
+          this.emit('delivery', null);
+          break;
       }
     }
   }
@@ -835,10 +988,33 @@ function describeTrigger(trigger: AttemptTrigger): string {
     case 'dead-peer':
       return 'Reconnecting after the server stopped answering.';
     case 'token-refreshed':
-      return 'Reconnecting with a refreshed token.';
+      return 'Reconnecting with renewed credentials (signed in again).';
     case 'failover':
       return 'Trying the next server URL.';
   }
+}
+
+/** Per-channel tallies for the diagnostics panel. */
+interface ChannelStats {
+  events: number;
+  lastEventAt: number | null;
+  acknowledged: boolean;
+  refused: string | null;
+  /** Events that arrived here but were not applied as new, by reason. */
+  dropped: Partial<Record<DropReason, number>>;
+  lastReset: ChannelHealth['lastReset'];
+}
+
+/** What the upgrade carried, without the secrets: its Origin and the kind of credentials. */
+function sentFacts(
+  headers: Record<string, string>,
+  creds: { token?: string; cookie?: string },
+): AttemptRecord['sent'] {
+  const origin = Object.entries(headers).find(([k]) => k.toLowerCase() === 'origin')?.[1];
+  return {
+    ...(origin ? { origin } : {}),
+    credentials: creds.cookie ? 'cookie' : creds.token ? 'token' : 'none',
+  };
 }
 
 function formatMs(ms: number): string {

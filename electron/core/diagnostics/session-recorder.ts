@@ -29,12 +29,18 @@ export const DEFAULT_RECORDER_LIMITS: RecorderLimits = {
   serverErrors: 50,
 };
 
-/** A frame as kept in memory: the preview is redacted when diagnostics are read, not on the hot path. */
+/**
+ * A frame as kept in memory: the preview is redacted when diagnostics are read, not on the hot
+ * path. The head runs past the preview length by the redactor's margin, so a secret straddling
+ * the preview's end is redacted whole before the preview is cut.
+ */
 export interface RawFrame {
   at: number;
   dir: FrameDirection;
   size: number;
   head: string;
+  /** Characters of the whole frame (the head may be shorter). */
+  length: number;
   rejected?: string;
   /** Drop reasons of the events it carried, when some were not applied. */
   dropped?: string;
@@ -112,13 +118,7 @@ export class SessionRecorder {
     this.counters.bytesIn += size;
     this.lastMessageAt = at;
     if (rejected) this.reject(rejected);
-    const frame: RawFrame = {
-      at,
-      dir: 'in',
-      size,
-      head: text.slice(0, this.limits.previewChars),
-      rejected,
-    };
+    const frame: RawFrame = { at, dir: 'in', size, ...this.head(text), rejected };
     this.frames.push(frame);
     return frame;
   }
@@ -133,23 +133,24 @@ export class SessionRecorder {
   frameOut(at: number, text: string): void {
     this.counters.framesOut += 1;
     this.counters.bytesOut += text.length;
-    this.frames.push({
-      at,
-      dir: 'out',
-      size: text.length,
-      head: text.slice(0, this.limits.previewChars),
-    });
+    this.frames.push({ at, dir: 'out', size: text.length, ...this.head(text) });
+  }
+
+  private head(text: string): { head: string; length: number } {
+    const keep = this.limits.previewChars + this.redactor.previewMargin;
+    return { head: text.length > keep ? text.slice(0, keep) : text, length: text.length };
   }
 
   /** Count a rejected frame by its reason (`non-json`, `oversized`, `unknown-type: x`…). */
   reject(reason: string): void {
     this.counters.rejectedFrames += 1;
-    const key = reason.length > 80 ? `${reason.slice(0, 80)}…` : reason;
+    // Reasons can quote the server (`unknown-type: …`): redacted before they are cut.
+    const key = this.redactor.preview(reason, 80);
     this.rejections.set(key, (this.rejections.get(key) ?? 0) + 1);
   }
 
   serverError(at: number, message: string): void {
-    this.serverErrors.push({ at, message: this.redactor.text(message.slice(0, 500)) });
+    this.serverErrors.push({ at, message: this.redactor.preview(message, 500) });
   }
 
   events(count: number): void {
@@ -164,14 +165,23 @@ export class SessionRecorder {
     since: number;
     stale: boolean;
     subscriptions: string[];
-  }): Omit<SessionDiagnostics, 'clockSkewMs' | 'keepalive' | 'nextAttemptAt' | 'channels'> {
+  }): Omit<
+    SessionDiagnostics,
+    | 'clockSkewMs'
+    | 'keepalive'
+    | 'nextAttemptAt'
+    | 'channels'
+    | 'lastDataAt'
+    | 'lastFrameAt'
+    | 'recoveredAt'
+  > {
     const redact = this.redactor;
     const frames: FrameRecord[] = this.frames.toArray().map((f) => ({
       at: f.at,
       dir: f.dir,
       size: f.size,
-      preview: redact.text(f.head) + (f.size > f.head.length ? '…' : ''),
-      ...(f.rejected ? { rejected: f.rejected } : {}),
+      preview: redact.preview(f.head, this.limits.previewChars, f.length),
+      ...(f.rejected ? { rejected: redact.text(f.rejected) } : {}),
       ...(f.dropped ? { dropped: f.dropped } : {}),
     }));
     return {
@@ -184,8 +194,13 @@ export class SessionRecorder {
       timeline: this.timeline.toArray(),
       attempts: this.attempts.toArray().map((a) => structuredClone(a)),
       frames,
-      rejections: Object.fromEntries(this.rejections),
-      serverErrors: this.serverErrors.toArray(),
+      // Secrets registered since a reason or error was kept are scrubbed on the way out too.
+      rejections: Object.fromEntries(
+        [...this.rejections].map(([reason, n]) => [redact.text(reason), n]),
+      ),
+      serverErrors: this.serverErrors
+        .toArray()
+        .map((e) => ({ ...e, message: redact.text(e.message) })),
     };
   }
 }

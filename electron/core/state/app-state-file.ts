@@ -2,7 +2,8 @@ import type { AppLimits, AppSnapshot } from '../../../shared/model/app-state';
 import type { Clock, Logger } from '../connection/ports';
 import { AppStore } from './app-store';
 import { appSnapshotSchema } from './app-state-schema';
-import { PersistedFile } from './persist';
+import { STATE_FORMAT } from './file-formats';
+import { PersistedFile, type SaveResult } from './persist';
 
 export interface OpenAppStateOptions {
   /** e.g. `<userData>/state.json`. */
@@ -12,6 +13,13 @@ export interface OpenAppStateOptions {
   limits?: AppLimits;
   /** At most one write per this many ms while events flow (default 2 s). */
   debounceMs?: number;
+  /**
+   * Write budget while events flow (default 128 KiB/s): a model of N bytes is rewritten at most
+   * every N / budget seconds, so a large model costs the disk proportionally fewer rewrites.
+   */
+  maxBytesPerSecond?: number;
+  /** Told the outcome of every save (failed saves reach the UI). */
+  onSaved?: (result: SaveResult) => void;
 }
 
 export interface OpenedAppState {
@@ -30,12 +38,13 @@ export interface OpenedAppState {
 export async function openAppState(options: OpenAppStateOptions): Promise<OpenedAppState> {
   const file = new PersistedFile<AppSnapshot>({
     path: options.path,
-    kind: 'state',
-    version: 1,
+    ...STATE_FORMAT,
     schema: appSnapshotSchema,
     clock: options.clock,
     debounceMs: options.debounceMs ?? 2_000,
+    maxBytesPerSecond: options.maxBytesPerSecond ?? 128 * 1024,
     ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.onSaved ? { onSaved: options.onSaved } : {}),
   });
   const loaded = await file.load();
   const store = new AppStore({
@@ -46,7 +55,7 @@ export async function openAppState(options: OpenAppStateOptions): Promise<Opened
   return {
     store,
     file,
-    notice: loaded.status === 'set-aside' ? loaded.message : null,
+    notice: loaded.status === 'set-aside' || loaded.status === 'newer' ? loaded.message : null,
     close: async () => {
       unsubscribe();
       await file.flush();

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { systemClock, type Clock, type Logger } from '../connection/ports';
-import { PersistedFile } from './persist';
+import { PersistedFile, type SaveResult } from './persist';
 
 /**
  * Where secrets (passwords, API tokens, refresh tokens) live, by the `credentialRef` an endpoint
@@ -74,6 +74,8 @@ export interface EncryptedFileCredentialStoreOptions {
   clock?: Clock;
   logger?: Logger;
   sink?: SecretSink;
+  /** Told the outcome of every write of the file (failed saves reach the UI). */
+  onSaved?: (result: SaveResult) => void;
 }
 
 /**
@@ -98,6 +100,7 @@ export class EncryptedFileCredentialStore implements CredentialStore {
       schema: fileSchema,
       clock: options.clock ?? systemClock,
       ...(options.logger ? { logger: options.logger } : {}),
+      ...(options.onSaved ? { onSaved: options.onSaved } : {}),
     });
     const { cipher } = options;
     if (!cipher.isAvailable()) {
@@ -170,7 +173,8 @@ export class EncryptedFileCredentialStore implements CredentialStore {
   private load(): Promise<Record<string, string>> {
     if (this.entries) return Promise.resolve(this.entries);
     this.loading ??= this.file.load().then((outcome) => {
-      if (outcome.status === 'set-aside') this.lastProblem = outcome.message;
+      if (outcome.status === 'set-aside' || outcome.status === 'newer')
+        this.lastProblem = outcome.message;
       this.entries = outcome.value?.entries ?? {};
       return this.entries;
     });

@@ -1,14 +1,17 @@
-import { readdir, readFile, rename, unlink } from 'node:fs/promises';
+import { readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { z } from 'zod';
 import { silentLogger, type Clock, type Logger, type TimerHandle } from '../connection/ports';
 import { writeFileAtomic } from '../config/atomic-write';
+import { migrate, newerFileMessage, type Migration } from './migrations';
 
 /**
  * Crash-safe JSON persistence. A save writes a temporary file next to the target, fsyncs it,
  * renames it over the target and fsyncs the directory, so a process killed at any instant leaves
  * either the previous complete file or the new complete file, never a torn one. Loading never
- * throws: a corrupt, foreign or newer-version file is moved aside and start-up continues.
+ * throws: a file of an older format is migrated (`migrations.ts`; the original is kept as
+ * `<file>.v<N>.bak`), one of a newer format is left untouched and never overwritten, and a
+ * corrupt or foreign file is moved aside; start-up continues in every case.
  */
 
 const APP = 'lookout';
@@ -22,6 +25,12 @@ export type LoadOutcome<T> =
       /** What happened and where the old file went, for the user and the log. */
       message: string;
       setAsidePath: string | null;
+    }
+  | {
+      /** Written by a newer Lookout: kept untouched, and this object will not write over it. */
+      status: 'newer';
+      value: null;
+      message: string;
     };
 
 export type SaveResult = { ok: true } | { ok: false; error: string };
@@ -30,13 +39,27 @@ export interface PersistedFileOptions<T> {
   path: string;
   /** What this file holds (`state`, `prefs`): a file of another kind is foreign. */
   kind: string;
+  /** The format version written; older files are brought up to it by `migrations`. */
   version: number;
+  /** One step per older version (see `file-formats.ts`). */
+  migrations?: readonly Migration[];
   schema: z.ZodType<T>;
   clock: Clock;
   /** Debounce for `schedule`: at most one write per this many ms. */
   debounceMs?: number;
+  /**
+   * Write budget for `schedule`: after writing N bytes the next scheduled write waits at least
+   * N / this many seconds, so a large file is rewritten proportionally less often (default: none).
+   */
+  maxBytesPerSecond?: number;
   logger?: Logger;
+  /** Told the outcome of every write (the storage health banner listens). */
+  onSaved?: (result: SaveResult) => void;
 }
+
+/** A scheduled save that failed is tried again after this long, doubling up to a minute. */
+const RETRY_FIRST_MS = 2_000;
+const RETRY_MAX_MS = 60_000;
 
 interface Envelope {
   app: typeof APP;
@@ -52,8 +75,15 @@ export class PersistedFile<T> {
   /** Writes run one after another (they share one temp file name per process). */
   private queue: Promise<SaveResult> = Promise.resolve({ ok: true });
   private readonly logger: Logger;
+  /** Earliest time the write budget allows the next scheduled write. */
+  private nextWriteAt = 0;
+  private retryMs = 0;
   /** The last failed save, for diagnostics; null after a successful one. */
   lastError: string | null = null;
+  /** Bytes written by successful saves since this object was made (for benchmarks). */
+  bytesWritten = 0;
+  /** Set when the file on disk is of a newer format: why nothing is written. */
+  private readOnly: string | null = null;
 
   constructor(private readonly options: PersistedFileOptions<T>) {
     this.logger = options.logger ?? silentLogger;
@@ -82,22 +112,27 @@ export class PersistedFile<T> {
     if (!isEnvelope(parsed) || parsed.kind !== this.options.kind) {
       return this.setAside(`is not a Lookout ${this.options.kind} file`);
     }
-    if (parsed.version !== this.options.version) {
-      return this.setAside(
-        `has format version ${parsed.version}, this Lookout reads version ${this.options.version}`,
-      );
-    }
-    const result = this.options.schema.safeParse(parsed.data);
+    const { kind, version, migrations = [] } = this.options;
+    const step = migrate({ kind, version, migrations }, parsed.version, parsed.data);
+    if (step.status === 'newer') return this.keepNewer(parsed.version);
+    if (step.status === 'failed') return this.setAside(step.reason);
+    const result = this.options.schema.safeParse(step.data);
     if (!result.success) {
       const first = result.error.issues[0];
       const where = first ? `${first.path.join('.') || '(root)'}: ${first.message}` : 'unknown';
       return this.setAside(`does not match the expected shape (${where})`);
     }
+    if (step.status === 'migrated') await this.keepOriginal(text, step.from, step.changes);
     return { status: 'loaded', value: result.data };
   }
 
   /** Write `value` now (after any write in progress). Never throws. */
   save(value: T): Promise<SaveResult> {
+    if (this.readOnly) {
+      const refused: SaveResult = { ok: false, error: this.readOnly };
+      this.options.onSaved?.(refused);
+      return Promise.resolve(refused);
+    }
     const data = JSON.stringify({
       app: APP,
       kind: this.options.kind,
@@ -109,16 +144,35 @@ export class PersistedFile<T> {
     return this.queue;
   }
 
-  /** Save soon: `source()` is read when the debounce fires, so bursts of changes cost one write. */
+  /**
+   * Save soon: `source()` is read when the timer fires, so bursts of changes cost one write. The
+   * timer waits the debounce, or longer when the write budget asks; a failed write is tried again
+   * later (2 s, doubling to a minute) with whatever `source()` gives then, until one succeeds.
+   */
   schedule(source: () => T): void {
+    if (this.readOnly) return;
     this.source = source;
     if (this.timer !== null) return;
-    this.timer = this.options.clock.setTimeout(() => {
+    const clock = this.options.clock;
+    const wait = Math.max(
+      this.retryMs || (this.options.debounceMs ?? 1_000),
+      this.nextWriteAt - clock.now(),
+    );
+    this.timer = clock.setTimeout(() => {
       this.timer = null;
       const read = this.source;
       this.source = null;
-      if (read) void this.save(read());
-    }, this.options.debounceMs ?? 1_000);
+      if (!read) return;
+      void this.save(read()).then((result) => {
+        if (result.ok) {
+          this.retryMs = 0;
+          return;
+        }
+        this.retryMs = Math.min(RETRY_MAX_MS, this.retryMs ? this.retryMs * 2 : RETRY_FIRST_MS);
+        // A newer change scheduled meanwhile carries the latest source; else try this one again.
+        if (this.source === null) this.schedule(read);
+      });
+    }, wait);
   }
 
   /** Write anything scheduled now and wait for all writes (on quit). */
@@ -135,16 +189,22 @@ export class PersistedFile<T> {
 
   private async writeAtomically(data: string): Promise<SaveResult> {
     const target = this.options.path;
+    let result: SaveResult;
     try {
       await writeFileAtomic(target, data);
       this.lastError = null;
-      return { ok: true };
+      this.bytesWritten += Buffer.byteLength(data);
+      const budget = this.options.maxBytesPerSecond;
+      if (budget) this.nextWriteAt = this.options.clock.now() + (data.length / budget) * 1_000;
+      result = { ok: true };
     } catch (error) {
-      const message = `Could not save ${target}: ${(error as Error).message}`;
+      const message = `Could not save ${target} (${(error as Error).message}): check that the disk is not full and that the folder is writable.`;
       this.lastError = message;
-      this.logger.error('state save failed', { path: target, error: (error as Error).message });
-      return { ok: false, error: message };
+      this.logger.warn('save failed', { path: target, error: (error as Error).message });
+      result = { ok: false, error: message };
     }
+    this.options.onSaved?.(result);
+    return result;
   }
 
   private async setAside(problem: string): Promise<LoadOutcome<T>> {
@@ -160,6 +220,22 @@ export class PersistedFile<T> {
       this.logger.warn('state file unusable', { path: target, problem });
       return { status: 'set-aside', value: null, message, setAsidePath: null };
     }
+  }
+
+  private keepNewer(found: number): LoadOutcome<T> {
+    const { path, kind, version } = this.options;
+    const message = newerFileMessage(path, kind, found, version);
+    this.readOnly = `${path} is from a newer Lookout, and this version does not write over it: update Lookout, or move the file away to start over.`;
+    this.logger.warn('file from a newer Lookout kept as it is', { path, found, reads: version });
+    return { status: 'newer', value: null, message };
+  }
+
+  /** The file as an older Lookout wrote it, kept once before it is first rewritten in the new format. */
+  private async keepOriginal(text: string, from: number, changes: string[]): Promise<void> {
+    const { path } = this.options;
+    const backup = `${path}.v${from}.bak`;
+    await writeFile(backup, text, { flag: 'wx' }).catch(() => {});
+    this.logger.info('file migrated', { path, from, to: this.options.version, changes, backup });
   }
 
   /** Temp files left by killed processes are incomplete by definition: remove them. */

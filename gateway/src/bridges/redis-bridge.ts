@@ -1,4 +1,4 @@
-import { createClient } from 'redis';
+import { createClient } from '@redis/client';
 import type { Json } from '../../../shared/model/live-event';
 import type { PublishInput } from '../../../shared/protocol/lookout-wire';
 import type { GatewayLogger } from '../logger';

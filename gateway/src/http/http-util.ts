@@ -1,4 +1,5 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 
 /** Send a JSON answer. */
 export function sendJson(
@@ -79,4 +80,34 @@ export function bearerToken(header: string | undefined): string | undefined {
 /** The client address for per-IP limits. */
 export function clientAddress(req: IncomingMessage): string {
   return req.socket.remoteAddress ?? 'unknown';
+}
+
+/**
+ * Answer on a bare socket (an upgrade request, a CONNECT, a request Node could not parse) with a
+ * complete HTTP/1.1 response carrying the JSON error envelope, then close it. Never throws: the
+ * socket may already be gone.
+ */
+export function answerSocket(
+  socket: Duplex,
+  status: number,
+  error: string,
+  message: string,
+  headers: Record<string, string> = {},
+): void {
+  if (socket.destroyed || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const body = JSON.stringify({ error, message });
+  const extra = Object.entries(headers)
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('');
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nCache-Control: no-store\r\n${extra}Connection: close\r\n\r\n${body}`,
+  );
+  // A peer that never reads must not keep the socket (and this answer) alive.
+  const timer = setTimeout(() => socket.destroy(), 5_000);
+  timer.unref();
+  socket.once('close', () => clearTimeout(timer));
 }

@@ -1,4 +1,4 @@
-import { createClient } from 'redis';
+import { createClient } from '@redis/client';
 import type { PublishEvent, WireEvent } from '../../../shared/protocol/lookout-wire';
 import type { GatewayLogger } from '../logger';
 import {

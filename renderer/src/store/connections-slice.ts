@@ -5,7 +5,9 @@ import type {
   ProbeResult,
   NotificationHealth,
 } from '../../../shared/model/diagnostics';
+import type { EndpointHealth } from '../../../shared/model/health';
 import type { HostInfo } from '../../../shared/model/settings';
+import type { StorageProblem } from '../../../shared/model/storage';
 import type { SliceCreator } from './slice-types';
 
 /** An async result the UI shows with loading / error / done states. */
@@ -15,13 +17,20 @@ export type Pending<T> =
   | { status: 'error'; message: string };
 
 export interface ConnectionsSlice {
-  /** Diagnostics per endpoint id. */
+  /** Diagnostics per endpoint id (full detail; pushed every second only while Diagnostics is open). */
   connections: Record<string, SessionDiagnostics>;
+  /**
+   * Health facets per endpoint id (state, last outcome, delivery, verified auth, causes): pushed on
+   * every change, so banners, the header, Settings and the tray are never stale.
+   */
+  health: Record<string, EndpointHealth>;
   endpoints: EndpointSummary[];
   host: HostInfo | null;
   configProblems: string[];
   /** Whether OS notifications reach the desktop (a banner says so when they do not). */
   notificationHealth: NotificationHealth | null;
+  /** Files in the data folder whose saves are failing (a banner says so until they work again). */
+  storageProblems: StorageProblem[];
   checks: Record<string, Pending<ConnectionCheckReport>>;
   probes: Record<string, Pending<ProbeResult[]>>;
   /** Endpoint whose sign-in dialog is open. */
@@ -40,9 +49,9 @@ export interface ConnectionsSlice {
   supportBundle(): Promise<string>;
 }
 
-/** Diagnostics list → map by endpoint id. */
-export function byEndpoint(list: SessionDiagnostics[]): Record<string, SessionDiagnostics> {
-  const out: Record<string, SessionDiagnostics> = {};
+/** A list of per-endpoint records → map by endpoint id. */
+export function byEndpoint<T extends { endpoint: string }>(list: readonly T[]): Record<string, T> {
+  const out: Record<string, T> = {};
   for (const d of list) out[d.endpoint] = d;
   return out;
 }
@@ -78,10 +87,12 @@ export const createConnectionsSlice: SliceCreator<ConnectionsSlice> = (set, get)
   };
   return {
     connections: {},
+    health: {},
     endpoints: [],
     host: null,
     configProblems: [],
     notificationHealth: null,
+    storageProblems: [],
     checks: {},
     probes: {},
     signInFor: null,

@@ -16,14 +16,21 @@ export interface SettingsSlice {
   update: UpdateState | null;
   setSettingsLocal(settings: AppSettings): void;
   setPrefsLocal(prefs: NotifyPrefs): void;
-  /** Change some settings; main answers with the stored settings. */
+  /**
+   * Change some settings; main answers with the stored settings. When main could not save them
+   * the change is undone here too and the promise rejects with main's reason.
+   */
   updateSettings(change: Partial<AppSettings>): Promise<void>;
   savePrefs(prefs: NotifyPrefs): Promise<void>;
   pauseNotifications(until: number | null): void;
   getEndpoint(id: string): Promise<EndpointInput | null>;
-  saveEndpoint(endpoint: EndpointInput, secret?: string): Promise<SaveResult>;
+  saveEndpoint(endpoint: EndpointInput, secret?: string, redisSecret?: string): Promise<SaveResult>;
   removeEndpoint(id: string): Promise<SaveResult>;
-  testEndpoint(endpoint: EndpointInput, secret?: string): Promise<ConnectionCheckReport>;
+  testEndpoint(
+    endpoint: EndpointInput,
+    secret?: string,
+    redisSecret?: string,
+  ): Promise<ConnectionCheckReport>;
   listEndpoints(): Promise<EndpointSummary[]>;
 }
 
@@ -40,25 +47,45 @@ export const createSettingsSlice: SliceCreator<SettingsSlice> = (set, get) => {
     setSettingsLocal: (settings) => set({ settings }),
     setPrefsLocal: (prefs) => set({ prefs }),
     updateSettings: async (change) => {
-      const next = { ...get().settings, ...change };
+      const before = get().settings;
+      const next = { ...before, ...change };
       // Optimistic: toggles feel instant; main's answer (or a settings:changed push) is the truth.
       set({ settings: next });
-      set({ settings: await bridge().invoke('settings:set', { settings: next }) });
+      try {
+        set({ settings: await bridge().invoke('settings:set', { settings: next }) });
+      } catch (error) {
+        if (get().settings === next) set({ settings: before });
+        throw error;
+      }
     },
     savePrefs: async (prefs) => {
+      const before = get().prefs;
       set({ prefs });
-      set({ prefs: await bridge().invoke('prefs:set', { prefs }) });
+      try {
+        set({ prefs: await bridge().invoke('prefs:set', { prefs }) });
+      } catch (error) {
+        if (get().prefs === prefs) set({ prefs: before });
+        throw error;
+      }
     },
     pauseNotifications: (until) => {
       set((s) => ({ prefs: { ...s.prefs, pausedUntil: until } }));
       get().bridge?.send('notifications:pause', { until });
     },
     getEndpoint: (id) => bridge().invoke('endpoints:get', { id }),
-    saveEndpoint: (endpoint, secret) =>
-      bridge().invoke('endpoints:save', secret ? { endpoint, secret } : { endpoint }),
+    saveEndpoint: (endpoint, secret, redisSecret) =>
+      bridge().invoke('endpoints:save', {
+        endpoint,
+        ...(secret ? { secret } : {}),
+        ...(redisSecret ? { redisSecret } : {}),
+      }),
     removeEndpoint: (id) => bridge().invoke('endpoints:remove', { id }),
-    testEndpoint: (endpoint, secret) =>
-      bridge().invoke('endpoints:test', secret ? { endpoint, secret } : { endpoint }),
+    testEndpoint: (endpoint, secret, redisSecret) =>
+      bridge().invoke('endpoints:test', {
+        endpoint,
+        ...(secret ? { secret } : {}),
+        ...(redisSecret ? { redisSecret } : {}),
+      }),
     listEndpoints: () => bridge().invoke('endpoints:list', {}),
   };
 };
