@@ -9,6 +9,7 @@ import {
   NodeNotifierAdapter,
 } from '../../electron/core/notify/notifier.node-notifier';
 import { systemClock } from '../../electron/core/connection/ports';
+import { occurrenceKey } from '../../shared/model/event-identity';
 import type { LiveEvent } from '../../shared/model/live-event';
 import { DesktopSession } from '../support/desktop-session';
 import { waitFor } from '../support/wait';
@@ -121,24 +122,23 @@ describe.runIf(process.platform === 'linux')('node-notifier on a real notificati
       clock: systemClock,
       context: () => ({ focused: false }),
     });
-    await service.handle([
-      {
-        id: 'lost?',
-        endpoint: 'admin',
-        channel: 'dashboard',
-        kind: 'task.failed',
-        severity: 'warning',
-        title: 'Import failed',
-        body: '',
-        serverTime: null,
-        receivedAt: Date.now(),
-        data: {},
-      },
-    ]);
+    const lost: LiveEvent = {
+      id: 'lost?',
+      endpoint: 'admin',
+      channel: 'dashboard',
+      kind: 'task.failed',
+      severity: 'warning',
+      title: 'Import failed',
+      body: '',
+      serverTime: null,
+      receivedAt: Date.now(),
+      data: {},
+    };
+    await service.handle([lost]);
     service.dispose();
     expect(service.stats().failed).toBe(1);
     expect(service.stats().lastFailure?.error).toBe(NO_DAEMON_ERROR);
-    expect(policy.explain('lost?').at(-1)).toMatchObject({
+    expect(policy.explain(occurrenceKey(lost)).at(-1)).toMatchObject({
       step: 'failed',
       detail: NO_DAEMON_ERROR,
     });

@@ -1,3 +1,5 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startEmbeddedGateway } from '../../electron/core/app/embedded-gateway';
 import { occurrenceKey } from '../../shared/model/event-identity';
@@ -118,6 +120,30 @@ describe('several backends at once', () => {
       what: 'stats of the new gateway',
     });
     expect(Object.keys((await model(under.core)).endpoints)).toEqual(['prod']);
+  });
+
+  it('a saved model still holding a removed endpoint’s figures is cleaned at start', async () => {
+    // What a version that kept the demo's data after a real endpoint replaced it left behind.
+    const first = await core({ embedded: () => startEmbeddedGateway() });
+    await waitFor(
+      async () => {
+        const s = await model(first.core);
+        return (s.endpoints.demo?.statsHistory.length ?? 0) > 0 && s.notifications.length > 0;
+      },
+      { timeoutMs: 15_000, what: 'demo data' },
+    );
+    await first.stop();
+    const port = await freePort();
+    await writeFile(
+      join(first.dataDir, 'endpoints.json'),
+      JSON.stringify({ version: 1, endpoints: [gatewayEndpoint('prod', port, ['dashboard'])] }),
+    );
+    const second = await core({ dataDir: first.dataDir });
+    const s = await model(second.core);
+    expect(Object.keys(s.endpoints)).toEqual([]);
+    expect(s.tasks.filter((t) => t.endpoint === 'demo')).toEqual([]);
+    // The bell is history: its entries stay.
+    expect(s.notifications.some((n) => n.endpoint === 'demo')).toBe(true);
   });
 
   it('two endpoints signed in as admin and support of one gateway each get every event once', async () => {

@@ -270,8 +270,11 @@ export class LookoutCore implements LookoutCoreApi {
     // After sleep, whatever was missed arrives as one "while you were away" digest.
     this.unsubscribeSystem =
       this.ports.system?.on('resume', () => this.notifications?.woke()) ?? null;
+    // The saved configuration is the authority on which endpoints exist only when it was read
+    // whole: an endpoint skipped for a problem, or a missing file, must not cost data.
+    const configAuthoritative = loaded.exists && loaded.problems.length === 0;
     if (!this.endpointsFileExists && this.ports.embeddedGateway) await this.startEmbedded();
-    this.forgetUnconfigured();
+    if (configAuthoritative) this.forgetUnconfigured();
     for (const endpoint of this.endpoints) this.openSession(endpoint);
     this.emitTray();
     this.logger.info('lookout core started', {
@@ -424,7 +427,10 @@ export class LookoutCore implements LookoutCoreApi {
     this.ingest(endpoint, this.historyNotices.eventsFor(endpoint, resets, now));
   }
 
-  /** Model data of endpoints that are not configured (any more) goes: no stale default views. */
+  /**
+   * Model data of endpoints that are not configured (any more) goes: no stale default views (e.g.
+   * the demo's figures, saved by a version that kept them after a real endpoint replaced it).
+   */
   private forgetUnconfigured(): void {
     const configured = new Set(this.endpoints.map((e) => e.id));
     const s = this.store.snapshot();

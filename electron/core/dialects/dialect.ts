@@ -1,10 +1,6 @@
 import type { CodeMeaning } from '../../../shared/close-codes';
 import type { DialectId, EndpointConfig } from '../../../shared/config/endpoint';
-import type {
-  ChannelReset,
-  DropReason,
-  HandshakeSent,
-} from '../../../shared/model/connection';
+import type { ChannelReset, DropReason, HandshakeSent } from '../../../shared/model/connection';
 import type { RankedCause } from '../../../shared/model/health';
 import type { LiveEvent } from '../../../shared/model/live-event';
 
