@@ -80,7 +80,12 @@ function boundObject(
 ): Record<string, Json> {
   const out: Record<string, Json> = {};
   for (const key in obj) {
-    if (!Object.hasOwn(obj, key) || key === '__proto__') continue;
+    if (!Object.hasOwn(obj, key)) continue;
+    if (key === '__proto__') {
+      // Assigning it would replace the copy's prototype: left out, and said so.
+      budget.truncated = true;
+      continue;
+    }
     const name = boundText(key, ITEM_LIMITS.dataKey);
     if (name !== key) budget.truncated = true;
     const cost = name.length + 4;
