@@ -300,10 +300,13 @@ const app = {
   setName() {}, getPath: () => ${JSON.stringify(workDir)}, getAppPath: () => ${JSON.stringify(stage)},
   getVersion: () => '0.0.0', requestSingleInstanceLock: () => true, quit() {}, on() {},
   setAppUserModelId() {}, whenReady: () => new Promise(() => {}), isPackaged: true,
+  setPath() {}, setAppLogsPath() {},
   exit(code) { process.exit(code); },
 };
+const crashReporter = { start() {} };
+const protocol = { registerSchemesAsPrivileged() {}, handle() {} };
 Module._load = function (request, ...rest) {
-  if (request === 'electron') return { app };
+  if (request === 'electron') return { app, crashReporter, protocol };
   if (request === 'electron-updater') return { autoUpdater: {} };
   return load.call(this, request, ...rest);
 };

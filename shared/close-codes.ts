@@ -22,6 +22,7 @@ export const LOOKOUT_CLOSE = {
   TOO_BIG: 4009,
   RESTARTING: 4012,
   TRY_AGAIN_LATER: 4013,
+  TOO_SLOW: 4014,
 } as const;
 
 export const CLOSE_CODES: Readonly<Record<number, CodeMeaning>> = {
@@ -149,6 +150,12 @@ export const CLOSE_CODES: Readonly<Record<number, CodeMeaning>> = {
     meaning:
       'The gateway instance is restarting for maintenance; reconnecting (possibly to another instance).',
     action: 'retry-now',
+  },
+  [LOOKOUT_CLOSE.TOO_SLOW]: {
+    name: 'Too slow',
+    meaning:
+      'This client did not read what the gateway sent fast enough (its send queue went over budget); reconnecting and resuming where it left off.',
+    action: 'back-off',
   },
   [LOOKOUT_CLOSE.TRY_AGAIN_LATER]: {
     name: 'Try again later',

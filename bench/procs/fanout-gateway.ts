@@ -42,7 +42,8 @@ const gateway = createGateway({
   host: '127.0.0.1',
   port: 0,
   logger: silentGatewayLogger,
-  limits: { maxConnections: 5_000 },
+  // Every benchmark client signs in with the one bench token: lift the per-user cap for it.
+  limits: { maxConnections: 5_000, maxConnectionsPerUser: 5_000 },
   retention: 5_000,
   onFanOut: recordBatch,
   ...(options.redisUrl ? { redisUrl: options.redisUrl } : {}),

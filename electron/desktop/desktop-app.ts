@@ -1,13 +1,15 @@
 import { join } from 'node:path';
-import { app, session, shell } from 'electron';
+import { app, crashReporter, session, shell } from 'electron';
 import type { CorePorts, LookoutCoreApi } from '../core/app/core-api';
-import type { Logger } from '../core/connection/ports';
+import { systemClock, type Clock, type Logger } from '../core/connection/ports';
 import { defaultAppSettings, type AppSettings } from '../../shared/model/settings';
 import { APP_ID } from './app-identity';
 import { AutoUpdateController, updateLabel, type UpdaterLike } from './auto-update';
+import { writeCrashReport } from './crash-report';
 import { IpcGateway } from './ipc-gateway';
 import { setStartAtLogin } from './login-item';
 import { ElectronNotifier, prepareNotifications } from './notifier.electron';
+import { RendererWatchdog, rendererHealthLabel } from './renderer-watchdog';
 import { createSafeStorageCipher } from './secret-cipher.electron';
 import { acquireSingleInstance } from './single-instance';
 import { ElectronSystemEvents } from './system-events.electron';
@@ -19,13 +21,17 @@ export interface DesktopOptions {
   createCore: (ports: CorePorts) => LookoutCoreApi;
   /** The app's root (`app.getAppPath()`): holds `dist/desktop` and `dist/renderer`. */
   appRoot: string;
-  /** userData: config files, secrets, logs, window state. */
+  /** userData: config files, secrets, window state. */
   dataDir: string;
+  /** The log file and crash reports (`app.getPath('logs')`); `<dataDir>/logs` when absent. */
+  logsDir?: string;
   logger: Logger;
   embeddedGateway?: CorePorts['embeddedGateway'];
   /** electron-updater's `autoUpdater`, loaded only if updates are turned on. */
   createUpdater?: () => UpdaterLike;
   argv?: string[];
+  /** Time for the renderer watchdog (tests pass a manual clock). */
+  clock?: Clock;
 }
 
 /** The running desktop host, for tests and shutdown. */
@@ -35,10 +41,29 @@ export interface DesktopApp {
   gateway: IpcGateway;
   tray: TrayController;
   updates: AutoUpdateController;
+  watchdog: RendererWatchdog;
   /** Current settings as the host applies them (close-to-tray, start at login, updates). */
   settings(): AppSettings;
   isQuitting(): boolean;
 }
+
+/**
+ * Native crash dumps of every Electron process go to `<logs>/crash-dumps`, never uploaded: the
+ * user attaches them to a report if they choose. Must run before `ready`.
+ */
+function startCrashReporter(logsDir: string, logger: Logger): void {
+  try {
+    app.setPath('crashDumps', join(logsDir, 'crash-dumps'));
+    crashReporter.start({ uploadToServer: false });
+  } catch (error) {
+    logger.warn('crash reporter not started', {
+      error: error instanceof Error ? error.message : String(error),
+    });
+  }
+}
+
+const clockTime = (ms: number): string =>
+  new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 
 /** Started at login: stay in the tray instead of opening the window. */
 export const HIDDEN_ARG = '--hidden';
@@ -54,6 +79,8 @@ export async function startDesktop(options: DesktopOptions): Promise<DesktopApp 
   const { logger } = options;
   let windows: WindowManager | null = null;
   if (!acquireSingleInstance(app, () => windows?.show())) return null;
+  const logsDir = options.logsDir ?? join(options.dataDir, 'logs');
+  startCrashReporter(logsDir, logger);
   prepareNotifications(app, APP_ID);
   await app.whenReady();
   installSessionSecurity(session.defaultSession);
@@ -63,6 +90,7 @@ export async function startDesktop(options: DesktopOptions): Promise<DesktopApp 
   const system = new ElectronSystemEvents();
   const core = options.createCore({
     dataDir: options.dataDir,
+    logsDir,
     notifier,
     secretCipher: createSafeStorageCipher(),
     logger,
@@ -75,6 +103,22 @@ export async function startDesktop(options: DesktopOptions): Promise<DesktopApp 
 
   let settings = defaultAppSettings();
   let quitting = false;
+  /** The tray, once it exists (the window can crash before). */
+  let trayRef: TrayController | null = null;
+  const versions = {
+    app: app.getVersion(),
+    ...(process.versions.electron ? { electron: process.versions.electron } : {}),
+    ...(process.versions.chrome ? { chrome: process.versions.chrome } : {}),
+  };
+  const clock = options.clock ?? systemClock;
+  const watchdog = new RendererWatchdog({
+    clock,
+    logger: core.log,
+    reload: () => windows?.reload(),
+    killRenderer: () => windows?.killRenderer(),
+    report: (report) => writeCrashReport(logsDir, report, versions),
+    onChange: (health) => trayRef?.setWindowProblem(rendererHealthLabel(health, clockTime)),
+  });
   windows = new WindowManager({
     rendererIndex: join(dist, 'renderer', 'index.html'),
     preloadPath: join(dist, 'desktop', 'preload.cjs'),
@@ -82,9 +126,8 @@ export async function startDesktop(options: DesktopOptions): Promise<DesktopApp 
     iconPath: join(dist, 'desktop', 'icon.png'),
     closeToTray: () => settings.closeToTray,
     isQuitting: () => quitting,
-    logger,
-    // The update state lives in this host, not the core: give a freshly loaded window the current one.
-    onLoaded: () => gateway.push('app:update', updates.state),
+    logger: core.log,
+    watchdog,
   });
   const updates = new AutoUpdateController({
     createUpdater:
@@ -95,7 +138,15 @@ export async function startDesktop(options: DesktopOptions): Promise<DesktopApp 
     isPackaged: app.isPackaged,
     logger,
   });
-  const gateway = new IpcGateway(core, windows, logger);
+  // Host-side state (updates, a recovery notice) goes to each freshly loaded page once it listens.
+  const gateway = new IpcGateway(core, windows, core.log, () => {
+    gateway.push('app:update', updates.state);
+    const notice = watchdog.takeNotice();
+    if (notice) {
+      gateway.push('app:recovered', notice);
+      if (windows?.isVisible()) watchdog.shown();
+    }
+  });
   gateway.start();
   const applySettings = (next: AppSettings): void => {
     if (app.isPackaged && next.startAtLogin !== settings.startAtLogin) {
@@ -138,10 +189,35 @@ export async function startDesktop(options: DesktopOptions): Promise<DesktopApp 
     },
     join(dist, 'desktop', 'tray'),
   );
+  trayRef = tray;
+  tray.setWindowProblem(rendererHealthLabel(watchdog.health, clockTime));
   updates.onChange((state) => {
     gateway.push('app:update', state);
     const label = updateLabel(state);
     tray.setUpdate(label ? { label, installable: state.status === 'downloaded' } : null);
+  });
+  // Other Chromium processes (GPU, network, utility) that die are logged and reported too.
+  app.on('child-process-gone', (_event, details) => {
+    if (details.reason === 'clean-exit') return;
+    const reportFile = writeCrashReport(
+      logsDir,
+      {
+        process: details.type.toLowerCase(),
+        cause: 'crashed',
+        reason: details.reason,
+        exitCode: details.exitCode,
+        at: clock.now(),
+        action: 'restarted by Electron',
+        reloadsInLastMinute: 0,
+      },
+      versions,
+    );
+    core.log.error('a Chromium process ended', {
+      type: details.type,
+      reason: details.reason,
+      exitCode: details.exitCode,
+      reportFile,
+    });
   });
 
   app.on('activate', () => shown.show());
@@ -169,6 +245,7 @@ export async function startDesktop(options: DesktopOptions): Promise<DesktopApp 
         clearTimeout(timer);
         gateway.stop();
         tray.destroy();
+        watchdog.dispose();
         updates.dispose();
         system.dispose();
         app.quit();
@@ -182,6 +259,7 @@ export async function startDesktop(options: DesktopOptions): Promise<DesktopApp 
     gateway,
     tray,
     updates,
+    watchdog,
     settings: () => settings,
     isQuitting: () => quitting,
   };

@@ -55,6 +55,8 @@ export class IpcGateway {
     private readonly core: Pick<LookoutCoreApi, 'invoke' | 'send' | 'onPush'>,
     private readonly target: IpcTarget,
     private readonly logger: Logger,
+    /** The page said `app:ready` (it has subscribed to pushes): host-side state can be sent. */
+    private readonly onRendererReady: () => void = () => {},
   ) {}
 
   /** Registers every handler and starts forwarding pushes. */
@@ -110,6 +112,7 @@ export class IpcGateway {
     this.counters.accepted += 1;
     try {
       this.core.send(channel, parsed.value as never);
+      if (channel === 'app:ready') this.onRendererReady();
     } catch (error) {
       this.logger.error('ipc send handler failed', {
         channel,

@@ -19,6 +19,14 @@ export interface TrayUpdate {
   installable: boolean;
 }
 
+/** What the host adds to the core's tray model. */
+export interface TrayExtras {
+  /** An app update worth mentioning. */
+  update?: TrayUpdate | null;
+  /** The window's renderer crashed, hung or was reloaded (the watchdog's words). */
+  windowProblem?: string | null;
+}
+
 /** The tray as data: which icon, which tooltip, which menu. */
 export interface TrayView {
   /** File name (without `.png`) in the tray icon folder: `tray-<health>[-unread]`. */
@@ -44,11 +52,12 @@ export const TRAY_ICON_NAMES: string[] = (
 /** Pure: the tray's look and menu for a model. `formatTime` renders the pause end. */
 export function trayMenuModel(
   model: TrayModel,
-  update: TrayUpdate | null = null,
+  extras: TrayExtras = {},
   formatTime: (epochMs: number) => string = (ms) =>
     new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }),
 ): TrayView {
   const unread = Math.max(0, Math.floor(model.unread));
+  const { update = null, windowProblem = null } = extras;
   const statusLabel =
     unread > 0 ? `${healthLabel(model.health)} · ${unread} unread` : healthLabel(model.health);
   const pauseItem: TrayMenuItem = model.notificationsPaused
@@ -70,10 +79,11 @@ export function trayMenuModel(
       };
   return {
     icon: `tray-${model.health}${unread > 0 ? '-unread' : ''}`,
-    tooltip: model.tooltip,
+    tooltip: windowProblem ? `${model.tooltip}\n${windowProblem}` : model.tooltip,
     title: unread > 0 ? (unread > 99 ? '99+' : String(unread)) : '',
     items: [
       { kind: 'status', label: statusLabel },
+      ...(windowProblem ? [{ kind: 'status' as const, label: windowProblem }] : []),
       ...updateItems(update),
       { kind: 'separator' },
       { kind: 'action', id: 'open', label: 'Open Lookout' },

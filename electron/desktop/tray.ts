@@ -6,13 +6,14 @@ import { assertNever } from '../../shared/util/assert-never';
 import {
   trayMenuModel,
   type TrayAction,
+  type TrayExtras,
   type TrayMenuItem,
   type TrayUpdate,
   type TrayView,
 } from './tray-view';
 
 export { TRAY_ICON_NAMES, trayMenuModel } from './tray-view';
-export type { TrayAction, TrayMenuItem, TrayUpdate, TrayView } from './tray-view';
+export type { TrayAction, TrayExtras, TrayMenuItem, TrayUpdate, TrayView } from './tray-view';
 
 /** What the tray's menu does; the composition root wires these to the window and the core. */
 export interface TrayActions {
@@ -37,7 +38,7 @@ export class TrayController {
   private readonly unsubscribe: () => void;
   private lastIcon = '';
   private model: TrayModel;
-  private update: TrayUpdate | null = null;
+  private extras: TrayExtras = {};
 
   constructor(
     source: TraySource,
@@ -54,14 +55,20 @@ export class TrayController {
     this.apply(first);
     this.unsubscribe = source.onTrayChange((model) => {
       this.model = model;
-      this.apply(trayMenuModel(model, this.update));
+      this.apply(trayMenuModel(model, this.extras));
     });
   }
 
   /** Shows (or clears) an update line in the menu. */
   setUpdate(update: TrayUpdate | null): void {
-    this.update = update;
-    this.apply(trayMenuModel(this.model, update));
+    this.extras = { ...this.extras, update };
+    this.apply(trayMenuModel(this.model, this.extras));
+  }
+
+  /** Shows (or clears) what happened to the window (a crash, a hang, a reload). */
+  setWindowProblem(windowProblem: string | null): void {
+    this.extras = { ...this.extras, windowProblem };
+    this.apply(trayMenuModel(this.model, this.extras));
   }
 
   /** Runs a menu action (also what the menu's click handlers call). */

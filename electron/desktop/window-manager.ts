@@ -20,8 +20,16 @@ export interface WindowManagerOptions {
   /** True once the user chose Quit (tray, menu, OS logout): close must then really close. */
   isQuitting: () => boolean;
   logger: Logger;
-  /** The renderer finished loading (and has subscribed to pushes): host-side state can be sent. */
-  onLoaded?: () => void;
+  /** Told when the renderer hangs, recovers or dies, and when the user opens the window. */
+  watchdog?: RendererEvents;
+}
+
+/** What the window reports to the renderer watchdog. */
+export interface RendererEvents {
+  unresponsive(): void;
+  responsive(): void;
+  gone(details: { reason: string; exitCode: number }): void;
+  shown(): void;
 }
 
 /** How long after the last move/resize the bounds are written. */
@@ -57,7 +65,25 @@ export class WindowManager {
     if (win.isMinimized()) win.restore();
     win.show();
     win.focus();
+    this.options.watchdog?.shown();
     return win;
+  }
+
+  /** Whether the window is on screen (not hidden in the tray, not closed). */
+  isVisible(): boolean {
+    return this.window?.isVisible() ?? false;
+  }
+
+  /** Loads the renderer afresh (after its process died), if the window exists. */
+  reload(): void {
+    const win = this.window;
+    if (win) this.load(win);
+  }
+
+  /** Ends the window's renderer process (it hung); `render-process-gone` follows. */
+  killRenderer(): void {
+    const contents = this.window?.webContents;
+    if (contents && !contents.isDestroyed()) contents.forcefullyCrashRenderer();
   }
 
   private create(): BrowserWindow {
@@ -81,7 +107,12 @@ export class WindowManager {
     this.win = win;
     if (state.maximized) win.maximize();
     hardenWebContents(win.webContents, options.logger);
-    win.webContents.on('did-finish-load', () => options.onLoaded?.());
+    const watchdog = options.watchdog;
+    if (watchdog) {
+      win.on('unresponsive', () => watchdog.unresponsive());
+      win.on('responsive', () => watchdog.responsive());
+      win.webContents.on('render-process-gone', (_event, details) => watchdog.gone(details));
+    }
 
     win.once('ready-to-show', () => win.show());
     win.on('resize', () => this.scheduleSave());
@@ -100,13 +131,18 @@ export class WindowManager {
       if (this.win === win) this.win = null;
     });
 
+    this.load(win);
+    return win;
+  }
+
+  private load(win: BrowserWindow): void {
+    const { options } = this;
     void win.loadFile(options.rendererIndex).catch((error: unknown) => {
       options.logger.error('renderer failed to load', {
         file: options.rendererIndex,
         error: error instanceof Error ? error.message : String(error),
       });
     });
-    return win;
   }
 
   private scheduleSave(): void {

@@ -9,8 +9,8 @@ import { installLastResortHandlers } from '../../shared/process/last-resort';
 /**
  * `npm run gateway -- [--demo] [--port 8080] [--host 127.0.0.1] [--users users.json]
  *   [--origin https://app.example]… [--bridge] [--hash-password <pw>]`
- * Environment: REDIS_URL, LOOKOUT_GATEWAY_SECRET, LOOKOUT_API_KEYS (comma-separated),
- * LOOKOUT_USERS_FILE, LOOKOUT_JWKS_URL.
+ * Environment: REDIS_URL, LOOKOUT_GATEWAY_SECRET, LOOKOUT_API_KEYS and LOOKOUT_OPERATOR_KEYS
+ * (comma-separated), LOOKOUT_USERS_FILE, LOOKOUT_JWKS_URL.
  */
 async function main(): Promise<void> {
   // One request must never end the process for every other client: log, count, keep serving.
@@ -48,10 +48,9 @@ async function main(): Promise<void> {
     secret: process.env.LOOKOUT_GATEWAY_SECRET || undefined,
     jwksUrl: process.env.LOOKOUT_JWKS_URL || undefined,
     usersFile: values.users ?? (process.env.LOOKOUT_USERS_FILE || undefined),
-    apiKeys: (process.env.LOOKOUT_API_KEYS ?? '')
-      .split(',')
-      .map((k) => k.trim())
-      .filter(Boolean),
+    // The public demo key is valid here, in `--demo`, and nowhere else.
+    apiKeys: [...list(process.env.LOOKOUT_API_KEYS), ...(values.demo ? [DEMO_API_KEY] : [])],
+    operatorKeys: list(process.env.LOOKOUT_OPERATOR_KEYS),
     redisUrl,
     allowedOrigins: values.origin,
     bridges:
@@ -80,6 +79,14 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+/** A comma-separated environment list (keys, addresses). */
+function list(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean);
 }
 
 main().catch((error: unknown) => {

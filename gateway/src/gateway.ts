@@ -15,13 +15,7 @@ import {
   type WireEvent,
   type WireLimits,
 } from '../../shared/protocol/lookout-wire';
-import {
-  DEMO_API_KEY,
-  UserDirectory,
-  demoUsers,
-  loadUsersFile,
-  type UserRecord,
-} from './auth/users';
+import { UserDirectory, demoUsers, loadUsersFile, type UserRecord } from './auth/users';
 import { TokenError, TokenService, type IssuedTokens, type Principal } from './auth/tokens';
 import type { BridgeOptions, RedisBridge } from './bridges/redis-bridge';
 import { DemoSource } from './demo/demo-source';
@@ -34,7 +28,12 @@ import {
   sendError,
   sendJson,
 } from './http/http-util';
-import { guardParserErrors, totalHandler } from './http/server-guards';
+import {
+  guardParserErrors,
+  guardPendingHeads,
+  totalHandler,
+  type PendingHeads,
+} from './http/server-guards';
 import { consoleLogger, type GatewayLogger } from './logger';
 import { GatewayMetrics, TokenBucket } from './metrics';
 import { StorageUnavailableError, type EventLog } from './storage/event-log';
@@ -61,19 +60,30 @@ export interface GatewayOptions {
   usersFile?: string;
   /** API keys allowed to `POST /publish`. */
   apiKeys?: string[];
-  /** Demo users, demo API key and (unless `demoTraffic: false`) generated traffic. */
+  /** Operator keys: the full `GET /stats` (counters, limits, gauges). Without one, `/stats` is a short public view. */
+  operatorKeys?: string[];
+  /**
+   * Demo users and (unless `demoTraffic: false`) generated traffic. No API key comes with it: the
+   * public demo key is added by `npm run gateway -- --demo` only (`cli.ts`), never by an embedder.
+   */
   demo?: boolean;
   demoTraffic?: boolean;
+  /** Password of the demo users (default the public `DEMO_PASSWORD`; the app's embedded gateway picks a random one per launch). */
+  demoPassword?: string;
   /** Redis Streams storage; the in-process log when absent. */
   redisUrl?: string;
   /** A log to use instead (shared in-process log across restarts, tests). Not stopped by `stop()`. */
   eventLog?: EventLog;
   /** Events kept per channel for replay. */
   retention?: number;
-  limits?: Partial<WireLimits> & { maxConnections?: number };
+  limits?: Partial<GatewayLimits>;
   /** Browser Origins allowed to connect; empty/absent = any. Requests without Origin (native clients) pass. */
   allowedOrigins?: string[];
   heartbeatMs?: number;
+  /** A connection whose request head has not fully arrived after this is answered 408 and closed. Default 10 s. */
+  headersTimeoutMs?: number;
+  /** A replay paused on a client that does not read closes it with 4014 after this. Default 30 s. */
+  stallTimeoutMs?: number;
   /** Event-loop lag (p99, ms) above which `/health` reports degraded. */
   maxEventLoopLagMs?: number;
   bridges?: BridgeOptions;
@@ -103,6 +113,8 @@ export interface Gateway {
   issueTokens(user: Pick<Principal, 'sub' | 'role'>): Promise<IssuedTokens>;
   /** Close every connection of a user with 4004 (token revoked). */
   revoke(sub: string): number;
+  /** Resource use right now (connections, pending heads, send buffers). */
+  gauges(): GatewayGauges;
   readonly demo: DemoSource | null;
   readonly metrics: GatewayMetrics;
   readonly instanceId: string;
@@ -110,20 +122,65 @@ export interface Gateway {
 
 type RouteHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 
-const DEFAULT_LIMITS: WireLimits & { maxConnections: number } = {
+/** The per-client limits sent in `hello`, and the instance's own resource caps (docs/protocol.md §12). */
+export interface GatewayLimits extends WireLimits {
+  /** Open WebSockets on this instance. */
+  maxConnections: number;
+  /** Open WebSockets of one user (`sub`) on this instance. */
+  maxConnectionsPerUser: number;
+  /** TCP connections whose request head is still arriving, in all and from one address. */
+  maxPendingConnections: number;
+  maxPendingPerAddress: number;
+  /** Bytes queued for one socket that the client has not taken yet (the slow-client budget). */
+  maxBufferedBytes: number;
+}
+
+const DEFAULT_LIMITS: GatewayLimits = {
   maxPayloadBytes: 64 * 1024,
   maxSubscriptions: 100,
   ratePerSecond: 20,
   rateBurst: 40,
   maxConnections: 10_000,
+  maxConnectionsPerUser: 20,
+  maxPendingConnections: 1_000,
+  maxPendingPerAddress: 100,
+  maxBufferedBytes: 4 * 1024 * 1024,
 };
+
+/** What `GET /stats` shows without an operator key: enough for the app's health probe, no counters. */
+export interface PublicStats {
+  instanceId: string;
+  uptimeSec: number;
+  connections: number;
+  subscriptions: number;
+  channels: number;
+  storage: { ok: boolean; kind: 'memory' | 'redis' };
+}
+
+/** Point-in-time resource use of this instance (`GET /stats` with an operator key shows them). */
+export interface GatewayGauges {
+  connections: number;
+  /** Connections whose request head is still arriving. */
+  pendingConnections: number;
+  /** Bytes queued on every socket and not yet taken by the clients, and the largest single queue. */
+  sendBufferBytes: number;
+  largestSendBufferBytes: number;
+}
 
 /** Build a gateway; nothing listens until `start()`. */
 export function createGateway(options: GatewayOptions = {}): Gateway {
   const logger = options.logger ?? consoleLogger;
   const instanceId = options.instanceId ?? `gw-${randomUUID().slice(0, 8)}`;
   const metrics = new GatewayMetrics();
-  const { maxConnections, ...limits } = { ...DEFAULT_LIMITS, ...options.limits };
+  const allLimits: GatewayLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const {
+    maxConnections,
+    maxConnectionsPerUser,
+    maxPendingConnections,
+    maxPendingPerAddress,
+    maxBufferedBytes,
+    ...limits
+  } = allLimits;
   const heartbeatMs = options.heartbeatMs ?? 15_000;
   const retention = options.retention ?? 1_000;
   const secret = options.secret ?? (options.demo ? randomBytes(32).toString('hex') : undefined);
@@ -138,9 +195,8 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
     accessTtlSec: options.accessTtlSec ?? 15 * 60,
     refreshTtlSec: options.refreshTtlSec ?? 7 * 24 * 3600,
   });
-  const apiKeys = [...(options.apiKeys ?? []), ...(options.demo ? [DEMO_API_KEY] : [])].map((k) =>
-    Buffer.from(k),
-  );
+  const apiKeys = keySet(options.apiKeys ?? []);
+  const operatorKeys = keySet(options.operatorKeys ?? []);
   const ownsLog = !options.eventLog;
   const log: EventLog =
     options.eventLog ??
@@ -160,6 +216,11 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
     },
   });
   const connections = new Set<ClientConnection>();
+  /** Every accepted socket until it is really gone (a closed one may still hold unsent bytes). */
+  const sockets = new Set<ClientConnection>();
+  /** Open sockets per user, for `maxConnectionsPerUser`. */
+  const perUser = new Map<string, number>();
+  let pendingHeads: PendingHeads | null = null;
   const loginLimits = new Map<string, TokenBucket>();
   const lag = monitorEventLoopDelay({ resolution: 20 });
   let lagTimer: ReturnType<typeof setInterval> | null = null;
@@ -187,6 +248,8 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
     heartbeatMs,
     instanceId,
     maxReplay: retention,
+    sendBudgetBytes: maxBufferedBytes,
+    stallTimeoutMs: options.stallTimeoutMs ?? 30_000,
     attach(channel, connection) {
       fanOut.attach(channel, connection);
     },
@@ -194,7 +257,10 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
       if (fanOut.detach(channel, connection)) log.unwatch(channel);
     },
     closed(connection) {
-      connections.delete(connection);
+      if (!connections.delete(connection)) return;
+      const n = (perUser.get(connection.principal.sub) ?? 1) - 1;
+      if (n > 0) perUser.set(connection.principal.sub, n);
+      else perUser.delete(connection.principal.sub);
     },
   };
 
@@ -203,7 +269,7 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
   /** The HTTP routes: path → method → handler. Anything else is 404 or 405, never a throw. */
   const routes = new Map<string, Partial<Record<string, RouteHandler>>>([
     ['/health', { GET: (_req, res) => health(res) }],
-    ['/stats', { GET: (_req, res) => sendJson(res, 200, stats()) }],
+    ['/stats', { GET: statsHttp }],
     ['/auth/login', { POST: login }],
     ['/auth/refresh', { POST: refresh }],
     ['/publish', { POST: publishHttp }],
@@ -264,20 +330,61 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
     });
   }
 
-  function stats() {
+  function publicStats(): PublicStats {
     let subscriptions = 0;
     for (const c of connections) subscriptions += c.subscriptionCount;
+    const storage = log.health();
     return {
       instanceId,
       uptimeSec: Math.round((Date.now() - startedAt) / 1000),
       connections: connections.size,
       subscriptions,
       channels: fanOut.channelCount,
+      storage: { ok: storage.ok, kind: storage.kind },
+    };
+  }
+
+  function gauges(): GatewayGauges {
+    let total = 0;
+    let largest = 0;
+    for (const c of sockets) {
+      const queued = c.bufferedBytes;
+      total += queued;
+      if (queued > largest) largest = queued;
+    }
+    return {
+      connections: connections.size,
+      pendingConnections: pendingHeads?.size ?? 0,
+      sendBufferBytes: total,
+      largestSendBufferBytes: largest,
+    };
+  }
+
+  /**
+   * `GET /stats`: the public view for anyone (the app's health probe reads it), everything with an
+   * operator key. Counters are bounded (metric names come from fixed sets), but they describe what
+   * clients get wrong and how the instance is configured: that is for operators.
+   */
+  function statsHttp(req: IncomingMessage, res: ServerResponse): void {
+    const given = presentedKey(req);
+    if (given === undefined) return sendJson(res, 200, publicStats());
+    if (!keyMatches(operatorKeys, given)) {
+      metrics.count('stats.unauthorized');
+      return sendError(
+        res,
+        401,
+        'bad-operator-key',
+        '/stats without a key is the public view; the full view needs an operator key (LOOKOUT_OPERATOR_KEYS)',
+      );
+    }
+    sendJson(res, 200, {
+      ...publicStats(),
       storage: log.health(),
+      gauges: gauges(),
       rates: metrics.ratesPerSecond(),
       counters: metrics.snapshot(),
-      limits: { ...limits, maxConnections },
-    };
+      limits: allLimits,
+    });
   }
 
   function loginAllowed(req: IncomingMessage): boolean {
@@ -340,13 +447,19 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
   }
 
   function apiKeyValid(req: IncomingMessage): boolean {
-    const key = bearerToken(req.headers.authorization) ?? headerValue(req.headers['x-api-key']);
-    if (!key) return false;
-    const given = Buffer.from(key);
-    return apiKeys.some((k) => k.length === given.length && timingSafeEqual(k, given));
+    return keyMatches(apiKeys, presentedKey(req));
   }
 
   async function publishHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (apiKeys.length === 0) {
+      metrics.count('publish.disabled');
+      return sendError(
+        res,
+        403,
+        'publish-disabled',
+        'this gateway takes no publishes over HTTP (no API keys are configured: LOOKOUT_API_KEYS)',
+      );
+    }
     if (!apiKeyValid(req)) {
       metrics.count('publish.unauthorized');
       return sendError(
@@ -462,9 +575,24 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
       );
     }
     if (!wss || socket.destroyed) return;
+    // Checked and counted with no await in between (handleUpgrade calls back synchronously), so
+    // simultaneous upgrades of one user cannot all slip under the cap.
+    if ((perUser.get(principal.sub) ?? 0) >= maxConnectionsPerUser) {
+      metrics.count('handshake.perUserLimit');
+      return answerSocket(
+        socket,
+        429,
+        'too-many-connections',
+        `this user already has ${maxConnectionsPerUser} connections to this instance; close one`,
+        { 'Retry-After': '10' },
+      );
+    }
     wss.handleUpgrade(req, socket, head, (ws) => {
       const connection = new ClientConnection(ws, socket, randomUUID(), principal, ctx);
       connections.add(connection);
+      sockets.add(connection);
+      ws.once('close', () => sockets.delete(connection));
+      perUser.set(principal.sub, (perUser.get(principal.sub) ?? 0) + 1);
       metrics.count('connections.accepted');
       connection.start();
     });
@@ -484,7 +612,7 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
     async start() {
       const all = [...(options.users ?? [])];
       if (options.usersFile) all.push(...(await loadUsersFile(options.usersFile)));
-      if (options.demo) all.push(...(await demoUsers()));
+      if (options.demo) all.push(...(await demoUsers(options.demoPassword)));
       users = new UserDirectory(all);
       if (ownsLog) await log.start();
       offEvents = log.onEvent((event) => fanOut.push(event));
@@ -501,6 +629,12 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
       server = createServer(totalHandler(handleHttp, httpFailed));
       server.on('upgrade', totalHandler(handleUpgrade, upgradeFailed));
       guardParserErrors(server, (name) => metrics.count(name));
+      pendingHeads = guardPendingHeads(server, {
+        max: maxPendingConnections,
+        maxPerAddress: maxPendingPerAddress,
+        timeoutMs: options.headersTimeoutMs ?? 10_000,
+        count: (name) => metrics.count(name),
+      });
       const srv = server;
       await new Promise<void>((resolve, rejectListen) => {
         srv.once('error', rejectListen);
@@ -550,6 +684,7 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
       if (ownsLog) await log.stop();
     },
     publish: (channel, input) => publish({ ...input, channel }),
+    gauges,
     issueTokens: (user) => tokens.issue(user),
     revoke(sub) {
       let n = 0;
@@ -566,4 +701,20 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
 
 function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
+}
+
+/** The key a request presents: `Authorization: Bearer <key>` or `X-Api-Key`. */
+function presentedKey(req: IncomingMessage): string | undefined {
+  return bearerToken(req.headers.authorization) ?? headerValue(req.headers['x-api-key']);
+}
+
+function keySet(keys: readonly string[]): Buffer[] {
+  return keys.filter((k) => k.length > 0).map((k) => Buffer.from(k));
+}
+
+/** Constant-time membership (per candidate) of a presented key. */
+function keyMatches(keys: readonly Buffer[], presented: string | undefined): boolean {
+  if (!presented) return false;
+  const given = Buffer.from(presented);
+  return keys.some((k) => k.length === given.length && timingSafeEqual(k, given));
 }

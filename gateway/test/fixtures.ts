@@ -9,6 +9,7 @@ import type { TestClient } from './ws-test-client';
 
 export const TEST_SECRET = 'test-secret-that-is-long-enough-0123456789';
 export const TEST_API_KEY = 'test-publisher-key';
+export const TEST_OPERATOR_KEY = 'test-operator-key-0123456789';
 
 /** Gateways and sockets a test file started, closed in afterEach. */
 export class Fixtures {
@@ -22,6 +23,7 @@ export class Fixtures {
       port: 0,
       secret: TEST_SECRET,
       apiKeys: [TEST_API_KEY],
+      operatorKeys: [TEST_OPERATOR_KEY],
       logger: silentGatewayLogger,
       ...options,
     });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { Fixtures, TEST_API_KEY } from './fixtures';
+import { Fixtures, TEST_API_KEY, TEST_OPERATOR_KEY } from './fixtures';
 import { GatewayMetrics } from '../src/metrics';
 import { connect, http } from './ws-test-client';
 
@@ -7,6 +7,7 @@ const fx = new Fixtures();
 afterEach(() => fx.cleanup());
 const admin = { sub: 'admin@lookout.local', role: 'super_admin' } as const;
 const auth = { authorization: `Bearer ${TEST_API_KEY}` };
+const operator = { authorization: `Bearer ${TEST_OPERATOR_KEY}` };
 
 describe('HTTP endpoints', () => {
   it('POST /publish needs the API key, validates, stores and fans out', async () => {
@@ -73,7 +74,7 @@ describe('HTTP endpoints', () => {
     c.send('garbage');
     await c.waitFrame((f) => f.type === 'error');
     await gateway.publish('stats', { kind: 'stats.update', data: {} });
-    const stats = await http(address.url, 'GET', '/stats');
+    const stats = await http(address.url, 'GET', '/stats', undefined, operator);
     expect(stats.status).toBe(200);
     expect(stats.body).toMatchObject({
       connections: 1,
@@ -110,5 +111,29 @@ describe('HTTP endpoints', () => {
     for (const name of ['a', 'b', 'c', 'd', 'e']) metrics.count(name);
     metrics.count('a', 2);
     expect(metrics.snapshot()).toEqual({ a: 3, b: 1, c: 1, 'metrics.droppedKeys': 2 });
+  });
+
+  it('GET /stats without a key is a short public view; counters need an operator key', async () => {
+    const { gateway, address } = await fx.gateway();
+    const c = fx.track(await connect(address.wsUrl, (await gateway.issueTokens(admin)).access));
+    await c.subscribe('stats');
+    const open = await http(address.url, 'GET', '/stats');
+    expect(open.status).toBe(200);
+    expect(open.body).toEqual({
+      instanceId: gateway.instanceId,
+      uptimeSec: expect.any(Number),
+      connections: 1,
+      subscriptions: 1,
+      channels: 1,
+      storage: { ok: true, kind: 'memory' },
+    });
+    const full = await http(address.url, 'GET', '/stats', undefined, operator);
+    expect(full.body).toMatchObject({ counters: expect.any(Object), limits: expect.any(Object) });
+    expect(full.body.gauges).toMatchObject({ connections: 1, sendBufferBytes: expect.any(Number) });
+    // Any other key (a publisher's, a wrong one) is refused rather than silently downgraded.
+    for (const key of [TEST_API_KEY, 'wrong'])
+      expect(
+        await http(address.url, 'GET', '/stats', undefined, { authorization: `Bearer ${key}` }),
+      ).toMatchObject({ status: 401, body: { error: 'bad-operator-key' } });
   });
 });

@@ -4,7 +4,9 @@ import { getBridge } from './bridge';
 import { createAppStore } from './store/app-store';
 import { bindBridge } from './store/bind-bridge';
 import { bindWindow } from './store/window-bindings';
-import { AppShell } from './ui/app-shell';
+import { AppShell, errorContext } from './ui/app-shell';
+import { ErrorBoundary } from './ui/error-boundary';
+import { createErrorReporter, describeThrown } from './ui/error-report';
 import { StoreContext } from './ui/store-context';
 import './styles/app.css';
 
@@ -35,6 +37,14 @@ async function boot(): Promise<void> {
     return;
   }
   const store = createAppStore({ demo: source.kind === 'demo' });
+  const report = createErrorReporter(source.bridge);
+  // Errors outside rendering (event handlers, timers, promises) reach the log file too.
+  window.addEventListener('error', (event) =>
+    report({ scope: 'window', ...describeThrown(event.error ?? event.message), at: Date.now() }),
+  );
+  window.addEventListener('unhandledrejection', (event) =>
+    report({ scope: 'promise', ...describeThrown(event.reason), at: Date.now() }),
+  );
   bindWindow(store);
   bindBridge(store, source.bridge);
   if (source.kind === 'demo') {
@@ -45,9 +55,16 @@ async function boot(): Promise<void> {
   }
   root.render(
     <StrictMode>
-      <StoreContext value={store}>
-        <AppShell />
-      </StoreContext>
+      <ErrorBoundary
+        scope="Lookout"
+        fullPage
+        report={report}
+        context={() => errorContext(store.getState())}
+      >
+        <StoreContext value={store}>
+          <AppShell />
+        </StoreContext>
+      </ErrorBoundary>
     </StrictMode>,
   );
 }

@@ -47,6 +47,11 @@ export const authSchema = z.discriminatedUnion('method', [
     username: z.string().min(1),
     credentialRef: z.string().min(1),
     loginUrl: httpUrl,
+    /**
+     * Where a session is checked before it is used (200 = live, 401/403 = dead); derived from
+     * `loginUrl` as `/api/auth/me/` on the same host when absent.
+     */
+    sessionCheckUrl: httpUrl.optional(),
   }),
 ]);
 export type AuthConfig = z.infer<typeof authSchema>;
@@ -57,12 +62,48 @@ export const livenessSchema = z
     pingIntervalMs: z.number().int().min(0).max(600_000).optional(),
     /** A peer that answers nothing (no pong, no frame) for this long is declared dead. */
     deadAfterMs: z.number().int().min(100).max(3_600_000).optional(),
-    /** An open socket delivering no message for this long is `stale`; 0 = silence is normal. */
+    /** An open socket delivering no data for this long is `stale` (re-subscribe, reconnect); 0 = never. */
     staleAfterMs: z.number().int().min(0).max(86_400_000).optional(),
+    /** No data for this long while busy: delivery is shown as unverified; 0 = silence is normal. */
+    quietAfterMs: z.number().int().min(0).max(86_400_000).optional(),
     /** Send the dialect's application-level ping (where it has one). */
     appPing: z.boolean().optional(),
   })
   .strict();
+
+const redisUrl = z
+  .string()
+  .url('must be a URL like redis://host:6379/0')
+  .refine((u) => /^rediss?:\/\//i.test(u), 'must start with redis:// or rediss://')
+  .refine((u) => {
+    try {
+      return new URL(u).password === '';
+    } catch {
+      return true;
+    }
+  }, 'must not contain a password: store it in the credential store and name it in credentialRef');
+
+/**
+ * The optional Redis-side deafness probe: the backend's own Redis, where Lookout checks (with
+ * `PUBSUB NUMSUB`, never publishing) that the service still holds its subscriptions.
+ */
+export const redisProbeSchema = z
+  .object({
+    /** The backend's Redis, e.g. `redis://redis.internal:6379/0`; never with a password in it. */
+    url: redisUrl,
+    /** Credential-store entry holding the Redis password, when it needs one. */
+    credentialRef: z.string().min(1).optional(),
+    /** Redis ACL user for AUTH, when not the default user. */
+    username: z.string().min(1).max(200).optional(),
+    /** Channels to check instead of the ones the dialect's server listens to. */
+    channels: z.array(z.string().min(1).max(200)).min(1).max(50).optional(),
+    /** Listeners expected on each channel (more than 1 where another service listens there too). */
+    minSubscribers: z.number().int().min(1).max(1_000).default(1),
+    /** How often to check while connected (ms). */
+    intervalMs: z.number().int().min(1_000).max(3_600_000).default(30_000),
+  })
+  .strict();
+export type RedisProbeConfig = z.infer<typeof redisProbeSchema>;
 
 export const backoffSchema = z
   .object({
@@ -98,6 +139,8 @@ export const endpointSchema = z
     /** Base URL of the backend's HTTP API for health / stats probes; derived from `url` when absent. */
     httpBase: httpUrl.optional(),
     liveness: livenessSchema.default({}),
+    /** Optional Redis-side deafness probe (PUBSUB NUMSUB on the channels the service listens to). */
+    redisProbe: redisProbeSchema.optional(),
     backoff: backoffSchema.default({ minMs: 500, maxMs: 20_000, factor: 2, stableAfterMs: 10_000 }),
     maxPayloadBytes: z
       .number()

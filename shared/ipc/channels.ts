@@ -35,12 +35,14 @@ export const SEND_CHANNELS = [
   'notifications:mark-read',
   'notifications:pause',
   'diagnostics:live',
+  'app:renderer-error',
 ] as const;
 
 /** Main → renderer. */
 export const PUSH_CHANNELS = [
   'app:patch',
   'connection:state',
+  'connection:health',
   'connection:diagnostics',
   'endpoints:changed',
   'prefs:changed',
@@ -48,6 +50,7 @@ export const PUSH_CHANNELS = [
   'app:navigate',
   'notifications:health',
   'app:update',
+  'app:recovered',
   'storage:problems',
 ] as const;
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { AppPatch, AppSnapshot } from '../model/app-state';
 import type { SessionDiagnostics, StateChange } from '../model/connection';
+import type { EndpointHealth } from '../model/health';
 import type {
   ConnectionCheckReport,
   NotificationCounters,
@@ -15,7 +16,13 @@ import {
   type HostInfo,
   type UpdateState,
 } from '../model/settings';
-import { endpointSchema, type DialectId, type EndpointInput } from '../config/endpoint';
+import type { RendererRecovery } from '../model/recovery';
+import {
+  endpointSchema,
+  type AuthConfig,
+  type DialectId,
+  type EndpointInput,
+} from '../config/endpoint';
 import type { StorageProblem } from '../model/storage';
 import type { InvokeChannel, PushChannel, SendChannel } from './channels';
 
@@ -41,7 +48,9 @@ export interface EndpointSummary {
   enabled: boolean;
   /** How it authenticates, e.g. `password-jwt as admin@lookout.local`; never the secret. */
   auth: string;
-  /** Whether a secret is stored for it. */
+  /** The auth method: `none` endpoints are never offered a sign-in. */
+  authMethod: AuthConfig['method'];
+  /** Whether a secret is stored for it (not whether the server accepts it: see `EndpointHealth.auth`). */
   hasSecret: boolean;
   subscriptions: string[];
   /** Dialect supports subscribing to task ids chosen at run time (task-status, lookout). */
@@ -52,6 +61,8 @@ export interface EndpointSummary {
 export interface InitialState {
   app: AppSnapshot;
   connections: SessionDiagnostics[];
+  /** Health facets per endpoint (state, delivery, verified auth, causes); pushed on every change. */
+  health: EndpointHealth[];
   endpoints: EndpointSummary[];
   prefs: NotifyPrefs;
   settings: AppSettings;
@@ -81,7 +92,10 @@ export const invokeRequestSchemas = {
   'endpoints:remove': z.object({ id: endpointId }).strict(),
   /** Run the connection check against a config that is not saved yet. */
   'endpoints:test': z.object({ endpoint: endpointSchema, secret: secret.optional() }).strict(),
-  /** Sign in to an endpoint: store the password/token and reconnect. */
+  /**
+   * Sign in to an endpoint: the real login (or, for a token, the upgrade) runs first; only
+   * credentials the server accepted are stored, and a refusal comes back in its words.
+   */
   'auth:sign-in': z.object({ endpoint: endpointId, secret }).strict(),
   'auth:sign-out': z.object({ endpoint: endpointId }).strict(),
   'diagnostics:check': z.object({ endpoint: endpointId }).strict(),
@@ -117,6 +131,15 @@ export const sendPayloadSchemas = {
   'notifications:pause': z.object({ until: z.number().int().nonnegative().nullable() }).strict(),
   /** Ask main to push diagnostics every second while the panel is open. */
   'diagnostics:live': z.object({ on: z.boolean() }).strict(),
+  /** A render error the error boundary caught, for the log file (bounded; redacted when logged). */
+  'app:renderer-error': z
+    .object({
+      scope: z.string().max(64),
+      message: z.string().max(2_000),
+      stack: z.string().max(8_000).optional(),
+      componentStack: z.string().max(8_000).optional(),
+    })
+    .strict(),
 } as const satisfies Record<SendChannel, z.ZodType>;
 
 export interface InvokeResponses {
@@ -144,6 +167,8 @@ export interface PushPayloads {
   /** Batched model changes (at most a few per second, never one per event). */
   'app:patch': AppPatch;
   'connection:state': StateChange;
+  /** One endpoint's health facets changed (state, last outcome, delivery, auth, causes). */
+  'connection:health': EndpointHealth;
   /** Fresh diagnostics of every endpoint (while the panel is open, about once a second). */
   'connection:diagnostics': SessionDiagnostics[];
   'endpoints:changed': EndpointSummary[];
@@ -155,6 +180,8 @@ export interface PushPayloads {
   'notifications:health': NotificationHealth;
   /** Automatic update progress (desktop host only). */
   'app:update': UpdateState;
+  /** The window was reloaded after its renderer crashed or hung (desktop host only). */
+  'app:recovered': RendererRecovery;
   /** Saves failing in the data folder (full disk, read-only folder), or `[]` once they work again. */
   'storage:problems': StorageProblem[];
 }

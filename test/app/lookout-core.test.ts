@@ -19,10 +19,16 @@ async function core() {
   const dataDir = await mkdtemp(join(tmpdir(), 'lookout-core-'));
   const notifier = new MemoryNotifier();
   const pushes: Array<{ channel: PushChannel; payload: unknown }> = [];
+  // The embedded gateway's password is made per launch: keep it to look for it in what is written.
+  const passwords: string[] = [DEMO_PASSWORD];
   const c = new LookoutCore({
     dataDir,
     notifier,
-    embeddedGateway: () => startEmbeddedGateway(),
+    embeddedGateway: async () => {
+      const gw = await startEmbeddedGateway();
+      passwords.push(gw.password);
+      return gw;
+    },
     appVersion: '0.0.0-test',
     hostKind: 'browser',
   });
@@ -32,7 +38,7 @@ async function core() {
     await rm(dataDir, { recursive: true, force: true });
   });
   await c.start();
-  return { core: c, dataDir, notifier, pushes };
+  return { core: c, dataDir, notifier, pushes, passwords };
 }
 
 describe('LookoutCore on the embedded demo gateway', () => {
@@ -69,7 +75,8 @@ describe('LookoutCore on the embedded demo gateway', () => {
   });
 
   it('keeps secrets out of the support bundle and the files it writes', async () => {
-    const { core: c, dataDir } = await core();
+    const { core: c, dataDir, passwords } = await core();
+    expect(passwords).toHaveLength(2);
     await waitFor(async () => (await c.invoke('connection:snapshot', {}))[0]?.state === 'open', {
       timeoutMs: 10_000,
     });
@@ -81,13 +88,13 @@ describe('LookoutCore on the embedded demo gateway', () => {
     };
     expect(bundle.connections).toHaveLength(1);
     expect(bundle.probes.length).toBeGreaterThan(0);
-    expect(json).not.toContain(DEMO_PASSWORD);
+    for (const password of passwords) expect(json).not.toContain(password);
     expect(json).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\./);
     await c.stop();
     for (const name of await readdir(dataDir)) {
       if (name === 'logs') continue;
       const text = await readFile(join(dataDir, name), 'utf8');
-      expect(text).not.toContain(DEMO_PASSWORD);
+      for (const password of passwords) expect(text).not.toContain(password);
       expect(text).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\./);
     }
   });
@@ -103,7 +110,9 @@ describe('LookoutCore on the embedded demo gateway', () => {
       ['auth', 'ok'],
       ['subscribe', 'ok'],
       ['round-trip', 'ok'],
+      ['delivery', 'ok'],
     ]);
+    expect(report.summary).toMatch(/^All checks passed/);
   });
 
   it("replaces the demo with the first real endpoint, persists it, and explains a refusal in the backend's terms", async () => {

@@ -245,7 +245,9 @@ describe('desktop composition', () => {
     const desktop = await start();
     FakeTray.instances[0]!.emit('click');
     const contents = FakeBrowserWindow.instances[0]!.webContents;
-    contents.emit('did-finish-load');
+    // A freshly loaded page says it listens; the host then sends its own state.
+    const frame = new FakeWebFrame('file:///opt/lookout/app/dist/renderer/index.html');
+    state.ipcMain.emit('app:ready', { sender: contents, senderFrame: frame }, {});
     expect(contents.sent).toContainEqual({
       channel: 'app:update',
       payload: expect.objectContaining({ status: 'off' }),

@@ -26,6 +26,17 @@ export class FakeWebContents extends EventEmitter {
   readonly id = nextId++;
   readonly sent: Array<{ channel: string; payload: unknown }> = [];
   destroyed = false;
+  /** Times the host ended the renderer with `forcefullyCrashRenderer`. */
+  forcedCrashes = 0;
+  /** Like Electron: the renderer process died (`render-process-gone`). */
+  crash(reason = 'crashed', exitCode = 139): void {
+    this.emit('render-process-gone', new FakeEvent(), { reason, exitCode });
+  }
+  /** Electron ends the process and reports it gone asynchronously, as `killed`. */
+  forcefullyCrashRenderer(): void {
+    this.forcedCrashes += 1;
+    queueMicrotask(() => this.crash('killed', 9));
+  }
   windowOpenHandler: ((details: { url: string }) => { action: string }) | null = null;
   mainFrame = new FakeWebFrame('');
   send(channel: string, payload: unknown): void {
@@ -48,6 +59,8 @@ export class FakeBrowserWindow extends EventEmitter {
   maximized = false;
   destroyed = false;
   loadedFile: string | null = null;
+  /** Every page load of this window, in order (a reload after a crash adds one). */
+  readonly loads: string[] = [];
   bounds = { x: 100, y: 80, width: 1200, height: 800 };
   constructor(readonly options: Record<string, unknown>) {
     super();
@@ -59,6 +72,7 @@ export class FakeBrowserWindow extends EventEmitter {
   }
   loadFile(file: string): Promise<void> {
     this.loadedFile = file;
+    this.loads.push(file);
     this.webContents.mainFrame.url = `file://${file}`;
     return Promise.resolve();
   }
@@ -164,6 +178,8 @@ export class FakeApp extends EventEmitter {
   appUserModelId: string | null = null;
   loginItem: { openAtLogin?: boolean } | null = null;
   userData = '/tmp/lookout-fake-userdata';
+  /** Paths set with `setPath`, by name. */
+  readonly paths = new Map<string, string>();
   appPath = '/opt/lookout/resources/app.asar';
   requestSingleInstanceLock(): boolean {
     return this.gotLock;
@@ -177,8 +193,11 @@ export class FakeApp extends EventEmitter {
   setName(name: string): void {
     this.name = name;
   }
-  getPath(_name: string): string {
-    return this.userData;
+  getPath(name: string): string {
+    return this.paths.get(name) ?? this.userData;
+  }
+  setPath(name: string, path: string): void {
+    this.paths.set(name, path);
   }
   getAppPath(): string {
     return this.appPath;
@@ -271,6 +290,8 @@ export const state = {
   },
   online: true,
   powerMonitor: new EventEmitter(),
+  /** The options `crashReporter.start` was given, or null before it was started. */
+  crashReporter: null as null | Record<string, unknown>,
 };
 
 /** A fresh fake for every test. */
@@ -287,6 +308,7 @@ export function resetFakeElectron(): void {
   state.safeStorage = { available: true, backend: 'gnome_libsecret' };
   state.online = true;
   state.powerMonitor = new EventEmitter();
+  state.crashReporter = null;
   FakeBrowserWindow.instances.length = 0;
   FakeTray.instances.length = 0;
   FakeNotification.instances.length = 0;
@@ -366,5 +388,10 @@ export const fakeElectronModule = {
   },
   net: {
     isOnline: () => state.online,
+  },
+  crashReporter: {
+    start: (options: Record<string, unknown>) => {
+      state.crashReporter = options;
+    },
   },
 };

@@ -74,7 +74,7 @@ describe('trayMenuModel', () => {
   it('offers resume while paused, with the end time', () => {
     const view = trayMenuModel(
       { ...base, notificationsPaused: true, pausedUntil: 1_000 },
-      null,
+      {},
       () => '14:30',
     );
     expect(view.items[3]).toEqual({

@@ -6,6 +6,8 @@ import { startBrowserHost, type BrowserHost } from '../../electron/browser-host/
 import { startEmbeddedGateway } from '../../electron/core/app/embedded-gateway';
 import type { EmbeddedGateway } from '../../electron/core/app/core-api';
 import { MemoryNotifier } from '../../electron/core/notify/notifier.memory';
+import { DEMO_API_KEY, DEMO_PASSWORD } from '../../gateway/src';
+import { startTsChild } from '../support/child-process';
 import { recordProcessFaults } from '../support/process-faults';
 import { UPGRADE_HEADERS, rawRequest, requestHead } from '../support/raw-http';
 import { waitFor } from '../support/wait';
@@ -90,5 +92,49 @@ describe('the embedded demo gateway', () => {
     expect(recorder.faults).toEqual([]);
     expect(await state()).toBe('open');
     expect((await fetch(`http://127.0.0.1:${host.port}/`)).status).toBe(200);
+  });
+
+  it('refuses publishes from outside the app: no API key works, the public demo key least of all', async () => {
+    const gw = await embedded();
+    const alert = { channel: 'dashboard', kind: 'alert', severity: 'critical', title: 'Spoofed' };
+    const attempts: Array<Record<string, string>> = [
+      { authorization: `Bearer ${DEMO_API_KEY}` },
+      { 'x-api-key': DEMO_API_KEY },
+      {},
+      { authorization: 'Bearer ' },
+    ];
+    for (const headers of attempts) {
+      const res = await fetch(`${gw.httpUrl}/publish`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(alert),
+      });
+      expect(res.status, JSON.stringify(headers)).toBe(403);
+      expect(await res.json()).toMatchObject({ error: 'publish-disabled' });
+    }
+  });
+
+  it('signs in only with its own per-launch password, not the public demo password', async () => {
+    const gw = await embedded();
+    expect(gw.password).not.toBe(DEMO_PASSWORD);
+    expect(gw.password.length).toBeGreaterThanOrEqual(20);
+    expect(await login({ ...gw, password: DEMO_PASSWORD })).toBe(401);
+    expect(await login(gw)).toBe(200);
+    const other = await embedded();
+    expect(other.password).not.toBe(gw.password);
+  });
+
+  it('the public demo key stays valid for `npm run gateway -- --demo` (documented as such)', async () => {
+    const child = startTsChild('gateway/src/cli.ts', ['--demo', '--port', '0'], {
+      env: { REDIS_URL: '' },
+    });
+    cleanups.push(() => child.kill());
+    const [, port] = await child.waitOutput(/on ws:\/\/127\.0\.0\.1:(\d+)\/ws/);
+    const res = await fetch(`http://127.0.0.1:${port}/publish`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${DEMO_API_KEY}` },
+      body: JSON.stringify({ channel: 'dashboard', kind: 'alert', title: 'from a demo publisher' }),
+    });
+    expect(res.status).toBe(202);
   });
 });

@@ -1,6 +1,11 @@
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Fixtures, TEST_API_KEY, TEST_SECRET } from '../../gateway/test/fixtures';
+import {
+  Fixtures,
+  TEST_API_KEY,
+  TEST_OPERATOR_KEY,
+  TEST_SECRET,
+} from '../../gateway/test/fixtures';
 import { connect, http, open } from '../../gateway/test/ws-test-client';
 import { hashPassword, type GatewayLogger } from '../../gateway/src';
 
@@ -81,7 +86,10 @@ describe('gateway token checks beyond the basics', () => {
       expect(r.status, name).toBe(401);
       expect(r.error, name).toMatch(/^token-/);
     }
-    expect(JSON.stringify(await http(address.url, 'GET', '/stats'))).toMatch(/unauthorized/);
+    const stats = await http(address.url, 'GET', '/stats', undefined, {
+      authorization: `Bearer ${TEST_OPERATOR_KEY}`,
+    });
+    expect(JSON.stringify(stats)).toMatch(/unauthorized/);
   });
 
   it('accepts RS256 only from the configured key; refuses another key and HS256 signed with the public key', async () => {

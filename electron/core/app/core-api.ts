@@ -19,8 +19,10 @@ import type { SecretCipher } from '../state/credential-store';
 
 /** Where the OS-specific pieces come from; each host supplies its own. */
 export interface CorePorts {
-  /** Folder for endpoints.json, settings.json, prefs.json, state.json, secrets, logs. */
+  /** Folder for endpoints.json, settings.json, prefs.json, state.json, secrets. */
   dataDir: string;
+  /** Folder for the log file; `<dataDir>/logs` when absent (macOS: `~/Library/Logs/Lookout`). */
+  logsDir?: string;
   notifier: Notifier;
   /** Cipher for secrets at rest (Electron safeStorage); absent → secrets kept in memory only. */
   secretCipher?: SecretCipher;

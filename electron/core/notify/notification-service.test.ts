@@ -1,38 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { LiveEvent } from '../../../shared/model/live-event';
-import type { Clock, TimerHandle } from '../connection/ports';
+import { ManualClock } from '../../../test/support/manual-clock';
 import { NotificationService } from './notification-service';
 import { NotifyPolicy, type PolicyContext } from './notify-policy';
 import { MemoryNotifier } from './notifier.memory';
-
-/** A manual clock: timers fire only when the test advances time. */
-class ManualClock implements Clock {
-  private timers: { at: number; fn: () => void; id: number }[] = [];
-  private nextId = 1;
-  constructor(public t: number) {}
-  now = () => this.t;
-  setTimeout = (fn: () => void, ms: number): TimerHandle => {
-    const id = this.nextId++;
-    this.timers.push({ at: this.t + ms, fn, id });
-    return id as unknown as TimerHandle;
-  };
-  clearTimeout = (h: TimerHandle) => {
-    this.timers = this.timers.filter((x) => x.id !== (h as unknown as number));
-  };
-  get pending() {
-    return this.timers.length;
-  }
-  async advance(ms: number): Promise<void> {
-    this.t += ms;
-    for (;;) {
-      const due = this.timers.filter((x) => x.at <= this.t);
-      if (due.length === 0) return;
-      this.timers = this.timers.filter((x) => x.at > this.t);
-      for (const x of due) x.fn();
-      await new Promise((r) => setImmediate(r));
-    }
-  }
-}
 
 let n = 0;
 const ev = (over: Partial<LiveEvent> = {}): LiveEvent => ({
@@ -78,7 +49,7 @@ describe('NotificationService', () => {
     await service.handle(Array.from({ length: 12 }, () => ev()));
     expect(notifier.shown).toHaveLength(5);
     expect(clock.pending).toBe(1);
-    await clock.advance(10_000);
+    await clock.advanceAsync(10_000);
     expect(notifier.shown).toHaveLength(6);
     expect(notifier.shown[5]?.title).toBe('7 new businesses');
     expect(service.stats()).toMatchObject({ shown: 6, coalesced: 7, failed: 0 });
@@ -121,7 +92,7 @@ describe('NotificationService', () => {
     service.reconnected('admin');
     await service.handle(Array.from({ length: 30 }, () => ev({ kind: 'task.updated' })));
     expect(notifier.shown).toHaveLength(0);
-    await clock.advance(5_000);
+    await clock.advanceAsync(5_000);
     expect(notifier.shown.map((x) => [x.title, x.body])).toEqual([
       ['While you were away', '30 tasks updated'],
     ]);

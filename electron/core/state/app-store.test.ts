@@ -7,33 +7,9 @@ import {
   type AppSnapshot,
 } from '../../../shared/model/app-state';
 import type { EventKind, LiveEvent } from '../../../shared/model/live-event';
-import type { Clock, TimerHandle } from '../connection/ports';
+import { ManualClock } from '../../../test/support/manual-clock';
 import { AppStore } from './app-store';
 import { PatchBatcher } from './patch-batcher';
-
-class ManualClock implements Clock {
-  timers: { at: number; fn: () => void; id: number }[] = [];
-  private nextId = 1;
-  constructor(public t = 0) {}
-  now = () => this.t;
-  setTimeout = (fn: () => void, ms: number): TimerHandle => {
-    const id = this.nextId++;
-    this.timers.push({ at: this.t + ms, fn, id });
-    return id as unknown as TimerHandle;
-  };
-  clearTimeout = (h: TimerHandle) => {
-    this.timers = this.timers.filter((x) => x.id !== (h as unknown as number));
-  };
-  advance(ms: number): void {
-    this.t += ms;
-    for (;;) {
-      const due = this.timers.filter((x) => x.at <= this.t);
-      if (due.length === 0) return;
-      this.timers = this.timers.filter((x) => x.at > this.t);
-      for (const x of due) x.fn();
-    }
-  }
-}
 
 let n = 0;
 function ev(

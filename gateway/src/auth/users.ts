@@ -33,7 +33,11 @@ export const DEMO_USERS: ReadonlyArray<{ username: string; role: Role }> = [
   { username: 'admin@lookout.local', role: 'super_admin' },
   { username: 'support@lookout.local', role: 'support' },
 ];
-/** Publisher API key of demo mode (for `POST /publish`); public on purpose, demo only. */
+/**
+ * Publisher API key of `npm run gateway -- --demo` (for `POST /publish`); public on purpose, so it
+ * is valid only there: `cli.ts` adds it, `createGateway({ demo })` does not (the app's embedded
+ * gateway accepts no publishes at all).
+ */
 export const DEMO_API_KEY = 'lookout-demo-publisher-key';
 
 /** Read and validate a users file: `{"users":[{"username","role","passwordHash","sub"?}]}`. */
@@ -48,9 +52,9 @@ export async function loadUsersFile(path: string): Promise<UserRecord[]> {
   return parsed.data.users.map((u) => ({ ...u, sub: u.sub ?? u.username }));
 }
 
-/** The demo accounts with freshly hashed demo passwords. */
-export async function demoUsers(): Promise<UserRecord[]> {
-  const hash = await hashPassword(DEMO_PASSWORD);
+/** The demo accounts with freshly hashed demo passwords (the public one unless told otherwise). */
+export async function demoUsers(password = DEMO_PASSWORD): Promise<UserRecord[]> {
+  const hash = await hashPassword(password);
   return DEMO_USERS.map((u) => ({
     username: u.username,
     sub: u.username,

@@ -1,4 +1,5 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { answerSocket } from './http-util';
 
@@ -87,4 +88,84 @@ function safely(fn: () => void): void {
   } catch {
     // The failure handler itself failed (a socket gone mid-answer): nothing more to do.
   }
+}
+
+/** The connections whose first request head is still arriving. */
+export interface PendingHeads {
+  readonly size: number;
+}
+
+export interface PendingHeadsOptions {
+  /** Pending connections in all, and from one remote address. */
+  max: number;
+  maxPerAddress: number;
+  /** A head not complete after this is answered 408 and closed. */
+  timeoutMs: number;
+  count: GuardCounter;
+}
+
+/**
+ * Bound the connections that have not finished sending their first request head: a slowloris
+ * client otherwise holds a socket (and a parser) for as long as Node's own header timeout, which
+ * is only checked every 30 s. Over the cap (in all, or from one address) a new connection is
+ * answered 503 at once; a head still incomplete after `timeoutMs` is answered 408. Once a head is
+ * complete the request's own handling takes over (keep-alive requests after it are bounded by
+ * Node's `headersTimeout`, set to the same value).
+ */
+export function guardPendingHeads(server: Server, options: PendingHeadsOptions): PendingHeads {
+  const pending = new Map<Duplex, () => void>();
+  const perAddress = new Map<string, number>();
+  const release = (address: string) => {
+    const n = (perAddress.get(address) ?? 1) - 1;
+    if (n > 0) perAddress.set(address, n);
+    else perAddress.delete(address);
+  };
+  server.headersTimeout = options.timeoutMs;
+  server.requestTimeout = Math.max(options.timeoutMs * 3, 30_000);
+  server.on('connection', (socket: Socket) => {
+    const address = socket.remoteAddress ?? 'unknown';
+    const fromAddress = perAddress.get(address) ?? 0;
+    if (pending.size >= options.max || fromAddress >= options.maxPerAddress) {
+      options.count('http.pendingRejected');
+      answerSocket(
+        socket,
+        503,
+        'busy',
+        'too many connections are still sending their request; retry later',
+        {
+          'Retry-After': '1',
+        },
+      );
+      return;
+    }
+    perAddress.set(address, fromAddress + 1);
+    const timer = setTimeout(() => {
+      if (!pending.has(socket)) return;
+      done();
+      options.count('http.headersTimeouts');
+      answerSocket(
+        socket,
+        408,
+        'timeout',
+        `the request head did not arrive within ${options.timeoutMs} ms`,
+      );
+    }, options.timeoutMs);
+    timer.unref();
+    const done = () => {
+      if (!pending.delete(socket)) return;
+      clearTimeout(timer);
+      release(address);
+    };
+    pending.set(socket, done);
+    socket.once('close', done);
+  });
+  const headComplete = (socket: Duplex) => pending.get(socket)?.();
+  server.on('request', (req: IncomingMessage) => headComplete(req.socket));
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex) => headComplete(socket));
+  server.on('connect', (req: IncomingMessage, socket: Duplex) => headComplete(socket));
+  return {
+    get size() {
+      return pending.size;
+    },
+  };
 }

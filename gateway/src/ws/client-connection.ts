@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import type WebSocket from 'ws';
 import { LOOKOUT_CLOSE } from '../../../shared/close-codes';
@@ -27,6 +28,10 @@ export interface ConnectionContext {
   instanceId: string;
   /** Most events replayed in one go; a larger gap answers `reset`. */
   maxReplay: number;
+  /** Bytes queued for the client past which it is closed with 4014 (the slow-client policy). */
+  sendBudgetBytes: number;
+  /** How long a replay waits for a client to take what is queued before closing it with 4014. */
+  stallTimeoutMs: number;
   /** Register / drop this connection as a local subscriber of a channel (the hub ref-counts log watches). */
   attach(channel: string, connection: ClientConnection): void;
   detach(channel: string, connection: ClientConnection): void;
@@ -44,6 +49,8 @@ interface Subscription {
 }
 
 const BUFFER_LIMIT = 2_000;
+/** How long a client closed for being slow has to read up to its close frame. */
+const SLOW_CLOSE_GRACE_MS = 5_000;
 
 /**
  * One authenticated client socket: frame validation, limits, subscriptions with replay, and
@@ -54,7 +61,11 @@ export class ClientConnection implements FanOutSubscriber {
   private readonly bucket: TokenBucket;
   private heartbeat: ReturnType<typeof setInterval> | null = null;
   private expiry: ReturnType<typeof setTimeout> | null = null;
-  private alive = true;
+  /**
+   * Payload of our last PING until the client echoes it. Only that echo proves the client reads:
+   * a PONG nobody asked for (which a client that never reads can send all day) proves nothing.
+   */
+  private awaitedPong: Buffer | null = null;
   private ended = false;
 
   /**
@@ -75,11 +86,14 @@ export class ClientConnection implements FanOutSubscriber {
     return this.subs.size;
   }
 
+  /** Bytes queued for this client and not yet taken by its TCP stack. */
+  get bufferedBytes(): number {
+    return this.ws.bufferedAmount;
+  }
+
   start(): void {
     this.ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
-    this.ws.on('pong', () => {
-      this.alive = true;
-    });
+    this.ws.on('pong', (data) => this.onPong(data));
     this.ws.on('close', () => this.cleanup());
     this.ws.on('error', () => this.ctx.metrics.count('ws.socketErrors'));
     this.send({
@@ -252,12 +266,7 @@ export class ClientConnection implements FanOutSubscriber {
       sub.cursor = since === undefined ? result.head : since;
       this.send({ type: 'subscribed', channel, head: result.head, replayed: result.events.length });
       this.ctx.metrics.count('replay.events', result.events.length);
-      for (const event of result.events) {
-        if (event.seq === sub.cursor + 1) {
-          sub.cursor = event.seq;
-          this.send(event);
-        }
-      }
+      if (!(await this.replay(channel, sub, result.events))) return;
     }
     this.drain(channel, sub);
   }
@@ -277,15 +286,60 @@ export class ClientConnection implements FanOutSubscriber {
       this.ctx.metrics.count('replay.resets');
       sub.cursor = result.head;
       this.send({ type: 'reset', channel, head: result.head, reason: result.reason });
-    } else {
-      for (const event of result.events) {
-        if (event.seq === sub.cursor + 1) {
-          sub.cursor = event.seq;
-          this.send(event);
-        }
+    } else if (!(await this.replay(channel, sub, result.events))) return;
+    this.drain(channel, sub);
+  }
+
+  /**
+   * Send replayed events in order, pausing while more than half the send budget is queued (a
+   * replay can be far larger than the budget; a reading client takes it all). False when the
+   * subscription was replaced or the connection ended meanwhile (a stalled client is closed 4014).
+   */
+  private async replay(channel: string, sub: Subscription, events: WireEvent[]): Promise<boolean> {
+    for (const event of events) {
+      if (this.ws.bufferedAmount > this.ctx.sendBudgetBytes / 2 && !(await this.roomToSend()))
+        return false;
+      if (this.ended || this.subs.get(channel) !== sub) return false;
+      if (event.seq === sub.cursor + 1) {
+        sub.cursor = event.seq;
+        this.send(event);
       }
     }
-    this.drain(channel, sub);
+    return !this.ended;
+  }
+
+  /** Wait until the client has taken half the budget; a client that stalls is closed with 4014. */
+  private roomToSend(): Promise<boolean> {
+    return new Promise((resolve) => {
+      const finish = (ok: boolean) => {
+        clearTimeout(timer);
+        this.socket.off('drain', onDrain);
+        this.socket.off('close', onClose);
+        if (!ok && !this.ended) this.tooSlow('replay stalled');
+        resolve(ok && !this.ended);
+      };
+      const onDrain = () => {
+        if (this.ws.bufferedAmount <= this.ctx.sendBudgetBytes / 2) finish(true);
+      };
+      const onClose = () => finish(false);
+      const timer = setTimeout(() => finish(false), this.ctx.stallTimeoutMs);
+      this.socket.on('drain', onDrain);
+      this.socket.once('close', onClose);
+    });
+  }
+
+  /** The slow-client policy: close with 4014 (counted); the client resumes with `since`. */
+  private tooSlow(why: string): void {
+    this.ctx.metrics.count('limits.slowClient');
+    this.close(LOOKOUT_CLOSE.TOO_SLOW, `too slow: ${why}`);
+    // The close frame waits behind what is queued: a client that reads gets it within the grace;
+    // one that does not has its socket (and those bytes) dropped then, not after ws's 30 s.
+    setTimeout(() => this.ws.terminate(), SLOW_CLOSE_GRACE_MS).unref();
+  }
+
+  private onPong(data: Buffer): void {
+    if (this.awaitedPong && data.equals(this.awaitedPong)) this.awaitedPong = null;
+    else this.ctx.metrics.count('heartbeat.unsolicitedPongs');
   }
 
   private drain(channel: string, sub: Subscription): void {
@@ -322,15 +376,15 @@ export class ClientConnection implements FanOutSubscriber {
   }
 
   private beat(): void {
-    if (!this.alive) {
+    if (this.awaitedPong) {
       this.ctx.metrics.count('heartbeat.deadPeers');
       this.ws.terminate();
       this.cleanup();
       return;
     }
-    this.alive = false;
+    this.awaitedPong = randomBytes(8);
     try {
-      this.ws.ping();
+      this.ws.ping(this.awaitedPong);
     } catch {
       // socket already closing; 'close' cleans up
     }
@@ -339,6 +393,11 @@ export class ClientConnection implements FanOutSubscriber {
 
   private send(frame: ServerFrame): void {
     if (this.ended || this.ws.readyState !== this.ws.OPEN) return;
+    // Checked before each frame, so what is queued stays under the budget plus one frame.
+    if (this.ws.bufferedAmount > this.ctx.sendBudgetBytes) {
+      this.tooSlow(`over ${this.ctx.sendBudgetBytes} bytes queued`);
+      return;
+    }
     this.ctx.metrics.mark('framesOut');
     if (frame.type === 'event') this.ws.send(serializedEvent(frame), TEXT);
     else this.ws.send(JSON.stringify(frame));

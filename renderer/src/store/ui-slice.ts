@@ -1,3 +1,4 @@
+import type { RendererRecovery } from '../../../shared/model/recovery';
 import { DEFAULT_ROUTE, parseRoute, type Route } from './routes';
 import type { SliceCreator } from './slice-types';
 
@@ -17,12 +18,15 @@ export interface UiSlice {
   demo: boolean;
   /** Politely announced text for screen readers (new critical alerts, copy confirmations). */
   announcement: string;
+  /** This page is a reload after the previous one crashed or hung (desktop host), until dismissed. */
+  recovered: RendererRecovery | null;
   navigate(link: string | Route): void;
   setFocused(focused: boolean): void;
   setSystemDark(dark: boolean): void;
   setOnline(online: boolean): void;
   setLoad(load: LoadStatus): void;
   announce(text: string): void;
+  dismissRecovered(): void;
 }
 
 export const createUiSlice: SliceCreator<UiSlice> = (set) => ({
@@ -33,6 +37,7 @@ export const createUiSlice: SliceCreator<UiSlice> = (set) => ({
   online: true,
   demo: false,
   announcement: '',
+  recovered: null,
   navigate: (link) =>
     set({ route: typeof link === 'string' ? parseRoute(link) : link, bellOpen: false }),
   setFocused: (focused) => set({ focused }),
@@ -40,4 +45,5 @@ export const createUiSlice: SliceCreator<UiSlice> = (set) => ({
   setOnline: (online) => set({ online }),
   setLoad: (load) => set({ load }),
   announce: (announcement) => set({ announcement }),
+  dismissRecovered: () => set({ recovered: null }),
 });

@@ -1,9 +1,13 @@
-import { useEffect } from 'react';
+import { useEffect, useMemo, type ReactNode } from 'react';
 import { connectionSummary } from '../selectors/connection-health';
 import { VIEWS, VIEW_LABELS, formatRoute, type ViewId } from '../store/routes';
+import type { AppState } from '../store/app-store';
 import { ConnectionBanners } from './banners';
 import { Bell } from './bell';
 import { Dot, Skeleton } from './common';
+import { ErrorBoundary } from './error-boundary';
+import { createErrorReporter, type ErrorContext } from './error-report';
+import { RecoveryNotice } from './recovery-notice';
 import { SignInDialog } from './sign-in-dialog';
 import { useApp, useAppStore } from './store-context';
 import { useResolvedTheme } from './theme';
@@ -30,14 +34,15 @@ const NAV_ICONS: Record<ViewId, string> = {
 
 function ConnectionPill() {
   const store = useAppStore();
-  const connections = useApp((s) => s.connections);
+  const health = useApp((s) => s.health);
   const endpoints = useApp((s) => s.endpoints);
-  const summary = connectionSummary(connections, endpoints);
+  const summary = connectionSummary(health, endpoints);
   return (
     <button
       type="button"
       className={`pill pill--${summary.tone}`}
       title="Open connection diagnostics"
+      data-testid="connection-pill"
       onClick={() =>
         store.getState().navigate(summary.focus ? `diagnostics/${summary.focus}` : 'diagnostics')
       }
@@ -152,6 +157,33 @@ function CurrentView() {
   }
 }
 
+/** What a copied error report says about where the page runs. */
+export function errorContext(state: AppState): ErrorContext {
+  return {
+    ...(state.host ? { appVersion: state.host.appVersion, host: state.host.kind } : {}),
+    route: formatRoute(state.route),
+    userAgent: navigator.userAgent,
+  };
+}
+
+/** One broken view must not take the navigation with it: going elsewhere gives it another try. */
+function ViewBoundary({ children }: { children: ReactNode }) {
+  const store = useAppStore();
+  const view = useApp((s) => s.route.view);
+  const bridge = useApp((s) => s.bridge);
+  const report = useMemo(() => createErrorReporter(bridge), [bridge]);
+  return (
+    <ErrorBoundary
+      scope={VIEW_LABELS[view]}
+      resetKey={view}
+      report={report}
+      context={() => errorContext(store.getState())}
+    >
+      {children}
+    </ErrorBoundary>
+  );
+}
+
 function Main() {
   const load = useApp((s) => s.load);
   const firstRunDone = useApp((s) => s.settings.firstRunDone);
@@ -180,9 +212,12 @@ function Main() {
   }
   return (
     <>
+      <RecoveryNotice />
       <ConnectionBanners />
       {!firstRunDone && view === 'dashboard' ? <WelcomePanel /> : null}
-      <CurrentView />
+      <ViewBoundary>
+        <CurrentView />
+      </ViewBoundary>
     </>
   );
 }
