@@ -87,7 +87,7 @@ describe('silence and a degraded backend', () => {
     );
     await redis.restart();
     // Real figures come back once its Redis is back (any non-zero sample clears it).
-    const { createClient } = await import('redis');
+    const { createClient } = await import('@redis/client');
     const client = createClient({ url: redis.url });
     client.on('error', () => {});
     await client.connect();
