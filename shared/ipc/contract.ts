@@ -88,10 +88,19 @@ export const invokeRequestSchemas = {
   /** The stored config of one endpoint (no secrets), for the edit form. */
   'endpoints:get': z.object({ id: endpointId }).strict(),
   /** Add or replace an endpoint; `secret` (password or token) goes to the credential store. */
-  'endpoints:save': z.object({ endpoint: endpointSchema, secret: secret.optional() }).strict(),
+  'endpoints:save': z
+    .object({
+      endpoint: endpointSchema,
+      secret: secret.optional(),
+      /** The Redis probe's password, stored under `endpoint.redisProbe.credentialRef`. */
+      redisSecret: secret.optional(),
+    })
+    .strict(),
   'endpoints:remove': z.object({ id: endpointId }).strict(),
   /** Run the connection check against a config that is not saved yet. */
-  'endpoints:test': z.object({ endpoint: endpointSchema, secret: secret.optional() }).strict(),
+  'endpoints:test': z
+    .object({ endpoint: endpointSchema, secret: secret.optional(), redisSecret: secret.optional() })
+    .strict(),
   /**
    * Sign in to an endpoint: the real login (or, for a token, the upgrade) runs first; only
    * credentials the server accepted are stored, and a refusal comes back in its words.

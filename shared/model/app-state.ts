@@ -119,7 +119,6 @@ export const DEFAULT_LIMITS: AppLimits = {
 };
 
 export interface AppSnapshot {
-  version: 1;
   limits: AppLimits;
   /** Newest first. */
   notifications: NotificationItem[];
@@ -158,7 +157,6 @@ export interface AppPatch {
 /** An empty model. */
 export function emptySnapshot(limits: AppLimits = DEFAULT_LIMITS): AppSnapshot {
   return {
-    version: 1,
     limits,
     notifications: [],
     unread: 0,
@@ -294,7 +292,6 @@ export function applyPatch(snapshot: AppSnapshot, patch: AppPatch): AppSnapshot 
   }
 
   return {
-    version: 1,
     limits,
     notifications,
     unread,

@@ -3,7 +3,6 @@ import { z } from 'zod';
 /** App-level settings (not endpoints, not notification preferences). Stored in `settings.json`. */
 export const appSettingsSchema = z
   .object({
-    version: z.literal(1).default(1),
     theme: z.enum(['system', 'light', 'dark']).default('system'),
     /** Closing the window keeps Lookout running in the tray (notifications keep coming). */
     closeToTray: z.boolean().default(true),

@@ -243,3 +243,36 @@ describe('a deaf task-status', () => {
     });
   });
 });
+
+describe('the Redis probe configured from the app', () => {
+  it('stores its password from Settings in the credential store and never shows it', async () => {
+    const r = await redis();
+    const double = await sakura(r.url, 200);
+    const password = 'opaque-redis-pw-7f3a';
+    const admin = await publisherFor(r.url);
+    // Sakura's own connections authenticated before; new ones (the probe's) must AUTH.
+    await admin.configSet('requirepass', password);
+    const t = await startCore([], cleanups);
+    const saved = await t.core.invoke('endpoints:save', {
+      endpoint: {
+        id: 'chat',
+        name: 'Chat',
+        dialect: 'sakura',
+        url: double.url,
+        redisProbe: { url: r.url, credentialRef: 'chat-redis', intervalMs: 1_000 },
+      },
+      redisSecret: password,
+    });
+    expect(saved).toEqual({ ok: true });
+    const h = await t.waitHealth(
+      'chat',
+      (x) => x.delivery.redis?.status === 'subscribed',
+      'the probe authenticated',
+    );
+    expect(h.delivery.redis?.counts.chat_updates).toBe(1);
+    const bundle = (await t.core.invoke('diagnostics:bundle', {})).json;
+    expect(bundle).toContain('chat-redis');
+    expect(bundle).not.toContain(password);
+    expect(JSON.stringify(t.pushes)).not.toContain(password);
+  });
+});

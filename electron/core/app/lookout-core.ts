@@ -45,6 +45,7 @@ import {
   type CredentialStore,
 } from '../state/credential-store';
 import { PatchBatcher } from '../state/patch-batcher';
+import { PREFS_FORMAT, SETTINGS_FORMAT } from '../state/file-formats';
 import { PersistedFile } from '../state/persist';
 import { EndpointsFile } from '../config/endpoints-file';
 import { StorageHealth } from '../state/storage-health';
@@ -163,16 +164,14 @@ export class LookoutCore implements LookoutCoreApi {
     const common = { clock: this.clock, logger: this.logger };
     this.settingsFile = new PersistedFile({
       path: this.paths.settings,
-      kind: 'settings',
-      version: 1,
+      ...SETTINGS_FORMAT,
       schema: appSettingsSchema,
       onSaved: this.reportSave('settings', this.paths.settings),
       ...common,
     });
     this.prefsFile = new PersistedFile({
       path: this.paths.prefs,
-      kind: 'prefs',
-      version: 1,
+      ...PREFS_FORMAT,
       schema: notifyPrefsSchema,
       onSaved: this.reportSave('prefs', this.paths.prefs),
       ...common,
@@ -189,7 +188,8 @@ export class LookoutCore implements LookoutCoreApi {
     await mkdir(this.ports.dataDir, { recursive: true });
     const problems: string[] = [];
     const note = (outcome: { status: string; message?: string }) => {
-      if (outcome.status === 'set-aside' && outcome.message) problems.push(outcome.message);
+      // Set aside (damaged) or kept because a newer Lookout wrote it: the user is told either way.
+      if (outcome.message) problems.push(outcome.message);
     };
 
     const settings = await this.settingsFile.load();
@@ -429,14 +429,12 @@ export class LookoutCore implements LookoutCoreApi {
   }
 
   /** The endpoint's Redis probe for the connection check, when one is configured. */
-  private redisProbeFor(endpoint: EndpointConfig) {
+  private redisProbeFor(endpoint: EndpointConfig, getSecret = this.getSecret) {
     const config = endpoint.redisProbe;
     if (!config) return {};
     return {
       redisProbe: async (channels: readonly string[]) => {
-        const password = config.credentialRef
-          ? await this.getSecret(config.credentialRef)
-          : undefined;
+        const password = config.credentialRef ? await getSecret(config.credentialRef) : undefined;
         this.redactor.addSecret(password);
         const result = await probeRedis({ config, channels, ...(password ? { password } : {}) });
         return { ...result, detail: this.redactor.text(result.detail) };
@@ -699,6 +697,7 @@ export class LookoutCore implements LookoutCoreApi {
   private async saveEndpoint(
     edited: EndpointConfig,
     secret: string | undefined,
+    redisSecret?: string,
   ): Promise<SaveResult> {
     // The edit form saw config secrets redacted: the ones it left alone are kept as stored.
     const endpoint = withSecretsRestored(
@@ -713,6 +712,12 @@ export class LookoutCore implements LookoutCoreApi {
         ok: false,
         errors: ['auth: this endpoint uses no authentication, so no password or token is needed.'],
       };
+    const redisRef = endpoint.redisProbe?.credentialRef;
+    if (redisSecret && !redisRef)
+      return {
+        ok: false,
+        errors: ['redisProbe: name a credentialRef for the Redis password (or leave it empty).'],
+      };
     // The first real endpoint replaces the embedded demo.
     const replacesDemo = this.embedded !== null && endpoint.id !== DEMO_ENDPOINT_ID;
     const saved = await this.persistEndpoints((list) => {
@@ -723,6 +728,7 @@ export class LookoutCore implements LookoutCoreApi {
     });
     if (!saved.ok) return saved;
     if (secret && ref) await this.credentials.set(ref, secret);
+    if (redisSecret && redisRef) await this.credentials.set(redisRef, redisSecret);
     if (replacesDemo) {
       await this.closeSession(DEMO_ENDPOINT_ID);
       await this.embedded?.stop();
@@ -800,7 +806,8 @@ export class LookoutCore implements LookoutCoreApi {
       const found = this.endpoints.find((e) => e.id === id);
       return found ? redactedEndpoint(found, this.redactor) : null;
     },
-    'endpoints:save': async ({ endpoint, secret }) => this.saveEndpoint(endpoint, secret),
+    'endpoints:save': async ({ endpoint, secret, redisSecret }) =>
+      this.saveEndpoint(endpoint, secret, redisSecret),
     'endpoints:remove': async ({ id }) => {
       if (!this.endpoints.some((e) => e.id === id))
         return { ok: false, errors: [`No endpoint "${id}".`] };
@@ -810,23 +817,25 @@ export class LookoutCore implements LookoutCoreApi {
       this.emitTray();
       return { ok: true };
     },
-    'endpoints:test': async ({ endpoint: edited, secret }) => {
+    'endpoints:test': async ({ endpoint: edited, secret, redisSecret }) => {
       const endpoint = withSecretsRestored(
         edited,
         this.endpoints.find((e) => e.id === edited.id),
         this.redactor,
       );
       this.registerConfigSecrets(endpoint);
+      const redisRef = endpoint.redisProbe?.credentialRef;
       const getSecret = async (ref: string) =>
-        secret ?? (await this.credentials.get(ref)) ?? undefined;
+        (ref === redisRef ? redisSecret : secret) ?? (await this.credentials.get(ref)) ?? undefined;
       if (secret) this.redactor.addSecret(secret);
+      this.redactor.addSecret(redisSecret);
       return runConnectionCheck({
         endpoint,
         dialect: DIALECTS[endpoint.dialect],
         credentials: this.providerFor(endpoint, getSecret),
         redactor: this.redactor,
         probeHttp: () => runProbes(endpoint, DIALECTS[endpoint.dialect], this.redactor),
-        ...this.redisProbeFor(endpoint),
+        ...this.redisProbeFor(endpoint, getSecret),
       });
     },
     'auth:sign-in': async ({ endpoint: id, secret }) => {

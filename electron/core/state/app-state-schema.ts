@@ -67,7 +67,6 @@ const endpointLive: z.ZodType<EndpointLive> = z.object({
 const count = z.number().int().min(1).max(1_000_000);
 
 export const appSnapshotSchema: z.ZodType<AppSnapshot> = z.object({
-  version: z.literal(1),
   limits: z.object({
     notifications: count,
     businesses: count,

@@ -9,7 +9,8 @@ import { systemClock, type Clock, type TimerHandle } from '../connection/ports';
 import { AppStore } from './app-store';
 import { appSnapshotSchema } from './app-state-schema';
 import { writerState, writerStateSchema } from './fixtures/kill-writer';
-import { PersistedFile } from './persist';
+import { STATE_FORMAT } from './file-formats';
+import { PersistedFile, type SaveResult } from './persist';
 
 let dir: string;
 beforeEach(async () => {
@@ -19,8 +20,18 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const stateFile = (path = join(dir, 'state.json'), clock: Clock = systemClock) =>
-  new PersistedFile({ path, kind: 'state', version: 1, schema: appSnapshotSchema, clock });
+const stateFile = (
+  path = join(dir, 'state.json'),
+  clock: Clock = systemClock,
+  onSaved?: (result: SaveResult) => void,
+) =>
+  new PersistedFile({
+    path,
+    ...STATE_FORMAT,
+    schema: appSnapshotSchema,
+    clock,
+    ...(onSaved ? { onSaved } : {}),
+  });
 
 function event(i: number): LiveEvent {
   return {
@@ -61,9 +72,9 @@ describe('PersistedFile', () => {
       /is not a Lookout state file/,
     ],
     [
-      'a newer format',
-      '{"app":"lookout","kind":"state","version":7,"data":{}}',
-      /format version 7, this Lookout reads version 1/,
+      'a format version that cannot exist',
+      '{"app":"lookout","kind":"state","version":0,"data":{}}',
+      /has an invalid format version \(0\)/,
     ],
     [
       'a wrong shape',
@@ -81,6 +92,57 @@ describe('PersistedFile', () => {
     expect(outcome.setAsidePath).toMatch(/state\.json\.corrupt-\d+$/);
     expect(await readFile(outcome.setAsidePath!, 'utf8')).toBe(content);
     expect(await stateFile(path).load()).toEqual({ status: 'missing', value: null });
+  });
+
+  it('keeps a file of a newer format untouched, explains it, and never writes over it', async () => {
+    const path = join(dir, 'state.json');
+    const content = '{"app":"lookout","kind":"state","version":7,"data":{"future":true}}';
+    await writeFile(path, content);
+    const told: SaveResult[] = [];
+    const file = stateFile(path, systemClock, (result) => told.push(result));
+    const outcome = await file.load();
+    expect(outcome).toEqual({
+      status: 'newer',
+      value: null,
+      message: expect.stringMatching(
+        /state\.json was written by a newer Lookout \(format 7; this one reads up to 2\)\. It is kept as it is and will not be overwritten/,
+      ),
+    });
+    const store = new AppStore();
+    store.apply([event(1)]);
+    const refused = await file.save(store.snapshot());
+    expect(refused).toEqual({
+      ok: false,
+      error: expect.stringMatching(
+        /is from a newer Lookout, and this version does not write over it/,
+      ),
+    });
+    expect(told).toEqual([refused]);
+    file.schedule(() => store.snapshot());
+    await file.flush();
+    expect(await readFile(path, 'utf8')).toBe(content);
+    expect(await readdir(dir)).toEqual(['state.json']);
+  });
+
+  it('migrates a file of an older format and keeps the original once, beside it', async () => {
+    const path = join(dir, 'state.json');
+    const store = new AppStore();
+    store.apply([event(1), event(2)]);
+    const v1 = JSON.stringify({
+      app: 'lookout',
+      kind: 'state',
+      version: 1,
+      savedAt: 1,
+      data: { version: 1, ...store.snapshot() },
+    });
+    await writeFile(path, v1);
+    const outcome = await stateFile(path).load();
+    expect(outcome).toEqual({ status: 'loaded', value: store.snapshot() });
+    expect(await readFile(`${path}.v1.bak`, 'utf8')).toBe(v1);
+    // A second start (the file still at version 1) does not replace the kept original.
+    await writeFile(path, v1.replace('"savedAt":1', '"savedAt":2'));
+    await stateFile(path).load();
+    expect(await readFile(`${path}.v1.bak`, 'utf8')).toBe(v1);
   });
 
   it('removes temp files a killed process left behind', async () => {

@@ -583,7 +583,6 @@ export function demoInitialState(now: number, seed = 7): InitialState {
   const demoHistory = statsFor('demo');
   const streamHistory = statsFor('stats-stream');
   const app = {
-    version: 1 as const,
     limits: DEFAULT_LIMITS,
     notifications,
     unread: notifications.filter((n) => !n.read).length,

@@ -319,4 +319,36 @@ describe('endpoint form', () => {
     expect(back.subscriptions).toEqual(['dashboard', 'tasks']);
     expect(back.auth).toMatchObject({ credentialRef: 'prod-cred', username: 'admin' });
   });
+
+  it('edits the Redis deafness probe where the backend has one, never with a password in the URL', async () => {
+    const { emptyForm, endpointFromForm, formFromEndpoint, validateForm } =
+      await import('./endpoint-form');
+    const form = {
+      ...emptyForm(),
+      id: 'chat',
+      name: 'Chat',
+      dialect: 'sakura' as const,
+      urls: 'ws://chat.internal:8001/ws/dashboard',
+      redisUrl: 'redis://redis.internal:6379/0',
+      redisSecret: 'typed-password',
+    };
+    expect(validateForm(form)).toEqual({});
+    const config = endpointFromForm(form);
+    // The password goes to main on its own; the config names where it is stored.
+    expect(config.redisProbe).toEqual({
+      url: 'redis://redis.internal:6379/0',
+      credentialRef: 'chat-redis',
+    });
+    expect(JSON.stringify(config)).not.toContain('typed-password');
+    expect(formFromEndpoint(config).redisUrl).toBe('redis://redis.internal:6379/0');
+    // Emptying the field removes the probe; a password in the URL is refused with the fix.
+    expect(
+      endpointFromForm({ ...formFromEndpoint(config), redisUrl: '' }).redisProbe,
+    ).toBeUndefined();
+    expect(
+      validateForm({ ...form, redisUrl: 'redis://:pw@redis.internal:6379' }).redisUrl?.[0],
+    ).toMatch(/credential store/);
+    // Backends without a Redis listener to count are not offered one.
+    expect(endpointFromForm({ ...form, dialect: 'task-events' }).redisProbe).toBeUndefined();
+  });
 });
