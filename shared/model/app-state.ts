@@ -47,8 +47,10 @@ export interface BusinessItem {
   name: string;
   lastKind: 'business.created' | 'business.updated';
   updatedAt: number;
-  /** The backend's business object as the dialect normalised it. */
+  /** The backend's business object as the dialect normalised it, bounded (`item-bounds.ts`). */
   data: Record<string, Json>;
+  /** Set when `data` is only part of what the backend sent (it was too large to keep whole). */
+  dataTruncated?: true;
 }
 
 export interface ReservationItem {
@@ -57,7 +59,10 @@ export interface ReservationItem {
   businessName: string;
   title: string;
   at: number;
+  /** The reservation as the dialect normalised it, bounded (`item-bounds.ts`). */
   data: Record<string, Json>;
+  /** Set when `data` is only part of what the backend sent. */
+  dataTruncated?: true;
 }
 
 export const TASK_STATUSES = [

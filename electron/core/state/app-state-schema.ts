@@ -86,6 +86,7 @@ export const appSnapshotSchema: z.ZodType<AppSnapshot> = z.object({
       lastKind: z.enum(['business.created', 'business.updated']),
       updatedAt: z.number(),
       data,
+      dataTruncated: z.literal(true).optional(),
     }),
   ),
   reservations: z.array(
@@ -96,6 +97,7 @@ export const appSnapshotSchema: z.ZodType<AppSnapshot> = z.object({
       title: z.string(),
       at: z.number(),
       data,
+      dataTruncated: z.literal(true).optional(),
     }),
   ),
   tasks: z.array(

@@ -1,4 +1,5 @@
 import type { NotificationItem } from '../../../shared/model/app-state';
+import { labelText } from '../../../shared/util/display-text';
 import type { HistoryFilter } from '../store/notifications-slice';
 
 /** Does an item pass the filter? Search matches title, body, endpoint and kind, all words. */
@@ -75,6 +76,11 @@ export function filterOptions(items: readonly NotificationItem[]): {
 export function kindLabel(kind: string): string {
   const text = kind.replace(/[._]/g, ' ');
   return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** The channels an entry arrived on, for a tooltip (server-named: neutralised and cut). */
+export function channelsTitle(item: Pick<NotificationItem, 'channels'>): string | undefined {
+  return item.channels?.length ? labelText(item.channels.join(', '), 300) : undefined;
 }
 
 /** "2 channels" for an entry that arrived on several (one alert sent to several), else ''. */
