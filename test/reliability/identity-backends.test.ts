@@ -115,7 +115,7 @@ describe('several backends at once', () => {
     const titles = ['prod event 1', 'prod event 2', 'prod event 3'];
     await publishAlerts(gw.http, titles);
     await expectEachOnce(under, titles, 'prod');
-    await waitFor(async () => (await model(under.core)).endpoints.prod?.stats !== null, {
+    await waitFor(async () => ((await model(under.core)).endpoints.prod?.stats ?? null) !== null, {
       timeoutMs: 10_000,
       what: 'stats of the new gateway',
     });
