@@ -22,12 +22,13 @@ function start(
   ready: RegExp,
   env: NodeJS.ProcessEnv = {},
   timeoutMs = 30_000,
+  stdin: 'ignore' | 'pipe' = 'ignore',
 ): Promise<{ proc: Proc; match: RegExpMatchArray }> {
   // `node --import tsx` (not the tsx binary, which runs the script in a grandchild a kill would orphan).
   const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [stdin, 'pipe', 'pipe'],
   });
   let out = '';
   const proc: Proc = {
@@ -111,8 +112,46 @@ export async function startGateway(port: number): Promise<Proc> {
   return proc;
 }
 
-/** A backend double from test/peers, printing its addresses as JSON. */
-export async function startPeer(kind: 'django'): Promise<Proc & { info: Record<string, string> }> {
-  const { proc, match } = await start(['e2e/support/peer-main.ts', kind], /PEER (\{.*\})/);
-  return { ...proc, info: JSON.parse(match[1] ?? '{}') as Record<string, string> };
+export interface PeerProc extends Proc {
+  info: Record<string, string>;
+  /** Send a command (`restart-redis`, `restart-peer`) and wait until the peer says it is done. */
+  command(name: string, timeoutMs?: number): Promise<void>;
+}
+
+/** A backend double from test/peers, printing its addresses as JSON and taking commands. */
+export async function startPeer(kind: 'django' | 'sakura'): Promise<PeerProc> {
+  const { proc, match } = await start(
+    ['e2e/support/peer-main.ts', kind],
+    /PEER (\{.*\})/,
+    {},
+    30_000,
+    'pipe',
+  );
+  let sent = 0;
+  return {
+    ...proc,
+    info: JSON.parse(match[1] ?? '{}') as Record<string, string>,
+    command: (name, timeoutMs = 20_000) =>
+      new Promise<void>((resolve, reject) => {
+        // Count answers, so a second run of the same command waits for its own answer.
+        const nth = ++sent;
+        const answered = () =>
+          (proc.output().match(new RegExp(`(?:DONE|FAILED) ${name}`, 'g')) ?? []).length;
+        const before = answered();
+        const started = Date.now();
+        const poll = setInterval(() => {
+          if (answered() > before) {
+            clearInterval(poll);
+            const failed = proc.output().lastIndexOf(`FAILED ${name}`);
+            if (failed > proc.output().lastIndexOf(`DONE ${name}`))
+              reject(new Error(`peer command ${name} failed:\n${proc.output().slice(failed)}`));
+            else resolve();
+          } else if (Date.now() - started > timeoutMs) {
+            clearInterval(poll);
+            reject(new Error(`peer command ${name} (#${nth}) got no answer in ${timeoutMs} ms`));
+          }
+        }, 50);
+        proc.child.stdin?.write(`${name}\n`);
+      }),
+  };
 }

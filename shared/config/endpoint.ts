@@ -11,14 +11,23 @@ export const DIALECT_IDS = [
 ] as const;
 export type DialectId = (typeof DIALECT_IDS)[number];
 
+// `pattern` repeats the refinement for the JSON Schema (editors cannot run a refinement).
 const wsUrl = z
   .string()
   .url('must be a URL like ws://host:port/path')
-  .refine((u) => /^wss?:\/\//i.test(u), 'must start with ws:// or wss://');
+  .refine((u) => /^wss?:\/\//i.test(u), 'must start with ws:// or wss://')
+  .meta({ pattern: '^[wW][sS][sS]?://' });
 const httpUrl = z
   .string()
   .url('must be a URL like http://host:port/path')
-  .refine((u) => /^https?:\/\//i.test(u), 'must start with http:// or https://');
+  .refine((u) => /^https?:\/\//i.test(u), 'must start with http:// or https://')
+  .meta({ pattern: '^[hH][tT][tT][pP][sS]?://' });
+const credentialRef = z
+  .string()
+  .min(1)
+  .describe(
+    "Name of the entry in Lookout's encrypted credential store that holds the secret (filled by signing in from the app). Never the secret itself.",
+  );
 
 /** How a session authenticates. Secrets are never here: `credentialRef` names an entry of the credential store. */
 export const authSchema = z.discriminatedUnion('method', [
@@ -26,7 +35,7 @@ export const authSchema = z.discriminatedUnion('method', [
   /** A static or externally supplied token (API token, JWT pasted by an admin). */
   z.object({
     method: z.literal('token'),
-    credentialRef: z.string().min(1),
+    credentialRef,
     send: z.enum(['header', 'query', 'cookie']).default('header'),
     queryParam: z.string().min(1).default('token'),
     cookieName: z.string().min(1).default('token'),
@@ -35,9 +44,9 @@ export const authSchema = z.discriminatedUnion('method', [
   z.object({
     method: z.literal('password-jwt'),
     username: z.string().min(1),
-    credentialRef: z.string().min(1),
-    loginUrl: httpUrl,
-    refreshUrl: httpUrl.optional(),
+    credentialRef,
+    loginUrl: httpUrl.describe('POST username + password here for a JWT pair.'),
+    refreshUrl: httpUrl.optional().describe('POST the refresh token here for a new pair.'),
     send: z.enum(['header', 'query']).default('header'),
     queryParam: z.string().min(1).default('token'),
   }),
@@ -45,8 +54,17 @@ export const authSchema = z.discriminatedUnion('method', [
   z.object({
     method: z.literal('django-session'),
     username: z.string().min(1),
-    credentialRef: z.string().min(1),
-    loginUrl: httpUrl,
+    credentialRef,
+    loginUrl: httpUrl.describe('The Django admin login form (its sessionid cookie is sent).'),
+    /**
+     * Where a session is checked before it is used (200 = live, 401/403 = dead); derived from
+     * `loginUrl` as `/api/auth/me/` on the same host when absent.
+     */
+    sessionCheckUrl: httpUrl
+      .optional()
+      .describe(
+        'Checked before a session is used (200 = live); default: /api/auth/me/ on the login host.',
+      ),
   }),
 ]);
 export type AuthConfig = z.infer<typeof authSchema>;
@@ -57,12 +75,48 @@ export const livenessSchema = z
     pingIntervalMs: z.number().int().min(0).max(600_000).optional(),
     /** A peer that answers nothing (no pong, no frame) for this long is declared dead. */
     deadAfterMs: z.number().int().min(100).max(3_600_000).optional(),
-    /** An open socket delivering no message for this long is `stale`; 0 = silence is normal. */
+    /** An open socket delivering no data for this long is `stale` (re-subscribe, reconnect); 0 = never. */
     staleAfterMs: z.number().int().min(0).max(86_400_000).optional(),
+    /** No data for this long while busy: delivery is shown as unverified; 0 = silence is normal. */
+    quietAfterMs: z.number().int().min(0).max(86_400_000).optional(),
     /** Send the dialect's application-level ping (where it has one). */
     appPing: z.boolean().optional(),
   })
   .strict();
+
+const redisUrl = z
+  .string()
+  .url('must be a URL like redis://host:6379/0')
+  .refine((u) => /^rediss?:\/\//i.test(u), 'must start with redis:// or rediss://')
+  .refine((u) => {
+    try {
+      return new URL(u).password === '';
+    } catch {
+      return true;
+    }
+  }, 'must not contain a password: store it in the credential store and name it in credentialRef');
+
+/**
+ * The optional Redis-side deafness probe: the backend's own Redis, where Lookout checks (with
+ * `PUBSUB NUMSUB`, never publishing) that the service still holds its subscriptions.
+ */
+export const redisProbeSchema = z
+  .object({
+    /** The backend's Redis, e.g. `redis://redis.internal:6379/0`; never with a password in it. */
+    url: redisUrl,
+    /** Credential-store entry holding the Redis password, when it needs one. */
+    credentialRef: z.string().min(1).optional(),
+    /** Redis ACL user for AUTH, when not the default user. */
+    username: z.string().min(1).max(200).optional(),
+    /** Channels to check instead of the ones the dialect's server listens to. */
+    channels: z.array(z.string().min(1).max(200)).min(1).max(50).optional(),
+    /** Listeners expected on each channel (more than 1 where another service listens there too). */
+    minSubscribers: z.number().int().min(1).max(1_000).default(1),
+    /** How often to check while connected (ms). */
+    intervalMs: z.number().int().min(1_000).max(3_600_000).default(30_000),
+  })
+  .strict();
+export type RedisProbeConfig = z.infer<typeof redisProbeSchema>;
 
 export const backoffSchema = z
   .object({
@@ -82,22 +136,41 @@ export const endpointSchema = z
       .regex(
         /^[a-z0-9][a-z0-9-]{0,62}$/,
         'use lowercase letters, digits and dashes (e.g. "prod-dashboard")',
-      ),
-    name: z.string().min(1).max(80),
-    dialect: z.enum(DIALECT_IDS),
+      )
+      .describe('Unique id: lowercase letters, digits and dashes.'),
+    name: z.string().min(1).max(80).describe('Shown in the app.'),
+    dialect: z.enum(DIALECT_IDS).describe('Which backend this is (how its frames are read).'),
     /** One URL, or several gateway instances to fail over between (first is preferred). */
-    url: z.union([wsUrl, z.array(wsUrl).min(1).max(16)]),
+    url: z
+      .union([wsUrl, z.array(wsUrl).min(1).max(16)])
+      .describe('ws:// or wss:// URL, or several to fail over between (the first is preferred).'),
     enabled: z.boolean().default(true),
-    auth: authSchema.default({ method: 'none' }),
+    auth: authSchema
+      .default({ method: 'none' })
+      .describe('How to sign in; secrets are never here.'),
     /** Channels / subscription types / task ids to subscribe to after every (re)connect. */
-    subscriptions: z.array(z.string().min(1).max(200)).max(500).default([]),
+    subscriptions: z
+      .array(z.string().min(1).max(200))
+      .max(500)
+      .default([])
+      .describe('Channels, subscription types or task ids, subscribed after every connect.'),
     /** Extra upgrade headers, e.g. `Origin` for django-channels. Never put secrets here. */
-    headers: z.record(z.string(), z.string()).default({}),
+    headers: z
+      .record(z.string(), z.string())
+      .default({})
+      .describe('Extra headers on the WebSocket upgrade (e.g. Origin). Never secrets.'),
     /** Dialect parameters, e.g. `userId` for task-events. */
-    params: z.record(z.string(), z.string()).default({}),
+    params: z
+      .record(z.string(), z.string())
+      .default({})
+      .describe('Dialect parameters, e.g. userId for task-events.'),
     /** Base URL of the backend's HTTP API for health / stats probes; derived from `url` when absent. */
-    httpBase: httpUrl.optional(),
+    httpBase: httpUrl
+      .optional()
+      .describe('HTTP API base for health and stats probes; derived from url when absent.'),
     liveness: livenessSchema.default({}),
+    /** Optional Redis-side deafness probe (PUBSUB NUMSUB on the channels the service listens to). */
+    redisProbe: redisProbeSchema.optional(),
     backoff: backoffSchema.default({ minMs: 500, maxMs: 20_000, factor: 2, stableAfterMs: 10_000 }),
     maxPayloadBytes: z
       .number()
@@ -113,10 +186,19 @@ export const endpointSchema = z
 export type EndpointConfig = z.infer<typeof endpointSchema>;
 export type EndpointInput = z.input<typeof endpointSchema>;
 
+/** The format version of `endpoints.json` this Lookout writes (its history: `file-formats.ts`). */
+export const ENDPOINTS_FILE_VERSION = 1;
+/** Where the file Lookout writes finds its JSON Schema: written beside it, in the data folder. */
+export const ENDPOINTS_SCHEMA_REF = './endpoints.schema.json';
+
 export const endpointsFileSchema = z
   .object({
-    version: z.literal(1),
-    endpoints: z.array(endpointSchema).max(64),
+    $schema: z
+      .string()
+      .optional()
+      .describe('The JSON Schema of this file, for editors (Lookout writes its own beside it).'),
+    version: z.literal(ENDPOINTS_FILE_VERSION).describe('Format version of this file.'),
+    endpoints: z.array(endpointSchema).max(64).describe('The backends Lookout connects to.'),
   })
   .strict()
   .superRefine((file, ctx) => {

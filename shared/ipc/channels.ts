@@ -42,6 +42,7 @@ export const SEND_CHANNELS = [
 export const PUSH_CHANNELS = [
   'app:patch',
   'connection:state',
+  'connection:health',
   'connection:diagnostics',
   'endpoints:changed',
   'prefs:changed',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { AppPatch, AppSnapshot } from '../model/app-state';
 import type { SessionDiagnostics, StateChange } from '../model/connection';
+import type { EndpointHealth } from '../model/health';
 import type {
   ConnectionCheckReport,
   NotificationCounters,
@@ -10,13 +11,18 @@ import type {
 } from '../model/diagnostics';
 import { notifyPrefsSchema, type NotifyPrefs } from '../model/notify-prefs';
 import {
-  appSettingsSchema,
+  appSettingsChangeSchema,
   type AppSettings,
   type HostInfo,
   type UpdateState,
 } from '../model/settings';
 import type { RendererRecovery } from '../model/recovery';
-import { endpointSchema, type DialectId, type EndpointInput } from '../config/endpoint';
+import {
+  endpointSchema,
+  type AuthConfig,
+  type DialectId,
+  type EndpointInput,
+} from '../config/endpoint';
 import type { StorageProblem } from '../model/storage';
 import type { InvokeChannel, PushChannel, SendChannel } from './channels';
 
@@ -42,7 +48,9 @@ export interface EndpointSummary {
   enabled: boolean;
   /** How it authenticates, e.g. `password-jwt as admin@lookout.local`; never the secret. */
   auth: string;
-  /** Whether a secret is stored for it. */
+  /** The auth method: `none` endpoints are never offered a sign-in. */
+  authMethod: AuthConfig['method'];
+  /** Whether a secret is stored for it (not whether the server accepts it: see `EndpointHealth.auth`). */
   hasSecret: boolean;
   subscriptions: string[];
   /** Dialect supports subscribing to task ids chosen at run time (task-status, lookout). */
@@ -53,6 +61,8 @@ export interface EndpointSummary {
 export interface InitialState {
   app: AppSnapshot;
   connections: SessionDiagnostics[];
+  /** Health facets per endpoint (state, delivery, verified auth, causes); pushed on every change. */
+  health: EndpointHealth[];
   endpoints: EndpointSummary[];
   prefs: NotifyPrefs;
   settings: AppSettings;
@@ -78,11 +88,23 @@ export const invokeRequestSchemas = {
   /** The stored config of one endpoint (no secrets), for the edit form. */
   'endpoints:get': z.object({ id: endpointId }).strict(),
   /** Add or replace an endpoint; `secret` (password or token) goes to the credential store. */
-  'endpoints:save': z.object({ endpoint: endpointSchema, secret: secret.optional() }).strict(),
+  'endpoints:save': z
+    .object({
+      endpoint: endpointSchema,
+      secret: secret.optional(),
+      /** The Redis probe's password, stored under `endpoint.redisProbe.credentialRef`. */
+      redisSecret: secret.optional(),
+    })
+    .strict(),
   'endpoints:remove': z.object({ id: endpointId }).strict(),
   /** Run the connection check against a config that is not saved yet. */
-  'endpoints:test': z.object({ endpoint: endpointSchema, secret: secret.optional() }).strict(),
-  /** Sign in to an endpoint: store the password/token and reconnect. */
+  'endpoints:test': z
+    .object({ endpoint: endpointSchema, secret: secret.optional(), redisSecret: secret.optional() })
+    .strict(),
+  /**
+   * Sign in to an endpoint: the real login (or, for a token, the upgrade) runs first; only
+   * credentials the server accepted are stored, and a refusal comes back in its words.
+   */
   'auth:sign-in': z.object({ endpoint: endpointId, secret }).strict(),
   'auth:sign-out': z.object({ endpoint: endpointId }).strict(),
   'diagnostics:check': z.object({ endpoint: endpointId }).strict(),
@@ -91,7 +113,8 @@ export const invokeRequestSchemas = {
   'diagnostics:bundle': empty,
   'notifications:trace': z.object({ eventId: z.string().max(512).optional() }).strict(),
   'prefs:set': z.object({ prefs: notifyPrefsSchema }).strict(),
-  'settings:set': z.object({ settings: appSettingsSchema }).strict(),
+  /** The update feed must be https (`updateFeedProblem`). */
+  'settings:set': z.object({ settings: appSettingsChangeSchema }).strict(),
   /** Open the log folder in the OS file manager (Electron) or return its path (browser). */
   'logs:open': empty,
   'tasks:watch': z.object({ endpoint: endpointId, taskId: z.string().min(1).max(200) }).strict(),
@@ -153,6 +176,8 @@ export interface PushPayloads {
   /** Batched model changes (at most a few per second, never one per event). */
   'app:patch': AppPatch;
   'connection:state': StateChange;
+  /** One endpoint's health facets changed (state, last outcome, delivery, auth, causes). */
+  'connection:health': EndpointHealth;
   /** Fresh diagnostics of every endpoint (while the panel is open, about once a second). */
   'connection:diagnostics': SessionDiagnostics[];
   'endpoints:changed': EndpointSummary[];

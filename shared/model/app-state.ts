@@ -45,8 +45,10 @@ export interface BusinessItem {
   name: string;
   lastKind: 'business.created' | 'business.updated';
   updatedAt: number;
-  /** The backend's business object as the dialect normalised it. */
+  /** The backend's business object as the dialect normalised it, bounded (`item-bounds.ts`). */
   data: Record<string, Json>;
+  /** Set when `data` is only part of what the backend sent (it was too large to keep whole). */
+  dataTruncated?: true;
 }
 
 export interface ReservationItem {
@@ -55,7 +57,10 @@ export interface ReservationItem {
   businessName: string;
   title: string;
   at: number;
+  /** The reservation as the dialect normalised it, bounded (`item-bounds.ts`). */
   data: Record<string, Json>;
+  /** Set when `data` is only part of what the backend sent. */
+  dataTruncated?: true;
 }
 
 export const TASK_STATUSES = [
@@ -114,7 +119,6 @@ export const DEFAULT_LIMITS: AppLimits = {
 };
 
 export interface AppSnapshot {
-  version: 1;
   limits: AppLimits;
   /** Newest first. */
   notifications: NotificationItem[];
@@ -153,7 +157,6 @@ export interface AppPatch {
 /** An empty model. */
 export function emptySnapshot(limits: AppLimits = DEFAULT_LIMITS): AppSnapshot {
   return {
-    version: 1,
     limits,
     notifications: [],
     unread: 0,
@@ -289,7 +292,6 @@ export function applyPatch(snapshot: AppSnapshot, patch: AppPatch): AppSnapshot 
   }
 
   return {
-    version: 1,
     limits,
     notifications,
     unread,

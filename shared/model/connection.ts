@@ -10,8 +10,20 @@ export const CONNECTION_STATES = [
 ] as const;
 export type ConnectionState = (typeof CONNECTION_STATES)[number];
 
-/** What should happen after a connection attempt ended: decided by the close policy table. */
-export const CLOSE_ACTIONS = ['retry-now', 'back-off', 'refresh-token', 'sign-in', 'stop'] as const;
+/**
+ * What should happen after a connection attempt ended: decided by the close policy table.
+ * `refresh-token` and `sign-in` renew the credentials once per incident when they can, and ask the
+ * user only when the server refuses the renewed ones; `reauth-once` is for an ambiguous refusal
+ * (django's HTTP 500): renew once per incident, then keep backing off, never ask.
+ */
+export const CLOSE_ACTIONS = [
+  'retry-now',
+  'back-off',
+  'refresh-token',
+  'sign-in',
+  'reauth-once',
+  'stop',
+] as const;
 export type CloseAction = (typeof CLOSE_ACTIONS)[number];
 
 /** Why the session moved: the same vocabulary the diagnostics panel explains. */
@@ -46,6 +58,14 @@ export type AttemptTrigger =
   | 'token-refreshed'
   | 'failover';
 
+/** What the upgrade request carried (never the secrets): the facts a 403 explanation rests on. */
+export interface HandshakeSent {
+  /** The `Origin` header sent, if any. */
+  origin?: string;
+  /** Which credentials went along. */
+  credentials: 'none' | 'cookie' | 'token';
+}
+
 /** One connection attempt, as kept in the reconnect journal. */
 export interface AttemptRecord {
   n: number;
@@ -58,6 +78,8 @@ export interface AttemptRecord {
   endedAt?: number;
   /** Response headers of the upgrade, secrets redacted. */
   handshakeHeaders?: Record<string, string>;
+  /** What our upgrade request carried (Origin, kind of credentials). */
+  sent?: HandshakeSent;
   outcome?: AttemptOutcome;
 }
 
@@ -99,6 +121,8 @@ export interface ChannelHealth {
   subscribed: boolean;
   /** The server confirmed the subscription on the current connection (where the protocol acks). */
   acknowledged: boolean;
+  /** The server refused the subscription on the current connection, in its own words. */
+  refused: string | null;
   events: number;
   lastEventAt: number | null;
 }
@@ -110,7 +134,14 @@ export interface SessionDiagnostics {
   url: string;
   state: ConnectionState;
   since: number;
+  /** Last frame of any kind (from the recorder's frame log). */
   lastMessageAt: number | null;
+  /** Last application data (events): what proves delivery. Pongs, acks and greetings never count. */
+  lastDataAt: number | null;
+  /** Last sign of life on the link: any frame or a pong. */
+  lastFrameAt: number | null;
+  /** When a connection opened after the last failed attempt; null while that failure is current. */
+  recoveredAt: number | null;
   stale: boolean;
   counters: SessionCounters;
   rtt: RttSummary;

@@ -1,7 +1,19 @@
+import type { RankedCause } from './health';
 import type { EventKind } from './live-event';
 
-/** One step of "run connection check": DNS → TCP → upgrade → auth → subscribe → round trip. */
-export const CHECK_STEPS = ['dns', 'tcp', 'upgrade', 'auth', 'subscribe', 'round-trip'] as const;
+/**
+ * One step of "run connection check": DNS → TCP → upgrade → auth → subscribe → round trip →
+ * delivery (whether data reaches us: data seen, or the service's Redis subscription, never a pong).
+ */
+export const CHECK_STEPS = [
+  'dns',
+  'tcp',
+  'upgrade',
+  'auth',
+  'subscribe',
+  'round-trip',
+  'delivery',
+] as const;
 export type CheckStepId = (typeof CHECK_STEPS)[number];
 
 export interface CheckStep {
@@ -19,8 +31,10 @@ export interface ConnectionCheckReport {
   startedAt: number;
   ok: boolean;
   steps: CheckStep[];
-  /** One sentence summarising where it failed, or that all is well. */
+  /** One sentence summarising where it failed, or that all is well (only when delivery is proven). */
   summary: string;
+  /** For an ambiguous refusal (django's 500): the possible causes, most likely first. */
+  causes?: RankedCause[];
 }
 
 /** Result of one HTTP health / stats probe of a backend. */

@@ -52,7 +52,6 @@ export const endpointPrefsSchema = z.object({
 export type EndpointPrefs = z.infer<typeof endpointPrefsSchema>;
 
 export const notifyPrefsSchema = z.object({
-  version: z.literal(1).default(1),
   /** Master switch for OS notifications (the bell always records). */
   enabled: z.boolean().default(true),
   kinds: z

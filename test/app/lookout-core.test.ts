@@ -110,7 +110,9 @@ describe('LookoutCore on the embedded demo gateway', () => {
       ['auth', 'ok'],
       ['subscribe', 'ok'],
       ['round-trip', 'ok'],
+      ['delivery', 'ok'],
     ]);
+    expect(report.summary).toMatch(/^All checks passed/);
   });
 
   it("replaces the demo with the first real endpoint, persists it, and explains a refusal in the backend's terms", async () => {

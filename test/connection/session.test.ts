@@ -71,23 +71,47 @@ describe('Session against a real ws server', () => {
     s.broadcast({ type: 'event', id: 'b', channel: 'dashboard' });
     s.broadcast({ type: 'event', id: 'c', channel: 'surprise' });
     await waitFor(() => t.events.length === 3);
+    // An error naming no channel while `stats` awaits its ack: the server refused `stats`.
+    s.broadcast({ type: 'error', message: 'Unknown channel: stats' });
+    await waitFor(() => session.diagnostics().channels.find((c) => c.name === 'stats')?.refused);
     const channels = session.diagnostics().channels;
     expect(channels).toEqual([
       {
         name: 'dashboard',
         subscribed: true,
         acknowledged: true,
+        refused: null,
         events: 2,
         lastEventAt: expect.any(Number),
       },
-      { name: 'stats', subscribed: true, acknowledged: false, events: 0, lastEventAt: null },
+      {
+        name: 'stats',
+        subscribed: true,
+        acknowledged: false,
+        refused: 'Unknown channel: stats',
+        events: 0,
+        lastEventAt: null,
+      },
       {
         name: 'surprise',
         subscribed: false,
         acknowledged: false,
+        refused: null,
         events: 1,
         lastEventAt: expect.any(Number),
       },
+    ]);
+    // Only data proves delivery: the ack and the error left `lastDataAt` at the last event.
+    const lastData = session.diagnostics().lastDataAt;
+    expect(lastData).toBe(channels[0]?.lastEventAt);
+
+    // Channel rows follow the socket: once it is down nothing is acknowledged or refused.
+    await s.kill();
+    await waitFor(() => session.state !== 'open');
+    expect(session.diagnostics().channels.map((c) => [c.name, c.acknowledged, c.refused])).toEqual([
+      ['dashboard', false, null],
+      ['stats', false, null],
+      ['surprise', false, null],
     ]);
   });
 
@@ -170,16 +194,17 @@ describe('Session against a real ws server', () => {
       'Bearer token-number-2',
     ]);
     s.clients[0]?.close(4003, 'forbidden');
+    // Same incident (not yet stable): the credentials were renewed already, so the user is asked.
     await waitFor(() => session.state === 'auth-required');
     await sleep(200);
     expect(s.upgrades.length).toBe(2);
-    expect(t.states.at(-1)?.reason).toMatch(/Sign-in needed/);
+    expect(t.states.at(-1)?.reason).toMatch(/Sign-in refused/);
     const bundle = JSON.stringify(session.diagnostics());
     expect(bundle).not.toContain('token-number-1');
     expect(bundle).not.toContain('token-number-2');
   });
 
-  it('explains handshake 401 (refresh once, then sign in), 403 and keeps retrying 500', async () => {
+  it('explains handshake 401 and 403 (renew once per incident, then ask) and keeps retrying 500', async () => {
     let status = 401;
     const s = await server({ onUpgrade: () => ({ status }) });
     let calls = 0;
@@ -201,7 +226,9 @@ describe('Session against a real ws server', () => {
 
     status = 403;
     session.reconnect();
-    await waitFor(() => s.upgrades.length === 3 && session.state === 'auth-required');
+    // A new incident: one renewal first, and only its refusal asks the user.
+    await waitFor(() => s.upgrades.length === 4 && session.state === 'auth-required');
+    expect(session.diagnostics().attempts.at(-1)).toMatchObject({ trigger: 'token-refreshed' });
     expect(session.diagnostics().lastOutcome).toMatchObject({
       handshakeStatus: 403,
       action: 'sign-in',
@@ -210,7 +237,7 @@ describe('Session against a real ws server', () => {
 
     status = 500;
     session.reconnect();
-    await waitFor(() => s.upgrades.length >= 6);
+    await waitFor(() => s.upgrades.length >= 7);
     expect(session.state).not.toBe('auth-required');
     expect(session.diagnostics().lastOutcome).toMatchObject({
       handshakeStatus: 500,

@@ -6,7 +6,12 @@ import { sakuraDialect } from '../../electron/core/dialects/sakura';
 import { statsStreamDialect } from '../../electron/core/dialects/stats-stream';
 import { taskEventsDialect } from '../../electron/core/dialects/task-events';
 import { taskStatusDialect } from '../../electron/core/dialects/task-status';
-import { DJANGO_ADMIN, type DjangoDouble, startDjangoDouble } from '../peers/django-double';
+import {
+  DJANGO_ADMIN,
+  type DjangoDouble,
+  createBusiness,
+  startDjangoDouble,
+} from '../peers/django-double';
 import { redisForTests } from '../peers/redis-source';
 import { type SakuraDouble, startSakuraDouble } from '../peers/sakura-double';
 import { type StatsStreamDouble, startStatsStreamDouble } from '../peers/stats-stream-double';
@@ -176,17 +181,10 @@ describe('codecs decode everything their doubles send', () => {
         body: JSON.stringify({ email: DJANGO_ADMIN.email, password: DJANGO_ADMIN.password }),
       })
     ).json()) as { access: string };
-    const res = await fetch(`${django.apiUrl}/api/businesses/`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${login.access}` },
-      body: JSON.stringify({
-        name: 'Acme',
-        subdomain: 'acme',
-        email: 'a@x',
-        email_from_name: 'Acme',
-      }),
+    const id = await createBusiness(django.apiUrl, login.access, {
+      name: 'Acme',
+      subdomain: 'acme',
     });
-    const { id } = (await res.json()) as { id: number };
     await fetch(`${django.apiUrl}/api/businesses/${id}/`, {
       method: 'PATCH',
       headers: { authorization: `Bearer ${login.access}` },

@@ -2,7 +2,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DjangoSessionProvider } from '../../electron/core/auth/django-session-provider';
 import { PasswordJwtProvider } from '../../electron/core/auth/password-jwt-provider';
 import { djangoChannelsDialect } from '../../electron/core/dialects/django-channels';
-import { DJANGO_ADMIN, type DjangoDouble, startDjangoDouble } from '../peers/django-double';
+import {
+  DJANGO_ADMIN,
+  type DjangoDouble,
+  createBusiness,
+  startDjangoDouble,
+} from '../peers/django-double';
 import { sleep, waitFor } from '../support/wait';
 import { startSession } from './e2e-harness';
 
@@ -34,7 +39,7 @@ const sessionProvider = () =>
     getSecret,
   });
 
-async function createBusiness(name: string): Promise<number> {
+async function newBusiness(name: string): Promise<string> {
   const jwt = new PasswordJwtProvider({
     loginUrl: `${double.apiUrl}/api/auth/login/`,
     username: DJANGO_ADMIN.email,
@@ -42,17 +47,7 @@ async function createBusiness(name: string): Promise<number> {
     getSecret,
   });
   const { token } = await jwt.getCredentials({ forceRefresh: false });
-  const res = await fetch(`${double.apiUrl}/api/businesses/`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({
-      name,
-      subdomain: name.toLowerCase(),
-      email: 'x@example.test',
-      email_from_name: name,
-    }),
-  });
-  return ((await res.json()) as { id: number }).id;
+  return createBusiness(double.apiUrl, token ?? '', { name, subdomain: name.toLowerCase() });
 }
 
 describe('django-channels end to end through the engine', () => {
@@ -64,7 +59,7 @@ describe('django-channels end to end through the engine', () => {
       cleanups,
     );
     await waitFor(() => t.session.state === 'open');
-    const id = await createBusiness('Acme');
+    const id = await newBusiness('Acme');
     const created = await waitFor(() => t.events.find((e) => e.kind === 'business.created'));
     expect(created).toMatchObject({
       title: 'New business “Acme” created',
@@ -77,31 +72,33 @@ describe('django-channels end to end through the engine', () => {
       () => t.session.diagnostics().attempts.length >= 2 && t.session.state === 'open',
       { timeoutMs: 10_000 },
     );
-    await createBusiness('Beta');
+    await newBusiness('Beta');
     await waitFor(() =>
       t.events.find((e) => e.kind === 'business.created' && e.title.includes('Beta')),
     );
   });
 
-  it('explains a 500 to an anonymous connection as sign-in needed', async () => {
+  it('stops with "not signed in" when the endpoint sends no session to the dashboard (500)', async () => {
     const t = startSession(djangoChannelsDialect, { url: double.url }, {}, cleanups);
-    await waitFor(() => t.session.state === 'auth-required');
+    await waitFor(() => t.session.state === 'stopped');
     const outcome = t.session.diagnostics().lastOutcome;
-    expect(outcome).toMatchObject({ handshakeStatus: 500, action: 'sign-in' });
-    expect(outcome?.meaning).toMatch(/anonymous/);
+    expect(outcome).toMatchObject({ handshakeStatus: 500, action: 'stop' });
+    expect(outcome?.meaning).toMatch(/anonymous dashboard connection/);
+    expect(outcome?.meaning).toMatch(/django-session/);
   });
 
-  it('explains a 403 for a foreign Origin', async () => {
+  it('explains a 403 with the foreign Origin it sent, and how to fix it', async () => {
     const t = startSession(
       djangoChannelsDialect,
       { url: double.url, auth: sessionAuth(), headers: { Origin: 'http://evil.example' } },
       { credentials: sessionProvider() },
       cleanups,
     );
-    await waitFor(() => t.session.state === 'auth-required');
+    await waitFor(() => t.session.state === 'stopped');
     const outcome = t.session.diagnostics().lastOutcome;
-    expect(outcome).toMatchObject({ handshakeStatus: 403, action: 'sign-in' });
-    expect(outcome?.meaning).toMatch(/Origin/);
+    expect(outcome).toMatchObject({ handshakeStatus: 403, action: 'stop' });
+    expect(outcome?.meaning).toContain('Lookout sent Origin: http://evil.example');
+    expect(outcome?.meaning).toContain('http://127.0.0.1');
   });
 
   it('reaches the notifications socket with the documented query JWT (accepted anonymous, silent)', async () => {
@@ -129,7 +126,7 @@ describe('django-channels end to end through the engine', () => {
     );
     await waitFor(() => t.session.state === 'open');
     // As built the JWT is ignored: the socket is anonymous and never receives a notification.
-    double.notify({ title: 'Hello' });
+    await double.notify(DJANGO_ADMIN.email, { title: 'Hello' });
     await sleep(100);
     expect(t.events).toEqual([]);
     expect(t.session.state).toBe('open');

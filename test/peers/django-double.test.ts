@@ -1,7 +1,7 @@
 import { decodeJwt } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sleep } from '../support/wait';
-import { DJANGO_ADMIN, type DjangoDouble, startDjangoDouble } from './django-double';
+import { DJANGO_ADMIN, DJANGO_STAFF, type DjangoDouble, startDjangoDouble } from './django-double';
 import { type TestClient, dial, open } from './ws-client';
 
 let double: DjangoDouble;
@@ -74,7 +74,11 @@ describe('django-channels double conforms to PROTOCOLS.md §5', () => {
     const { status, body } = await login();
     expect(status).toBe(200);
     const claims = decodeJwt(body.access ?? '');
-    expect(claims).toMatchObject({ user_id: 1, token_type: 'access' });
+    // The backend's user ids are UUID strings, and so is the claim.
+    expect(claims).toMatchObject({ user_id: DJANGO_ADMIN.id, token_type: 'access' });
+    expect(claims.user_id).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+    );
     expect((claims.exp ?? 0) - Math.floor(Date.now() / 1000)).toBeGreaterThan(3500);
     const refreshed = await fetch(`${double.apiUrl}/api/auth/refresh/`, {
       method: 'POST',
@@ -82,7 +86,22 @@ describe('django-channels double conforms to PROTOCOLS.md §5', () => {
       body: JSON.stringify({ refresh: body.refresh }),
     });
     expect(Object.keys((await refreshed.json()) as object)).toEqual(['access']);
-    expect((await login('admin@example.test', 'wrong')).status).toBe(401);
+    expect(await login('admin@example.test', 'wrong')).toEqual({
+      status: 401,
+      body: { error: 'Invalid credentials' },
+    });
+  });
+
+  it('tells a live session from a dead one at /api/auth/me/', async () => {
+    const sid = double.sessionFor(DJANGO_ADMIN.email);
+    const me = (cookie: string) =>
+      fetch(`${double.apiUrl}/api/auth/me/`, { headers: cookie ? { cookie } : {} });
+    const live = await me(`sessionid=${sid}`);
+    expect(live.status).toBe(200);
+    expect(await live.json()).toMatchObject({ id: DJANGO_ADMIN.id, is_super_admin: true });
+    expect((await me('')).status).toBe(403);
+    double.expireSessions();
+    expect((await me(`sessionid=${sid}`)).status).toBe(403);
   });
 
   it('answers pong, ignores other objects and closes 1011 on non-JSON', async () => {
@@ -117,18 +136,22 @@ describe('django-channels double conforms to PROTOCOLS.md §5', () => {
       }),
     });
     expect(created.status).toBe(201);
-    const { id } = (await created.json()) as { id: number };
+    // As built the create answer carries no id: the event (or a later PATCH answer) has it.
+    expect(await created.json()).not.toHaveProperty('id');
     const ev = await c.next((m) => m.type === 'business_created');
+    const id = (ev.payload as { business: { id: string } }).business.id;
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
     expect(ev.payload).toMatchObject({
       business: { id, name: 'Acme' },
       message: 'New business "Acme" created',
     });
     expect(ev.timestamp).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}\+00:00$/);
-    await fetch(`${double.apiUrl}/api/businesses/${id}/`, {
+    const patched = await fetch(`${double.apiUrl}/api/businesses/${id}/`, {
       method: 'PATCH',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${body.access}` },
       body: JSON.stringify({ name: 'Acme Ltd' }),
     });
+    expect(await patched.json()).toMatchObject({ id, name: 'Acme Ltd' });
     const up = await c.next((m) => m.type === 'business_updated');
     expect(up.payload).toMatchObject({ message: 'Business "Acme Ltd" updated' });
     const anonymous = await fetch(`${double.apiUrl}/api/businesses/`, {
@@ -136,6 +159,20 @@ describe('django-channels double conforms to PROTOCOLS.md §5', () => {
       body: '{}',
     });
     expect(anonymous.status).toBe(401);
+
+    // A reservation is stored but answered 500, and no event goes out.
+    const before = double.reservations;
+    const reservation = await fetch(`${double.apiUrl}/api/reservations/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ business: id, customer_name: 'Ada', party_size: 2 }),
+    });
+    expect(reservation.status).toBe(500);
+    expect(double.reservations).toBe(before + 1);
+    await sleep(100);
+    expect(
+      c.messages.filter((m) => (m as { type?: string }).type === 'reservation_created'),
+    ).toEqual([]);
   });
 
   it('runs the admin login form with CSRF and sets sessionid', async () => {
@@ -173,14 +210,18 @@ describe('django-channels double conforms to PROTOCOLS.md §5', () => {
     expect((await fetch(`${double.httpUrl}/api/health/`)).status).toBe(404);
   });
 
-  it('accepts anonymous notification sockets silently; signed-in ones get notifications verbatim', async () => {
+  it('accepts anonymous notification sockets silently; a notification reaches only its own user', async () => {
     const anon = await client('/ws/notifications/', ORIGIN);
     const signed = await client('/ws/notifications/', {
       Cookie: `sessionid=${double.sessionFor(DJANGO_ADMIN.email)}`,
       ...ORIGIN,
     });
+    const other = await client('/ws/notifications/', {
+      Cookie: `sessionid=${double.sessionFor(DJANGO_STAFF.email)}`,
+      ...ORIGIN,
+    });
     signed.send('garbage is ignored');
-    double.notify({ title: 'Hello', message: 'World', type: 'info' });
+    await double.notify(DJANGO_ADMIN.email, { title: 'Hello', message: 'World', type: 'info' });
     expect(await signed.next((m) => m.title === 'Hello')).toEqual({
       title: 'Hello',
       message: 'World',
@@ -188,6 +229,7 @@ describe('django-channels double conforms to PROTOCOLS.md §5', () => {
     });
     await sleep(50);
     expect(anon.texts).toHaveLength(0);
+    expect(other.texts).toHaveLength(0);
     expect(signed.closed).toBeNull();
   });
 

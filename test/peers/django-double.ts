@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SignJWT, jwtVerify } from 'jose';
 import type { WebSocket } from 'ws';
@@ -17,14 +17,21 @@ import {
  * A faithful double of the django-channels super-admin backend (PROTOCOLS.md §5), as daphne
  * serves it: Origin check first (403), routing with trailing slash (500 otherwise), session-cookie
  * auth (anonymous → 500, not super admin → 403), the dashboard and notifications consumers, close
- * 1011 on unreadable frames, daphne keepalive, and the HTTP ingress: SimpleJWT login/refresh,
- * businesses create/update (→ dashboard events), the admin login form with CSRF, `/api/health/`,
- * and 404 for hosts with three or more dot labels. With `redisUrl` the channel layer runs on
- * Redis, and losing it closes open sockets with 1011.
+ * 1011 on unreadable frames, daphne keepalive, and the HTTP ingress: SimpleJWT login/refresh
+ * (a refused login answers 401 `{"error":"Invalid credentials"}`), `GET /api/auth/me/` (200 for a
+ * live session, 403 for none), businesses with UUID ids (the create answer has no `id`; a PATCH
+ * answer has it) that become dashboard events, reservations that are stored but answered 500
+ * without an event, the admin login form with CSRF, `/api/health/`, and 404 for hosts with three
+ * or more dot labels. Notifications go only to their user's group (`notifications_<uuid>`).
+ *
+ * With `redisUrl` the channel layer runs on Redis: while Redis is down a new signed-in upgrade is
+ * refused with HTTP 500 and open sockets are closed 1011 the moment it goes; the layer recovers
+ * by itself when Redis returns. Sessions can be expired (as a flush or their expiry would).
  */
 
 export interface DjangoUser {
-  id: number;
+  /** A UUID string, as the backend's user model has. */
+  id: string;
   email: string;
   password: string;
   isSuperAdmin: boolean;
@@ -36,7 +43,7 @@ export interface DjangoDoubleOptions {
   keepalive?: KeepaliveOptions;
   /** The runbook's behaviour: accept `?token=<JWT>` on the upgrade. The real server ignores it. */
   acceptQueryJwt?: boolean;
-  /** Run the channel layer on Redis (optional): a Redis outage then closes sockets with 1011. */
+  /** Run the channel layer on Redis (optional): a Redis outage then refuses upgrades and closes sockets. */
   redisUrl?: string;
   redisPrefix?: string;
   /** Access token lifetime (seconds); SimpleJWT's default here is 60 minutes. */
@@ -49,21 +56,31 @@ export interface DjangoDouble extends DoubleHandle {
   /** HTTP base through `localhost` (plain HTTP to 127.0.0.1 is read as a tenant and answers 404). */
   readonly apiUrl: string;
   readonly users: DjangoUser[];
-  /** Push a free-form notification to signed-in notifications sockets (nothing in the backend does yet). */
-  notify(payload: Record<string, unknown>): void;
+  /** Whether the channel layer works (always with the in-memory layer; with Redis, while it is up). */
+  readonly layerUp: boolean;
+  /** Reservations stored so far (their POST answers 500 all the same). */
+  readonly reservations: number;
+  /** Successful sign-ins so far (admin form and JWT login), to count renewals. */
+  readonly logins: number;
+  /** Push a free-form notification to one user's notification sockets (their group only). */
+  notify(email: string, payload: Record<string, unknown>): Promise<void>;
   /** Issue a session id for a user without the login form (test setup shortcut). */
   sessionFor(email: string): string;
+  /** Delete every session server-side (a flush, or all of them expiring). */
+  expireSessions(): void;
+  /** Change a user's password (as an admin would elsewhere). */
+  setPassword(email: string, password: string): void;
 }
 
 export const DJANGO_ADMIN: DjangoUser = {
-  id: 1,
+  id: '5c0f3d6e-8a41-4c1b-9f2e-7d6a4b3c2e10',
   email: 'admin@example.test',
   password: 'admin-pass',
   isSuperAdmin: true,
   isStaff: true,
 };
 export const DJANGO_STAFF: DjangoUser = {
-  id: 2,
+  id: 'a8e2b7c4-1f3d-4e5a-b6c9-0d2f4e6a8b1c',
   email: 'staff@example.test',
   password: 'staff-pass',
   isSuperAdmin: false,
@@ -95,27 +112,49 @@ function originAllowed(origin: string | undefined): boolean {
 
 /** Start a django-channels double on a free loopback port. */
 export async function startDjangoDouble(options: DjangoDoubleOptions = {}): Promise<DjangoDouble> {
-  const users = options.users ?? [DJANGO_ADMIN, DJANGO_STAFF];
+  // Copies: a test that changes a password must not change it for the next double.
+  const users = (options.users ?? [DJANGO_ADMIN, DJANGO_STAFF]).map((u) => ({ ...u }));
   const secret = new TextEncoder().encode(randomBytes(32).toString('hex'));
   const sessions = new Map<string, DjangoUser>();
   const csrfTokens = new Set<string>();
-  const dashboards = new Set<WebSocket>();
-  const notificationSockets = new Map<WebSocket, DjangoUser | null>();
-  const businesses = new Map<number, Record<string, unknown>>();
-  let nextBusinessId = 1;
-  let redis: RedisClient | null = null;
+  /** Channel-layer groups: `dashboard` and `notifications_<user uuid>`, each a set of sockets. */
+  const groups = new Map<string, Set<WebSocket>>();
+  /** Every open socket of either consumer (anonymous notification sockets join no group). */
+  const open = new Set<WebSocket>();
+  const businesses = new Map<string, Record<string, unknown>>();
+  let reservations = 0;
+  let logins = 0;
+  let publisher: RedisClient | null = null;
   let subscriber: RedisClient | null = null;
-  const layerChannel = `${options.redisPrefix ?? ''}django_dashboard_group`;
+  const prefix = options.redisPrefix ?? '';
 
-  const fanOut = (text: string) => {
-    for (const ws of dashboards) if (ws.readyState === ws.OPEN) ws.send(text);
+  const layerUp = () => !options.redisUrl || (!!publisher?.isReady && !!subscriber?.isReady);
+
+  const fanOut = (group: string, text: string) => {
+    for (const ws of groups.get(group) ?? []) if (ws.readyState === ws.OPEN) ws.send(text);
   };
-  const broadcast = async (type: string, payload: unknown) => {
-    const text = JSON.stringify({ type, payload, timestamp: pythonUtcStr() });
-    if (redis) await redis.publish(layerChannel, text);
-    else fanOut(text);
+  const groupAdd = (group: string, ws: WebSocket) => {
+    const set = groups.get(group) ?? new Set<WebSocket>();
+    set.add(ws);
+    groups.set(group, set);
+    ws.once('close', () => {
+      set.delete(ws);
+      if (set.size === 0 && groups.get(group) === set) groups.delete(group);
+    });
+  };
+  /** `channel_layer.group_send`: through Redis when configured (and failing while it is down). */
+  const groupSend = async (group: string, text: string) => {
+    if (!options.redisUrl) return fanOut(group, text);
+    if (!publisher?.isReady) throw new Error('channel layer unavailable');
+    await publisher.publish(`${prefix}group:${group}`, text);
+  };
+  /** The server lost its Redis: every consumer's next layer call fails and daphne closes 1011. */
+  const layerLost = () => {
+    for (const ws of open) if (ws.readyState === ws.OPEN) ws.close(1011);
   };
 
+  const broadcast = (type: string, payload: unknown) =>
+    groupSend('dashboard', JSON.stringify({ type, payload, timestamp: pythonUtcStr() }));
   const issue = async (user: DjangoUser, kind: 'access' | 'refresh') =>
     new SignJWT({ user_id: user.id, token_type: kind, jti: randomBytes(8).toString('hex') })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
@@ -180,8 +219,8 @@ export async function startDjangoDouble(options: DjangoDoubleOptions = {}): Prom
     if (method === 'POST' && path === '/api/auth/login/') {
       const body = tryJson(await readBody(req)) as Record<string, unknown> | undefined;
       const user = users.find((u) => u.email === body?.email && u.password === body?.password);
-      if (!user)
-        return sendJson(res, 401, { detail: 'No active account found with the given credentials' });
+      if (!user) return sendJson(res, 401, { error: 'Invalid credentials' });
+      logins++;
       return sendJson(res, 200, {
         refresh: await issue(user, 'refresh'),
         access: await issue(user, 'access'),
@@ -196,6 +235,30 @@ export async function startDjangoDouble(options: DjangoDoubleOptions = {}): Prom
           code: 'token_not_valid',
         });
       return sendJson(res, 200, { access: await issue(user, 'access') });
+    }
+
+    if (method === 'GET' && path === '/api/auth/me/') {
+      const user = sessionUser(req) ?? (await bearerUser(req));
+      if (!user)
+        return sendJson(res, 403, { detail: 'Authentication credentials were not provided.' });
+      return sendJson(res, 200, {
+        id: user.id,
+        email: user.email,
+        is_staff: user.isStaff,
+        is_super_admin: user.isSuperAdmin,
+      });
+    }
+
+    if (method === 'POST' && path === '/api/reservations/') {
+      const body = tryJson(await readBody(req)) as Record<string, unknown> | undefined;
+      if (!body || typeof body.business !== 'string' || !businesses.has(body.business))
+        return sendJson(res, 400, { business: ['Invalid pk - object does not exist.'] });
+      // The row is saved; then the signal's group_send cannot serialise the UUID and the
+      // request fails with 500: no event goes out (PROTOCOLS.md §5).
+      reservations++;
+      res.writeHead(500, { 'content-type': 'text/html' });
+      res.end('<h1>Server Error (500)</h1>');
+      return;
     }
 
     if (path === '/admin/login/') {
@@ -223,6 +286,7 @@ export async function startDjangoDouble(options: DjangoDoubleOptions = {}): Prom
             'Please enter the correct email and password for a staff account. Note that both fields may be case-sensitive.',
           );
         }
+        logins++;
         res.writeHead(302, {
           location: '/admin/',
           'set-cookie': `sessionid=${newSession(user)}; expires=${new Date(Date.now() + 14 * 86_400_000).toUTCString()}; HttpOnly; Max-Age=1209600; Path=/; SameSite=Lax`,
@@ -232,14 +296,16 @@ export async function startDjangoDouble(options: DjangoDoubleOptions = {}): Prom
       }
     }
 
-    const businessMatch = /^\/api\/businesses\/(?:(\d+)\/)?$/.exec(path);
-    if (businessMatch && (method === 'POST' || method === 'PATCH')) {
+    const businessMatch = /^\/api\/businesses\/(?:([0-9a-f-]{36})\/)?$/.exec(path);
+    if (businessMatch && (method === 'GET' || method === 'POST' || method === 'PATCH')) {
       const user = (await bearerUser(req)) ?? sessionUser(req);
       if (!user)
         return sendJson(res, 401, { detail: 'Authentication credentials were not provided.' });
       if (!user.isSuperAdmin) {
         return sendJson(res, 403, { detail: 'You do not have permission to perform this action.' });
       }
+      if (method === 'GET' && !businessMatch[1])
+        return sendJson(res, 200, [...businesses.values()]);
       const body = (tryJson(await readBody(req)) ?? {}) as Record<string, unknown>;
       if (method === 'POST' && !businessMatch[1]) {
         const missing = ['name', 'subdomain', 'email', 'email_from_name'].filter(
@@ -254,7 +320,7 @@ export async function startDjangoDouble(options: DjangoDoubleOptions = {}): Prom
         }
         const now = new Date().toISOString();
         const business = {
-          id: nextBusinessId++,
+          id: randomUUID(),
           name: body.name,
           subdomain: body.subdomain,
           email: body.email,
@@ -272,10 +338,12 @@ export async function startDjangoDouble(options: DjangoDoubleOptions = {}): Prom
           business,
           message: `New business "${String(business.name)}" created`,
         });
-        return sendJson(res, 201, business);
+        // The create serializer's answer has no `id` (PROTOCOLS.md §5).
+        const { id: _id, ...answer } = business;
+        return sendJson(res, 201, answer);
       }
       if (method === 'PATCH' && businessMatch[1]) {
-        const existing = businesses.get(Number(businessMatch[1]));
+        const existing = businesses.get(businessMatch[1]);
         if (!existing)
           return sendJson(res, 404, { detail: 'No Business matches the given query.' });
         const { id: _ignored, ...changes } = body;
@@ -284,7 +352,7 @@ export async function startDjangoDouble(options: DjangoDoubleOptions = {}): Prom
           ...changes,
           updated_at: new Date().toISOString(),
         };
-        businesses.set(Number(businessMatch[1]), business);
+        businesses.set(businessMatch[1], business);
         await broadcast('business_updated', {
           business,
           message: `Business "${String(business.name)}" updated`,
@@ -310,7 +378,6 @@ export async function startDjangoDouble(options: DjangoDoubleOptions = {}): Prom
   const server = new PeerServer({
     keepalive: 'daphne',
     keepaliveTimes: options.keepalive,
-    shutdownCode: 1001,
     checkUpgrade: async (req) => {
       if (!originAllowed(req.headers.origin)) return 403;
       const path = new URL(req.url ?? '/', 'http://x').pathname;
@@ -321,21 +388,21 @@ export async function startDjangoDouble(options: DjangoDoubleOptions = {}): Prom
         if (!user) return 500; // AnonymousUser has no is_super_admin: the consumer crashes.
         if (!user.isSuperAdmin) return 403;
       }
+      // group_add in connect() raises while the channel layer's Redis is down.
+      if (user && !layerUp()) return 500;
       return null;
     },
     onConnection: (ws, req) => {
       const path = new URL(req.url ?? '/', 'http://x').pathname;
+      const user = resolved.get(req) ?? null;
+      open.add(ws);
+      ws.once('close', () => open.delete(ws));
       if (path === NOTIFICATIONS) {
-        notificationSockets.set(ws, resolved.get(req) ?? null);
-        ws.on('close', () => notificationSockets.delete(ws));
+        // Anonymous sockets are accepted and join no group: they never receive anything.
+        if (user) groupAdd(`notifications_${user.id}`, ws);
         return; // No greeting; client messages ignored.
       }
-      if (options.redisUrl && !subscriber?.isReady) {
-        ws.close(1011); // group_add fails without the channel layer.
-        return;
-      }
-      dashboards.add(ws);
-      ws.on('close', () => dashboards.delete(ws));
+      groupAdd('dashboard', ws);
       ws.on('message', (data, isBinary) => {
         const msg = isBinary ? undefined : tryJson(data.toString());
         if (typeof msg !== 'object' || msg === null || Array.isArray(msg)) {
@@ -357,23 +424,24 @@ export async function startDjangoDouble(options: DjangoDoubleOptions = {}): Prom
   const startAll = async () => {
     await server.start();
     if (options.redisUrl) {
-      redis = await connectRedis(options.redisUrl);
-      const sub = await connectRedis(options.redisUrl, () => {
-        for (const ws of dashboards) ws.close(1011);
-      });
+      publisher = await connectRedis(options.redisUrl);
+      const sub = await connectRedis(options.redisUrl, layerLost);
       subscriber = sub;
-      await sub.subscribe(layerChannel, (message) => fanOut(message));
+      // node-redis subscribes again by itself after a reconnect: the layer recovers with Redis.
+      await sub.pSubscribe(`${prefix}group:*`, (message, channel) =>
+        fanOut(channel.slice(`${prefix}group:`.length), message),
+      );
     }
   };
 
   const stopAll = async () => {
     await server.stop();
     await closeRedis(subscriber);
-    await closeRedis(redis);
+    await closeRedis(publisher);
     subscriber = null;
-    redis = null;
-    dashboards.clear();
-    notificationSockets.clear();
+    publisher = null;
+    groups.clear();
+    open.clear();
   };
 
   await startAll();
@@ -394,15 +462,30 @@ export async function startDjangoDouble(options: DjangoDoubleOptions = {}): Prom
       return `http://localhost:${server.port}`;
     },
     users,
-    notify: (payload) => {
-      const text = JSON.stringify(payload);
-      for (const [ws, user] of notificationSockets)
-        if (user && ws.readyState === ws.OPEN) ws.send(text);
+    get layerUp() {
+      return layerUp();
+    },
+    get reservations() {
+      return reservations;
+    },
+    get logins() {
+      return logins;
+    },
+    notify: async (email, payload) => {
+      const user = users.find((u) => u.email === email);
+      if (!user) throw new Error(`no user ${email}`);
+      await groupSend(`notifications_${user.id}`, JSON.stringify(payload));
     },
     sessionFor: (email) => {
       const user = users.find((u) => u.email === email);
       if (!user) throw new Error(`no user ${email}`);
       return newSession(user);
+    },
+    expireSessions: () => sessions.clear(),
+    setPassword: (email, password) => {
+      const user = users.find((u) => u.email === email);
+      if (!user) throw new Error(`no user ${email}`);
+      user.password = password;
     },
     stop: stopAll,
     restart: async () => {
@@ -410,4 +493,35 @@ export async function startDjangoDouble(options: DjangoDoubleOptions = {}): Prom
       await startAll();
     },
   };
+}
+
+/**
+ * Create a business through the REST API as a super admin and find its id the way a client of the
+ * real backend must (the create answer has none): from the list, by its unique subdomain.
+ */
+export async function createBusiness(
+  apiUrl: string,
+  accessToken: string,
+  fields: { name: string; subdomain: string; email?: string },
+): Promise<string> {
+  const auth = { authorization: `Bearer ${accessToken}` };
+  const res = await fetch(`${apiUrl}/api/businesses/`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...auth },
+    body: JSON.stringify({
+      email: `${fields.subdomain}@example.test`,
+      email_from_name: fields.name,
+      ...fields,
+    }),
+  });
+  if (res.status !== 201) throw new Error(`create answered ${res.status}`);
+  const list = (await (
+    await fetch(`${apiUrl}/api/businesses/`, { headers: auth })
+  ).json()) as Array<{
+    id: string;
+    subdomain: string;
+  }>;
+  const found = list.find((b) => b.subdomain === fields.subdomain);
+  if (!found) throw new Error(`business ${fields.subdomain} not listed`);
+  return found.id;
 }

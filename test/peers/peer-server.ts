@@ -29,8 +29,6 @@ export interface PeerServerOptions {
   checkUpgrade(req: IncomingMessage): number | null | Promise<number | null>;
   onConnection(ws: WebSocket, req: IncomingMessage): void;
   onHttp(req: IncomingMessage, res: ServerResponse): void;
-  /** Close code sent to open sockets when the server shuts down (uvicorn 1012, daphne 1001). */
-  shutdownCode: number;
 }
 
 const STATUS_TEXT: Record<number, string> = {
@@ -112,15 +110,16 @@ export class PeerServer {
     });
   }
 
-  /** Shut down: open sockets get the server's shutdown close code, then the port is released. */
+  /**
+   * Shut down as the observed servers do on SIGTERM (uvicorn 0.17, daphne 4.0, the task-events
+   * stand-in): open sockets are cut **without a close frame**, so clients see 1006; then the port
+   * is released.
+   */
   async stop(): Promise<void> {
     const http = this.http;
     if (!http) return;
     this.http = null;
-    for (const ws of this.wss.clients) ws.close(this.options.shutdownCode);
     const closed = new Promise<void>((resolve) => http.close(() => resolve()));
-    // Give close frames a moment to leave, then cut whatever is still attached.
-    await new Promise((r) => setTimeout(r, 20));
     for (const ws of this.wss.clients) ws.terminate();
     for (const socket of this.sockets) socket.destroy();
     await closed;

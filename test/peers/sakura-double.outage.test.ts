@@ -27,13 +27,23 @@ afterAll(async () => {
   await redis.stop();
 });
 
+async function numsub(channel: string): Promise<number> {
+  const counts = await publisher.pubSubNumSub([channel]);
+  return Number(counts[channel] ?? 0);
+}
+
 describe('sakura double after a Redis restart', () => {
-  it('stays open and silent while /health says redis connected', async () => {
+  it('stays open and deaf (NUMSUB 0) while /health says redis connected, during and after', async () => {
     const c = await open(double.url);
     c.send({ action: 'subscribe', subscription_type: 'chat_updates' });
     await c.next((m) => m.type === 'subscribed');
+    expect(await numsub('chat_updates')).toBe(1);
     await redis.stop();
     await waitFor(() => !double.streamAlive);
+    // The flag is never cleared: /health cannot reveal the outage even while it lasts.
+    expect(await (await fetch(`${double.httpUrl}/health`)).json()).toMatchObject({
+      redis: 'connected',
+    });
     await redis.restart();
     await waitFor(
       async () =>
@@ -48,6 +58,10 @@ describe('sakura double after a Redis restart', () => {
     await sleep(200);
     expect(c.closed).toBeNull();
     expect(c.texts.some((t) => t.includes('lost'))).toBe(false);
+    expect(await numsub('chat_updates')).toBe(0);
+    // Still answers its app ping: a pong is no proof of delivery.
+    c.send({ action: 'ping' });
+    await c.next((m) => m.type === 'pong');
     c.close();
   });
 });

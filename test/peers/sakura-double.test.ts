@@ -88,6 +88,16 @@ describe('sakura double conforms to PROTOCOLS.md §1', () => {
     expect(unread.texts).not.toContain(payload);
   });
 
+  it('drops a non-JSON Redis payload instead of forwarding it', async () => {
+    const c = await client();
+    c.send({ action: 'subscribe', subscription_type: 'website_status' });
+    await c.next((m) => m.type === 'subscribed');
+    await publisher.publish(`${prefix}website_status`, 'not json at all');
+    await publisher.publish(`${prefix}website_status`, '{"status":"up"}');
+    await waitFor(() => c.texts.includes('{"status":"up"}'));
+    expect(c.texts).not.toContain('not json at all');
+  });
+
   it('sends snapshots on timers only to subscribers and only while the database is up', async () => {
     const c = await client();
     c.send({ action: 'subscribe', subscription_type: 'chat_updates' });

@@ -14,7 +14,10 @@ import {
  * A faithful double of sakura, the chat dashboard microservice (PROTOCOLS.md §1): `action`-keyed
  * client messages, verbatim forwarding of Redis pub/sub payloads to subscribers, chat and unread
  * snapshots on timers while its database is up, close 1000 on unreadable frames, uvicorn
- * keepalive, and a `/health` whose `redis` field can say connected while the stream is dead.
+ * keepalive, and a `/health` whose `redis` field is a flag set once at start and never cleared:
+ * it says `connected` before, during and after a Redis outage. Non-JSON payloads on its Redis
+ * channels are dropped. After a Redis outage its listener is gone for good (deaf): `PUBSUB NUMSUB`
+ * on its channels answers 0 until the service is restarted.
  */
 
 export const SAKURA_REDIS_CHANNELS = ['chat_updates', 'unread_counts', 'website_status'] as const;
@@ -90,7 +93,8 @@ export async function startSakuraDouble(options: SakuraDoubleOptions): Promise<S
   let dbUp = true;
   let streamAlive = false;
   let subscriber: RedisClient | null = null;
-  let healthClient: RedisClient | null = null;
+  /** Set once the first Redis connection succeeds; nothing ever clears it (as built). */
+  let redisFlag: 'connected' | 'disconnected' = 'disconnected';
   let timers: Array<ReturnType<typeof setInterval>> = [];
 
   const send = (type: string, text: string) => {
@@ -136,7 +140,6 @@ export async function startSakuraDouble(options: SakuraDoubleOptions): Promise<S
   const server = new PeerServer({
     keepalive: 'uvicorn',
     keepaliveTimes: options.keepalive,
-    shutdownCode: 1012,
     checkUpgrade: (req) =>
       new URL(req.url ?? '/', 'http://x').pathname === '/ws/dashboard' ? null : 403,
     onConnection: (ws) => {
@@ -157,7 +160,7 @@ export async function startSakuraDouble(options: SakuraDoubleOptions): Promise<S
         sendJson(res, 200, {
           status: 'ok',
           mongo: dbUp ? 'healthy' : 'unhealthy',
-          redis: healthClient?.isReady ? 'connected' : 'disconnected',
+          redis: redisFlag,
         });
         return;
       }
@@ -167,7 +170,6 @@ export async function startSakuraDouble(options: SakuraDoubleOptions): Promise<S
 
   const startAll = async () => {
     await server.start();
-    healthClient = await connectRedis(options.redisUrl);
     const sub = await connectRedis(options.redisUrl, () => {
       // The real listener task dies on a Redis error and is never restarted: the socket stays
       // open and silent ("open but silent" in PROTOCOLS.md).
@@ -179,9 +181,18 @@ export async function startSakuraDouble(options: SakuraDoubleOptions): Promise<S
     });
     subscriber = sub;
     for (const channel of SAKURA_REDIS_CHANNELS) {
-      await sub.subscribe(prefix + channel, (message) => send(channel, message));
+      await sub.subscribe(prefix + channel, (message) => {
+        // The listener json-decodes each payload; a non-JSON one is logged and dropped.
+        try {
+          JSON.parse(message);
+        } catch {
+          return;
+        }
+        send(channel, message);
+      });
     }
     streamAlive = true;
+    redisFlag = 'connected';
     timers = [
       setInterval(() => {
         if (!dbUp) return;
@@ -210,8 +221,7 @@ export async function startSakuraDouble(options: SakuraDoubleOptions): Promise<S
     subscriber = null;
     streamAlive = false;
     await closeRedis(sub);
-    await closeRedis(healthClient);
-    healthClient = null;
+    redisFlag = 'disconnected';
     await server.stop();
     subs.clear();
   };

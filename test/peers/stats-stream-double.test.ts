@@ -40,7 +40,7 @@ describe('stats-stream double conforms to PROTOCOLS.md §2', () => {
   it('sends stats at once and on every tick, from Redis keys, in the built shape', async () => {
     await publisher.set(`${prefix}total_messages`, '100');
     await publisher.set(`${prefix}total_batches`, '2');
-    await publisher.set(`${prefix}current_rps`, '12.5');
+    await publisher.set(`${prefix}current_rps`, '45.67');
     await publisher.set(`${prefix}worker_buffer_size`, '5');
     await publisher.lPush(`${prefix}pending_messages`, ['a', 'b']);
     const c = await client();
@@ -63,6 +63,8 @@ describe('stats-stream double conforms to PROTOCOLS.md §2', () => {
       total_messages: 100,
       total_batches: 2,
       queue_depth: 7,
+      // int(float(current_rps)): truncated, never rounded.
+      messages_per_second: 45,
       avg_batch_size: 50,
       batch_threshold: 50,
     });
@@ -150,10 +152,16 @@ describe('stats-stream double conforms to PROTOCOLS.md §2', () => {
       body: JSON.stringify({ user_id: 1, channel_id: 1, content: '' }),
     });
     expect(bad.status).toBe(422);
+    const userZero = await fetch(`${double.httpUrl}/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ user_id: 0, channel_id: 1, content: 'hi' }),
+    });
+    expect(userZero.status).toBe(422);
     const sim = await fetch(`${double.httpUrl}/simulate`, {
       method: 'POST',
       body: JSON.stringify({ count: 3 }),
     });
-    expect(sim.status).toBe(200);
+    expect(sim.status).toBe(202);
   });
 });

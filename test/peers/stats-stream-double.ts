@@ -83,7 +83,8 @@ export async function startStatsStreamDouble(
       return {
         total_messages: totalMessages,
         queue_depth: queueDepth,
-        messages_per_second: Math.round(Number(rps ?? 0) || 0),
+        // `int(float(current_rps))`: truncated, so 45.67 gives 45.
+        messages_per_second: Math.trunc(Number(rps ?? 0) || 0),
         total_batches: totalBatches,
         avg_batch_size: totalBatches ? Math.round((totalMessages / totalBatches) * 10) / 10 : 0,
         batch_threshold: THRESHOLD,
@@ -99,7 +100,6 @@ export async function startStatsStreamDouble(
   const server = new PeerServer({
     keepalive: 'uvicorn',
     keepaliveTimes: options.keepalive,
-    shutdownCode: 1012,
     checkUpgrade: (req) =>
       new URL(req.url ?? '/', 'http://x').pathname === '/ws/stats' ? null : 403,
     onConnection: (ws) => {
@@ -138,10 +138,11 @@ export async function startStatsStreamDouble(
     if (req.method === 'POST' && (path === '/messages' || path === '/simulate')) {
       const body = tryJson(await readBody(req)) as Record<string, unknown> | undefined;
       if (path === '/messages') {
+        const positive = (v: unknown) => Number.isInteger(v) && (v as number) > 0;
         const ok =
           body &&
-          Number.isInteger(body.user_id) &&
-          Number.isInteger(body.channel_id) &&
+          positive(body.user_id) &&
+          positive(body.channel_id) &&
           typeof body.content === 'string' &&
           body.content.length >= 1 &&
           body.content.length <= 2000;
@@ -166,7 +167,7 @@ export async function startStatsStreamDouble(
       try {
         const items = Array.from({ length: count }, (_, i) =>
           JSON.stringify({
-            user_id: i,
+            user_id: i + 1,
             channel_id: 1,
             content: `Simulated ${i}`,
             timestamp: naiveIso(),
@@ -176,7 +177,7 @@ export async function startStatsStreamDouble(
       } catch {
         return sendJson(res, 503, { detail: 'Redis unavailable' });
       }
-      return sendJson(res, 200, { status: 'ok', queued: count });
+      return sendJson(res, 202, { status: 'accepted', queued: count });
     }
     sendJson(res, 404, { detail: 'Not Found' });
   };

@@ -92,6 +92,14 @@ describe('task-events double conforms to PROTOCOLS.md §3', () => {
     });
   });
 
+  it('answers the Dapr subscription list', async () => {
+    const res = await fetch(`${double.httpUrl}/dapr/subscribe`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual([
+      { pubsubname: 'kafka-pubsub', topic: 'task-updates', route: '/task-updates' },
+    ]);
+  });
+
   it('sends no pings', async () => {
     const c = await client('?user_id=quiet');
     await sleep(100);

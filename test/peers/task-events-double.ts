@@ -5,8 +5,9 @@ import { type DoubleHandle, PeerServer, readBody, sendJson, tryJson } from './pe
 /**
  * A faithful double of task-events, the per-user task feed (PROTOCOLS.md §3): `user_id` and an
  * unverified token in the query, accept-then-close 1000 without `user_id`, close 1000 on
- * unreadable frames, no server PING, and CloudEvent ingress at `POST /task-updates` whose `data`
- * must be a JSON string (an object is answered `{"status":"DROP"}` and delivered nowhere).
+ * unreadable frames, no server PING, CloudEvent ingress at `POST /task-updates` whose `data`
+ * must be a JSON string (an object is answered `{"status":"DROP"}` and delivered nowhere), and
+ * the Dapr subscription list at `GET /dapr/subscribe`.
  */
 
 export type TaskEventsDouble = DoubleHandle & {
@@ -36,6 +37,12 @@ export async function startTaskEventsDouble(): Promise<TaskEventsDouble> {
         service: 'websocket-service',
         connections: byUser.size,
       });
+    }
+    if (req.method === 'GET' && path === '/dapr/subscribe') {
+      // What Dapr asks at start: the topic this service consumes and the route it posts to.
+      return sendJson(res, 200, [
+        { pubsubname: 'kafka-pubsub', topic: 'task-updates', route: '/task-updates' },
+      ]);
     }
     if (req.method === 'GET' && path === '/stats') {
       const users: Record<string, number> = {};
@@ -70,7 +77,6 @@ export async function startTaskEventsDouble(): Promise<TaskEventsDouble> {
 
   const server = new PeerServer({
     keepalive: 'none',
-    shutdownCode: 1012,
     checkUpgrade: (req) => (new URL(req.url ?? '/', 'http://x').pathname === '/ws' ? null : 403),
     onConnection: (ws, req) => {
       const query = new URL(req.url ?? '/', 'http://x').searchParams;

@@ -117,7 +117,17 @@ describe('task-status double conforms to PROTOCOLS.md §4', () => {
     expect(c.messages.filter((m) => (m as { type: string }).type === 'status_update')).toHaveLength(
       0,
     );
+    // Its Redis shows it: nobody listens on the channel any more.
+    expect(await publisher.pubSubNumSub(['task_status_updates'])).toEqual({
+      task_status_updates: 0,
+    });
+    // Acks still come: an ack is no proof of delivery.
+    c.send({ type: 'subscribe', task_id: 'T4' });
+    await c.next((m) => m.type === 'subscribed' && m.task_id === 'T4');
     await double.restart();
     expect(double.streamAlive).toBe(true);
+    expect(await publisher.pubSubNumSub(['task_status_updates'])).toEqual({
+      task_status_updates: 1,
+    });
   });
 });

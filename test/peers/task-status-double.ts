@@ -93,7 +93,6 @@ export async function startTaskStatusDouble(
   const server = new PeerServer({
     keepalive: 'uvicorn',
     keepaliveTimes: options.keepalive,
-    shutdownCode: 1012,
     checkUpgrade: (req) => (new URL(req.url ?? '/', 'http://x').pathname === '/ws' ? null : 403),
     onConnection: (ws) => {
       ws.on('message', (data, isBinary) => onMessage(ws, isBinary ? '\u0000' : data.toString()));

@@ -165,13 +165,14 @@ describe('token expiry, refresh outages and revocation', () => {
     await waitFor(() => client.seqs().length === published, { timeoutMs: 10_000 });
     expect(front.hits.login).toBe(loginsBefore + 1);
 
-    // 4. Password revoked too: sign-in needed, and then silence (no attempts, no requests).
+    // 4. Password revoked too: sign-in refused, and then silence (no attempts, no requests).
     front.mode = 'all-revoked';
     await waitFor(() => client.session.state === 'auth-required', {
       timeoutMs: 10_000,
       what: 'auth-required',
     });
-    expect(client.states.at(-1)?.reason).toMatch(/Sign-in needed.*refused \(HTTP 401\)/);
+    // The server refused the stored password itself: "refused", not merely "needed".
+    expect(client.states.at(-1)?.reason).toMatch(/^Sign-in refused: .*was refused \(HTTP 401/);
     const attempts = client.session.diagnostics().attempts.length;
     const requests = front.hits.login + front.hits.refresh;
     await sleep(1_500);

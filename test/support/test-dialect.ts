@@ -15,10 +15,13 @@ export function testDialect(overrides: Partial<Dialect['liveness']> = {}): Diale
       deadAfterMs: 10_000,
       appPing: false,
       staleAfterMs: 0,
+      quietAfterMs: 0,
+      silence: 'test server',
       serverKeepalive: 'test server',
       ...overrides,
     },
     probes: [],
+    redisChannels: [],
     defaultSubscriptions: [],
     create(endpoint) {
       return {

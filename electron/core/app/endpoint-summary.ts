@@ -25,6 +25,7 @@ export function endpointSummary(
     url: redactor.url(endpointUrls(endpoint)[0] ?? ''),
     enabled: endpoint.enabled,
     auth: authText,
+    authMethod: auth.method,
     hasSecret,
     subscriptions: endpoint.subscriptions.length
       ? endpoint.subscriptions

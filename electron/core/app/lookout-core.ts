@@ -16,6 +16,7 @@ import {
 } from '../../../shared/ipc/contract';
 import type { SessionDiagnostics } from '../../../shared/model/connection';
 import type { NotificationHealth, ProbeResult } from '../../../shared/model/diagnostics';
+import type { EndpointHealth } from '../../../shared/model/health';
 import type { LiveEvent } from '../../../shared/model/live-event';
 import { notifyPrefsSchema, type NotifyPrefs } from '../../../shared/model/notify-prefs';
 import { appSettingsSchema, type AppSettings, type HostInfo } from '../../../shared/model/settings';
@@ -24,12 +25,14 @@ import {
   silentLogger,
   systemClock,
   type Clock,
+  type CredentialProvider,
   type Logger,
   type TimerHandle,
 } from '../connection/ports';
 import { runConnectionCheck } from '../diagnostics/connection-check';
 import { RotatingLogFile } from '../diagnostics/log-file';
 import { runProbes } from '../diagnostics/probes';
+import { probeRedis } from '../diagnostics/redis-probe';
 import { Redactor } from '../diagnostics/redact';
 import { DIALECTS } from '../dialects';
 import { NotificationService } from '../notify/notification-service';
@@ -42,6 +45,7 @@ import {
   type CredentialStore,
 } from '../state/credential-store';
 import { PatchBatcher } from '../state/patch-batcher';
+import { PREFS_FORMAT, SETTINGS_FORMAT } from '../state/file-formats';
 import { PersistedFile } from '../state/persist';
 import { EndpointsFile } from '../config/endpoints-file';
 import { StorageHealth } from '../state/storage-health';
@@ -54,6 +58,9 @@ import type {
   TrayModel,
 } from './core-api';
 import { createCredentialProvider, credentialRefOf } from '../auth/credential-provider-factory';
+import { TrackedCredentials } from '../auth/tracked-credentials';
+import { verifySignIn } from '../auth/verify-sign-in';
+import { EndpointHealthMonitor } from './endpoint-health';
 import { secretHarvestingFetch } from '../auth/secret-harvesting-fetch';
 import { endpointSecrets, redactedEndpoint, withSecretsRestored } from './endpoint-secrets';
 import { endpointSummary } from './endpoint-summary';
@@ -91,9 +98,10 @@ export class LookoutCore implements LookoutCoreApi {
   private readonly pushListeners = new Set<PushListener>();
   private readonly trayListeners = new Set<(model: TrayModel) => void>();
   private readonly sessions = new Map<string, Session>();
+  /** Health facets per endpoint (delivery, verified auth, causes), pushed on every change. */
+  private readonly monitors = new Map<string, EndpointHealthMonitor>();
   private readonly wasOpen = new Set<string>();
   private readonly lastProbes = new Map<string, ProbeResult[]>();
-  private readonly degraded = new Set<string>();
   private readonly paths: {
     endpoints: string;
     settings: string;
@@ -156,16 +164,14 @@ export class LookoutCore implements LookoutCoreApi {
     const common = { clock: this.clock, logger: this.logger };
     this.settingsFile = new PersistedFile({
       path: this.paths.settings,
-      kind: 'settings',
-      version: 1,
+      ...SETTINGS_FORMAT,
       schema: appSettingsSchema,
       onSaved: this.reportSave('settings', this.paths.settings),
       ...common,
     });
     this.prefsFile = new PersistedFile({
       path: this.paths.prefs,
-      kind: 'prefs',
-      version: 1,
+      ...PREFS_FORMAT,
       schema: notifyPrefsSchema,
       onSaved: this.reportSave('prefs', this.paths.prefs),
       ...common,
@@ -182,7 +188,8 @@ export class LookoutCore implements LookoutCoreApi {
     await mkdir(this.ports.dataDir, { recursive: true });
     const problems: string[] = [];
     const note = (outcome: { status: string; message?: string }) => {
-      if (outcome.status === 'set-aside' && outcome.message) problems.push(outcome.message);
+      // Set aside (damaged) or kept because a newer Lookout wrote it: the user is told either way.
+      if (outcome.message) problems.push(outcome.message);
     };
 
     const settings = await this.settingsFile.load();
@@ -327,13 +334,20 @@ export class LookoutCore implements LookoutCoreApi {
   // -----------------------------------------------------------------------------------------------
   // Sessions and the event pipeline
 
-  private openSession(endpoint: EndpointConfig): void {
+  /** `provider`: one that already signed in (the sign-in dialog's verified login), reused. */
+  private openSession(endpoint: EndpointConfig, provider?: CredentialProvider): void {
     if (!endpoint.enabled) return;
+    const dialect = DIALECTS[endpoint.dialect];
+    const credentials = new TrackedCredentials(
+      provider ?? this.providerFor(endpoint),
+      () => this.clock.now(),
+      endpoint.auth.method === 'password-jwt' || endpoint.auth.method === 'django-session',
+    );
     const session = new Session({
       endpoint,
-      dialect: DIALECTS[endpoint.dialect],
+      dialect,
       ports: {
-        credentials: this.providerFor(endpoint),
+        credentials,
         clock: this.clock,
         ...(this.ports.random ? { random: this.ports.random } : {}),
         logger: this.logger,
@@ -341,7 +355,26 @@ export class LookoutCore implements LookoutCoreApi {
         redactor: this.redactor,
       },
     });
-    session.on('events', (events) => this.ingest(endpoint, events));
+    const monitor = new EndpointHealthMonitor({
+      endpoint,
+      dialect,
+      session,
+      credentials,
+      clock: this.clock,
+      logger: this.logger,
+      redactor: this.redactor,
+      getSecret: this.getSecret,
+      probeHttp: () => this.probe(endpoint),
+      onChange: (health) => {
+        this.push('connection:health', health);
+        this.emitTray();
+      },
+    });
+    session.on('events', (events) => {
+      // Before the model sees them: zeros while the backend is degraded are marked as such.
+      monitor.noteEvents(events);
+      this.ingest(endpoint, events);
+    });
     session.on('state', (change) => {
       if (change.to === 'open') {
         // A reopen after a drop replays what was missed: one digest, not a storm.
@@ -359,15 +392,22 @@ export class LookoutCore implements LookoutCoreApi {
       }),
     );
     this.sessions.set(endpoint.id, session);
+    this.monitors.set(endpoint.id, monitor);
+    monitor.start();
     session.start();
   }
 
   private async closeSession(id: string): Promise<void> {
     const session = this.sessions.get(id);
     this.sessions.delete(id);
+    this.monitors.get(id)?.dispose();
+    this.monitors.delete(id);
     this.wasOpen.delete(id);
     await session?.stop();
   }
+
+  private readonly getSecret = async (ref: string) =>
+    (await this.credentials.get(ref)) ?? undefined;
 
   /**
    * Credentials for an endpoint, its secrets read from the store before every attempt. Whatever
@@ -375,14 +415,31 @@ export class LookoutCore implements LookoutCoreApi {
    */
   private providerFor(
     endpoint: EndpointConfig,
-    getSecret: (ref: string) => Promise<string | undefined> = async (ref) =>
-      (await this.credentials.get(ref)) ?? undefined,
+    getSecret: (ref: string) => Promise<string | undefined> = this.getSecret,
   ) {
     return createCredentialProvider(
       endpoint.auth,
       getSecret,
       secretHarvestingFetch(fetch, this.redactor),
     );
+  }
+
+  private healthList(): EndpointHealth[] {
+    return [...this.monitors.values()].map((m) => m.health());
+  }
+
+  /** The endpoint's Redis probe for the connection check, when one is configured. */
+  private redisProbeFor(endpoint: EndpointConfig, getSecret = this.getSecret) {
+    const config = endpoint.redisProbe;
+    if (!config) return {};
+    return {
+      redisProbe: async (channels: readonly string[]) => {
+        const password = config.credentialRef ? await getSecret(config.credentialRef) : undefined;
+        this.redactor.addSecret(password);
+        const result = await probeRedis({ config, channels, ...(password ? { password } : {}) });
+        return { ...result, detail: this.redactor.text(result.detail) };
+      },
+    };
   }
 
   /** Secrets written into the config itself (URL user-info, `?apikey=`, `X-Auth`) are scrubbed by value too. */
@@ -395,8 +452,7 @@ export class LookoutCore implements LookoutCoreApi {
    * one socket read arrive back to back; they are queued and applied together once per turn of
    * the event loop, so a flood costs one model update and one policy pass per read, not per frame.
    */
-  private ingest(endpoint: EndpointConfig, events: LiveEvent[]): void {
-    if (endpoint.dialect === 'stats-stream') this.markDegradedStats(endpoint, events);
+  private ingest(_endpoint: EndpointConfig, events: LiveEvent[]): void {
     for (const event of events) this.inbox.push(event);
     if (this.inboxScheduled) return;
     this.inboxScheduled = true;
@@ -421,37 +477,6 @@ export class LookoutCore implements LookoutCoreApi {
           this.logger.error('notification pipeline failed', { error: String(error) }),
         );
     }
-  }
-
-  /**
-   * stats-stream sends all-zero figures while its Redis is down. Zeros alone could be a quiet
-   * system, so a zero sample triggers a (rate-limited) health probe; a 503 marks the endpoint
-   * degraded and the samples are shown as such until real figures return.
-   */
-  private markDegradedStats(endpoint: EndpointConfig, events: LiveEvent[]): void {
-    for (const event of events) {
-      if (event.kind !== 'stats.update') continue;
-      if (event.data.suspectZero === true) {
-        if (this.degraded.has(endpoint.id)) event.data.degraded = true;
-        this.probeSoon(endpoint);
-      } else if (this.degraded.delete(endpoint.id)) {
-        this.emitTray();
-      }
-    }
-  }
-
-  private readonly probeGate = new Map<string, number>();
-  private probeSoon(endpoint: EndpointConfig): void {
-    const now = this.clock.now();
-    if ((this.probeGate.get(endpoint.id) ?? 0) > now) return;
-    this.probeGate.set(endpoint.id, now + 10_000);
-    void this.probe(endpoint).then((results) => {
-      const bad = results.some((r) => r.status === 'degraded' || r.status === 'down');
-      const changed = bad ? !this.degraded.has(endpoint.id) : this.degraded.has(endpoint.id);
-      if (bad) this.degraded.add(endpoint.id);
-      else this.degraded.delete(endpoint.id);
-      if (changed) this.emitTray();
-    });
   }
 
   private async probe(endpoint: EndpointConfig): Promise<ProbeResult[]> {
@@ -506,11 +531,14 @@ export class LookoutCore implements LookoutCoreApi {
     return trayModel({
       states: this.endpoints
         .filter((e) => e.enabled)
-        .map((e) => ({
-          name: e.name,
-          state: this.sessions.get(e.id)?.state ?? 'idle',
-          degraded: this.degraded.has(e.id),
-        })),
+        .map((e) => {
+          const health = this.monitors.get(e.id)?.health();
+          return {
+            name: e.name,
+            state: this.sessions.get(e.id)?.state ?? 'idle',
+            ...(health ? { delivery: health.delivery.status } : {}),
+          };
+        }),
       unread: this.store.unread(),
       pausedUntil: this.prefs.pausedUntil,
       now: this.clock.now(),
@@ -669,6 +697,7 @@ export class LookoutCore implements LookoutCoreApi {
   private async saveEndpoint(
     edited: EndpointConfig,
     secret: string | undefined,
+    redisSecret?: string,
   ): Promise<SaveResult> {
     // The edit form saw config secrets redacted: the ones it left alone are kept as stored.
     const endpoint = withSecretsRestored(
@@ -683,6 +712,12 @@ export class LookoutCore implements LookoutCoreApi {
         ok: false,
         errors: ['auth: this endpoint uses no authentication, so no password or token is needed.'],
       };
+    const redisRef = endpoint.redisProbe?.credentialRef;
+    if (redisSecret && !redisRef)
+      return {
+        ok: false,
+        errors: ['redisProbe: name a credentialRef for the Redis password (or leave it empty).'],
+      };
     // The first real endpoint replaces the embedded demo.
     const replacesDemo = this.embedded !== null && endpoint.id !== DEMO_ENDPOINT_ID;
     const saved = await this.persistEndpoints((list) => {
@@ -693,6 +728,7 @@ export class LookoutCore implements LookoutCoreApi {
     });
     if (!saved.ok) return saved;
     if (secret && ref) await this.credentials.set(ref, secret);
+    if (redisSecret && redisRef) await this.credentials.set(redisRef, redisSecret);
     if (replacesDemo) {
       await this.closeSession(DEMO_ENDPOINT_ID);
       await this.embedded?.stop();
@@ -754,6 +790,7 @@ export class LookoutCore implements LookoutCoreApi {
       return {
         app: this.store.snapshot(),
         connections: this.connections(),
+        health: this.healthList(),
         endpoints: await this.summaries(),
         prefs: this.prefs,
         settings: this.settings,
@@ -769,7 +806,8 @@ export class LookoutCore implements LookoutCoreApi {
       const found = this.endpoints.find((e) => e.id === id);
       return found ? redactedEndpoint(found, this.redactor) : null;
     },
-    'endpoints:save': async ({ endpoint, secret }) => this.saveEndpoint(endpoint, secret),
+    'endpoints:save': async ({ endpoint, secret, redisSecret }) =>
+      this.saveEndpoint(endpoint, secret, redisSecret),
     'endpoints:remove': async ({ id }) => {
       if (!this.endpoints.some((e) => e.id === id))
         return { ok: false, errors: [`No endpoint "${id}".`] };
@@ -779,31 +817,48 @@ export class LookoutCore implements LookoutCoreApi {
       this.emitTray();
       return { ok: true };
     },
-    'endpoints:test': async ({ endpoint: edited, secret }) => {
+    'endpoints:test': async ({ endpoint: edited, secret, redisSecret }) => {
       const endpoint = withSecretsRestored(
         edited,
         this.endpoints.find((e) => e.id === edited.id),
         this.redactor,
       );
       this.registerConfigSecrets(endpoint);
+      const redisRef = endpoint.redisProbe?.credentialRef;
       const getSecret = async (ref: string) =>
-        secret ?? (await this.credentials.get(ref)) ?? undefined;
+        (ref === redisRef ? redisSecret : secret) ?? (await this.credentials.get(ref)) ?? undefined;
       if (secret) this.redactor.addSecret(secret);
+      this.redactor.addSecret(redisSecret);
       return runConnectionCheck({
         endpoint,
         dialect: DIALECTS[endpoint.dialect],
         credentials: this.providerFor(endpoint, getSecret),
         redactor: this.redactor,
+        probeHttp: () => runProbes(endpoint, DIALECTS[endpoint.dialect], this.redactor),
+        ...this.redisProbeFor(endpoint, getSecret),
       });
     },
     'auth:sign-in': async ({ endpoint: id, secret }) => {
       const endpoint = this.endpoint(id);
       const ref = credentialRefOf(endpoint.auth);
       if (!ref) return { ok: false, errors: [`${endpoint.name} needs no sign-in.`] };
+      // The real login first: only what the server accepted is stored; a refusal stays in place.
+      const verdict = await verifySignIn({
+        endpoint,
+        dialect: DIALECTS[endpoint.dialect],
+        secret,
+        redactor: this.redactor,
+      });
+      if (!verdict.ok) {
+        this.logger.info('sign-in refused or not verified', { endpoint: id, why: verdict.errors });
+        return verdict;
+      }
       await this.credentials.set(ref, secret);
-      // A fresh provider forgets tokens or cookies obtained with the old secret.
+      // A fresh session with the provider that just signed in (no second login), none of the old
+      // secret's tokens or cookies.
       await this.closeSession(id);
-      this.openSession(endpoint);
+      this.openSession(endpoint, verdict.provider);
+      this.push('endpoints:changed', await this.summaries());
       return { ok: true };
     },
     'auth:sign-out': async ({ endpoint: id }) => {
@@ -812,15 +867,20 @@ export class LookoutCore implements LookoutCoreApi {
       if (ref) await this.credentials.delete(ref);
       await this.closeSession(id);
       this.openSession(endpoint);
+      this.push('endpoints:changed', await this.summaries());
       return { ok: true };
     },
     'diagnostics:check': async ({ endpoint: id }) => {
       const endpoint = this.endpoint(id);
+      const live = this.monitors.get(id)?.health().delivery;
       return runConnectionCheck({
         endpoint,
         dialect: DIALECTS[endpoint.dialect],
         credentials: this.providerFor(endpoint),
         redactor: this.redactor,
+        probeHttp: () => this.probe(endpoint),
+        ...this.redisProbeFor(endpoint),
+        ...(live ? { liveDelivery: live } : {}),
       });
     },
     'diagnostics:probe': async ({ endpoint: id }) => this.probe(this.endpoint(id)),
@@ -831,6 +891,7 @@ export class LookoutCore implements LookoutCoreApi {
           host: this.hostInfo(),
           endpoints: this.endpoints,
           connections: this.connections(),
+          health: this.healthList(),
           probes: [...this.lastProbes.values()].flat(),
           notifications: {
             counters: this.notifications?.stats() ?? {},

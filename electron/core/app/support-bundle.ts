@@ -1,6 +1,7 @@
 import type { EndpointConfig } from '../../../shared/config/endpoint';
 import type { SessionDiagnostics } from '../../../shared/model/connection';
 import type { NotificationTraceEntry, ProbeResult } from '../../../shared/model/diagnostics';
+import type { EndpointHealth } from '../../../shared/model/health';
 import type { HostInfo } from '../../../shared/model/settings';
 import type { Redactor } from '../diagnostics/redact';
 
@@ -9,6 +10,8 @@ export interface SupportBundleInput {
   host: HostInfo;
   endpoints: EndpointConfig[];
   connections: SessionDiagnostics[];
+  /** Health facets per endpoint: delivery (deaf, unverified…), verified auth, ranked causes. */
+  health: EndpointHealth[];
   probes: ProbeResult[];
   notifications: { counters: unknown; trace: NotificationTraceEntry[] };
   configProblems: string[];
@@ -29,6 +32,7 @@ export function buildSupportBundle(input: SupportBundleInput, redactor: Redactor
     credentialStore: input.credentialStore,
     configProblems: input.configProblems,
     endpoints: input.endpoints.map((e) => ({ ...e, headers: redactor.headers(e.headers) })),
+    health: input.health,
     connections: input.connections,
     probes: input.probes,
     notifications: input.notifications,

@@ -44,9 +44,26 @@ describe('trayModel', () => {
       }).health,
     ).toBe('degraded');
     expect(
-      trayModel({ ...base, states: [{ name: 'a', state: 'open', degraded: true }] }).health,
+      trayModel({ ...base, states: [{ name: 'a', state: 'open', delivery: 'degraded' }] }).health,
     ).toBe('degraded');
     expect(trayModel({ ...base, states: [] }).health).toBe('disconnected');
+  });
+
+  it('never counts a deaf or unverified endpoint as healthy, and names it', () => {
+    const m = trayModel({
+      ...base,
+      states: [
+        { name: 'chat', state: 'open', delivery: 'deaf' },
+        { name: 'jobs', state: 'open', delivery: 'unverified' },
+        { name: 'tasks', state: 'open', delivery: 'quiet' },
+        { name: 'stats', state: 'open', delivery: 'flowing' },
+        { name: 'probe', state: 'open', delivery: 'verified' },
+      ],
+    });
+    expect(m.health).toBe('degraded');
+    expect(m.tooltip).toBe(
+      'Lookout: 3 of 5 endpoints healthy, 1 deaf (restart the service), 1 delivery unverified',
+    );
   });
 
   it('shows unread and an active pause', () => {

@@ -11,6 +11,11 @@ import { createCredentialProvider } from './credential-provider-factory';
 import { DjangoSessionProvider } from './django-session-provider';
 import { PasswordJwtProvider } from './password-jwt-provider';
 import { StaticTokenProvider } from './static-token-provider';
+import { verifySignIn } from './verify-sign-in';
+import { endpointSchema } from '../../../shared/config/endpoint';
+import { Redactor } from '../diagnostics/redact';
+import { DIALECTS } from '../dialects';
+import { WsTestServer } from '../../../test/support/ws-test-server';
 
 let double: DjangoDouble;
 const secrets: Record<string, string> = {
@@ -131,5 +136,126 @@ describe('DjangoSessionProvider against the django double', () => {
       getSecret,
     });
     await expect(p.getCredentials({ forceRefresh: false })).rejects.toThrow(/use localhost/);
+  });
+});
+
+describe('DjangoSessionProvider checks its session before using it again', () => {
+  it('reuses a live session, and signs in again when the server deleted it', async () => {
+    const p = new DjangoSessionProvider({
+      loginUrl: `${double.apiUrl}/admin/login/`,
+      username: DJANGO_ADMIN.email,
+      credentialRef: 'admin',
+      getSecret,
+    });
+    expect(await p.checkSession()).toMatchObject({ status: 'unknown' });
+    const first = (await p.getCredentials({ forceRefresh: false })).cookie;
+    expect(await p.checkSession()).toMatchObject({ status: 'live' });
+    const logins = double.logins;
+    expect((await p.getCredentials({ forceRefresh: false })).cookie).toBe(first);
+    expect(double.logins).toBe(logins);
+    double.expireSessions();
+    expect(await p.checkSession()).toMatchObject({ status: 'dead' });
+    const renewed = (await p.getCredentials({ forceRefresh: false })).cookie;
+    expect(renewed).not.toBe(first);
+    expect(double.logins).toBe(logins + 1);
+  });
+});
+
+describe('verifySignIn (the sign-in dialog: the real login before anything is stored)', () => {
+  const redactor = new Redactor();
+  const endpoint = (auth: Record<string, unknown>, url = double.url) =>
+    endpointSchema.parse({ id: 'e', name: 'E', dialect: 'django-channels', url, auth });
+  const session = () => ({
+    method: 'django-session',
+    username: DJANGO_ADMIN.email,
+    credentialRef: 'x',
+    loginUrl: `${double.apiUrl}/admin/login/`,
+  });
+
+  it('accepts a good password with a provider that already holds the session', async () => {
+    const logins = double.logins;
+    const verdict = await verifySignIn({
+      endpoint: endpoint(session()),
+      dialect: DIALECTS['django-channels'],
+      secret: DJANGO_ADMIN.password,
+      redactor,
+    });
+    expect(verdict.ok).toBe(true);
+    if (!verdict.ok) return;
+    expect(double.logins).toBe(logins + 1);
+    await verdict.provider.getCredentials({ forceRefresh: false });
+    expect(double.logins).toBe(logins + 1);
+  });
+
+  it("refuses a wrong password in the server's words, and an unreachable server as unreachable", async () => {
+    const jwt = {
+      method: 'password-jwt',
+      username: DJANGO_ADMIN.email,
+      credentialRef: 'x',
+      loginUrl: `${double.apiUrl}/api/auth/login/`,
+    };
+    expect(
+      await verifySignIn({
+        endpoint: endpoint(jwt),
+        dialect: DIALECTS['django-channels'],
+        secret: 'wrong-one',
+        redactor,
+      }),
+    ).toEqual({
+      ok: false,
+      errors: [expect.stringMatching(/was refused \(HTTP 401: Invalid credentials\)/)],
+    });
+    const port = await freePort();
+    const down = await verifySignIn({
+      endpoint: endpoint({ ...session(), loginUrl: `http://localhost:${port}/admin/login/` }),
+      dialect: DIALECTS['django-channels'],
+      secret: 'whatever-secret',
+      redactor,
+    });
+    expect(down.ok).toBe(false);
+    if (down.ok) return;
+    expect(down.errors[0]).toMatch(/^Could not reach the sign-in service/);
+    expect(down.errors[0]).toMatch(/Nothing was stored/);
+    expect(down.errors[0]).not.toContain('whatever-secret');
+  });
+
+  it('checks a token on the upgrade, and has nothing to do without auth', async () => {
+    const server = await new WsTestServer({
+      onUpgrade: (req) =>
+        req.headers.authorization === 'Bearer good-token' ? { accept: true } : { status: 401 },
+    }).start();
+    try {
+      const tokenEndpoint = endpointSchema.parse({
+        id: 't',
+        name: 'T',
+        dialect: 'lookout',
+        url: server.url,
+        auth: { method: 'token', credentialRef: 't' },
+      });
+      const dialect = DIALECTS.lookout;
+      expect(
+        (await verifySignIn({ endpoint: tokenEndpoint, dialect, secret: 'good-token', redactor }))
+          .ok,
+      ).toBe(true);
+      const bad = await verifySignIn({
+        endpoint: tokenEndpoint,
+        dialect,
+        secret: 'bad-token',
+        redactor,
+      });
+      expect(bad).toEqual({
+        ok: false,
+        errors: [expect.stringMatching(/^The server refused the token: /)],
+      });
+    } finally {
+      await server.stop();
+    }
+    const none = await verifySignIn({
+      endpoint: endpoint({ method: 'none' }),
+      dialect: DIALECTS['django-channels'],
+      secret: 'x',
+      redactor,
+    });
+    expect(none).toEqual({ ok: false, errors: [expect.stringMatching(/uses no authentication/)] });
   });
 });

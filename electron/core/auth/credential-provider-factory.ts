@@ -28,6 +28,7 @@ export function createCredentialProvider(
     case 'django-session':
       return new DjangoSessionProvider({
         loginUrl: auth.loginUrl,
+        ...(auth.sessionCheckUrl ? { sessionCheckUrl: auth.sessionCheckUrl } : {}),
         username: auth.username,
         credentialRef: auth.credentialRef,
         getSecret,

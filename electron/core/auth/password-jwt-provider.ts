@@ -86,8 +86,10 @@ export class PasswordJwtProvider implements CredentialProvider {
     if (res.status === 400 || res.status === 401 || res.status === 403) {
       this.access = null;
       this.refresh = null;
+      const said = await serverWords(res);
       throw new CredentialsError(
-        `Sign-in as ${this.options.username} was refused (HTTP ${res.status}): check the email and password in the endpoint's settings.`,
+        `Sign-in as ${this.options.username} was refused (HTTP ${res.status}${said ? `: ${said}` : ''}): check the email and password in the endpoint's settings.`,
+        'refused',
       );
     }
     const body = await this.json(res, 'sign-in');
@@ -115,4 +117,13 @@ export class PasswordJwtProvider implements CredentialProvider {
       throw new Error(`The ${what} endpoint did not answer JSON.`);
     return body as Record<string, unknown>;
   }
+}
+
+/** The refusal in the server's own words (`{"error"}`, `{"detail"}`, `{"message"}`), bounded. */
+async function serverWords(res: Response): Promise<string> {
+  const body: unknown = await res.json().catch(() => null);
+  if (typeof body !== 'object' || body === null) return '';
+  const b = body as Record<string, unknown>;
+  const said = [b.error, b.detail, b.message].find((v) => typeof v === 'string');
+  return typeof said === 'string' ? said.slice(0, 200) : '';
 }

@@ -3,6 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { endpointSchema } from '../../../shared/config/endpoint';
+import { endpointsJsonSchema } from '../../../shared/config/endpoints-json-schema';
+import { defineFormat } from '../state/migrations';
+import { upgradeEndpointsDocument } from './endpoints-format';
 import { EndpointsFile } from './endpoints-file';
 
 let dir = '';
@@ -101,7 +104,11 @@ describe('endpoints.json', () => {
     expect(await file.save([other])).toEqual({ ok: true });
     expect(await readFile(`${path}.bak`, 'utf8')).toBe(second);
     // No temp files are left behind.
-    expect((await readdir(dir)).sort()).toEqual(['endpoints.json', 'endpoints.json.bak']);
+    expect((await readdir(dir)).sort()).toEqual([
+      'endpoints.json',
+      'endpoints.json.bak',
+      'endpoints.schema.json',
+    ]);
   });
 
   it('never overwrites a file that is not valid JSON: the save is refused with the path and why', async () => {
@@ -138,6 +145,54 @@ describe('endpoints.json', () => {
     }
   });
 
+  it('a file from a newer Lookout: no endpoint used, kept as it is, and the message says to update', async () => {
+    const path = join(dir, 'endpoints.json');
+    const text = JSON.stringify({ version: 2, endpoints: [good], profiles: {} });
+    await writeFile(path, text);
+    const file = new EndpointsFile(path);
+    const out = await file.load();
+    expect(out.endpoints).toEqual([]);
+    expect(out.problems).toEqual([
+      `${path} was written by a newer Lookout (format 2; this one reads up to 1). No endpoint from it is used, and Lookout will not overwrite it: update Lookout to use it, or move it away to start over with this version.`,
+    ]);
+    const saved = await file.save([other]);
+    expect(saved).toEqual({ ok: false, error: expect.stringContaining('update Lookout') });
+    expect(await readFile(path, 'utf8')).toBe(text);
+  });
+
+  it('an older format is migrated in memory by its steps; the file changes only on a save', () => {
+    // endpoints.json has had one format so far: the mechanism is shown with a two-version history.
+    const history = defineFormat('endpoints', [
+      {
+        from: 1,
+        change: 'servers → endpoints',
+        up: (d) => {
+          const { servers, ...rest } = d as { servers: unknown };
+          if (!Array.isArray(servers)) throw new Error('servers is not a list');
+          return { ...rest, endpoints: servers };
+        },
+      },
+    ]);
+    expect(
+      upgradeEndpointsDocument('/x/endpoints.json', { version: 1, servers: [good] }, history),
+    ).toEqual({
+      ok: true,
+      document: { version: 2, endpoints: [good] },
+      migratedFrom: 1,
+    });
+    expect(
+      upgradeEndpointsDocument('/x/endpoints.json', { version: 2, endpoints: [] }, history),
+    ).toEqual({
+      ok: true,
+      document: { version: 2, endpoints: [] },
+      migratedFrom: null,
+    });
+    expect(upgradeEndpointsDocument('/x/endpoints.json', { version: 1 }, history)).toMatchObject({
+      ok: false,
+      why: expect.stringMatching(/could not be converted from format version 1/),
+    });
+  });
+
   it('picks up a file fixed by hand: loading again lifts the refusal', async () => {
     const path = join(dir, 'endpoints.json');
     await writeFile(path, '{ nope');
@@ -156,9 +211,14 @@ describe('endpoints.json', () => {
     await file.load();
     expect(await file.save([endpointSchema.parse(good)])).toEqual({ ok: true });
     expect(JSON.parse(await readFile(path, 'utf8'))).toEqual({
+      $schema: './endpoints.schema.json',
       version: 1,
       endpoints: [endpointSchema.parse(good)],
     });
+    // The schema the file points at is beside it: an editor validates against this Lookout's format.
+    expect(JSON.parse(await readFile(join(dir, 'sub', 'endpoints.schema.json'), 'utf8'))).toEqual(
+      endpointsJsonSchema(),
+    );
     expect((await new EndpointsFile(path).load()).endpoints[0]).toMatchObject({
       id: 'prod',
       enabled: true,

@@ -1,7 +1,14 @@
 import { copyFile, readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { endpointSchema, formatIssues, type EndpointConfig } from '../../../shared/config/endpoint';
+import {
+  ENDPOINTS_FILE_VERSION,
+  ENDPOINTS_SCHEMA_REF,
+  endpointSchema,
+  formatIssues,
+  type EndpointConfig,
+} from '../../../shared/config/endpoint';
 import { writeFileAtomic } from './atomic-write';
+import { upgradeEndpointsDocument, writeEndpointsSchemaBeside } from './endpoints-format';
 
 /**
  * `endpoints.json`: the admin-editable list of backends. Plain JSON (no envelope) so admins can
@@ -13,6 +20,8 @@ import { writeFileAtomic } from './atomic-write';
  * and in place; untouched entries keep the admin's own spelling. A file that is not valid JSON,
  * not of this shape, or of a newer version is never overwritten: the save is refused with the
  * path and what to do. Every save first copies the previous file to `endpoints.json.bak`.
+ * A file of an older format is migrated in memory (`endpoints-format.ts`); the file Lookout writes
+ * names its JSON Schema (`$schema`), which is written beside it.
  */
 export interface EndpointsLoad {
   endpoints: EndpointConfig[];
@@ -27,7 +36,7 @@ export interface EndpointsLoad {
 export type EndpointsSaveResult = { ok: true } | { ok: false; error: string };
 
 const fileShape = z
-  .object({ version: z.literal(1), endpoints: z.array(z.unknown()).max(64) })
+  .object({ version: z.literal(ENDPOINTS_FILE_VERSION), endpoints: z.array(z.unknown()).max(64) })
   .passthrough();
 
 /** One entry of the file as loaded: an endpoint in use, or raw JSON kept as it was. */
@@ -67,7 +76,9 @@ export class EndpointsFile {
     } catch (error) {
       return this.unusable(`${path} is not valid JSON (${(error as Error).message})`);
     }
-    const shape = fileShape.safeParse(json);
+    const upgraded = upgradeEndpointsDocument(path, json);
+    if (!upgraded.ok) return this.unusable(upgraded.why, upgraded.advice);
+    const shape = fileShape.safeParse(upgraded.document);
     if (!shape.success) {
       return this.unusable(
         `${path} is not a Lookout endpoints file this version can read (${formatIssues(shape.error).join('; ')}; expected {"version": 1, "endpoints": [...]})`,
@@ -125,10 +136,16 @@ export class EndpointsFile {
     }
     for (const e of endpoints)
       if (!written.has(e.id)) slots.push({ kind: 'endpoint', id: e.id, raw: e, parsed: e });
-    const document = { version: 1, ...this.extras, endpoints: slots.map((s) => s.raw) };
+    const document = {
+      $schema: ENDPOINTS_SCHEMA_REF,
+      ...this.extras,
+      version: ENDPOINTS_FILE_VERSION,
+      endpoints: slots.map((s) => s.raw),
+    };
     try {
       await backUp(this.path);
       await writeFileAtomic(this.path, `${JSON.stringify(document, null, 2)}\n`);
+      await writeEndpointsSchemaBeside(this.path);
     } catch (error) {
       return {
         ok: false,
@@ -139,12 +156,12 @@ export class EndpointsFile {
     return { ok: true };
   }
 
-  private unusable(why: string): EndpointsLoad {
-    this.blocked = `${why}. Lookout will not overwrite it, so changes cannot be saved until it is fixed: fix it (or move it away to start over) and try again.`;
+  private unusable(why: string, advice = 'fix it or move it away'): EndpointsLoad {
+    this.blocked = `${why}. Lookout will not overwrite it, so changes cannot be saved: ${advice}, then try again.`;
     return {
       endpoints: [],
       problems: [
-        `${why}. No endpoint from it is used, and Lookout will not overwrite it: fix it or move it away.`,
+        `${why}. No endpoint from it is used, and Lookout will not overwrite it: ${advice}.`,
       ],
       exists: true,
       writeBlocked: this.blocked,

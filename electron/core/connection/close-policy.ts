@@ -20,6 +20,8 @@ export interface EndingInput {
   local?: LocalEnding;
   closeOverrides?: Readonly<Record<number, CodeMeaning>>;
   handshakeOverrides?: Readonly<Record<number, CodeMeaning>>;
+  /** The dialect's explanation of a refused upgrade from what was sent; wins over the tables. */
+  explainRefusal?: (status: number) => CodeMeaning | undefined;
 }
 
 /** ws error codes that stand for a close code. */
@@ -52,7 +54,9 @@ export function classifyEnding(input: EndingInput): AttemptOutcome {
     };
   }
   if (facts.handshakeStatus !== undefined) {
-    const m = explainHandshakeStatus(facts.handshakeStatus, input.handshakeOverrides);
+    const m =
+      input.explainRefusal?.(facts.handshakeStatus) ??
+      explainHandshakeStatus(facts.handshakeStatus, input.handshakeOverrides);
     return {
       handshakeStatus: facts.handshakeStatus,
       meaning: `${m.name}: ${m.meaning}`,

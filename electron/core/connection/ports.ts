@@ -27,18 +27,40 @@ export const systemClock: Clock = {
 /** Uniform in [0, 1): Math.random in production, a seeded or fixed sequence in tests. */
 export type RandomSource = () => number;
 
+/** Whether a held session is still live, asked of the server without opening a socket. */
+export type SessionCheck =
+  | { status: 'live'; detail: string }
+  | { status: 'dead'; detail: string }
+  /** No session held yet, or the server could not say (unreachable, no such endpoint). */
+  | { status: 'unknown'; detail: string };
+
 /**
- * Supplies credentials before every connection attempt. `forceRefresh` is set once after the
- * server said the token expired (401 on the upgrade, or the dialect's auth-expired close code).
- * Rejects with `CredentialsError` when the user must sign in.
+ * Supplies credentials before every connection attempt. `forceRefresh` is set once per incident
+ * after the server refused or may have refused them (401 on the upgrade, an auth close code,
+ * django's ambiguous 500): a password provider then signs in again. Rejects with
+ * `CredentialsError` when only the user can fix it.
  */
 export interface CredentialProvider {
   getCredentials(options: { forceRefresh: boolean }): Promise<Credentials>;
+  /**
+   * Ask the server whether the held session is live (django: `GET /api/auth/me/`), for explaining
+   * an ambiguous refusal. Absent where the provider has no such check.
+   */
+  checkSession?(): Promise<SessionCheck>;
 }
 
-/** Thrown by a credential provider when no usable credentials exist and only the user can fix it. */
+/**
+ * Thrown by a credential provider when no usable credentials exist and only the user can fix it:
+ * `missing` (nothing stored) or `refused` (the server refused the stored credentials themselves).
+ */
 export class CredentialsError extends Error {
   override readonly name = 'CredentialsError';
+  constructor(
+    message: string,
+    readonly kind: 'missing' | 'refused' = 'missing',
+  ) {
+    super(message);
+  }
 }
 
 export const noCredentials: CredentialProvider = { getCredentials: async () => ({}) };

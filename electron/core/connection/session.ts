@@ -57,13 +57,33 @@ export interface SessionEvents extends Record<string, unknown> {
   events: LiveEvent[];
   /** Channels whose history could not be replayed: the owner should refetch a snapshot. */
   reset: string[];
+  /**
+   * The delivery facts changed without a state change: a quiet window ran out, data ended a quiet
+   * period, or an attempt ended with a new outcome. Read `delivery()` and `diagnostics()`.
+   */
+  delivery: null;
+}
+
+/** What the session knows about delivery right now, for the health facet (see `deliveryHealth`). */
+export interface DeliveryFacts {
+  open: boolean;
+  openedAt: number | null;
+  lastDataAt: number | null;
+  /** Start of the current silence on this connection; null when not open. */
+  silentSince: number | null;
+  /** The quiet window ran out without data while silence was not normal. */
+  quietTooLong: boolean;
+  /** Silence is normal right now (the dialect says idle, or its quiet window is 0). */
+  idle: boolean;
+  quietAfterMs: number;
 }
 
 /** Ends the session caused itself, with the words the diagnostics panel shows. */
 const LOCAL = {
   manual: { meaning: 'Reconnect requested.', action: 'retry-now' },
   stale: {
-    meaning: 'Open but silent: no message within the staleness window, even after re-subscribing.',
+    meaning:
+      'Open but no data within the staleness window, even after re-subscribing (pongs and acks do not count).',
     action: 'retry-now',
   },
   stopping: { meaning: 'Stopped by the user or the app.', action: 'stop' },
@@ -110,16 +130,24 @@ export class Session extends TypedEmitter<SessionEvents> {
   private urlIndex = 0;
   private skewMs: number | null = null;
   /** Per-channel tallies for the diagnostics panel (bounded: see MAX_CHANNELS). */
-  private readonly channelStats = new Map<
-    string,
-    { events: number; lastEventAt: number | null; acknowledged: boolean }
-  >();
+  private readonly channelStats = new Map<string, ChannelStats>();
+  /** Subscriptions sent on this connection and not yet acknowledged, oldest first. */
+  private pendingAcks: string[] = [];
+  private lastDataAt: number | null = null;
+  /** Data arrived on the current connection (the first data turns "quiet" into "flowing"). */
+  private dataOnConnection = false;
+  private lastFrameAt: number | null = null;
+  private recoveredAt: number | null = null;
 
   // What the next attempt should do, decided when the previous one ended.
   private nextDelay = 0;
   private nextTrigger: AttemptTrigger = 'start';
   private forceRefresh = false;
-  private consecutiveRefresh = 0;
+  /**
+   * Credentials were renewed during the current incident (from the first failure until a stable
+   * connection): the server may make Lookout sign in again by itself once, never in a loop.
+   */
+  private renewedThisIncident = false;
   private consecutiveImmediate = 0;
   /** Set when the session itself ends the socket, so the ending is explained in its own words. */
   private pendingLocal: (LocalEnding & { trigger?: AttemptTrigger }) | null = null;
@@ -162,6 +190,7 @@ export class Session extends TypedEmitter<SessionEvents> {
       pingIntervalMs: overrides.pingIntervalMs ?? rules.pingIntervalMs,
       deadAfterMs: overrides.deadAfterMs ?? rules.deadAfterMs,
       staleAfterMs: overrides.staleAfterMs ?? rules.staleAfterMs,
+      quietAfterMs: overrides.quietAfterMs ?? rules.quietAfterMs,
       appPing: overrides.appPing ?? rules.appPing,
     };
     this.plan = this.socketPlan({});
@@ -240,7 +269,7 @@ export class Session extends TypedEmitter<SessionEvents> {
         return;
       }
     }
-    this.consecutiveRefresh = 0;
+    this.renewedThisIncident = false;
     this.nextDelay = 0;
     this.nextTrigger = trigger;
     if (this.wait) {
@@ -261,7 +290,7 @@ export class Session extends TypedEmitter<SessionEvents> {
   subscribe(channel: string): void {
     if (this.subscriptionSet.has(channel)) return;
     this.subscriptionSet.add(channel);
-    if (this.isOpen()) this.sendFrame(this.codec.subscribe(channel));
+    if (this.isOpen()) this.sendSubscribe(channel);
   }
 
   unsubscribe(channel: string): void {
@@ -285,10 +314,48 @@ export class Session extends TypedEmitter<SessionEvents> {
         stale: this.tracker?.stale ?? false,
         subscriptions: this.subscriptions,
       }),
+      lastDataAt: this.lastDataAt,
+      lastFrameAt: this.lastFrameAt,
+      recoveredAt: this.recoveredAt,
       channels: this.channelHealth(),
       clockSkewMs: this.skewMs,
       nextAttemptAt: this.wait?.until ?? null,
       keepalive: this.dialect.liveness.serverKeepalive,
+    };
+  }
+
+  /** How the last attempt ended (kept after a recovery), without building the whole diagnostics. */
+  get lastOutcome(): AttemptOutcome | null {
+    return this.recorder.lastOutcome;
+  }
+
+  /** The recovery time after `lastOutcome` and the next attempt's time, for the health facet. */
+  get timing(): { since: number; recoveredAt: number | null; nextAttemptAt: number | null } {
+    return {
+      since: this.since,
+      recoveredAt: this.recoveredAt,
+      nextAttemptAt: this.wait?.until ?? null,
+    };
+  }
+
+  /** The current (or last) attempt: its trigger, URL and what its upgrade carried. */
+  get currentAttempt(): Readonly<AttemptRecord> | null {
+    return this.attempt;
+  }
+
+  /** What the session knows about delivery now: the input of the health facet. */
+  delivery(): DeliveryFacts {
+    const tracker = this.tracker;
+    const open = this.isOpen() && tracker !== null;
+    const quietAfterMs = this.liveness.quietAfterMs;
+    return {
+      open,
+      openedAt: open ? (this.attempt?.openedAt ?? null) : null,
+      lastDataAt: this.lastDataAt,
+      silentSince: open ? tracker.silentSince : null,
+      quietTooLong: open && tracker.quiet,
+      idle: quietAfterMs === 0 || this.isIdle(),
+      quietAfterMs,
     };
   }
 
@@ -319,19 +386,21 @@ export class Session extends TypedEmitter<SessionEvents> {
         this.redactor.addSecret(creds.cookie);
         const handshake = this.codec.handshake(creds, baseUrl);
         this.plan = this.socketPlan(handshake.headers);
-        this.beginAttempt(actualTrigger, delay, handshake.url);
+        const record = this.beginAttempt(actualTrigger, delay, handshake.url);
+        record.sent = sentFacts(handshake.headers, creds);
         if (this.stopRequested) return this.abandonAttempt();
         return handshake.url;
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         const record = this.beginAttempt(actualTrigger, delay, baseUrl);
         if (error instanceof CredentialsError) {
+          const head = error.kind === 'refused' ? 'Sign-in refused' : 'Sign-in needed';
           this.finish(record, {
             error: 'credentials',
-            meaning: `Sign-in needed: ${message}`,
+            meaning: `${head}: ${message}`,
             action: 'sign-in',
           });
-          this.transition('auth-required', `Sign-in needed: ${this.redactor.text(message)}`);
+          this.transition('auth-required', `${head}: ${this.redactor.text(message)}`);
           return this.abandonAttempt();
         }
         this.finish(record, {
@@ -389,11 +458,14 @@ export class Session extends TypedEmitter<SessionEvents> {
     }
     this.tracker = new LivenessTracker(this.liveness);
     this.tracker.opened(now);
-    // Acks belong to a connection: a new one has to confirm its subscriptions again.
-    for (const stats of this.channelStats.values()) stats.acknowledged = false;
+    this.lastFrameAt = now;
+    this.dataOnConnection = false;
+    // The failure before this open is history now: shown as "recovered at", not as current.
+    if (this.recorder.lastOutcome) this.recoveredAt = now;
+    this.forgetAcks();
     this.transition('open', `Connected to ${this.redactor.url(this.urls[this.urlIndex] ?? '')}.`);
     for (const frame of this.codec.onOpen()) this.sendFrame(frame);
-    for (const channel of this.subscriptionSet) this.sendFrame(this.codec.subscribe(channel));
+    for (const channel of this.subscriptionSet) this.sendSubscribe(channel);
     // A first round trip right away, so diagnostics show an RTT from the start, not a ping interval later.
     if (this.liveness.pingIntervalMs > 0 || this.liveness.appPing) this.ping(socket, now);
     this.scheduleTick();
@@ -401,7 +473,8 @@ export class Session extends TypedEmitter<SessionEvents> {
       this.stableTimer = null;
       this.backoff.reset();
       this.consecutiveImmediate = 0;
-      this.consecutiveRefresh = 0;
+      // A stable connection ends the incident: the next refusal may renew credentials again.
+      this.renewedThisIncident = false;
     }, this.endpoint.backoff.stableAfterMs);
   }
 
@@ -423,6 +496,8 @@ export class Session extends TypedEmitter<SessionEvents> {
   ): void {
     if (attempt !== this.attempt || this.attemptFinished) return;
     this.clearConnectionTimers();
+    // Acks and refusals belong to the connection that just ended: channel rows follow the socket.
+    this.forgetAcks();
     const wasOpen = attempt.openedAt !== undefined;
     const local = this.pendingLocal ?? undefined;
     this.pendingLocal = null;
@@ -434,6 +509,8 @@ export class Session extends TypedEmitter<SessionEvents> {
       local,
       closeOverrides: this.dialect.closeOverrides,
       handshakeOverrides: this.dialect.handshakeOverrides,
+      explainRefusal: (status) =>
+        attempt.sent ? this.dialect.explainRefusal?.(status, attempt.sent, attempt.url) : undefined,
     });
     this.finish(attempt, outcome);
     if (this.stopRequested) return;
@@ -442,7 +519,10 @@ export class Session extends TypedEmitter<SessionEvents> {
 
   private finish(attempt: AttemptRecord, outcome: AttemptOutcome): void {
     this.attemptFinished = true;
+    this.recoveredAt = null;
     this.recorder.ended(attempt, outcome, this.clock.now());
+    // A new outcome is news for banners even when the state stays the same (backing off again).
+    this.emit('delivery', null);
     this.logger.info('connection attempt ended', {
       endpoint: this.endpoint.id,
       attempt: attempt.n,
@@ -476,20 +556,32 @@ export class Session extends TypedEmitter<SessionEvents> {
         this.nextTrigger = trigger;
         return;
       case 'refresh-token':
-        this.consecutiveRefresh += 1;
-        if (this.consecutiveRefresh > 1) {
+      case 'sign-in':
+        // With stored credentials Lookout signs in again by itself, once per incident; only a
+        // refusal of the renewed credentials asks the user.
+        if (this.renewedThisIncident) {
           this.transition(
             'auth-required',
-            `Sign-in needed: the server still refused after a token refresh (${outcome.meaning})`,
+            `Sign-in refused: the server refused the credentials even after signing in again (${outcome.meaning})`,
           );
           return;
         }
+        this.renewedThisIncident = true;
         this.forceRefresh = true;
         this.nextDelay = 0;
         this.nextTrigger = 'token-refreshed';
         return;
-      case 'sign-in':
-        this.transition('auth-required', `Sign-in needed: ${outcome.meaning}`);
+      case 'reauth-once':
+        // Ambiguous (django's 500: expired session, its Redis down, or a wrong path): renew the
+        // credentials once per incident in case they are the cause, and keep backing off either way.
+        this.nextDelay = this.backoff.next();
+        if (this.renewedThisIncident) {
+          this.nextTrigger = trigger;
+        } else {
+          this.renewedThisIncident = true;
+          this.forceRefresh = true;
+          this.nextTrigger = 'token-refreshed';
+        }
         return;
       case 'stop':
         this.transition('stopped', `Stopped: ${outcome.meaning}`);
@@ -504,9 +596,10 @@ export class Session extends TypedEmitter<SessionEvents> {
     if (socket !== this.socket) return;
     const now = this.clock.now();
     const size = rawSize(data);
+    this.lastFrameAt = now;
     if (isBinary) {
       this.recorder.frameIn(now, '[binary frame]', size, 'binary-frame');
-      this.tracker?.inbound(now);
+      this.tracker?.frame(now);
       return;
     }
     if (size > this.endpoint.maxPayloadBytes) {
@@ -516,7 +609,7 @@ export class Session extends TypedEmitter<SessionEvents> {
         size,
         `oversized: ${size} bytes > ${this.endpoint.maxPayloadBytes}`,
       );
-      this.tracker?.inbound(now);
+      this.tracker?.frame(now);
       return;
     }
     const text = rawText(data);
@@ -535,20 +628,40 @@ export class Session extends TypedEmitter<SessionEvents> {
 
   private apply(result: DecodeResult, now: number): void {
     const tracker = this.tracker;
-    if (result.rejected) {
-      tracker?.inbound(now);
-    } else if (tracker?.message(now) && this.current === 'stale') {
-      this.transition('open', 'Messages are flowing again.');
+    const events = result.events;
+    // Only data proves delivery; pongs, acks, greetings, heartbeats and rejects prove the link.
+    if (events && events.length > 0) {
+      this.lastDataAt = now;
+      const first = !this.dataOnConnection;
+      this.dataOnConnection = true;
+      if (tracker?.data(now)) {
+        if (this.current === 'stale') this.transition('open', 'Data is flowing again.');
+        this.emit('delivery', null);
+      } else if (first) {
+        this.emit('delivery', null);
+      }
+    } else {
+      tracker?.frame(now);
     }
     if (result.greeting?.serverTime !== undefined) this.skewMs = result.greeting.serverTime - now;
     if (result.pong?.echo !== undefined) this.recorder.rtt.add(now, now - result.pong.echo);
-    if (result.serverError) this.recorder.serverError(now, result.serverError);
     if (result.reset?.length) this.emit('reset', result.reset);
     if (result.acks) {
-      for (const ack of result.acks)
-        this.channel(ack.channel).acknowledged = ack.op === 'subscribed';
+      for (const ack of result.acks) {
+        const stats = this.channel(ack.channel);
+        stats.acknowledged = ack.op === 'subscribed';
+        if (stats.acknowledged) stats.refused = null;
+        this.pendingAcks = this.pendingAcks.filter((c) => c !== ack.channel);
+      }
     }
-    const events = result.events;
+    for (const refusal of result.refused ?? []) this.refuse(refusal.channel, refusal.reason);
+    if (result.serverError) {
+      this.recorder.serverError(now, result.serverError);
+      // Servers that answer in order and name no channel (sakura, task-status): an error while a
+      // subscription awaits its ack is that subscription's refusal.
+      const pending = result.refused?.length ? undefined : this.pendingAcks[0];
+      if (pending !== undefined) this.refuse(pending, result.serverError);
+    }
     if (events && events.length > 0) {
       this.recorder.events(events.length);
       for (const event of events) {
@@ -560,14 +673,31 @@ export class Session extends TypedEmitter<SessionEvents> {
     }
   }
 
-  private channel(name: string): {
-    events: number;
-    lastEventAt: number | null;
-    acknowledged: boolean;
-  } {
+  private refuse(channel: string, reason: string): void {
+    const stats = this.channel(channel);
+    stats.acknowledged = false;
+    stats.refused = this.redactor.text(reason).slice(0, 300);
+    this.pendingAcks = this.pendingAcks.filter((c) => c !== channel);
+  }
+
+  /** A new or ended connection: no subscription is acknowledged or refused on it yet. */
+  private forgetAcks(): void {
+    this.pendingAcks = [];
+    for (const stats of this.channelStats.values()) {
+      stats.acknowledged = false;
+      stats.refused = null;
+    }
+  }
+
+  private sendSubscribe(channel: string): void {
+    if (this.sendFrame(this.codec.subscribe(channel)) && !this.pendingAcks.includes(channel))
+      this.pendingAcks.push(channel);
+  }
+
+  private channel(name: string): ChannelStats {
     let stats = this.channelStats.get(name);
     if (!stats) {
-      stats = { events: 0, lastEventAt: null, acknowledged: false };
+      stats = { events: 0, lastEventAt: null, acknowledged: false, refused: null };
       // Bounded: a server inventing channel names must not grow memory without end.
       if (this.channelStats.size < MAX_CHANNELS) this.channelStats.set(name, stats);
     }
@@ -582,6 +712,7 @@ export class Session extends TypedEmitter<SessionEvents> {
         name,
         subscribed: this.subscriptionSet.has(name),
         acknowledged: stats?.acknowledged ?? false,
+        refused: stats?.refused ?? null,
         events: stats?.events ?? 0,
         lastEventAt: stats?.lastEventAt ?? null,
       };
@@ -591,7 +722,8 @@ export class Session extends TypedEmitter<SessionEvents> {
   private onPong(socket: InstrumentedSocket): void {
     if (socket !== this.socket) return;
     const now = this.clock.now();
-    this.tracker?.inbound(now);
+    this.lastFrameAt = now;
+    this.tracker?.frame(now);
     if (this.pingSentAt !== null) {
       this.recorder.rtt.add(now, now - this.pingSentAt);
       this.pingSentAt = null;
@@ -614,6 +746,15 @@ export class Session extends TypedEmitter<SessionEvents> {
     return this.current === 'open' || this.current === 'stale';
   }
 
+  /** Silence is normal right now, by the dialect's own rule (e.g. no running task watched). */
+  private isIdle(): boolean {
+    try {
+      return this.codec.idle?.(this.subscriptions) ?? false;
+    } catch {
+      return false;
+    }
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Liveness, sleep and wake
 
@@ -632,7 +773,7 @@ export class Session extends TypedEmitter<SessionEvents> {
     const socket = this.socket;
     if (!tracker || !socket || socket.readyState !== socket.OPEN) return;
     const now = this.clock.now();
-    for (const action of tracker.check(now)) {
+    for (const action of tracker.check(now, this.isIdle())) {
       switch (action) {
         case 'ping':
           this.ping(socket, now);
@@ -648,14 +789,21 @@ export class Session extends TypedEmitter<SessionEvents> {
         case 'stale':
           this.transition(
             'stale',
-            `No message for ${formatMs(this.liveness.staleAfterMs)}: re-subscribing.`,
+            `No data for ${formatMs(this.liveness.staleAfterMs)}: re-subscribing.`,
           );
-          for (const channel of this.subscriptionSet) this.sendFrame(this.codec.subscribe(channel));
+          for (const channel of this.subscriptionSet) this.sendSubscribe(channel);
           break;
         case 'stale-reconnect':
           this.pendingLocal = { ...LOCAL.stale, trigger: 'stale' };
           socket.close(1000, 'stale');
           return;
+        case 'quiet':
+          this.logger.info('no data within the quiet window: delivery unverified', {
+            endpoint: this.endpoint.id,
+            quietAfterMs: this.liveness.quietAfterMs,
+          });
+          this.emit('delivery', null);
+          break;
       }
     }
   }
@@ -788,10 +936,29 @@ function describeTrigger(trigger: AttemptTrigger): string {
     case 'dead-peer':
       return 'Reconnecting after the server stopped answering.';
     case 'token-refreshed':
-      return 'Reconnecting with a refreshed token.';
+      return 'Reconnecting with renewed credentials (signed in again).';
     case 'failover':
       return 'Trying the next server URL.';
   }
+}
+
+interface ChannelStats {
+  events: number;
+  lastEventAt: number | null;
+  acknowledged: boolean;
+  refused: string | null;
+}
+
+/** What the upgrade carried, without the secrets: its Origin and the kind of credentials. */
+function sentFacts(
+  headers: Record<string, string>,
+  creds: { token?: string; cookie?: string },
+): AttemptRecord['sent'] {
+  const origin = Object.entries(headers).find(([k]) => k.toLowerCase() === 'origin')?.[1];
+  return {
+    ...(origin ? { origin } : {}),
+    credentials: creds.cookie ? 'cookie' : creds.token ? 'token' : 'none',
+  };
 }
 
 function formatMs(ms: number): string {

@@ -2,11 +2,14 @@ import { lookup } from 'node:dns/promises';
 import { isIP, createConnection } from 'node:net';
 import type { EndpointConfig } from '../../../shared/config/endpoint';
 import { endpointUrls } from '../../../shared/config/endpoint';
+import type { HandshakeSent } from '../../../shared/model/connection';
 import type {
   CheckStep,
   CheckStepId,
   ConnectionCheckReport,
+  ProbeResult,
 } from '../../../shared/model/diagnostics';
+import type { DeliveryHealth, RankedCause, RedisProbeResult } from '../../../shared/model/health';
 import { classifyEnding } from '../connection/close-policy';
 import { InstrumentedSocket } from '../connection/instrumented-socket';
 import { CredentialsError, type CredentialProvider } from '../connection/ports';
@@ -22,6 +25,14 @@ export interface ConnectionCheckOptions {
   stepTimeoutMs?: number;
   /** How long to wait for the first reply after subscribing (default 3 s). */
   replyTimeoutMs?: number;
+  /** Stop after the auth step (verifying a sign-in): the later steps are reported as not run. */
+  stopAfterAuth?: boolean;
+  /** The endpoint's Redis deafness probe, when one is configured: `channels` empty = PING only. */
+  redisProbe?: (channels: readonly string[]) => Promise<RedisProbeResult>;
+  /** The backend's HTTP health probes, for explaining an ambiguous refusal. */
+  probeHttp?: () => Promise<ProbeResult[]>;
+  /** The live session's delivery facet, when the endpoint is connected now. */
+  liveDelivery?: DeliveryHealth;
 }
 
 /**
@@ -40,19 +51,27 @@ export async function runConnectionCheck(
     for (const id of from)
       add({ id, status: 'skipped', detail: 'Not tried: an earlier step failed.' });
   };
+  let causes: RankedCause[] | undefined;
   const report = (): ConnectionCheckReport => {
     const failed = steps.find((s) => s.status === 'failed');
+    const delivery = steps.find((s) => s.id === 'delivery');
+    // "All checks passed" only when delivery was proven: a pong or an ack proves no data.
     const summary = failed
       ? `Fails at ${failed.id}: ${failed.detail}${failed.advice ? ` ${failed.advice}` : ''}`
-      : steps.some((s) => s.status === 'warning')
-        ? 'Connected, with warnings: see the steps below.'
-        : 'All checks passed: the backend is reachable, accepts our credentials, answers and keeps time.';
+      : options.stopAfterAuth
+        ? 'Signed in: the server accepted the credentials.'
+        : delivery?.status === 'warning'
+          ? `Reachable and answering, but delivery is not proven: ${delivery.detail}`
+          : steps.some((s) => s.status === 'warning')
+            ? 'Connected, with warnings: see the steps below.'
+            : 'All checks passed: the backend is reachable, accepts our credentials, answers, and delivers data.';
     return {
       endpoint: endpoint.id,
       startedAt,
       ok: !failed,
       steps,
       summary: redactor.text(summary),
+      ...(causes ? { causes } : {}),
     };
   };
 
@@ -67,7 +86,7 @@ export async function runConnectionCheck(
       detail: `"${base}" is not a valid URL.`,
       advice: 'Fix the URL in Settings → Endpoints.',
     });
-    skipRest(['tcp', 'upgrade', 'auth', 'subscribe', 'round-trip']);
+    skipRest(['tcp', 'upgrade', 'auth', 'subscribe', 'round-trip', 'delivery']);
     return report();
   }
   const host = url.hostname.replace(/^\[|\]$/g, '');
@@ -100,7 +119,7 @@ export async function runConnectionCheck(
         advice: 'Check the host name in the endpoint URL, or your DNS / VPN.',
         durationMs: ms(t0),
       });
-      skipRest(['tcp', 'upgrade', 'auth', 'subscribe', 'round-trip']);
+      skipRest(['tcp', 'upgrade', 'auth', 'subscribe', 'round-trip', 'delivery']);
       return report();
     }
   }
@@ -129,7 +148,7 @@ export async function runConnectionCheck(
           : 'A firewall or proxy may drop the traffic; check the network path to the server.',
       durationMs: ms(tcpStart),
     });
-    skipRest(['upgrade', 'auth', 'subscribe', 'round-trip']);
+    skipRest(['upgrade', 'auth', 'subscribe', 'round-trip', 'delivery']);
     return report();
   }
 
@@ -153,13 +172,18 @@ export async function runConnectionCheck(
           ? 'Sign in from Settings → Endpoints.'
           : 'Check that the login service is reachable.',
     });
-    skipRest(['subscribe', 'round-trip']);
+    skipRest(['subscribe', 'round-trip', 'delivery']);
     return report();
   }
 
   // Upgrade + auth
   const codec = dialect.create(endpoint);
   const plan = codec.handshake(credentials, base);
+  const origin = Object.entries(plan.headers).find(([k]) => k.toLowerCase() === 'origin')?.[1];
+  const sent: HandshakeSent = {
+    ...(origin ? { origin } : {}),
+    credentials: credentials.cookie ? 'cookie' : credentials.token ? 'token' : 'none',
+  };
   const upgradeStart = performance.now();
   const socket = new InstrumentedSocket(plan.url, undefined, {
     headers: plan.headers,
@@ -187,11 +211,15 @@ export async function runConnectionCheck(
         closeReason: ended.reason,
         closeOverrides: dialect.closeOverrides,
         handshakeOverrides: dialect.handshakeOverrides,
+        explainRefusal: (status) => dialect.explainRefusal?.(status, sent, plan.url),
       });
       const status = socket.facts.handshakeStatus;
       const authProblem =
         status !== undefined &&
         (outcome.action === 'sign-in' || outcome.action === 'refresh-token');
+      if (outcome.action === 'reauth-once' && dialect.rankCauses) {
+        causes = await explainAmbiguous(options, plan.url, dialect.rankCauses);
+      }
       if (authProblem) {
         add({
           id: 'upgrade',
@@ -203,23 +231,26 @@ export async function runConnectionCheck(
           id: 'auth',
           status: 'failed',
           detail: outcome.meaning,
-          advice:
-            'Sign in again, or check the account\u2019s rights and the Origin header in Settings → Endpoints.',
+          advice: sent.origin
+            ? `Lookout sent Origin: ${sent.origin}. Sign in again, or check the account\u2019s rights and the Origin header in Settings → Endpoints.`
+            : 'Sign in again, or check the account\u2019s rights and the Origin header in Settings → Endpoints.',
         });
       } else {
+        const likeliest = causes?.find((c) => c.likelihood !== 'ruled-out');
         add({
           id: 'upgrade',
           status: 'failed',
           detail: status !== undefined ? `HTTP ${status}: ${outcome.meaning}` : outcome.meaning,
-          advice:
-            status === 404 || status === 500
+          advice: likeliest
+            ? `Most likely: ${likeliest.text} (${likeliest.evidence})`
+            : status === 404 || status === 500
               ? 'Check the path in the endpoint URL (some servers need a trailing slash).'
               : 'Check the URL and that the server speaks WebSocket on that path.',
           durationMs: ms(upgradeStart),
         });
         add({ id: 'auth', status: 'skipped', detail: 'Not tried: the upgrade failed.' });
       }
-      skipRest(['subscribe', 'round-trip']);
+      skipRest(['subscribe', 'round-trip', 'delivery']);
       return report();
     }
     add({
@@ -236,6 +267,11 @@ export async function runConnectionCheck(
           ? 'The server accepted our credentials.'
           : 'This endpoint needs no credentials, and the server let us in.',
     });
+    if (options.stopAfterAuth) {
+      for (const id of ['subscribe', 'round-trip', 'delivery'] as const)
+        add({ id, status: 'skipped', detail: 'Not run: only the sign-in was checked.' });
+      return report();
+    }
 
     // Subscribe: send what the session would send, wait for the first meaningful reply.
     const before = frames.length;
@@ -265,20 +301,21 @@ export async function runConnectionCheck(
         advice: 'Check the subscriptions configured for this endpoint.',
       });
       add({ id: 'round-trip', status: 'skipped', detail: 'Not tried: the connection closed.' });
+      add({ id: 'delivery', status: 'skipped', detail: 'Not tried: the connection closed.' });
       return report();
     }
     if (reply.kind === 'error') {
       add({
         id: 'subscribe',
         status: 'failed',
-        detail: `The server refused: ${reply.message}`,
+        detail: `The server refused the subscription: ${reply.message}`,
         advice:
           'Check the subscriptions configured for this endpoint and the account\u2019s rights.',
       });
     } else if (reply.kind === 'reply') {
       add({ id: 'subscribe', status: 'ok', detail: reply.detail });
     } else {
-      const silentOk = dialect.liveness.staleAfterMs === 0;
+      const silentOk = dialect.liveness.quietAfterMs === 0;
       add({
         id: 'subscribe',
         status: 'warning',
@@ -306,6 +343,13 @@ export async function runConnectionCheck(
             durationMs: rtt,
           },
     );
+    // Data anywhere since we subscribed (not only the first reply, often an ack), waiting up to the
+    // reply timeout for some when none came yet.
+    const sawData =
+      reply.kind === 'reply' && reply.data === true
+        ? true
+        : await waitForData(frames, before, replyTimeout, (text) => codec.decode(text, Date.now()));
+    add(await deliveryStep(options, sawData));
     return report();
   } finally {
     if (socket.readyState === socket.OPEN) socket.close(1000, 'connection check done');
@@ -314,7 +358,7 @@ export async function runConnectionCheck(
 }
 
 type Reply =
-  | { kind: 'reply'; detail: string }
+  | { kind: 'reply'; detail: string; data?: boolean }
   | { kind: 'error'; message: string }
   | { kind: 'closed'; code: number; reason: string }
   | { kind: 'silent' };
@@ -343,7 +387,11 @@ async function waitForReply(
           detail: `Subscribed: ${result.acks.map((a) => a.channel).join(', ')}.`,
         };
       if (result.events?.length)
-        return { kind: 'reply', detail: `Data is flowing (${result.events[0]?.kind}).` };
+        return {
+          kind: 'reply',
+          detail: `Data is flowing (${result.events[0]?.kind}).`,
+          data: true,
+        };
       if (result.greeting) return { kind: 'reply', detail: 'The server greeted us.' };
     }
     if (isClosed) {
@@ -353,6 +401,121 @@ async function waitForReply(
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
   return { kind: 'silent' };
+}
+
+/**
+ * Whether data reaches us. Proof is data seen (during the check or on the live connection) or, for
+ * a service that can go deaf, its Redis subscription counted by the probe; deaf beats data, since
+ * snapshots can keep flowing while its Redis listener is dead. Without proof the step is a warning
+ * and the summary says so: never "All checks passed".
+ */
+async function deliveryStep(
+  options: ConnectionCheckOptions,
+  dataSeen: boolean,
+): Promise<CheckStep> {
+  const { dialect } = options;
+  const listens = (options.endpoint.redisProbe?.channels ?? dialect.redisChannels).length > 0;
+  const live = options.liveDelivery;
+  const sawData = dataSeen
+    ? 'Data arrived during the check'
+    : live?.status === 'flowing'
+      ? 'The live connection receives data'
+      : null;
+  if (options.redisProbe && listens) {
+    const probe = await options.redisProbe(
+      options.endpoint.redisProbe?.channels ?? dialect.redisChannels,
+    );
+    if (probe.status === 'deaf')
+      return {
+        id: 'delivery',
+        status: 'failed',
+        detail: `The service is deaf: it lost its Redis subscription (${probe.detail})`,
+        advice: 'Restart the service: it never subscribes again by itself after a Redis restart.',
+      };
+    if (probe.status === 'subscribed')
+      return {
+        id: 'delivery',
+        status: 'ok',
+        detail: `${sawData ? `${sawData}, and the` : 'The'} service holds its Redis subscription (${probe.detail})`,
+      };
+    return {
+      id: 'delivery',
+      status: 'warning',
+      detail: `${sawData ? `${sawData}, but the` : 'The'} Redis probe could not check the service's subscription: ${probe.detail}`,
+      advice: 'Check the Redis URL and password configured for the probe.',
+    };
+  }
+  if (live?.status === 'deaf')
+    return {
+      id: 'delivery',
+      status: 'failed',
+      detail: `The service is deaf: ${live.detail}`,
+      advice: 'Restart the service.',
+    };
+  if (sawData && !listens) return { id: 'delivery', status: 'ok', detail: `${sawData}.` };
+  if (sawData)
+    return {
+      id: 'delivery',
+      status: 'warning',
+      detail: `${sawData}, but this service can go deaf after a Redis restart (snapshots keep coming while Redis messages are lost), and no Redis probe is configured to check its subscription.`,
+      advice: 'Add a Redis probe (redisProbe) to this endpoint to check it.',
+    };
+  const silentOk = dialect.liveness.quietAfterMs === 0;
+  return {
+    id: 'delivery',
+    status: 'warning',
+    detail: silentOk
+      ? `No data during the check; silence is normal for this backend, so delivery is not proven. ${dialect.liveness.silence}`
+      : `No data during the check and nothing else proves delivery. ${dialect.liveness.silence}`,
+    ...(listens && !options.redisProbe
+      ? { advice: 'Add a Redis probe (redisProbe) to this endpoint to check its subscription.' }
+      : {}),
+  };
+}
+
+/** The ranked causes of an ambiguous refusal, from the session check and the probes. */
+async function explainAmbiguous(
+  options: ConnectionCheckOptions,
+  url: string,
+  rank: NonNullable<Dialect['rankCauses']>,
+): Promise<RankedCause[]> {
+  const [check, probes, redis] = await Promise.all([
+    options.credentials.checkSession?.() ?? Promise.resolve({ status: 'unknown' as const }),
+    options.probeHttp?.().catch(() => []) ?? Promise.resolve([]),
+    options.redisProbe?.([]) ?? Promise.resolve(null),
+  ]);
+  const health = probes.find((p) => p.name === 'health')?.status;
+  return rank({
+    url,
+    hasSignIn: options.endpoint.auth.method !== 'none',
+    renewedAndStillRefused: false,
+    session: check.status,
+    health: health === 'healthy' ? 'healthy' : health === undefined ? 'unknown' : 'down',
+    redis:
+      redis === null || redis.status === 'error'
+        ? 'unknown'
+        : redis.status === 'unreachable'
+          ? 'down'
+          : 'up',
+  });
+}
+
+async function waitForData(
+  frames: string[],
+  from: number,
+  timeoutMs: number,
+  decode: (text: string) => DecodeResult,
+): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  let index = from;
+  for (;;) {
+    while (index < frames.length) {
+      if (decode(frames[index] ?? '').events?.length) return true;
+      index += 1;
+    }
+    if (Date.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
 }
 
 function pingOnce(socket: InstrumentedSocket, timeoutMs: number): Promise<number | null> {

@@ -152,7 +152,16 @@ export class SessionRecorder {
     since: number;
     stale: boolean;
     subscriptions: string[];
-  }): Omit<SessionDiagnostics, 'clockSkewMs' | 'keepalive' | 'nextAttemptAt' | 'channels'> {
+  }): Omit<
+    SessionDiagnostics,
+    | 'clockSkewMs'
+    | 'keepalive'
+    | 'nextAttemptAt'
+    | 'channels'
+    | 'lastDataAt'
+    | 'lastFrameAt'
+    | 'recoveredAt'
+  > {
     const redact = this.redactor;
     const frames: FrameRecord[] = this.frames.toArray().map((f) => ({
       at: f.at,

@@ -1,5 +1,7 @@
 import type { CodeMeaning } from '../../../shared/close-codes';
 import type { DialectId, EndpointConfig } from '../../../shared/config/endpoint';
+import type { HandshakeSent } from '../../../shared/model/connection';
+import type { RankedCause } from '../../../shared/model/health';
 import type { LiveEvent } from '../../../shared/model/live-event';
 
 /**
@@ -36,6 +38,8 @@ export interface DecodeResult {
   serverError?: string;
   /** Channels whose history is too old to replay: the client must refetch a snapshot. */
   reset?: string[];
+  /** Subscriptions the server refused, where its error names the channel. */
+  refused?: Array<{ channel: string; reason: string }>;
   /**
    * Set when the frame could not be understood: `non-json`, `not-an-object`, `schema: …`,
    * `unknown-type: foo`. Counted and shown in the frame log; never thrown.
@@ -51,8 +55,19 @@ export interface LivenessRules {
   deadAfterMs: number;
   /** Whether the dialect has an application-level ping worth sending (for RTT and proof of app health). */
   appPing: boolean;
-  /** An open socket delivering nothing for this long is stale; 0 = silence is normal for this backend. */
+  /**
+   * An open socket delivering no *data* for this long has stalled: re-subscribe, then reconnect;
+   * 0 = never (reconnecting would not help, or silence is normal). Frames that are not data
+   * (pongs, acks, greetings, heartbeats) never reset it.
+   */
   staleAfterMs: number;
+  /**
+   * The longest silence (no data) that is normal while the connection is busy; past it delivery is
+   * reported as unverified unless a Redis probe proves it. 0 = any silence is normal here.
+   */
+  quietAfterMs: number;
+  /** What silence means on this backend, one sentence for the UI. */
+  silence: string;
   /** A line for the diagnostics panel: how this server keeps the connection alive. */
   serverKeepalive: string;
 }
@@ -91,6 +106,26 @@ export interface DialectCodec {
   appPing(now: number): string | null;
   /** Translate one incoming text frame. Must never throw. */
   decode(text: string, receivedAt: number): DecodeResult;
+  /**
+   * Whether silence is normal right now given the subscriptions (e.g. task-status with no running
+   * task). Absent: silence is never normal while `quietAfterMs` > 0.
+   */
+  idle?(subscriptions: readonly string[]): boolean;
+}
+
+/** What Lookout knows when it explains an ambiguous handshake refusal (django's HTTP 500). */
+export interface AmbiguityFacts {
+  url: string;
+  /** The endpoint has a way to sign in (its auth method is not `none`). */
+  hasSignIn: boolean;
+  /** Lookout signed in again during this incident, and the server still refused. */
+  renewedAndStillRefused: boolean;
+  /** `GET /api/auth/me/` (or equivalent) about the session Lookout holds. */
+  session: 'live' | 'dead' | 'unknown';
+  /** The backend's HTTP health probe. */
+  health: 'healthy' | 'down' | 'unknown';
+  /** The configured Redis probe: whether Redis itself answered. */
+  redis: 'up' | 'down' | 'unknown';
 }
 
 export interface Dialect {
@@ -102,6 +137,27 @@ export interface Dialect {
   readonly closeOverrides?: Readonly<Record<number, CodeMeaning>>;
   /** Meanings this backend gives to handshake statuses (django answers 500 to anonymous users). */
   readonly handshakeOverrides?: Readonly<Record<number, CodeMeaning>>;
+  /**
+   * A refusal explained with what Lookout actually sent (the Origin, the kind of credentials), when
+   * the static table cannot tell the causes apart (django's 403: Origin or role). Undefined: use
+   * `handshakeOverrides`.
+   */
+  explainRefusal?(status: number, sent: HandshakeSent, url: string): CodeMeaning | undefined;
+  /**
+   * The possible causes of an ambiguous refusal (`reauth-once`), most likely first, from what
+   * Lookout knows. Only dialects with such a refusal have it.
+   */
+  rankCauses?(facts: AmbiguityFacts): RankedCause[];
+  /**
+   * Why data cannot arrive on this connection as configured although it is open (django's
+   * notifications socket accepts anonymous connections and sends them nothing), or null.
+   */
+  deliveryCaveat?(endpoint: EndpointConfig, sent: HandshakeSent): string | null;
+  /**
+   * Redis channels this backend's server subscribes to (its listener), for the optional deafness
+   * probe: `PUBSUB NUMSUB` of 0 on one means the service went deaf. Empty: nothing to probe.
+   */
+  readonly redisChannels: readonly string[];
   readonly probes: readonly ProbeSpec[];
   /** Subscriptions used when the endpoint configures none. */
   readonly defaultSubscriptions: readonly string[];

@@ -166,14 +166,82 @@ describe('django-channels codec', () => {
     );
   });
 
-  it('explains 500 as not signed in and 403 as Origin or role', () => {
+  it('ranks the causes of a 500 from what Lookout knows, most likely first', () => {
+    const rank = djangoChannelsDialect.rankCauses;
+    if (!rank) throw new Error('django ranks causes');
+    const base = {
+      url: 'ws://localhost:8000/ws/dashboard/',
+      hasSignIn: true,
+      renewedAndStillRefused: false,
+      health: 'healthy' as const,
+      redis: 'unknown' as const,
+    };
+    // Live session and a good path: its Redis is the likely cause.
+    const live = rank({ ...base, session: 'live' });
+    expect(live.map((c) => [c.id, c.likelihood])).toEqual([
+      ['redis-down', 'likely'],
+      ['wrong-path', 'ruled-out'],
+      ['session-expired', 'ruled-out'],
+    ]);
+    // Dead session: that first (Lookout renews it by itself), Redis still possible.
+    expect(rank({ ...base, session: 'dead' }).map((c) => [c.id, c.likelihood])).toEqual([
+      ['session-expired', 'likely'],
+      ['redis-down', 'possible'],
+      ['wrong-path', 'ruled-out'],
+    ]);
+    // A fresh sign-in did not help: not the session.
+    expect(rank({ ...base, session: 'unknown', renewedAndStillRefused: true })[0]).toMatchObject({
+      id: 'redis-down',
+      likelihood: 'likely',
+    });
+    // A Redis probe that gets no answer confirms it.
+    expect(rank({ ...base, session: 'unknown', redis: 'down' })[0]).toMatchObject({
+      id: 'redis-down',
+      likelihood: 'confirmed',
+    });
+    // The health probe failing adds the server itself.
+    expect(rank({ ...base, session: 'live', health: 'down' }).map((c) => c.id)).toContain(
+      'server-failing',
+    );
+  });
+
+  it('reads 500 as ambiguous (renew once, keep retrying) and 403 from the Origin it sent', () => {
     const m500 = explainHandshakeStatus(500, djangoChannelsDialect.handshakeOverrides);
-    expect(m500.action).toBe('sign-in');
-    expect(m500.meaning).toMatch(/anonymous/);
+    expect(m500.action).toBe('reauth-once');
+    expect(m500.meaning).toMatch(/expired session/);
     expect(m500.meaning).toMatch(/trailing slash/);
-    const m403 = explainHandshakeStatus(403, djangoChannelsDialect.handshakeOverrides);
-    expect(m403.meaning).toMatch(/Origin/);
-    expect(m403.meaning).toMatch(/super admin/);
+    expect(m500.meaning).toMatch(/Redis/);
+    const url = 'ws://localhost:8000/ws/dashboard/';
+    const explain = djangoChannelsDialect.explainRefusal;
+    if (!explain) throw new Error('django explains refusals');
+    // No trailing slash: certain, and retrying cannot help.
+    expect(
+      explain(
+        500,
+        { origin: 'http://localhost', credentials: 'cookie' },
+        'ws://localhost:8000/ws/dashboard',
+      ),
+    ).toMatchObject({ action: 'stop', meaning: expect.stringMatching(/\/ws\/dashboard\//) });
+    // No session sent to the dashboard: certain too.
+    expect(explain(500, { origin: 'http://localhost', credentials: 'none' }, url)).toMatchObject({
+      action: 'stop',
+      name: 'Not signed in',
+    });
+    // With a session and the right path, 500 stays ambiguous.
+    expect(
+      explain(500, { origin: 'http://localhost', credentials: 'cookie' }, url),
+    ).toBeUndefined();
+    // 403 with the endpoint's own host as Origin: the role, not the Origin.
+    const role = explain(403, { origin: 'http://localhost', credentials: 'cookie' }, url);
+    expect(role).toMatchObject({ action: 'sign-in', name: 'Forbidden: not a super admin' });
+    expect(role?.meaning).toContain('Lookout sent Origin: http://localhost');
+    expect(role?.meaning).toMatch(/not the reason/);
+    // 403 with a foreign Origin: the Origin, with the fix.
+    const origin = explain(403, { origin: 'http://evil.example', credentials: 'cookie' }, url);
+    expect(origin).toMatchObject({ action: 'stop', name: 'Forbidden: Origin not allowed' });
+    expect(origin?.meaning).toContain('http://evil.example');
+    expect(origin?.meaning).toContain('http://localhost');
+    expect(explain(403, { credentials: 'cookie' }, url)?.name).toBe('Forbidden: no Origin');
     expect(djangoChannelsDialect.probes[0]).toMatchObject({
       path: '/api/health/',
       hostOverride: 'localhost',

@@ -2,7 +2,11 @@ import { endpointUrls } from '../../../shared/config/endpoint';
 import type { EndpointConfig } from '../../../shared/config/endpoint';
 import type { EventKind, LiveEvent, Severity } from '../../../shared/model/live-event';
 import { SEVERITIES } from '../../../shared/model/live-event';
+import type { CodeMeaning } from '../../../shared/close-codes';
+import type { HandshakeSent } from '../../../shared/model/connection';
+import { rankCauses, type RankedCause } from '../../../shared/model/health';
 import type {
+  AmbiguityFacts,
   Credentials,
   DecodeResult,
   Dialect,
@@ -265,6 +269,167 @@ function healthVerdict(status: number, body: unknown): ProbeVerdict {
   return { ok: false, status: 'down', summary: `Health check answered HTTP ${status}${detail}.` };
 }
 
+const DJANGO_PATHS = ['/ws/dashboard/', '/ws/notifications/'];
+
+function hostOf(url: string): string | null {
+  try {
+    return new URL(url).hostname.toLowerCase();
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * django's refusals explained from what Lookout actually sent: a 403 is the Origin or the role,
+ * and which one follows from the Origin we put on the upgrade; a 500 is certain to be the path
+ * when it lacks its trailing slash, and certain to be "not signed in" when we sent no session to
+ * the dashboard. Other 500s stay ambiguous (see `rankDjango500Causes`).
+ */
+export function explainDjangoRefusal(
+  status: number,
+  sent: HandshakeSent,
+  url: string,
+): CodeMeaning | undefined {
+  let path = '';
+  try {
+    path = new URL(url).pathname;
+  } catch {
+    return undefined;
+  }
+  if (status === 500) {
+    if (!path.endsWith('/')) {
+      const fixed = DJANGO_PATHS.find((p) => p === `${path}/`) ?? `${path}/`;
+      return {
+        name: 'Wrong path (no trailing slash)',
+        meaning: `django-channels answers 500 to ${path}: its routes end in a slash. Change the endpoint URL's path to ${fixed} in Settings → Endpoints.`,
+        action: 'stop',
+      };
+    }
+    if (sent.credentials === 'none' && djangoChannelOf(url) === 'dashboard') {
+      return {
+        name: 'Not signed in',
+        meaning:
+          'django-channels answers 500 to an anonymous dashboard connection, and this endpoint sends no session: set its authentication to django-session (email and password) in Settings → Endpoints.',
+        action: 'stop',
+      };
+    }
+    return undefined;
+  }
+  if (status !== 403) return undefined;
+  const urlHost = hostOf(url);
+  if (!sent.origin) {
+    return {
+      name: 'Forbidden: no Origin',
+      meaning:
+        'django-channels requires an Origin header from an allowed host, and Lookout sent none: set headers.Origin (e.g. http://localhost) in Settings → Endpoints.',
+      action: 'stop',
+    };
+  }
+  const originHost = hostOf(sent.origin);
+  if (originHost === null || originHost !== urlHost) {
+    return {
+      name: 'Forbidden: Origin not allowed',
+      meaning: `Lookout sent Origin: ${sent.origin}, a host other than the endpoint's own (${urlHost ?? '?'}), and django-channels allows only its own hosts: set headers.Origin to http://${urlHost ?? 'localhost'} in Settings → Endpoints, or remove it so Lookout sends the endpoint's own host.`,
+      action: 'stop',
+    };
+  }
+  return {
+    name: 'Forbidden: not a super admin',
+    meaning:
+      sent.credentials === 'none'
+        ? `Lookout sent Origin: ${sent.origin}, the endpoint's own host, so the Origin is not the reason; the server refuses this connection to anonymous users: configure a sign-in with a super-admin account.`
+        : `Lookout sent Origin: ${sent.origin}, the endpoint's own host, so the Origin is not the reason: the account is signed in but is not a super admin. Sign in with a super-admin account.`,
+    action: 'sign-in',
+  };
+}
+
+/**
+ * The three causes of django's 500 on an upgrade, most likely first, from what Lookout knows:
+ * whether Redis answers (when a probe is configured), whether the held session is live
+ * (`GET /api/auth/me/`), whether a fresh sign-in just failed to help, and the health probe.
+ */
+export function rankDjango500Causes(f: AmbiguityFacts): RankedCause[] {
+  const causes: RankedCause[] = [];
+  let slash = true;
+  try {
+    slash = new URL(f.url).pathname.endsWith('/');
+  } catch {
+    // An unreadable URL never reaches a handshake.
+  }
+  causes.push({
+    id: 'wrong-path',
+    likelihood: slash ? 'ruled-out' : 'confirmed',
+    text: 'The path lacks its trailing slash: fix the endpoint URL in Settings → Endpoints.',
+    evidence: slash ? 'The URL path ends in a slash.' : 'The URL path does not end in a slash.',
+  });
+  const sessionCause: RankedCause = !f.hasSignIn
+    ? {
+        id: 'not-signed-in',
+        likelihood: 'likely',
+        text: 'This endpoint has no sign-in, and django-channels refuses anonymous users with 500: configure django-session sign-in.',
+        evidence: 'No credentials are configured for this endpoint.',
+      }
+    : f.session === 'dead'
+      ? {
+          id: 'session-expired',
+          likelihood: 'likely',
+          text: 'The session expired or was deleted: Lookout signs in again with the stored password by itself.',
+          evidence: 'The session check says the session Lookout holds is no longer live.',
+        }
+      : f.session === 'live'
+        ? {
+            id: 'session-expired',
+            likelihood: 'ruled-out',
+            text: 'An expired session.',
+            evidence: 'The session check says the session is live.',
+          }
+        : f.renewedAndStillRefused
+          ? {
+              id: 'session-expired',
+              likelihood: 'ruled-out',
+              text: 'An expired session.',
+              evidence:
+                'Lookout signed in again during this incident and the server still answered 500.',
+            }
+          : {
+              id: 'session-expired',
+              likelihood: 'possible',
+              text: 'The session may have expired: Lookout signs in again with the stored password by itself.',
+              evidence: 'The session could not be checked.',
+            };
+  causes.push(sessionCause);
+  const sessionExcluded = sessionCause.likelihood === 'ruled-out';
+  causes.push({
+    id: 'redis-down',
+    likelihood:
+      f.redis === 'down'
+        ? 'confirmed'
+        : f.redis === 'up'
+          ? 'ruled-out'
+          : sessionExcluded && slash
+            ? 'likely'
+            : 'possible',
+    text: "Its channel layer (Redis) is down: the server refuses every signed-in connection with 500 until Redis is back. Lookout keeps retrying and reconnects by itself; restore the backend's Redis.",
+    evidence:
+      f.redis === 'down'
+        ? 'The configured Redis probe gets no answer from its Redis.'
+        : f.redis === 'up'
+          ? 'The configured Redis probe reaches its Redis.'
+          : sessionExcluded
+            ? 'The session and the path are fine, which leaves its Redis.'
+            : 'No Redis probe is configured to check it.',
+  });
+  if (f.health === 'down') {
+    causes.push({
+      id: 'server-failing',
+      likelihood: 'likely',
+      text: 'The backend itself is failing: its health check does not answer healthy.',
+      evidence: 'GET /api/health/ did not answer 200.',
+    });
+  }
+  return rankCauses(causes);
+}
+
 /** django-channels super-admin dashboard and notifications (PROTOCOLS.md §5). */
 export const djangoChannelsDialect: Dialect = {
   id: 'django-channels',
@@ -277,6 +442,9 @@ export const djangoChannelsDialect: Dialect = {
     appPing: true,
     // Events come only when businesses change; the notifications socket may never speak.
     staleAfterMs: 0,
+    quietAfterMs: 0,
+    silence:
+      'Dashboard events come only when a business changes, and the notifications socket may never speak: silence is normal here (its Redis loss shows as a close 1011, not as silence).',
     serverKeepalive:
       'daphne sends a PING after 20 s without any frame from us and aborts (1006) about 30 s after an unanswered one; the dashboard answers {"type":"ping"}.',
   },
@@ -290,10 +458,10 @@ export const djangoChannelsDialect: Dialect = {
   },
   handshakeOverrides: {
     500: {
-      name: 'Not signed in (or wrong path)',
+      name: 'Refused with 500 (three possible causes)',
       meaning:
-        'django-channels answers 500 to an anonymous connection: sign in again (the session cookie is missing or expired; a ?token= alone is ignored by the server as built). It also answers 500 when the path lacks its trailing slash (/ws/dashboard/).',
-      action: 'sign-in',
+        'django-channels answers 500 to an upgrade for three reasons: no or an expired session, a path without its trailing slash, or its channel layer (Redis) being down. Lookout signs in again once by itself and keeps retrying; the likely cause is listed with the evidence.',
+      action: 'reauth-once',
     },
     403: {
       name: 'Forbidden (Origin or role)',
@@ -302,9 +470,21 @@ export const djangoChannelsDialect: Dialect = {
       action: 'sign-in',
     },
   },
+  explainRefusal: explainDjangoRefusal,
+  rankCauses: rankDjango500Causes,
+  deliveryCaveat: (endpoint, sent) =>
+    djangoChannelOf(endpointUrls(endpoint)[0] ?? '') === 'notifications' &&
+    sent.credentials !== 'cookie'
+      ? sent.credentials === 'token'
+        ? 'the server as built ignores the ?token= JWT, so this notifications socket is anonymous: it is accepted and never sent anything. Sign in with the Django session (auth method django-session) instead.'
+        : 'this notifications socket has no sign-in, so it is anonymous: the server accepts it and never sends it anything. Configure django-session sign-in.'
+      : null,
   probes: [
     { name: 'health', path: '/api/health/', hostOverride: 'localhost', interpret: healthVerdict },
   ],
+  // Its channel layer is not a pub/sub listener Lookout can count; a configured Redis probe still
+  // tells whether Redis answers, the likeliest cause of a 500 with a live session.
+  redisChannels: [],
   defaultSubscriptions: [],
   create: (endpoint) => new DjangoChannelsCodec(endpoint),
 };

@@ -119,6 +119,7 @@ describe('lookout codec: decode', () => {
       ),
     ).toEqual({
       serverError: 'forbidden: no (dashboard)',
+      refused: [{ channel: 'dashboard', reason: 'forbidden: no' }],
     });
     expect(codec.decode(frame({ type: 'unsubscribed', channel: 'stats' }), 1)).toEqual({
       acks: [{ op: 'unsubscribed', channel: 'stats' }],
@@ -165,7 +166,10 @@ describe('lookout codec: decode', () => {
     expect(plan.url).toBe('ws://h:1/ws?token=a+b');
     expect(plan.headers).toEqual({});
     expect(lookoutDialect.defaultSubscriptions).toEqual(['dashboard', 'stats']);
-    expect(lookoutDialect.liveness.staleAfterMs).toBeGreaterThan(0);
+    // Heartbeats prove the link (dead-peer rule), not delivery: no data-silence window here.
+    expect(lookoutDialect.liveness.deadAfterMs).toBeGreaterThan(0);
+    expect(lookoutDialect.liveness.staleAfterMs).toBe(0);
+    expect(lookoutDialect.liveness.quietAfterMs).toBe(0);
   });
 
   it('reads /health and /stats answers', () => {

@@ -113,10 +113,16 @@ class LookoutCodec implements DialectCodec {
       case 'heartbeat':
         // Proof of life only; the session counts every accepted frame against staleness.
         return {};
-      case 'error':
-        return {
-          serverError: `${frame.code}: ${frame.message}${frame.channel ? ` (${frame.channel})` : ''}`,
-        };
+      case 'error': {
+        const serverError = `${frame.code}: ${frame.message}${frame.channel ? ` (${frame.channel})` : ''}`;
+        // An error naming a channel refuses that channel's subscription (docs/protocol.md §4).
+        return frame.channel
+          ? {
+              serverError,
+              refused: [{ channel: frame.channel, reason: `${frame.code}: ${frame.message}` }],
+            }
+          : { serverError };
+      }
     }
   }
 
@@ -189,8 +195,12 @@ export const lookoutDialect: Dialect = {
     pingIntervalMs: 20_000,
     deadAfterMs: 3 * HEARTBEAT_MS,
     appPing: true,
-    // The gateway sends a heartbeat frame every heartbeatMs: three missed ones mean trouble.
-    staleAfterMs: 3 * HEARTBEAT_MS,
+    // Heartbeats and pongs prove the link (the dead-peer rule); they are not data, so they keep no
+    // staleness window open. Events come when they come, and a resume replays what was missed.
+    staleAfterMs: 0,
+    quietAfterMs: 0,
+    silence:
+      'The gateway sends events when they happen; its heartbeats and our pings prove the link, and a resume replays anything missed.',
     serverKeepalive:
       'The gateway sends a WebSocket PING and a {"type":"heartbeat"} frame every 15 s and drops peers that miss a PONG; {"type":"ping","t"} is echoed in a pong for RTT.',
   },
@@ -198,6 +208,8 @@ export const lookoutDialect: Dialect = {
     { name: 'health', path: '/health', interpret: healthVerdict },
     { name: 'stats', path: '/stats', interpret: statsVerdict },
   ],
+  // The gateway reads Redis Streams, not pub/sub: no listener to probe.
+  redisChannels: [],
   defaultSubscriptions: ['dashboard', 'stats'],
   create: (endpoint) => new LookoutCodec(endpoint),
 };

@@ -295,8 +295,9 @@ function verdictFromHealth(status: number, body: unknown): ProbeVerdict {
   return {
     ok: true,
     status: 'healthy',
-    // The redis field can say connected while the pub/sub stream is dead (PROTOCOLS.md §1).
-    summary: 'Database healthy, Redis reported connected (not proof that messages flow).',
+    // Its redis field is a flag set once and never cleared (PROTOCOLS.md §1): it proves nothing.
+    summary:
+      'Database healthy. Its "redis: connected" is a flag that is never cleared, so it says nothing about a Redis outage or a dead listener: only data or the Redis probe can.',
   };
 }
 
@@ -308,8 +309,12 @@ export const sakuraDialect: Dialect = {
     pingIntervalMs: 20_000,
     deadAfterMs: 45_000,
     appPing: true,
+    // Reconnecting cures neither a database outage nor a dead Redis listener: no stale reconnects.
+    staleAfterMs: 0,
     // chat_updates snapshots arrive every 2 s while its database is up.
-    staleAfterMs: 30_000,
+    quietAfterMs: 30_000,
+    silence:
+      'sakura sends a chat snapshot every 2 s while its database is up; a longer silence means its database is down or its Redis listener died (its pong is no proof of data).',
     serverKeepalive:
       'uvicorn sends a PING every 20 s and closes 1011 "keepalive ping timeout" without a PONG; {"action":"ping"} gets a pong.',
   },
@@ -335,6 +340,8 @@ export const sakuraDialect: Dialect = {
     },
   },
   probes: [{ name: 'health', path: '/health', interpret: verdictFromHealth }],
+  // Its listener subscribes to all three at start and never again after a Redis outage.
+  redisChannels: SAKURA_CHANNELS,
   defaultSubscriptions: SAKURA_CHANNELS,
   create: (endpoint) => new SakuraCodec(endpoint),
 };

@@ -196,6 +196,8 @@ export const statsStreamDialect: Dialect = {
     appPing: false,
     // A stats frame every ~0.6 s: a few seconds without one means the stream stalled.
     staleAfterMs: 3_000,
+    quietAfterMs: 3_000,
+    silence: 'stats-stream sends stats every 0.6 s: a silence of seconds means the stream stalled.',
     serverKeepalive:
       'uvicorn sends a PING every 20 s and closes 1011 "keepalive ping timeout" without a PONG; stats arrive every 0.6 s.',
   },
@@ -216,6 +218,9 @@ export const statsStreamDialect: Dialect = {
     },
   },
   probes: [{ name: 'health', path: '/health', interpret: healthVerdict }],
+  // It re-subscribes by itself when Redis returns and shows an outage as zeros with /health 503,
+  // so it never goes deaf: nothing for the Redis probe to count.
+  redisChannels: [],
   defaultSubscriptions: [],
   create: (endpoint) => new StatsStreamCodec(endpoint),
 };

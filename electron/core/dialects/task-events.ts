@@ -163,6 +163,9 @@ export const taskEventsDialect: Dialect = {
     appPing: true,
     // It may say nothing for hours: silence is not a fault here.
     staleAfterMs: 0,
+    quietAfterMs: 0,
+    silence:
+      'task-events speaks only when one of your tasks changes: silence is normal, for hours.',
     serverKeepalive:
       'The server sends no PING and has no idle timeout; {"type":"ping"} gets {"type":"pong"}.',
   },
@@ -178,6 +181,8 @@ export const taskEventsDialect: Dialect = {
     { name: 'health', path: '/health', interpret: healthVerdict },
     { name: 'stats', path: '/stats', interpret: statsVerdict },
   ],
+  // Fed by Dapr over HTTP, not by a Redis listener: nothing to probe there.
+  redisChannels: [],
   defaultSubscriptions: [],
   create: (endpoint) => new TaskEventsCodec(endpoint),
 };

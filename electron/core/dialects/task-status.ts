@@ -35,8 +35,18 @@ function kindOf(status: string): { kind: EventKind; severity: Severity } {
   return { kind: 'task.progress', severity: 'info' };
 }
 
+/** Statuses after which a task says nothing more: its silence is then normal. */
+const FINAL_STATUSES = new Set(['completed', 'failed']);
+
 class TaskStatusCodec implements DialectCodec {
+  /** Last status seen per task id (bounded by the subscriptions, at most 500). */
+  private readonly lastStatus = new Map<string, string>();
   constructor(private readonly endpoint: EndpointConfig) {}
+
+  /** Idle when no watched task can still be moving: none watched, or all of them finished. */
+  idle(subscriptions: readonly string[]): boolean {
+    return subscriptions.every((t) => FINAL_STATUSES.has(this.lastStatus.get(t) ?? ''));
+  }
 
   handshake(_credentials: Credentials, baseUrl: string): HandshakePlan {
     return { url: baseUrl, headers: { ...this.endpoint.headers } };
@@ -80,6 +90,7 @@ class TaskStatusCodec implements DialectCodec {
     const t = parsed.data.task_id;
     const { status, message = '' } = parsed.data.data;
     const progress = Math.max(0, Math.min(100, parsed.data.data.progress ?? 0));
+    if (this.lastStatus.size < 500 || this.lastStatus.has(t)) this.lastStatus.set(t, status);
     const { kind, severity } = kindOf(status);
     const name = clip(t, 40);
     const title =
@@ -139,8 +150,12 @@ export const taskStatusDialect: Dialect = {
     pingIntervalMs: 20_000,
     deadAfterMs: 45_000,
     appPing: false,
-    // Frames come only while a watched task moves.
+    // Frames come only while a watched task moves; reconnecting cures no deaf listener.
     staleAfterMs: 0,
+    // A watched task that is still running and silent this long cannot be proven to be delivering.
+    quietAfterMs: 5 * 60_000,
+    silence:
+      'task-status speaks only while a watched task moves: silence is normal when no watched task is running, and unproven when one is.',
     serverKeepalive:
       'uvicorn sends a PING every 20 s and closes 1011 "keepalive ping timeout" without a PONG; no app-level ping.',
   },
@@ -164,6 +179,8 @@ export const taskStatusDialect: Dialect = {
     { name: 'stats', path: '/ws/stats', interpret: statsVerdict },
     { name: 'health', path: '/health', interpret: healthVerdict },
   ],
+  // Its listener subscribes once at start and never again after a Redis outage.
+  redisChannels: ['task_status_updates'],
   defaultSubscriptions: [],
   create: (endpoint) => new TaskStatusCodec(endpoint),
 };

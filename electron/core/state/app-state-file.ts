@@ -2,6 +2,7 @@ import type { AppLimits, AppSnapshot } from '../../../shared/model/app-state';
 import type { Clock, Logger } from '../connection/ports';
 import { AppStore } from './app-store';
 import { appSnapshotSchema } from './app-state-schema';
+import { STATE_FORMAT } from './file-formats';
 import { PersistedFile, type SaveResult } from './persist';
 
 export interface OpenAppStateOptions {
@@ -37,8 +38,7 @@ export interface OpenedAppState {
 export async function openAppState(options: OpenAppStateOptions): Promise<OpenedAppState> {
   const file = new PersistedFile<AppSnapshot>({
     path: options.path,
-    kind: 'state',
-    version: 1,
+    ...STATE_FORMAT,
     schema: appSnapshotSchema,
     clock: options.clock,
     debounceMs: options.debounceMs ?? 2_000,
@@ -55,7 +55,7 @@ export async function openAppState(options: OpenAppStateOptions): Promise<Opened
   return {
     store,
     file,
-    notice: loaded.status === 'set-aside' ? loaded.message : null,
+    notice: loaded.status === 'set-aside' || loaded.status === 'newer' ? loaded.message : null,
     close: async () => {
       unsubscribe();
       await file.flush();

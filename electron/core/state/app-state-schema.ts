@@ -67,7 +67,6 @@ const endpointLive: z.ZodType<EndpointLive> = z.object({
 const count = z.number().int().min(1).max(1_000_000);
 
 export const appSnapshotSchema: z.ZodType<AppSnapshot> = z.object({
-  version: z.literal(1),
   limits: z.object({
     notifications: count,
     businesses: count,
@@ -86,6 +85,7 @@ export const appSnapshotSchema: z.ZodType<AppSnapshot> = z.object({
       lastKind: z.enum(['business.created', 'business.updated']),
       updatedAt: z.number(),
       data,
+      dataTruncated: z.literal(true).optional(),
     }),
   ),
   reservations: z.array(
@@ -96,6 +96,7 @@ export const appSnapshotSchema: z.ZodType<AppSnapshot> = z.object({
       title: z.string(),
       at: z.number(),
       data,
+      dataTruncated: z.literal(true).optional(),
     }),
   ),
   tasks: z.array(

@@ -9,15 +9,17 @@ import {
   type AppSnapshot,
   type BusinessItem,
   type NotificationItem,
+  type ReservationItem,
   type SiteStatus,
   type TaskItem,
   withLimits,
 } from '../../../shared/model/app-state';
 import type { LiveEvent, StatsSample } from '../../../shared/model/live-event';
 import { SeenIds } from '../notify/seen-ids';
+import { boundSnapshotItems, boundText, ITEM_LIMITS } from '../../../shared/model/item-bounds';
 import {
   businessFields,
-  reservationBusinessName,
+  reservationFields,
   siteStatusText,
   statsSample,
   taskFields,
@@ -54,7 +56,10 @@ export class AppStore {
   private readonly listeners = new Set<(patch: AppPatch) => void>();
 
   constructor(options: AppStoreOptions = {}) {
-    const base = options.initial ?? emptySnapshot(options.limits);
+    // A model saved by an older Lookout may hold items of any size: bounded as new ones are.
+    const base = options.initial
+      ? boundSnapshotItems(options.initial)
+      : emptySnapshot(options.limits);
     this.state = options.limits ? withLimits(base, options.limits) : base;
     this.seen = new SeenIds(options.dedupeCapacity ?? 10_000);
     for (const n of this.state.notifications) this.seen.checkAndAdd(n.id);
@@ -134,8 +139,8 @@ export class AppStore {
           endpoint: e.endpoint,
           kind: e.kind,
           severity: e.severity,
-          title: e.title,
-          body: e.body,
+          title: boundText(e.title, ITEM_LIMITS.title),
+          body: boundText(e.body, ITEM_LIMITS.text),
           at: e.receivedAt,
           read: false,
         };
@@ -147,7 +152,7 @@ export class AppStore {
         case 'business.updated': {
           const f = businessFields(e);
           const key = `${e.endpoint}:${f.businessId}`;
-          businesses.push({
+          const business: BusinessItem = {
             key,
             endpoint: e.endpoint,
             businessId: f.businessId,
@@ -155,19 +160,25 @@ export class AppStore {
             lastKind: e.kind,
             updatedAt: e.receivedAt,
             data: f.data,
-          });
+          };
+          if (f.truncated) business.dataTruncated = true;
+          businesses.push(business);
           break;
         }
-        case 'reservation.created':
-          (patch.reservationsAdded ??= []).push({
+        case 'reservation.created': {
+          const f = reservationFields(e);
+          const reservation: ReservationItem = {
             id: e.id,
             endpoint: e.endpoint,
-            businessName: reservationBusinessName(e),
-            title: e.title,
+            businessName: f.businessName,
+            title: boundText(e.title, ITEM_LIMITS.title),
             at: e.receivedAt,
-            data: e.data,
-          });
+            data: f.data,
+          };
+          if (f.truncated) reservation.dataTruncated = true;
+          (patch.reservationsAdded ??= []).push(reservation);
           break;
+        }
         case 'task.created':
         case 'task.updated':
         case 'task.progress':
@@ -182,10 +193,10 @@ export class AppStore {
             key,
             endpoint: e.endpoint,
             taskId: f.taskId,
-            title: f.title ?? before?.title ?? e.title,
+            title: boundText(f.title ?? before?.title ?? e.title, ITEM_LIMITS.title),
             status: f.status,
             progress: f.progress ?? (f.status === 'completed' ? 100 : (before?.progress ?? null)),
-            message: f.message,
+            message: boundText(f.message, ITEM_LIMITS.text),
             updatedAt: e.receivedAt,
           });
           break;
@@ -208,9 +219,9 @@ export class AppStore {
         }
         case 'site.status':
           site[e.endpoint] = {
-            status: siteStatusText(e),
+            status: boundText(siteStatusText(e), ITEM_LIMITS.name),
             severity: e.severity,
-            detail: e.body,
+            detail: boundText(e.body, ITEM_LIMITS.text),
             at: e.receivedAt,
           };
           break;

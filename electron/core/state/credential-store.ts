@@ -173,7 +173,8 @@ export class EncryptedFileCredentialStore implements CredentialStore {
   private load(): Promise<Record<string, string>> {
     if (this.entries) return Promise.resolve(this.entries);
     this.loading ??= this.file.load().then((outcome) => {
-      if (outcome.status === 'set-aside') this.lastProblem = outcome.message;
+      if (outcome.status === 'set-aside' || outcome.status === 'newer')
+        this.lastProblem = outcome.message;
       this.entries = outcome.value?.entries ?? {};
       return this.entries;
     });

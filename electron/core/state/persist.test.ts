@@ -3,12 +3,14 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import type { LiveEvent } from '../../../shared/model/live-event';
 import { systemClock, type Clock, type TimerHandle } from '../connection/ports';
 import { AppStore } from './app-store';
 import { appSnapshotSchema } from './app-state-schema';
 import { writerState, writerStateSchema } from './fixtures/kill-writer';
-import { PersistedFile } from './persist';
+import { STATE_FORMAT } from './file-formats';
+import { PersistedFile, type SaveResult } from './persist';
 
 let dir: string;
 beforeEach(async () => {
@@ -18,8 +20,18 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const stateFile = (path = join(dir, 'state.json'), clock: Clock = systemClock) =>
-  new PersistedFile({ path, kind: 'state', version: 1, schema: appSnapshotSchema, clock });
+const stateFile = (
+  path = join(dir, 'state.json'),
+  clock: Clock = systemClock,
+  onSaved?: (result: SaveResult) => void,
+) =>
+  new PersistedFile({
+    path,
+    ...STATE_FORMAT,
+    schema: appSnapshotSchema,
+    clock,
+    ...(onSaved ? { onSaved } : {}),
+  });
 
 function event(i: number): LiveEvent {
   return {
@@ -60,9 +72,9 @@ describe('PersistedFile', () => {
       /is not a Lookout state file/,
     ],
     [
-      'a newer format',
-      '{"app":"lookout","kind":"state","version":7,"data":{}}',
-      /format version 7, this Lookout reads version 1/,
+      'a format version that cannot exist',
+      '{"app":"lookout","kind":"state","version":0,"data":{}}',
+      /has an invalid format version \(0\)/,
     ],
     [
       'a wrong shape',
@@ -80,6 +92,57 @@ describe('PersistedFile', () => {
     expect(outcome.setAsidePath).toMatch(/state\.json\.corrupt-\d+$/);
     expect(await readFile(outcome.setAsidePath!, 'utf8')).toBe(content);
     expect(await stateFile(path).load()).toEqual({ status: 'missing', value: null });
+  });
+
+  it('keeps a file of a newer format untouched, explains it, and never writes over it', async () => {
+    const path = join(dir, 'state.json');
+    const content = '{"app":"lookout","kind":"state","version":7,"data":{"future":true}}';
+    await writeFile(path, content);
+    const told: SaveResult[] = [];
+    const file = stateFile(path, systemClock, (result) => told.push(result));
+    const outcome = await file.load();
+    expect(outcome).toEqual({
+      status: 'newer',
+      value: null,
+      message: expect.stringMatching(
+        /state\.json was written by a newer Lookout \(format 7; this one reads up to 2\)\. It is kept as it is and will not be overwritten/,
+      ),
+    });
+    const store = new AppStore();
+    store.apply([event(1)]);
+    const refused = await file.save(store.snapshot());
+    expect(refused).toEqual({
+      ok: false,
+      error: expect.stringMatching(
+        /is from a newer Lookout, and this version does not write over it/,
+      ),
+    });
+    expect(told).toEqual([refused]);
+    file.schedule(() => store.snapshot());
+    await file.flush();
+    expect(await readFile(path, 'utf8')).toBe(content);
+    expect(await readdir(dir)).toEqual(['state.json']);
+  });
+
+  it('migrates a file of an older format and keeps the original once, beside it', async () => {
+    const path = join(dir, 'state.json');
+    const store = new AppStore();
+    store.apply([event(1), event(2)]);
+    const v1 = JSON.stringify({
+      app: 'lookout',
+      kind: 'state',
+      version: 1,
+      savedAt: 1,
+      data: { version: 1, ...store.snapshot() },
+    });
+    await writeFile(path, v1);
+    const outcome = await stateFile(path).load();
+    expect(outcome).toEqual({ status: 'loaded', value: store.snapshot() });
+    expect(await readFile(`${path}.v1.bak`, 'utf8')).toBe(v1);
+    // A second start (the file still at version 1) does not replace the kept original.
+    await writeFile(path, v1.replace('"savedAt":1', '"savedAt":2'));
+    await stateFile(path).load();
+    expect(await readFile(`${path}.v1.bak`, 'utf8')).toBe(v1);
   });
 
   it('removes temp files a killed process left behind', async () => {
@@ -109,6 +172,62 @@ describe('PersistedFile', () => {
     timers[0]!();
     await file.flush();
     expect((await stateFile().load()).value).toEqual(store.snapshot());
+  });
+
+  it('spaces scheduled writes by the write budget, and retries a failed one until it succeeds', async () => {
+    let now = 0;
+    const timers: Array<{ at: number; fn: () => void }> = [];
+    const clock: Clock = {
+      now: () => now,
+      setTimeout: (fn, ms) => {
+        timers.push({ at: now + ms, fn });
+        return timers.length as unknown as TimerHandle;
+      },
+      clearTimeout: () => {},
+    };
+    const fire = async () => {
+      const next = timers.shift();
+      if (!next) throw new Error('no timer');
+      now = next.at;
+      next.fn();
+      await file.flush();
+      return next.at;
+    };
+    const results: boolean[] = [];
+    const blocked = join(dir, 'blocked');
+    const path = join(blocked, 'big.json');
+    const file = new PersistedFile<string>({
+      path,
+      kind: 'big',
+      version: 1,
+      schema: z.string(),
+      clock,
+      debounceMs: 1_000,
+      maxBytesPerSecond: 100_000,
+      onSaved: (r) => results.push(r.ok),
+    });
+    const big = 'x'.repeat(400_000);
+    file.schedule(() => big);
+    expect(await fire()).toBe(1_000);
+    expect(results).toEqual([true]);
+    // 400 KB at 100 KB/s: the next scheduled write waits 4 s (plus the envelope), not the 1 s debounce.
+    file.schedule(() => big);
+    const budgeted = timers[0]?.at ?? 0;
+    expect(budgeted).toBeGreaterThanOrEqual(5_000);
+    expect(budgeted).toBeLessThan(5_010);
+    // The folder becomes a file: writes fail, and are tried again (2 s, then 4 s) with the latest value.
+    await rm(blocked, { recursive: true });
+    await writeFile(blocked, 'not a folder');
+    expect(await fire()).toBe(budgeted);
+    expect(results).toEqual([true, false]);
+    expect(timers[0]?.at).toBe(budgeted + 2_000);
+    expect(await fire()).toBe(budgeted + 2_000);
+    expect(timers[0]?.at).toBe(budgeted + 6_000);
+    await rm(blocked);
+    expect(await fire()).toBe(budgeted + 6_000);
+    expect(results).toEqual([true, false, false, true]);
+    expect(timers).toHaveLength(0);
+    expect(JSON.parse(await readFile(path, 'utf8')).data).toBe(big);
   });
 
   it('returns a failed save instead of throwing', async () => {

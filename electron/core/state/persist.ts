@@ -1,14 +1,17 @@
-import { readdir, readFile, rename, unlink } from 'node:fs/promises';
+import { readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { z } from 'zod';
 import { silentLogger, type Clock, type Logger, type TimerHandle } from '../connection/ports';
 import { writeFileAtomic } from '../config/atomic-write';
+import { migrate, newerFileMessage, type Migration } from './migrations';
 
 /**
  * Crash-safe JSON persistence. A save writes a temporary file next to the target, fsyncs it,
  * renames it over the target and fsyncs the directory, so a process killed at any instant leaves
  * either the previous complete file or the new complete file, never a torn one. Loading never
- * throws: a corrupt, foreign or newer-version file is moved aside and start-up continues.
+ * throws: a file of an older format is migrated (`migrations.ts`; the original is kept as
+ * `<file>.v<N>.bak`), one of a newer format is left untouched and never overwritten, and a
+ * corrupt or foreign file is moved aside; start-up continues in every case.
  */
 
 const APP = 'lookout';
@@ -22,6 +25,12 @@ export type LoadOutcome<T> =
       /** What happened and where the old file went, for the user and the log. */
       message: string;
       setAsidePath: string | null;
+    }
+  | {
+      /** Written by a newer Lookout: kept untouched, and this object will not write over it. */
+      status: 'newer';
+      value: null;
+      message: string;
     };
 
 export type SaveResult = { ok: true } | { ok: false; error: string };
@@ -30,7 +39,10 @@ export interface PersistedFileOptions<T> {
   path: string;
   /** What this file holds (`state`, `prefs`): a file of another kind is foreign. */
   kind: string;
+  /** The format version written; older files are brought up to it by `migrations`. */
   version: number;
+  /** One step per older version (see `file-formats.ts`). */
+  migrations?: readonly Migration[];
   schema: z.ZodType<T>;
   clock: Clock;
   /** Debounce for `schedule`: at most one write per this many ms. */
@@ -70,6 +82,8 @@ export class PersistedFile<T> {
   lastError: string | null = null;
   /** Bytes written by successful saves since this object was made (for benchmarks). */
   bytesWritten = 0;
+  /** Set when the file on disk is of a newer format: why nothing is written. */
+  private readOnly: string | null = null;
 
   constructor(private readonly options: PersistedFileOptions<T>) {
     this.logger = options.logger ?? silentLogger;
@@ -98,22 +112,27 @@ export class PersistedFile<T> {
     if (!isEnvelope(parsed) || parsed.kind !== this.options.kind) {
       return this.setAside(`is not a Lookout ${this.options.kind} file`);
     }
-    if (parsed.version !== this.options.version) {
-      return this.setAside(
-        `has format version ${parsed.version}, this Lookout reads version ${this.options.version}`,
-      );
-    }
-    const result = this.options.schema.safeParse(parsed.data);
+    const { kind, version, migrations = [] } = this.options;
+    const step = migrate({ kind, version, migrations }, parsed.version, parsed.data);
+    if (step.status === 'newer') return this.keepNewer(parsed.version);
+    if (step.status === 'failed') return this.setAside(step.reason);
+    const result = this.options.schema.safeParse(step.data);
     if (!result.success) {
       const first = result.error.issues[0];
       const where = first ? `${first.path.join('.') || '(root)'}: ${first.message}` : 'unknown';
       return this.setAside(`does not match the expected shape (${where})`);
     }
+    if (step.status === 'migrated') await this.keepOriginal(text, step.from, step.changes);
     return { status: 'loaded', value: result.data };
   }
 
   /** Write `value` now (after any write in progress). Never throws. */
   save(value: T): Promise<SaveResult> {
+    if (this.readOnly) {
+      const refused: SaveResult = { ok: false, error: this.readOnly };
+      this.options.onSaved?.(refused);
+      return Promise.resolve(refused);
+    }
     const data = JSON.stringify({
       app: APP,
       kind: this.options.kind,
@@ -131,6 +150,7 @@ export class PersistedFile<T> {
    * later (2 s, doubling to a minute) with whatever `source()` gives then, until one succeeds.
    */
   schedule(source: () => T): void {
+    if (this.readOnly) return;
     this.source = source;
     if (this.timer !== null) return;
     const clock = this.options.clock;
@@ -200,6 +220,22 @@ export class PersistedFile<T> {
       this.logger.warn('state file unusable', { path: target, problem });
       return { status: 'set-aside', value: null, message, setAsidePath: null };
     }
+  }
+
+  private keepNewer(found: number): LoadOutcome<T> {
+    const { path, kind, version } = this.options;
+    const message = newerFileMessage(path, kind, found, version);
+    this.readOnly = `${path} is from a newer Lookout, and this version does not write over it: update Lookout, or move the file away to start over.`;
+    this.logger.warn('file from a newer Lookout kept as it is', { path, found, reads: version });
+    return { status: 'newer', value: null, message };
+  }
+
+  /** The file as an older Lookout wrote it, kept once before it is first rewritten in the new format. */
+  private async keepOriginal(text: string, from: number, changes: string[]): Promise<void> {
+    const { path } = this.options;
+    const backup = `${path}.v${from}.bak`;
+    await writeFile(backup, text, { flag: 'wx' }).catch(() => {});
+    this.logger.info('file migrated', { path, from, to: this.options.version, changes, backup });
   }
 
   /** Temp files left by killed processes are incomplete by definition: remove them. */

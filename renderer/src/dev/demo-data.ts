@@ -14,6 +14,7 @@ import type {
   SessionDiagnostics,
   StateChange,
 } from '../../../shared/model/connection';
+import type { AuthState, DeliveryHealth, EndpointHealth } from '../../../shared/model/health';
 import type { EventKind, Severity, StatsSample } from '../../../shared/model/live-event';
 import { defaultNotifyPrefs } from '../../../shared/model/notify-prefs';
 import { defaultAppSettings } from '../../../shared/model/settings';
@@ -43,6 +44,7 @@ export const DEMO_ENDPOINTS: EndpointSummary[] = [
     url: 'ws://127.0.0.1:8765/ws',
     enabled: true,
     auth: 'password-jwt as admin@lookout.local',
+    authMethod: 'password-jwt',
     hasSecret: true,
     subscriptions: ['dashboard', 'tasks', 'alerts'],
     watchesTasks: true,
@@ -53,9 +55,10 @@ export const DEMO_ENDPOINTS: EndpointSummary[] = [
     dialect: 'sakura',
     url: 'wss://admin.sakura.example/ws',
     enabled: true,
-    auth: 'token (header)',
-    hasSecret: true,
-    subscriptions: ['dashboard'],
+    auth: 'no authentication',
+    authMethod: 'none',
+    hasSecret: false,
+    subscriptions: ['chat_updates', 'unread_counts'],
     watchesTasks: false,
   },
   {
@@ -65,7 +68,8 @@ export const DEMO_ENDPOINTS: EndpointSummary[] = [
     url: 'ws://tasks.internal:9000/ws/tasks',
     enabled: true,
     auth: 'password-jwt as support@acme.example',
-    hasSecret: false,
+    authMethod: 'password-jwt',
+    hasSecret: true,
     subscriptions: ['import-2291', 'export-88'],
     watchesTasks: true,
   },
@@ -75,7 +79,8 @@ export const DEMO_ENDPOINTS: EndpointSummary[] = [
     dialect: 'stats-stream',
     url: 'ws://stats.internal:7070/stream',
     enabled: true,
-    auth: 'none',
+    auth: 'no authentication',
+    authMethod: 'none',
     hasSecret: false,
     subscriptions: ['stats'],
     watchesTasks: false,
@@ -476,6 +481,9 @@ function diagnostics(
     state: shape.state,
     since: last?.at ?? now,
     lastMessageAt: frameLog.length > 0 ? (frameLog[frameLog.length - 1]?.at ?? null) : null,
+    lastFrameAt: frameLog.length > 0 ? (frameLog[frameLog.length - 1]?.at ?? null) : null,
+    lastDataAt: shape.state === 'auth-required' ? null : now - shape.silentForMs,
+    recoveredAt: shape.state === 'open' && shape.lastOutcome ? now - 3_600_000 : null,
     stale: shape.stale,
     counters: {
       framesIn: 48_211 + Math.floor(rand() * 1000),
@@ -509,6 +517,7 @@ function diagnostics(
       name,
       subscribed: true,
       acknowledged: shape.state === 'open',
+      refused: null,
       events: shape.state === 'auth-required' ? 0 : 1_200 - i * 350,
       lastEventAt: shape.state === 'auth-required' ? null : now - shape.silentForMs - i * 4_000,
     })),
@@ -517,6 +526,49 @@ function diagnostics(
       summary.dialect === 'lookout'
         ? 'Server pings every 25 s; we send WebSocket pings every 15 s and expect any frame within 45 s.'
         : 'No server keepalive: we ping every 20 s and treat 60 s of silence as stale.',
+  };
+}
+
+/** The health facets the core would push for a demo endpoint. */
+function demoHealth(d: SessionDiagnostics, summary: EndpointSummary, now: number): EndpointHealth {
+  const open = d.state === 'open' || d.state === 'stale';
+  const delivery: DeliveryHealth = {
+    status: !open ? 'offline' : d.stale ? 'unverified' : 'flowing',
+    lastDataAt: d.lastDataAt,
+    quietSince: open ? d.lastDataAt : null,
+    quietAfterMs: summary.dialect === 'stats-stream' ? 3_000 : 0,
+    detail: !open
+      ? 'The socket is not open.'
+      : d.stale
+        ? 'no Redis probe is configured for this endpoint, so nothing proves delivery. stats-stream sends stats every 0.6 s: a silence of seconds means the stream stalled.'
+        : 'Data arrives.',
+    redis: null,
+  };
+  const auth: AuthState =
+    summary.authMethod === 'none'
+      ? { status: 'not-needed', detail: 'This endpoint needs no sign-in.', at: null }
+      : d.state === 'auth-required'
+        ? {
+            status: 'refused',
+            detail:
+              "Sign-in as support@acme.example was refused (HTTP 401: Invalid credentials): check the email and password in the endpoint's settings.",
+            at: now - 599_000,
+          }
+        : {
+            status: 'signed-in',
+            detail: 'The server accepted the connection with these credentials.',
+            at: now - 3_590_000,
+          };
+  return {
+    endpoint: d.endpoint,
+    state: d.state,
+    since: d.since,
+    lastOutcome: d.lastOutcome,
+    recoveredAt: d.recoveredAt,
+    nextAttemptAt: d.nextAttemptAt,
+    delivery,
+    auth,
+    causes: [],
   };
 }
 
@@ -531,7 +583,6 @@ export function demoInitialState(now: number, seed = 7): InitialState {
   const demoHistory = statsFor('demo');
   const streamHistory = statsFor('stats-stream');
   const app = {
-    version: 1 as const,
     limits: DEFAULT_LIMITS,
     notifications,
     unread: notifications.filter((n) => !n.read).length,
@@ -574,52 +625,56 @@ export function demoInitialState(now: number, seed = 7): InitialState {
     EndpointSummary,
     EndpointSummary,
   ];
+  const connections = [
+    diagnostics(rand, now, demo, {
+      state: 'open',
+      lastOutcome: null,
+      stale: false,
+      rttBase: 4,
+      reconnects: 1,
+      silentForMs: 300,
+    }),
+    diagnostics(rand, now, sakura, {
+      state: 'backing-off',
+      stale: false,
+      rttBase: 38,
+      reconnects: 7,
+      silentForMs: 95_000,
+      lastOutcome: {
+        closeCode: 1006,
+        meaning:
+          'The connection dropped without a close frame: network loss, a crashed server, or a proxy cut it.',
+        action: 'back-off',
+      },
+    }),
+    diagnostics(rand, now, tasks, {
+      state: 'auth-required',
+      stale: false,
+      rttBase: 12,
+      reconnects: 2,
+      silentForMs: 600_000,
+      lastOutcome: {
+        handshakeStatus: 401,
+        meaning: 'The server did not accept the credentials: sign in again.',
+        action: 'sign-in',
+      },
+    }),
+    diagnostics(rand, now, stats, {
+      state: 'stale',
+      lastOutcome: null,
+      stale: true,
+      rttBase: 9,
+      reconnects: 0,
+      silentForMs: 80_000,
+    }),
+  ];
   return {
     app,
     notificationHealth: { ok: true, notifier: 'demo', error: null, since: now },
-    connections: [
-      diagnostics(rand, now, demo, {
-        state: 'open',
-        lastOutcome: null,
-        stale: false,
-        rttBase: 4,
-        reconnects: 1,
-        silentForMs: 300,
-      }),
-      diagnostics(rand, now, sakura, {
-        state: 'backing-off',
-        stale: false,
-        rttBase: 38,
-        reconnects: 7,
-        silentForMs: 95_000,
-        lastOutcome: {
-          closeCode: 1006,
-          meaning:
-            'The connection dropped without a close frame: network loss, a crashed server, or a proxy cut it.',
-          action: 'back-off',
-        },
-      }),
-      diagnostics(rand, now, tasks, {
-        state: 'auth-required',
-        stale: false,
-        rttBase: 12,
-        reconnects: 2,
-        silentForMs: 600_000,
-        lastOutcome: {
-          handshakeStatus: 401,
-          meaning: 'The server did not accept the credentials: sign in again.',
-          action: 'sign-in',
-        },
-      }),
-      diagnostics(rand, now, stats, {
-        state: 'stale',
-        lastOutcome: null,
-        stale: true,
-        rttBase: 9,
-        reconnects: 0,
-        silentForMs: 80_000,
-      }),
-    ],
+    connections,
+    health: connections.map((d) =>
+      demoHealth(d, DEMO_ENDPOINTS.find((e) => e.id === d.endpoint) ?? demo, now),
+    ),
     endpoints: DEMO_ENDPOINTS,
     prefs: defaultNotifyPrefs(),
     settings: { ...defaultAppSettings(), firstRunDone: true },

@@ -63,6 +63,7 @@ function checkReport(endpoint: string, now: number, authFails: boolean): Connect
       },
       { id: 'subscribe', status: 'skipped', detail: 'Skipped: authentication failed.' },
       { id: 'round-trip', status: 'skipped', detail: 'Skipped: authentication failed.' },
+      { id: 'delivery', status: 'skipped', detail: 'Skipped: authentication failed.' },
     );
   } else {
     steps.push(
@@ -79,6 +80,7 @@ function checkReport(endpoint: string, now: number, authFails: boolean): Connect
         durationMs: 6,
       },
       { id: 'round-trip', status: 'ok', detail: 'Ping answered in 4 ms.', durationMs: 4 },
+      { id: 'delivery', status: 'ok', detail: 'Data arrived during the check.' },
     );
   }
   return {
@@ -88,7 +90,7 @@ function checkReport(endpoint: string, now: number, authFails: boolean): Connect
     steps,
     summary: authFails
       ? 'The server is reachable but refuses the credentials: sign in again.'
-      : 'All steps passed: the endpoint is reachable, accepts the credentials and answers.',
+      : 'All checks passed: the backend is reachable, accepts our credentials, answers, and delivers data.',
   };
 }
 
@@ -142,7 +144,8 @@ export function createFakeBridge(options: FakeBridgeOptions = {}): FakeBridge {
         dialect: endpoint.dialect,
         url: endpointUrls({ url: endpoint.url })[0] ?? '',
         enabled: endpoint.enabled ?? true,
-        auth: endpoint.auth?.method ?? 'none',
+        auth: endpoint.auth?.method ?? 'no authentication',
+        authMethod: endpoint.auth?.method ?? 'none',
         hasSecret: false,
         subscriptions: endpoint.subscriptions ?? [],
         watchesTasks: endpoint.dialect === 'lookout' || endpoint.dialect === 'task-status',
@@ -160,15 +163,24 @@ export function createFakeBridge(options: FakeBridgeOptions = {}): FakeBridge {
     'auth:sign-in': ({ endpoint, secret }) => {
       if (secret.length < 4)
         return { ok: false, errors: ['The server did not accept this password.'] };
-      queueMicrotask(() =>
+      queueMicrotask(() => {
         emit('connection:state', {
           endpoint,
           from: 'auth-required',
           to: 'connecting',
           reason: 'Signed in: reconnecting.',
           at: now(),
-        }),
-      );
+        });
+        const before = initial.health.find((h) => h.endpoint === endpoint);
+        if (before) {
+          emit('connection:health', {
+            ...before,
+            state: 'connecting',
+            since: now(),
+            auth: { status: 'signed-in', detail: 'The sign-in succeeded; connecting.', at: now() },
+          });
+        }
+      });
       return { ok: true };
     },
     'auth:sign-out': () => ({ ok: true }),

@@ -23,6 +23,10 @@ export interface EndpointForm {
   subscriptions: string;
   /** Password or token; only sent to main, never read back. */
   secret: string;
+  /** The backend's Redis for the deafness probe (optional; never with a password in it). */
+  redisUrl: string;
+  /** The Redis password; only sent to main, stored under the probe's credentialRef. */
+  redisSecret: string;
   /** Kept from a loaded config so saving does not drop fields the form does not show. */
   rest: Partial<EndpointInput>;
 }
@@ -51,9 +55,24 @@ export function emptyForm(): EndpointForm {
     tokenSend: 'header',
     subscriptions: '',
     secret: '',
+    redisUrl: '',
+    redisSecret: '',
     rest: {},
   };
 }
+
+/**
+ * What the Redis probe checks per backend, for the form's hint; absent = no probe offered (its
+ * server holds no Redis subscription Lookout could count, and a 500 is not ambiguous there).
+ */
+export const REDIS_PROBE_HINTS: Partial<Record<DialectId, string>> = {
+  sakura:
+    'Lookout checks (read-only: PUBSUB NUMSUB) that sakura still listens on chat_updates, unread_counts and website_status: after its Redis restarts it goes deaf.',
+  'task-status':
+    'Lookout checks (read-only: PUBSUB NUMSUB) that task-status still listens on task_status_updates: after its Redis restarts it goes deaf.',
+  'django-channels':
+    "Lookout pings its channel layer's Redis to tell a Redis outage from an expired session when the server answers 500.",
+};
 
 /** A stored endpoint config → form fields. */
 export function formFromEndpoint(e: EndpointInput): EndpointForm {
@@ -70,6 +89,8 @@ export function formFromEndpoint(e: EndpointInput): EndpointForm {
     tokenSend: auth.method === 'token' ? (auth.send ?? 'header') : 'header',
     subscriptions: (e.subscriptions ?? []).join('\n'),
     secret: '',
+    redisUrl: e.redisProbe?.url ?? '',
+    redisSecret: '',
     rest: e,
   };
 }
@@ -111,8 +132,12 @@ export function endpointFromForm(f: EndpointForm): EndpointInput {
       };
       break;
   }
+  const { redisProbe: storedProbe, ...rest } = f.rest;
+  const redisUrl = f.redisUrl.trim();
+  const redisRef =
+    storedProbe?.credentialRef ?? (f.redisSecret ? `${f.id.trim()}-redis` : undefined);
   return {
-    ...f.rest,
+    ...rest,
     id: f.id.trim(),
     name: f.name.trim(),
     dialect: f.dialect,
@@ -120,6 +145,15 @@ export function endpointFromForm(f: EndpointForm): EndpointInput {
     enabled: f.enabled,
     auth,
     subscriptions: lines(f.subscriptions),
+    ...(redisUrl && REDIS_PROBE_HINTS[f.dialect]
+      ? {
+          redisProbe: {
+            ...storedProbe,
+            url: redisUrl,
+            ...(redisRef ? { credentialRef: redisRef } : {}),
+          },
+        }
+      : {}),
   };
 }
 
@@ -130,6 +164,7 @@ function fieldOf(path: string): keyof EndpointForm | 'form' {
   if (path.startsWith('auth.loginUrl')) return 'loginUrl';
   if (path.startsWith('auth')) return 'authMethod';
   if (path.startsWith('subscriptions')) return 'subscriptions';
+  if (path.startsWith('redisProbe')) return 'redisUrl';
   if (path.startsWith('id')) return 'id';
   if (path.startsWith('name')) return 'name';
   if (path.startsWith('dialect')) return 'dialect';

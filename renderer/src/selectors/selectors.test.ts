@@ -18,6 +18,7 @@ import { createFilteredSelector, filterNotifications } from './notification-filt
 const NOW = 1_800_000_000_000;
 const initial = demoInitialState(NOW);
 const connections = byEndpoint(initial.connections);
+const health = byEndpoint(initial.health);
 
 function item(id: string, over: Partial<NotificationItem>): NotificationItem {
   return {
@@ -105,8 +106,8 @@ describe('notification history filters', () => {
 
 describe('connection health', () => {
   it('summarises endpoints for the header pill, pointing at the worst', () => {
-    const summary = connectionSummary(connections, initial.endpoints);
-    expect(summary.label).toBe('1 of 4 connected · 1 needs sign-in');
+    const summary = connectionSummary(health, initial.endpoints);
+    expect(summary.label).toBe('1 of 4 healthy · 1 unverified · 1 needs sign-in');
     expect(summary.tone).toBe('bad');
     expect(summary.focus).toBe('task-status');
     expect(connectionSummary({}, [])).toEqual({
@@ -116,19 +117,60 @@ describe('connection health', () => {
     });
   });
 
-  it('builds plain-words banners: sign-in first, then reconnecting with countdown, then silent', () => {
-    const banners = connectionBanners(connections, initial.endpoints, NOW);
+  it('never calls a deaf, degraded or unverified endpoint healthy, and points at the worst', () => {
+    const open = health.demo!;
+    const deaf = {
+      ...open,
+      endpoint: 'sakura-prod',
+      delivery: { ...open.delivery, status: 'deaf' as const, detail: 'chat_updates has 0' },
+    };
+    const bundle = { demo: open, 'sakura-prod': deaf };
+    const two = initial.endpoints.slice(0, 2);
+    expect(connectionSummary(bundle, two)).toEqual({
+      label: '1 of 2 healthy · 1 deaf',
+      tone: 'bad',
+      focus: 'sakura-prod',
+    });
+    expect(connectionSummary({ demo: open }, initial.endpoints.slice(0, 1)).label).toBe('Healthy');
+    const banners = connectionBanners(bundle, two, NOW);
+    expect(banners).toHaveLength(1);
+    expect(banners[0]).toMatchObject({
+      kind: 'deaf',
+      tone: 'bad',
+      title: 'Sakura production is deaf: the service lost its Redis subscription; restart it',
+    });
+  });
+
+  it('offers sign-in only where there is one, and lists the causes of an ambiguous refusal', () => {
+    const base = health['task-status']!;
+    const noAuth = { ...base, endpoint: 'stats-stream' };
+    const banners = connectionBanners({ 'stats-stream': noAuth }, initial.endpoints, NOW);
+    expect(banners[0]).toMatchObject({ kind: 'auth-required', action: 'edit' });
+    const ambiguous = {
+      ...health['sakura-prod']!,
+      causes: [
+        { id: 'redis-down', likelihood: 'likely' as const, text: 'Redis is down.', evidence: 'e' },
+        { id: 'wrong-path', likelihood: 'ruled-out' as const, text: 'Path.', evidence: 'e' },
+      ],
+    };
+    const [b] = connectionBanners({ 'sakura-prod': ambiguous }, initial.endpoints, NOW);
+    expect(b?.causes.map((c) => c.id)).toEqual(['redis-down']);
+  });
+
+  it('builds plain-words banners from pushed health: sign-in first, then reconnecting with countdown, then unverified', () => {
+    const banners = connectionBanners(health, initial.endpoints, NOW);
     expect(banners.map((b) => b.kind)).toEqual(['auth-required', 'backing-off', 'stale']);
     const auth = banners[0]!;
     expect(auth.action).toBe('sign-in');
-    expect(auth.detail).toBe('The server did not accept the credentials: sign in again.');
+    expect(auth.title).toBe('Task status service: the server refused the sign-in');
+    expect(auth.detail).toMatch(/Invalid credentials/);
     expect(auth.codes).toContain('HTTP 401');
     const backoff = banners[1]!;
     // The demo started a 12 s wait 3 s ago.
     expect(backoff.title).toBe('Sakura production: reconnecting in 9 s');
     expect(backoff.detail).toMatch(/dropped without a close frame/);
     expect(backoff.codes).toBe('close 1006 (Abnormal closure)');
-    expect(banners[2]!.title).toMatch(/^Stats stream: connected but silent for/);
+    expect(banners[2]!.title).toMatch(/^Stats stream: connected but no data for/);
   });
 
   it('takes the next attempt time from the diagnostics while backing off', () => {
@@ -171,6 +213,20 @@ describe('connection health', () => {
         (c) => c.status === 'waiting for the connection' && c.lastEventAgeMs === null,
       ),
     ).toBe(true);
+    // Channel rows follow the socket: acknowledged or refused, a channel of a connection that is
+    // down is waiting; a refusal on an open one shows the server's words.
+    const down = { ...connections.demo!, state: 'backing-off' as const };
+    expect(healthRow(down, 'Demo', NOW).channels[0]!.status).toBe('waiting for the connection');
+    const refused = {
+      ...connections.demo!,
+      channels: [
+        { ...connections.demo!.channels[0]!, acknowledged: false, refused: 'forbidden: no' },
+      ],
+    };
+    expect(healthRow(refused, 'Demo', NOW).channels[0]).toMatchObject({
+      status: 'refused: forbidden: no',
+      refused: true,
+    });
   });
 });
 
@@ -262,5 +318,37 @@ describe('endpoint form', () => {
     expect(back.headers).toEqual({ Origin: 'https://a.example' });
     expect(back.subscriptions).toEqual(['dashboard', 'tasks']);
     expect(back.auth).toMatchObject({ credentialRef: 'prod-cred', username: 'admin' });
+  });
+
+  it('edits the Redis deafness probe where the backend has one, never with a password in the URL', async () => {
+    const { emptyForm, endpointFromForm, formFromEndpoint, validateForm } =
+      await import('./endpoint-form');
+    const form = {
+      ...emptyForm(),
+      id: 'chat',
+      name: 'Chat',
+      dialect: 'sakura' as const,
+      urls: 'ws://chat.internal:8001/ws/dashboard',
+      redisUrl: 'redis://redis.internal:6379/0',
+      redisSecret: 'typed-password',
+    };
+    expect(validateForm(form)).toEqual({});
+    const config = endpointFromForm(form);
+    // The password goes to main on its own; the config names where it is stored.
+    expect(config.redisProbe).toEqual({
+      url: 'redis://redis.internal:6379/0',
+      credentialRef: 'chat-redis',
+    });
+    expect(JSON.stringify(config)).not.toContain('typed-password');
+    expect(formFromEndpoint(config).redisUrl).toBe('redis://redis.internal:6379/0');
+    // Emptying the field removes the probe; a password in the URL is refused with the fix.
+    expect(
+      endpointFromForm({ ...formFromEndpoint(config), redisUrl: '' }).redisProbe,
+    ).toBeUndefined();
+    expect(
+      validateForm({ ...form, redisUrl: 'redis://:pw@redis.internal:6379' }).redisUrl?.[0],
+    ).toMatch(/credential store/);
+    // Backends without a Redis listener to count are not offered one.
+    expect(endpointFromForm({ ...form, dialect: 'task-events' }).redisProbe).toBeUndefined();
   });
 });

@@ -136,6 +136,23 @@ describe('bindBridge', () => {
     expect(store.getState().connections.demo?.state).toBe('open');
   });
 
+  it('applies health pushes without diagnostics (banners never wait for the Diagnostics view)', async () => {
+    const { bridge, store, scheduler } = await setup();
+    const before = store.getState().health.demo!;
+    expect(before.auth.status).toBe('signed-in');
+    const refused = {
+      ...before,
+      state: 'auth-required' as const,
+      auth: { status: 'refused' as const, detail: 'Invalid credentials', at: NOW },
+    };
+    bridge.emit('connection:health', refused);
+    // A diagnostics snapshot in the same frame does not swallow the health push.
+    bridge.emit('connection:diagnostics', demoInitialState(NOW).connections);
+    scheduler.flush();
+    expect(store.getState().health.demo).toEqual(refused);
+    expect(store.getState().health['sakura-prod']).toBeDefined();
+  });
+
   it('navigates on app:navigate and reports the view and focus with app:view', async () => {
     const { bridge, store } = await setup();
     bridge.emit('app:navigate', { link: 'businesses/17' });

@@ -1,6 +1,7 @@
 import { mergePatches, type AppPatch } from '../../../shared/model/app-state';
 import type { LookoutBridge, SendPayload } from '../../../shared/ipc/contract';
 import type { SessionDiagnostics, StateChange } from '../../../shared/model/connection';
+import type { EndpointHealth } from '../../../shared/model/health';
 import type { AppState, AppStore } from './app-store';
 import { byEndpoint, withStateChange } from './connections-slice';
 import { animationFrameScheduler, type FrameScheduler } from './frame-scheduler';
@@ -11,7 +12,9 @@ export interface BindOptions {
 }
 
 type ConnectionOp =
-  { kind: 'diagnostics'; list: SessionDiagnostics[] } | { kind: 'state'; change: StateChange };
+  | { kind: 'diagnostics'; list: SessionDiagnostics[] }
+  | { kind: 'state'; change: StateChange }
+  | { kind: 'health'; health: EndpointHealth };
 
 /** What `app:view` reports for a state: the view and, on the diagnostics page, its endpoint. */
 export function viewReport(state: AppState): SendPayload<'app:view'> {
@@ -64,13 +67,14 @@ export function bindBridge(
       const next: Partial<AppState> = patch ? applyModelPatch(state, patch) : {};
       if (ops.length > 0) {
         let connections = state.connections;
+        let health = state.health;
         for (const op of ops) {
-          connections =
-            op.kind === 'diagnostics'
-              ? byEndpoint(op.list)
-              : withStateChange(connections, op.change);
+          if (op.kind === 'health') health = { ...health, [op.health.endpoint]: op.health };
+          else if (op.kind === 'diagnostics') connections = byEndpoint(op.list);
+          else connections = withStateChange(connections, op.change);
         }
         next.connections = connections;
+        next.health = health;
       }
       const announcement = patch ? announcementFor(patch) : '';
       if (announcement) next.announcement = announcement;
@@ -95,8 +99,15 @@ export function bindBridge(
       schedule();
     }),
     bridge.on('connection:diagnostics', (list) => {
-      // A full snapshot supersedes everything queued before it.
-      connectionOps = [{ kind: 'diagnostics', list }];
+      // A full snapshot supersedes the diagnostics queued before it (health pushes stay).
+      connectionOps = [
+        ...connectionOps.filter((op) => op.kind === 'health'),
+        { kind: 'diagnostics', list },
+      ];
+      schedule();
+    }),
+    bridge.on('connection:health', (health) => {
+      connectionOps.push({ kind: 'health', health });
       schedule();
     }),
     bridge.on('endpoints:changed', (list) => store.getState().setEndpoints(list)),
@@ -116,6 +127,7 @@ export function bindBridge(
       store.setState({
         ...modelFields(initial.app),
         connections: byEndpoint(initial.connections),
+        health: byEndpoint(initial.health),
         endpoints: initial.endpoints,
         prefs: initial.prefs,
         settings: initial.settings,

@@ -5,6 +5,7 @@ import type {
   ProbeResult,
   NotificationHealth,
 } from '../../../shared/model/diagnostics';
+import type { EndpointHealth } from '../../../shared/model/health';
 import type { HostInfo } from '../../../shared/model/settings';
 import type { StorageProblem } from '../../../shared/model/storage';
 import type { SliceCreator } from './slice-types';
@@ -16,8 +17,13 @@ export type Pending<T> =
   | { status: 'error'; message: string };
 
 export interface ConnectionsSlice {
-  /** Diagnostics per endpoint id. */
+  /** Diagnostics per endpoint id (full detail; pushed every second only while Diagnostics is open). */
   connections: Record<string, SessionDiagnostics>;
+  /**
+   * Health facets per endpoint id (state, last outcome, delivery, verified auth, causes): pushed on
+   * every change, so banners, the header, Settings and the tray are never stale.
+   */
+  health: Record<string, EndpointHealth>;
   endpoints: EndpointSummary[];
   host: HostInfo | null;
   configProblems: string[];
@@ -43,9 +49,9 @@ export interface ConnectionsSlice {
   supportBundle(): Promise<string>;
 }
 
-/** Diagnostics list → map by endpoint id. */
-export function byEndpoint(list: SessionDiagnostics[]): Record<string, SessionDiagnostics> {
-  const out: Record<string, SessionDiagnostics> = {};
+/** A list of per-endpoint records → map by endpoint id. */
+export function byEndpoint<T extends { endpoint: string }>(list: readonly T[]): Record<string, T> {
+  const out: Record<string, T> = {};
   for (const d of list) out[d.endpoint] = d;
   return out;
 }
@@ -81,6 +87,7 @@ export const createConnectionsSlice: SliceCreator<ConnectionsSlice> = (set, get)
   };
   return {
     connections: {},
+    health: {},
     endpoints: [],
     host: null,
     configProblems: [],

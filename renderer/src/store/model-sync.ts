@@ -15,7 +15,6 @@ import type { AppState } from './app-store';
 /** The model part of the store as an `AppSnapshot`. */
 export function snapshotOf(state: AppState): AppSnapshot {
   return {
-    version: 1,
     limits: state.limits,
     notifications: state.notifications,
     unread: state.unread,

@@ -24,9 +24,13 @@ export interface SettingsSlice {
   savePrefs(prefs: NotifyPrefs): Promise<void>;
   pauseNotifications(until: number | null): void;
   getEndpoint(id: string): Promise<EndpointInput | null>;
-  saveEndpoint(endpoint: EndpointInput, secret?: string): Promise<SaveResult>;
+  saveEndpoint(endpoint: EndpointInput, secret?: string, redisSecret?: string): Promise<SaveResult>;
   removeEndpoint(id: string): Promise<SaveResult>;
-  testEndpoint(endpoint: EndpointInput, secret?: string): Promise<ConnectionCheckReport>;
+  testEndpoint(
+    endpoint: EndpointInput,
+    secret?: string,
+    redisSecret?: string,
+  ): Promise<ConnectionCheckReport>;
   listEndpoints(): Promise<EndpointSummary[]>;
 }
 
@@ -69,11 +73,19 @@ export const createSettingsSlice: SliceCreator<SettingsSlice> = (set, get) => {
       get().bridge?.send('notifications:pause', { until });
     },
     getEndpoint: (id) => bridge().invoke('endpoints:get', { id }),
-    saveEndpoint: (endpoint, secret) =>
-      bridge().invoke('endpoints:save', secret ? { endpoint, secret } : { endpoint }),
+    saveEndpoint: (endpoint, secret, redisSecret) =>
+      bridge().invoke('endpoints:save', {
+        endpoint,
+        ...(secret ? { secret } : {}),
+        ...(redisSecret ? { redisSecret } : {}),
+      }),
     removeEndpoint: (id) => bridge().invoke('endpoints:remove', { id }),
-    testEndpoint: (endpoint, secret) =>
-      bridge().invoke('endpoints:test', secret ? { endpoint, secret } : { endpoint }),
+    testEndpoint: (endpoint, secret, redisSecret) =>
+      bridge().invoke('endpoints:test', {
+        endpoint,
+        ...(secret ? { secret } : {}),
+        ...(redisSecret ? { redisSecret } : {}),
+      }),
     listEndpoints: () => bridge().invoke('endpoints:list', {}),
   };
 };

@@ -34,14 +34,15 @@ const NAV_ICONS: Record<ViewId, string> = {
 
 function ConnectionPill() {
   const store = useAppStore();
-  const connections = useApp((s) => s.connections);
+  const health = useApp((s) => s.health);
   const endpoints = useApp((s) => s.endpoints);
-  const summary = connectionSummary(connections, endpoints);
+  const summary = connectionSummary(health, endpoints);
   return (
     <button
       type="button"
       className={`pill pill--${summary.tone}`}
       title="Open connection diagnostics"
+      data-testid="connection-pill"
       onClick={() =>
         store.getState().navigate(summary.focus ? `diagnostics/${summary.focus}` : 'diagnostics')
       }

@@ -6,14 +6,14 @@ import { useApp, useAppStore } from './store-context';
 /** Plain-words banners for endpoints that need attention, with the one action that helps. */
 export function ConnectionBanners() {
   const store = useAppStore();
-  const connections = useApp((s) => s.connections);
+  const health = useApp((s) => s.health);
   const endpoints = useApp((s) => s.endpoints);
   const online = useApp((s) => s.online);
   const problems = useApp((s) => s.configProblems);
   const delivery = useApp((s) => s.notificationHealth);
   const storage = useApp((s) => s.storageProblems);
   const now = useNow();
-  const banners = connectionBanners(connections, endpoints, now);
+  const banners = connectionBanners(health, endpoints, now);
   return (
     <div className="banners">
       {!online ? (
@@ -57,11 +57,22 @@ export function ConnectionBanners() {
         <div
           key={b.endpoint}
           className={`banner banner--${b.tone}`}
-          role={b.kind === 'auth-required' ? 'alert' : 'status'}
+          role={b.tone === 'bad' ? 'alert' : 'status'}
+          data-endpoint={b.endpoint}
         >
           <div className="banner__text">
             <strong>{b.title}.</strong> {b.detail ? <span>{b.detail}</span> : null}{' '}
             {b.codes ? <code className="banner__codes">{b.codes}</code> : null}
+            {b.causes.length > 0 ? (
+              <ol className="banner__causes" aria-label="Possible causes, most likely first">
+                {b.causes.map((c) => (
+                  <li key={c.id}>
+                    <span className={`likelihood likelihood--${c.likelihood}`}>{c.likelihood}</span>{' '}
+                    {c.text} <span className="muted">({c.evidence})</span>
+                  </li>
+                ))}
+              </ol>
+            ) : null}
           </div>
           <div className="banner__actions">
             {b.action === 'sign-in' ? (
@@ -71,6 +82,15 @@ export function ConnectionBanners() {
                 onClick={() => store.getState().openSignIn(b.endpoint)}
               >
                 Sign in
+              </button>
+            ) : null}
+            {b.action === 'edit' ? (
+              <button
+                type="button"
+                className="btn btn--small"
+                onClick={() => store.getState().navigate('settings')}
+              >
+                Open settings
               </button>
             ) : null}
             {b.action === 'reconnect' ? (

@@ -7,9 +7,14 @@ export function SignInDialog() {
   const store = useAppStore();
   const endpointId = useApp((s) => s.signInFor);
   const endpoint = useApp((s) => s.endpoints.find((e) => e.id === s.signInFor) ?? null);
-  const outcome = useApp((s) =>
-    s.signInFor ? (s.connections[s.signInFor]?.lastOutcome ?? null) : null,
-  );
+  const health = useApp((s) => (s.signInFor ? (s.health[s.signInFor] ?? null) : null));
+  // What the server last said, when it is about signing in (not a stale, recovered failure).
+  const lastAnswer =
+    health && (health.auth.status === 'refused' || health.auth.status === 'not-signed-in')
+      ? health.auth.detail
+      : health?.state === 'auth-required'
+        ? (health.lastOutcome?.meaning ?? null)
+        : null;
   const [secret, setSecret] = useState('');
   const [busy, setBusy] = useState(false);
   const [errors, setErrors] = useState<string[]>([]);
@@ -22,18 +27,23 @@ export function SignInDialog() {
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (!endpointId || !secret) return;
+    if (!endpointId || !secret || busy) return;
     setBusy(true);
+    setErrors([]);
+    // Main signs in for real before answering: the dialog closes only when the server accepted.
     const result = await store.getState().signIn(endpointId, secret);
     setBusy(false);
     if (result.ok) {
       setSecret('');
       setErrors([]);
-      store.getState().announce(`Signed in to ${endpoint?.name ?? endpointId}; reconnecting.`);
-    } else setErrors(result.errors);
+      store.getState().announce(`Signed in to ${endpoint?.name ?? endpointId}; connecting.`);
+    } else {
+      setErrors(result.errors);
+      setSecret('');
+    }
   };
 
-  const isToken = endpoint?.auth.startsWith('token') ?? false;
+  const isToken = endpoint?.authMethod === 'token';
   return (
     <Dialog
       open={endpointId !== null}
@@ -50,7 +60,9 @@ export function SignInDialog() {
           The {isToken ? 'token' : 'password'} goes straight to Lookout's main process, which keeps
           it in its credential store; this window never sees it again.
         </p>
-        {outcome ? <p className="callout callout--bad">Last answer: {outcome.meaning}</p> : null}
+        {lastAnswer && errors.length === 0 ? (
+          <p className="callout callout--bad">Last answer: {lastAnswer}</p>
+        ) : null}
         <label className="field">
           <span className="field__label">{isToken ? 'Token' : 'Password'}</span>
           <input
@@ -75,8 +87,13 @@ export function SignInDialog() {
           <button type="button" className="btn" onClick={close}>
             Cancel
           </button>
-          <button type="submit" className="btn btn--primary" disabled={busy || !secret}>
-            {busy ? 'Signing in…' : 'Sign in'}
+          <button
+            type="submit"
+            className="btn btn--primary"
+            disabled={busy || !secret}
+            aria-busy={busy}
+          >
+            {busy ? (isToken ? 'Checking the token…' : 'Signing in…') : 'Sign in'}
           </button>
         </div>
       </form>

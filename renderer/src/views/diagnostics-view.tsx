@@ -3,6 +3,11 @@ import { CLOSE_CODES, HANDSHAKE_STATUSES, type CodeMeaning } from '../../../shar
 import type { SessionDiagnostics } from '../../../shared/model/connection';
 import type { CheckStep } from '../../../shared/model/diagnostics';
 import {
+  describeDelivery,
+  type EndpointHealth,
+  type RankedCause,
+} from '../../../shared/model/health';
+import {
   endpointName,
   healthRow,
   outcomeCodes,
@@ -42,10 +47,11 @@ function RttSpark({ row }: { row: HealthRow }) {
 function HealthTable({ selected }: { selected: string | null }) {
   const store = useAppStore();
   const connections = useApp((s) => s.connections);
+  const health = useApp((s) => s.health);
   const endpoints = useApp((s) => s.endpoints);
   const now = useNow();
   const rows = Object.values(connections).map((d) =>
-    healthRow(d, endpointName(endpoints, d.endpoint), now),
+    healthRow(d, endpointName(endpoints, d.endpoint), now, health[d.endpoint]),
   );
   if (rows.length === 0) {
     return (
@@ -61,7 +67,7 @@ function HealthTable({ selected }: { selected: string | null }) {
           <tr>
             <th scope="col">Endpoint</th>
             <th scope="col">State</th>
-            <th scope="col">Last message</th>
+            <th scope="col">Last data</th>
             <th scope="col">RTT p50 / p95</th>
             <th scope="col" className="spark-col">
               <span className="sr-only">RTT chart</span>
@@ -99,8 +105,12 @@ function HealthTable({ selected }: { selected: string | null }) {
                 </div>
               </td>
               <td className={r.stale ? 'text-warn' : undefined}>
-                {r.lastMessageAgeMs === null ? '—' : `${formatDuration(r.lastMessageAgeMs)} ago`}
-                {r.stale ? <div className="sub">stale</div> : null}
+                {r.lastDataAgeMs === null ? '—' : `${formatDuration(r.lastDataAgeMs)} ago`}
+                {r.delivery ? (
+                  <div className="sub">
+                    <Dot tone={r.delivery.tone} /> {r.delivery.label}
+                  </div>
+                ) : null}
               </td>
               <td className="mono">
                 {r.p50Ms === null ? '—' : `${r.p50Ms} / ${r.p95Ms ?? '—'} ms`}
@@ -123,6 +133,11 @@ function HealthTable({ selected }: { selected: string | null }) {
                 {r.lastCloseCode === null && r.lastHandshakeStatus === null ? (
                   <span className="muted">—</span>
                 ) : null}
+                {r.recoveredAt !== null ? (
+                  <div className="sub text-ok">
+                    recovered at <ClockTime at={r.recoveredAt} />
+                  </div>
+                ) : null}
               </td>
             </tr>,
             ...r.channels.map((c) => (
@@ -130,7 +145,7 @@ function HealthTable({ selected }: { selected: string | null }) {
                 <td>
                   <span className="sub mono">└ {c.name}</span>
                 </td>
-                <td className="sub">{c.status}</td>
+                <td className={`sub${c.refused ? ' text-bad' : ''}`}>{c.status}</td>
                 <td className="sub">
                   {c.lastEventAgeMs === null
                     ? 'no events yet'
@@ -156,6 +171,7 @@ const STEP_LABEL: Record<CheckStep['id'], string> = {
   auth: 'Authentication',
   subscribe: 'Subscribe',
   'round-trip': 'Round trip',
+  delivery: 'Delivery',
 };
 const STEP_ICON: Record<CheckStep['status'], string> = {
   ok: '✓',
@@ -236,9 +252,13 @@ function ConnectionCheck({ endpoint }: { endpoint: string }) {
     >
       {(report) => (
         <>
-          <div className={`callout callout--${report.ok ? 'ok' : 'bad'}`} role="status">
+          <div
+            className={`callout callout--${!report.ok ? 'bad' : report.steps.some((s) => s.status === 'warning') ? 'warn' : 'ok'}`}
+            role="status"
+          >
             {report.summary}
           </div>
+          {report.causes ? <CauseList causes={report.causes} /> : null}
           <ol className="steps">
             {report.steps.map((s) => (
               <li key={s.id} className={`step step--${s.status}`}>
@@ -302,6 +322,46 @@ function Probes({ endpoint }: { endpoint: string }) {
         )
       }
     </PendingPanel>
+  );
+}
+
+/** Possible causes of an ambiguous failure, most likely first, each with its evidence. */
+function CauseList({ causes }: { causes: readonly RankedCause[] }) {
+  return (
+    <ol className="causes" aria-label="Possible causes, most likely first">
+      {causes.map((c) => (
+        <li key={c.id} className={`cause cause--${c.likelihood}`}>
+          <span className={`likelihood likelihood--${c.likelihood}`}>{c.likelihood}</span> {c.text}{' '}
+          <span className="muted small">({c.evidence})</span>
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+/** Delivery (data, the Redis probe) and the current failure's possible causes. */
+function DeliveryPanel({ health }: { health: EndpointHealth }) {
+  const now = useNow();
+  const d = health.delivery;
+  return (
+    <Panel title="Delivery">
+      <p
+        className={d.status === 'deaf' ? 'text-bad' : d.status === 'unverified' ? 'text-warn' : ''}
+      >
+        {describeDelivery(d, now)}
+      </p>
+      {d.redis ? (
+        <p className="sub">
+          Redis probe <RelativeTime at={d.redis.at} />: {d.redis.status} · {d.redis.detail}
+        </p>
+      ) : null}
+      {health.causes.length > 0 ? (
+        <>
+          <h3 className="subhead">Why the server refuses, most likely first</h3>
+          <CauseList causes={health.causes} />
+        </>
+      ) : null}
+    </Panel>
   );
 }
 
@@ -383,13 +443,18 @@ function Journal({ diag }: { diag: SessionDiagnostics }) {
 function EndpointDetail({ diag }: { diag: SessionDiagnostics }) {
   const store = useAppStore();
   const name = useApp((s) => endpointName(s.endpoints, diag.endpoint));
+  const canSignIn = useApp(
+    (s) => s.endpoints.find((e) => e.id === diag.endpoint)?.authMethod !== 'none',
+  );
+  const health = useApp((s) => s.health[diag.endpoint]);
   const rejections = Object.entries(diag.rejections);
+  const recovered = diag.recoveredAt !== null;
   return (
     <>
       <div className="page__head">
         <h2 className="section-title">{name}</h2>
         <div className="page__actions">
-          {diag.state === 'auth-required' ? (
+          {diag.state === 'auth-required' && canSignIn ? (
             <button
               type="button"
               className="btn btn--primary"
@@ -408,14 +473,23 @@ function EndpointDetail({ diag }: { diag: SessionDiagnostics }) {
         </div>
       </div>
       {diag.lastOutcome ? (
-        <div className={`callout callout--${diag.state === 'open' ? 'muted' : 'warn'}`}>
-          <strong>Last outcome:</strong> {diag.lastOutcome.meaning}{' '}
-          <code>{outcomeCodes(diag.lastOutcome)}</code>
+        <div className={`callout callout--${recovered ? 'muted' : 'warn'}`}>
+          <strong>{recovered ? 'Previous failure:' : 'Last outcome:'}</strong>{' '}
+          {diag.lastOutcome.meaning} <code>{outcomeCodes(diag.lastOutcome)}</code>
           {diag.lastOutcome.closeReason ? (
             <> Reason given: “{diag.lastOutcome.closeReason}”.</>
           ) : null}
+          {diag.recoveredAt !== null ? (
+            <>
+              {' '}
+              <span className="text-ok">
+                Recovered at <ClockTime at={diag.recoveredAt} />.
+              </span>
+            </>
+          ) : null}
         </div>
       ) : null}
+      {health ? <DeliveryPanel health={health} /> : null}
       <div className="grid grid--2">
         <Panel title="Connection">
           <dl className="kv">

@@ -3,6 +3,7 @@ import type { ConnectionCheckReport } from '../../../shared/model/diagnostics';
 import {
   DIALECT_LABELS,
   DIALECT_OPTIONS,
+  REDIS_PROBE_HINTS,
   endpointFromForm,
   validateForm,
   type EndpointForm,
@@ -31,6 +32,25 @@ function Field({
         </span>
       ) : null}
     </label>
+  );
+}
+
+/** A write-only secret input: the value goes to main once and is never read back. */
+function SecretField(props: {
+  label: string;
+  hint: string;
+  value: string;
+  onChange: (v: string) => void;
+}) {
+  return (
+    <Field label={props.label} hint={props.hint}>
+      <input
+        type="password"
+        value={props.value}
+        onChange={(e) => props.onChange(e.target.value)}
+        autoComplete="new-password"
+      />
+    </Field>
   );
 }
 
@@ -65,7 +85,11 @@ export function EndpointEditor({
     try {
       const r = await store
         .getState()
-        .saveEndpoint(endpointFromForm(form), form.secret || undefined);
+        .saveEndpoint(
+          endpointFromForm(form),
+          form.secret || undefined,
+          form.redisSecret || undefined,
+        );
       if (r.ok) onDone();
       else setServerErrors(r.errors);
     } catch (err) {
@@ -80,7 +104,13 @@ export function EndpointEditor({
     setReport(null);
     try {
       setReport(
-        await store.getState().testEndpoint(endpointFromForm(form), form.secret || undefined),
+        await store
+          .getState()
+          .testEndpoint(
+            endpointFromForm(form),
+            form.secret || undefined,
+            form.redisSecret || undefined,
+          ),
       );
     } catch (err) {
       setServerErrors([err instanceof Error ? err.message : String(err)]);
@@ -174,21 +204,43 @@ export function EndpointEditor({
           </>
         ) : null}
         {form.authMethod !== 'none' ? (
-          <Field
+          <SecretField
             label={form.authMethod === 'token' ? 'Token' : 'Password'}
             hint={
               isNew
                 ? 'Stored in the system keyring by the main process.'
                 : 'Leave empty to keep the stored one.'
             }
-          >
-            <input
-              type="password"
-              value={form.secret}
-              onChange={(e) => set({ secret: e.target.value })}
-              autoComplete="new-password"
-            />
-          </Field>
+            value={form.secret}
+            onChange={(secret) => set({ secret })}
+          />
+        ) : null}
+        {REDIS_PROBE_HINTS[form.dialect] ? (
+          <>
+            <Field
+              label="Redis probe (optional)"
+              hint={`The backend's own Redis, e.g. redis://redis.internal:6379/0. ${REDIS_PROBE_HINTS[form.dialect] ?? ''}`}
+              errors={errors.redisUrl}
+            >
+              <input
+                value={form.redisUrl}
+                onChange={(e) => set({ redisUrl: e.target.value })}
+                placeholder="redis://redis.internal:6379/0"
+              />
+            </Field>
+            {form.redisUrl.trim() ? (
+              <SecretField
+                label="Redis password"
+                hint={
+                  form.rest.redisProbe?.credentialRef
+                    ? 'Leave empty to keep the stored one.'
+                    : 'Only if its Redis needs one; kept in the credential store.'
+                }
+                value={form.redisSecret}
+                onChange={(redisSecret) => set({ redisSecret })}
+              />
+            ) : null}
+          </>
         ) : null}
         <Field
           label="Subscriptions"

@@ -1,4 +1,4 @@
-import type { UpdateState } from '../../../shared/model/settings';
+import { updateFeedProblem, type UpdateState } from '../../../shared/model/settings';
 import { useState } from 'react';
 import type { EndpointSummary } from '../../../shared/ipc/contract';
 import {
@@ -8,7 +8,8 @@ import {
   type Severity,
 } from '../../../shared/model/live-event';
 import type { NotifyPrefs } from '../../../shared/model/notify-prefs';
-import { STATE_LABELS, stateTone } from '../selectors/connection-health';
+import { AUTH_LABELS, type AuthStatus } from '../../../shared/model/health';
+import { STATE_LABELS, healthTone, type Tone } from '../selectors/connection-health';
 import {
   DIALECT_LABELS,
   emptyForm,
@@ -16,13 +17,53 @@ import {
   type EndpointForm,
 } from '../selectors/endpoint-form';
 import { kindLabel } from '../selectors/notification-filters';
-import { Dialog, Dot, EmptyState, Panel } from '../ui/common';
+import { Dialog, Dot, EmptyState, Panel, RelativeTime } from '../ui/common';
 import { useApp, useAppStore } from '../ui/store-context';
 import { EndpointEditor } from './endpoint-editor';
 
+const AUTH_TONE: Record<AuthStatus, Tone> = {
+  'not-needed': 'muted',
+  'signed-in': 'ok',
+  refused: 'bad',
+  'not-signed-in': 'warn',
+  unverified: 'info',
+};
+
+/** The verified sign-in state (what the server said), never merely "a secret is stored". */
+function AuthLine({ e }: { e: EndpointSummary }) {
+  const auth = useApp((s) => s.health[e.id]?.auth ?? null);
+  if (!auth) {
+    return (
+      <div className="sub">
+        {DIALECT_LABELS[e.dialect]} · {e.auth}
+        {e.authMethod === 'none' ? ' · no sign-in needed' : ' · not running'}
+      </div>
+    );
+  }
+  return (
+    <div className="sub auth-line" data-auth={auth.status}>
+      {DIALECT_LABELS[e.dialect]} · {e.auth} ·{' '}
+      <span className={`auth-state auth-state--${AUTH_TONE[auth.status]}`}>
+        {AUTH_LABELS[auth.status]}
+      </span>
+      {auth.at !== null && auth.status === 'signed-in' ? (
+        <span className="muted">
+          {' '}
+          (verified <RelativeTime at={auth.at} />)
+        </span>
+      ) : null}
+      {auth.status === 'refused' || auth.status === 'unverified' ? (
+        <div className="small">{auth.detail}</div>
+      ) : null}
+    </div>
+  );
+}
+
 function EndpointRow({ e, onEdit }: { e: EndpointSummary; onEdit: (e: EndpointSummary) => void }) {
   const store = useAppStore();
-  const state = useApp((s) => s.connections[e.id]?.state ?? null);
+  const health = useApp((s) => s.health[e.id] ?? null);
+  const state = health?.state ?? null;
+  const authStatus = health?.auth.status ?? null;
   const [confirm, setConfirm] = useState(false);
   const [message, setMessage] = useState('');
   const remove = async () => {
@@ -34,8 +75,8 @@ function EndpointRow({ e, onEdit }: { e: EndpointSummary; onEdit: (e: EndpointSu
     <li className="endpoint">
       <div className="endpoint__main">
         <div className="list__title">
-          {state ? (
-            <Dot tone={stateTone(state)} label={STATE_LABELS[state]} />
+          {health && state ? (
+            <Dot tone={healthTone(health)} label={STATE_LABELS[state]} />
           ) : (
             <Dot tone="muted" label="not running" />
           )}{' '}
@@ -43,31 +84,31 @@ function EndpointRow({ e, onEdit }: { e: EndpointSummary; onEdit: (e: EndpointSu
           {!e.enabled ? <span className="tag">disabled</span> : null}
         </div>
         <div className="sub mono">{e.url}</div>
-        <div className="sub">
-          {DIALECT_LABELS[e.dialect]} · {e.auth}
-          {e.auth !== 'none' ? (e.hasSecret ? ' · signed in' : ' · not signed in') : ''}
-        </div>
+        <AuthLine e={e} />
         {message ? <div className="text-bad small">{message}</div> : null}
       </div>
       <div className="endpoint__actions">
-        {e.auth !== 'none' ? (
-          e.hasSecret ? (
-            <button
-              type="button"
-              className="btn btn--small"
-              onClick={() => void store.getState().signOut(e.id)}
-            >
-              Sign out
-            </button>
-          ) : (
-            <button
-              type="button"
-              className="btn btn--small btn--primary"
-              onClick={() => store.getState().openSignIn(e.id)}
-            >
-              Sign in
-            </button>
-          )
+        {e.authMethod !== 'none' ? (
+          <>
+            {authStatus !== 'signed-in' ? (
+              <button
+                type="button"
+                className="btn btn--small btn--primary"
+                onClick={() => store.getState().openSignIn(e.id)}
+              >
+                Sign in
+              </button>
+            ) : null}
+            {e.hasSecret ? (
+              <button
+                type="button"
+                className="btn btn--small"
+                onClick={() => void store.getState().signOut(e.id)}
+              >
+                Sign out
+              </button>
+            ) : null}
+          </>
         ) : null}
         <button
           type="button"
@@ -314,6 +355,13 @@ function AppPanel() {
   const host = useApp((s) => s.host);
   const updateState = useApp((s) => s.update);
   const [feed, setFeed] = useState(settings.updateFeedUrl ?? '');
+  const [feedProblem, setFeedProblem] = useState<string | null>(null);
+  const saveFeed = () => {
+    const url = feed.trim();
+    const problem = url === '' ? null : updateFeedProblem(url);
+    setFeedProblem(problem);
+    if (!problem) update({ updateFeedUrl: url === '' ? null : url });
+  };
   const [logs, setLogs] = useState('');
   const update = (change: Parameters<ReturnType<typeof store.getState>['updateSettings']>[0]) =>
     void store
@@ -369,9 +417,16 @@ function AppPanel() {
           type="url"
           placeholder="https://updates.example.com/lookout/"
           value={feed}
+          aria-invalid={feedProblem ? true : undefined}
+          aria-describedby={feedProblem ? 'update-feed-problem' : undefined}
           onChange={(e) => setFeed(e.target.value)}
-          onBlur={() => update({ updateFeedUrl: feed.trim() === '' ? null : feed.trim() })}
+          onBlur={saveFeed}
         />
+        {feedProblem ? (
+          <span id="update-feed-problem" className="field__error" role="alert">
+            {feedProblem}
+          </span>
+        ) : null}
       </label>
       <p className="muted small" role="status">
         {updateText(updateState, host?.kind ?? null)}
