@@ -80,9 +80,15 @@ export interface HostProc extends Proc {
   dataDir: string;
 }
 
-/** The browser host with a fresh data dir; `endpoints` pre-writes an endpoints.json (else: embedded demo). */
-export async function startHost(options: { endpoints?: unknown[] } = {}): Promise<HostProc> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'lookout-e2e-'));
+/**
+ * The browser host with a fresh data dir (or `dataDir`, which the caller owns and removes);
+ * `endpoints` pre-writes an endpoints.json (else: embedded demo).
+ */
+export async function startHost(
+  options: { endpoints?: unknown[]; dataDir?: string } = {},
+): Promise<HostProc> {
+  const owned = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'lookout-e2e-'));
   if (options.endpoints)
     writeFileSync(
       join(dataDir, 'endpoints.json'),
@@ -98,7 +104,7 @@ export async function startHost(options: { endpoints?: unknown[] } = {}): Promis
     dataDir,
     kill: async () => {
       await proc.kill();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (owned) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -77,21 +77,27 @@ describe('the notifier the browser host picks', () => {
 });
 
 describe.runIf(process.platform === 'linux')('D-Bus notifier on a real notification daemon', () => {
-  it('shows text from servers as text: a critical alert titled --version, a body of options', async () => {
+  it('shows text from servers as text: a critical alert titled --version, options, a bidi override', async () => {
     session = await DesktopSession.start();
     const dbus = notifier();
     const hostile = [
       note({ id: 'a', title: '--version', body: '-u low --help', severity: 'critical' }),
       note({ id: 'b', title: '-', body: '--', severity: 'warning' }),
       note({ id: 'c', title: '-t 1 --app-name=evil', body: '', severity: 'info' }),
+      note({
+        id: 'd',
+        title: 'invoice\u202Efdp.exe',
+        body: 'from \u2067admin\u2069',
+        severity: 'info',
+      }),
     ];
     for (const n of hostile) expect(await dbus.show(n), n.title).toEqual({ ok: true });
     const history = await waitFor(
       async () => {
         const h = await session!.details();
-        return h.length >= 3 ? h : null;
+        return h.length >= 4 ? h : null;
       },
-      { what: 'three notifications in dunst history' },
+      { what: 'four notifications in dunst history' },
     );
     expect(history).toContainEqual(
       expect.objectContaining({
@@ -106,6 +112,10 @@ describe.runIf(process.platform === 'linux')('D-Bus notifier on a real notificat
     );
     expect(history).toContainEqual(
       expect.objectContaining({ summary: '-t 1 --app-name=evil', body: '', urgency: 'low' }),
+    );
+    // A right-to-left override cannot turn "invoice…exe" into "invoiceexe.pdf" on screen.
+    expect(history).toContainEqual(
+      expect.objectContaining({ summary: 'invoice\uFFFDfdp.exe', body: 'from \uFFFDadmin\uFFFD' }),
     );
   });
 

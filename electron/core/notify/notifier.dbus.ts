@@ -1,5 +1,6 @@
 import { Message, sessionBus, Variant, type MessageBus } from '@jellybrick/dbus-next';
 import type { Severity } from '../../../shared/model/live-event';
+import { neutraliseText } from '../../../shared/util/display-text';
 import { NO_DAEMON_ERROR, NO_SESSION_BUS_ERROR, notAnsweredError } from './desktop-errors';
 import type { Notifier, NotifyResult, OsNotification } from './notifier';
 
@@ -7,7 +8,7 @@ import type { Notifier, NotifyResult, OsNotification } from './notifier';
  * Desktop notifications on Linux and the BSDs, straight over D-Bus: the freedesktop
  * `org.freedesktop.Notifications.Notify` method on the session bus. Titles and bodies travel as
  * D-Bus string arguments, never as a command line, so text from a server (`--version`, `-u low`)
- * is only ever text. (node-notifier ran `notify-send`, which read a leading `-` as an option: a
+ * is only ever text, and bidi overrides are neutralised as in the renderer. (node-notifier ran `notify-send`, which read a leading `-` as an option: a
  * critical alert titled `--version` was traced "delivered" and never shown.)
  *
  * The connection is opened on first use and kept; a broken one is dropped and opened again on the
@@ -60,14 +61,14 @@ export function notifyCall(
   capabilities: ReadonlySet<string>,
   options: { appName: string; appIcon: string },
 ): NotifyCall {
-  const body = capabilities.has('body-markup')
-    ? escapeMarkup(notification.body)
-    : notification.body;
+  // Bidi overrides and control characters cannot disguise a name on the desktop either.
+  const text = neutraliseText(notification.body);
+  const body = capabilities.has('body-markup') ? escapeMarkup(text) : text;
   return {
     appName: options.appName,
     replacesId: 0,
     appIcon: options.appIcon,
-    summary: notification.title,
+    summary: neutraliseText(notification.title),
     body,
     actions: [],
     hints: { urgency: new Variant('y', URGENCY[notification.severity]) },

@@ -4,6 +4,7 @@ import type { FrameRecord } from '../../../shared/model/connection';
 import { formatBytes, formatClockMs } from '../selectors/format';
 import { ALL_FRAMES, filterFrames, type FrameFilter } from '../selectors/frame-filter';
 import { EmptyState, Panel } from '../ui/common';
+import { ServerText } from '../ui/server-text';
 
 const ROW = 26;
 
@@ -108,9 +109,13 @@ export function FrameLog({ frames }: { frames: FrameRecord[] }) {
                   <span role="cell" className="frame__size">
                     {formatBytes(f.size)}
                   </span>
-                  <span role="cell" className="frame__preview" title={f.preview}>
-                    {f.rejected ? <span className="badge badge--bad">{f.rejected}</span> : null}{' '}
-                    {f.preview}
+                  <span role="cell" className="frame__preview">
+                    {f.rejected ? (
+                      <span className="badge badge--bad">
+                        <ServerText text={f.rejected} max={80} />
+                      </span>
+                    ) : null}{' '}
+                    <ServerText text={f.preview} max={120} />
                   </span>
                 </div>
               );

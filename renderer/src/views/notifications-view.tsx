@@ -17,6 +17,8 @@ import { itemLink } from '../ui/bell';
 import { Dot, EmptyState, RelativeTime, SEVERITY_TONE } from '../ui/common';
 import { useApp, useAppStore } from '../ui/store-context';
 import { WhyDialog } from '../ui/why-dialog';
+import { labelText } from '../../../shared/util/display-text';
+import { ServerText } from '../ui/server-text';
 
 const ROW_HEIGHT = 64;
 
@@ -176,8 +178,8 @@ export function NotificationsView() {
                       store.getState().navigate(itemLink(item));
                     }}
                   >
-                    <span className="hist__title">{item.title}</span>
-                    <span className="hist__body">{item.body}</span>
+                    <ServerText className="hist__title" text={item.title} max={120} />
+                    <ServerText className="hist__body" text={item.body} max={200} />
                   </button>
                   <span className="hist__meta">
                     <span>{endpointName(endpoints, item.endpoint)}</span>
@@ -189,7 +191,7 @@ export function NotificationsView() {
                     type="button"
                     className="btn btn--small"
                     onClick={() => void store.getState().explain(item.id)}
-                    aria-label={`Why did or didn’t “${item.title}” raise a desktop notification?`}
+                    aria-label={`Why did or didn’t “${labelText(item.title)}” raise a desktop notification?`}
                   >
                     Why?
                   </button>
@@ -200,7 +202,7 @@ export function NotificationsView() {
                       type="button"
                       className="btn btn--small"
                       onClick={() => store.getState().markRead([item.id])}
-                      aria-label={`Mark “${item.title}” read`}
+                      aria-label={`Mark “${labelText(item.title)}” read`}
                     >
                       Mark read
                     </button>

@@ -10,6 +10,7 @@ import { EmptyState, Panel, ProgressBar, RelativeTime } from '../ui/common';
 import { useApp, useAppStore } from '../ui/store-context';
 import { UPlotChart } from '../ui/uplot-chart';
 import { useResolvedTheme } from '../ui/theme';
+import { ServerText } from '../ui/server-text';
 
 const SERIES = [
   { label: 'Throughput', colorVar: '--chart-1', fill: true, unit: 'msg/s' },
@@ -118,9 +119,14 @@ export function StatsView() {
                 <div>
                   <div className="list__title">{endpointName(endpoints, id)}</div>
                   <div className="sub">
-                    {l.siteStatus
-                      ? `${l.siteStatus.status}: ${l.siteStatus.detail}`
-                      : 'No site status reported'}
+                    {l.siteStatus ? (
+                      <ServerText
+                        text={`${l.siteStatus.status}: ${l.siteStatus.detail}`}
+                        max={300}
+                      />
+                    ) : (
+                      'No site status reported'
+                    )}
                     {l.unreadCounts
                       ? ` · unread ${Object.entries(l.unreadCounts)
                           .map(([k, v]) => `${k} ${v}`)
