@@ -1,6 +1,7 @@
 import { createClient } from '@redis/client';
 import type { PublishEvent, WireEvent } from '../../../shared/protocol/lookout-wire';
 import type { GatewayLogger } from '../logger';
+import { describeRedisError as describe, failFastClientOptions } from './redis-client';
 import {
   StorageUnavailableError,
   judgeReplay,
@@ -136,15 +137,7 @@ export class RedisEventLog implements EventLog {
   constructor(private readonly options: RedisEventLogOptions) {
     this.prefix = options.keyPrefix ?? 'lookout';
     this.blockMs = options.blockMs ?? 2_000;
-    const common = {
-      url: options.url,
-      // Fail fast while disconnected: publish answers 503 instead of queueing into the void.
-      disableOfflineQueue: true,
-      socket: {
-        connectTimeout: 2_000,
-        reconnectStrategy: (retries: number) => Math.min(100 + retries * 100, 1_000),
-      },
-    };
+    const common = failFastClientOptions(options.url);
     this.client = createClient(common);
     this.reader = createClient(common);
     this.client.on('error', (error: unknown) => this.markDown(error));
@@ -428,10 +421,4 @@ function fieldMap(raw: unknown): Record<string, unknown> {
   if (!Array.isArray(raw)) return out;
   for (let i = 0; i + 1 < raw.length; i += 2) out[String(raw[i])] = raw[i + 1];
   return out;
-}
-
-/** An error's message without anything that could hold credentials (node-redis errors carry none, but be safe). */
-function describe(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return text.replace(/redis(s)?:\/\/[^\s]*/gi, 'redis://…').slice(0, 200);
 }
