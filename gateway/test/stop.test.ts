@@ -24,11 +24,15 @@ describe('stopping with an upgrade in flight', () => {
       const token = await new SignJWT({ role: 'super_admin' })
         .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
         .setSubject('admin@lookout.local')
+        .setIssuer('https://idp.example')
+        .setAudience('lookout')
         .setIssuedAt()
         .setExpirationTime('5m')
         .sign(privateKey);
       const { gateway, address: gw } = await fx.gateway({
         jwksUrl: `http://127.0.0.1:${jwksPort}/jwks`,
+        issuer: 'https://idp.example',
+        audience: 'lookout',
       });
       const attempt = open(gw.wsUrl, { token });
       await waitFor(() => held, { what: 'the JWKS request' });
