@@ -12,6 +12,7 @@ import { memoryGrowth } from './memory-growth';
 import { notifyLatency } from './notify-latency';
 import { reconnect } from './reconnect';
 import { rendererBurst } from './renderer-burst';
+import { stateWrites } from './state-writes';
 import {
   environment,
   table,
@@ -30,6 +31,7 @@ const BENCHES: Array<[string, Bench]> = [
   ['reconnect', reconnect],
   ['fanout', fanout],
   ['renderer', rendererBurst],
+  ['state', stateWrites],
 ];
 
 async function main(): Promise<void> {

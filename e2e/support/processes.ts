@@ -80,9 +80,15 @@ export interface HostProc extends Proc {
   dataDir: string;
 }
 
-/** The browser host with a fresh data dir; `endpoints` pre-writes an endpoints.json (else: embedded demo). */
-export async function startHost(options: { endpoints?: unknown[] } = {}): Promise<HostProc> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'lookout-e2e-'));
+/**
+ * The browser host with a fresh data dir (or `dataDir`, which the caller owns and removes);
+ * `endpoints` pre-writes an endpoints.json (else: embedded demo).
+ */
+export async function startHost(
+  options: { endpoints?: unknown[]; dataDir?: string } = {},
+): Promise<HostProc> {
+  const owned = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'lookout-e2e-'));
   if (options.endpoints)
     writeFileSync(
       join(dataDir, 'endpoints.json'),
@@ -98,16 +104,21 @@ export async function startHost(options: { endpoints?: unknown[] } = {}): Promis
     dataDir,
     kill: async () => {
       await proc.kill();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (owned) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
 
-/** A standalone demo gateway on a fixed port (so it can be killed and started again there). */
-export async function startGateway(port: number): Promise<Proc> {
+/**
+ * A standalone demo gateway on a fixed port (so it can be killed and started again there).
+ * `env` overrides the inherited environment, e.g. `{ REDIS_URL: '' }` for the in-memory log
+ * even where the test machine exports a Redis.
+ */
+export async function startGateway(port: number, env: NodeJS.ProcessEnv = {}): Promise<Proc> {
   const { proc } = await start(
     ['gateway/src/cli.ts', '--demo', '--port', String(port), '--host', '127.0.0.1'],
     /Lookout gateway \S+ on ws:/,
+    env,
   );
   return proc;
 }

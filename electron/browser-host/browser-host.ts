@@ -9,7 +9,7 @@ import { LookoutCore } from '../core/app/lookout-core';
 import type { CorePorts } from '../core/app/core-api';
 import { startEmbeddedGateway } from '../core/app/embedded-gateway';
 import { silentLogger, type Logger } from '../core/connection/ports';
-import { NodeNotifierAdapter } from '../core/notify/notifier.node-notifier';
+import { createDesktopNotifier } from '../core/notify/desktop-notifier';
 import type { Notifier } from '../core/notify/notifier';
 import { BridgeServer } from './bridge-server';
 import { defaultDataDir } from './data-dir';
@@ -56,7 +56,12 @@ export async function startBrowserHost(options: BrowserHostOptions = {}): Promis
   const secret = randomBytes(24).toString('hex');
   const core = new LookoutCore({
     dataDir: options.dataDir ?? defaultDataDir(),
-    notifier: options.notifier ?? new NodeNotifierAdapter({ appName: 'Lookout' }),
+    notifier:
+      options.notifier ??
+      createDesktopNotifier({
+        appName: 'Lookout',
+        appIcon: join(process.cwd(), 'build', 'icon.png'),
+      }),
     logger,
     ...(options.embedded === false ? {} : { embeddedGateway: () => startEmbeddedGateway() }),
     appVersion: options.appVersion ?? '0.0.0',

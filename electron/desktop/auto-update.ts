@@ -1,4 +1,4 @@
-import type { AppSettings } from '../../shared/model/settings';
+import { updateFeedProblem, type AppSettings } from '../../shared/model/settings';
 import type { Logger } from '../core/connection/ports';
 
 import type { UpdateState } from '../../shared/model/settings';
@@ -69,6 +69,12 @@ export class AutoUpdateController {
     }
     if (!this.options.isPackaged) {
       return this.set({ status: 'off', reason: 'Updates apply to installed builds only.' });
+    }
+    // Checked here too: a settings file from an older Lookout (or edited by hand) may name any URL.
+    const problem = settings.updateFeedUrl ? updateFeedProblem(settings.updateFeedUrl) : null;
+    if (problem) {
+      this.stopTimer();
+      return this.set({ status: 'off', reason: problem });
     }
     if (!settings.updateFeedUrl && !this.options.hasBuiltInFeed) {
       this.stopTimer();

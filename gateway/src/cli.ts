@@ -6,12 +6,23 @@ import { createGateway } from './gateway';
 import { consoleLogger } from './logger';
 import { installLastResortHandlers } from '../../shared/process/last-resort';
 
-/**
- * `npm run gateway -- [--demo] [--port 8080] [--host 127.0.0.1] [--users users.json]
- *   [--origin https://app.example]… [--bridge] [--hash-password <pw>]`
- * Environment: REDIS_URL, LOOKOUT_GATEWAY_SECRET, LOOKOUT_API_KEYS and LOOKOUT_OPERATOR_KEYS
- * (comma-separated), LOOKOUT_USERS_FILE, LOOKOUT_JWKS_URL.
- */
+const USAGE = `usage: npm run gateway -- [options]
+  --demo                 demo users, demo traffic, the public demo publisher key (local use only)
+  --port N --host H      where to listen (default 127.0.0.1:8080)
+  --users FILE           users file (or LOOKOUT_USERS_FILE); re-read when it changes
+  --origin URL…          browser Origins allowed to connect
+  --issuer ISS --audience AUD   expected iss/aud of tokens (or LOOKOUT_JWT_ISSUER, LOOKOUT_JWT_AUDIENCE);
+                         both required with a JWKS (LOOKOUT_JWKS_URL)
+  --trust-proxy ADDR…    proxies (address or CIDR) whose X-Forwarded-For is believed (or LOOKOUT_TRUSTED_PROXIES)
+  --bridge               republish the existing backends' Redis channels (needs REDIS_URL)
+  --hash-password PW     print a hash for the users file and exit
+  --revoke SUB [--url URL]   revoke a user on a running gateway (default URL http://127.0.0.1:8080;
+                         the operator key from LOOKOUT_OPERATOR_KEY) and exit
+Environment: REDIS_URL, LOOKOUT_GATEWAY_SECRET, LOOKOUT_API_KEYS and LOOKOUT_OPERATOR_KEYS
+(comma-separated), LOOKOUT_USERS_FILE, LOOKOUT_JWKS_URL, LOOKOUT_JWT_ISSUER, LOOKOUT_JWT_AUDIENCE,
+LOOKOUT_TRUSTED_PROXIES (comma-separated).`;
+
+/** `npm run gateway -- …`: see USAGE. */
 async function main(): Promise<void> {
   // One request must never end the process for every other client: log, count, keep serving.
   installLastResortHandlers(process, consoleLogger);
@@ -23,14 +34,21 @@ async function main(): Promise<void> {
       users: { type: 'string' },
       origin: { type: 'string', multiple: true },
       bridge: { type: 'boolean', default: false },
+      issuer: { type: 'string' },
+      audience: { type: 'string' },
+      'trust-proxy': { type: 'string', multiple: true },
       'hash-password': { type: 'string' },
+      revoke: { type: 'string' },
+      url: { type: 'string', default: 'http://127.0.0.1:8080' },
       help: { type: 'boolean', default: false },
     },
   });
   if (values.help) {
-    console.log(
-      'usage: npm run gateway -- [--demo] [--port N] [--host H] [--users FILE] [--origin URL]… [--bridge] [--hash-password PW]',
-    );
+    console.log(USAGE);
+    return;
+  }
+  if (values.revoke !== undefined) {
+    await revokeOnRunningGateway(values.url, values.revoke);
     return;
   }
   if (values['hash-password']) {
@@ -47,6 +65,12 @@ async function main(): Promise<void> {
     demo: values.demo,
     secret: process.env.LOOKOUT_GATEWAY_SECRET || undefined,
     jwksUrl: process.env.LOOKOUT_JWKS_URL || undefined,
+    issuer: values.issuer ?? (process.env.LOOKOUT_JWT_ISSUER || undefined),
+    audience: values.audience ?? (process.env.LOOKOUT_JWT_AUDIENCE || undefined),
+    trustedProxies: [
+      ...(values['trust-proxy'] ?? []),
+      ...list(process.env.LOOKOUT_TRUSTED_PROXIES),
+    ],
     usersFile: values.users ?? (process.env.LOOKOUT_USERS_FILE || undefined),
     // The public demo key is valid here, in `--demo`, and nowhere else.
     apiKeys: [...list(process.env.LOOKOUT_API_KEYS), ...(values.demo ? [DEMO_API_KEY] : [])],
@@ -79,6 +103,34 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+/** `--revoke SUB`: ask a running gateway (any instance: the revocation reaches all) to revoke a user. */
+async function revokeOnRunningGateway(base: string, sub: string): Promise<void> {
+  const key = process.env.LOOKOUT_OPERATOR_KEY;
+  if (!key) throw new Error('--revoke needs an operator key in LOOKOUT_OPERATOR_KEY');
+  if (!sub) throw new Error('--revoke needs the user to revoke (their sub, e.g. ops@example.com)');
+  let res: Response;
+  try {
+    res = await fetch(new URL('/auth/revoke', base), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      body: JSON.stringify({ sub }),
+    });
+  } catch (error) {
+    throw new Error(
+      `could not reach the gateway at ${base} (${error instanceof Error ? error.message : String(error)}); pass --url`,
+      { cause: error },
+    );
+  }
+  const body = (await res.json().catch(() => ({}))) as { closed?: number; message?: string };
+  if (!res.ok)
+    throw new Error(
+      `the gateway refused (HTTP ${res.status}): ${body.message ?? 'no reason given'}`,
+    );
+  console.log(
+    `revoked ${sub}: every session begun before now is ended (${body.closed ?? 0} socket(s) closed on that instance; the others close theirs)`,
+  );
 }
 
 /** A comma-separated environment list (keys, addresses). */

@@ -7,15 +7,18 @@ import type { JSONWebKeySet } from 'jose';
 import { LOOKOUT_CLOSE } from '../../shared/close-codes';
 import { parseRequestTarget, queryParams } from '../../shared/http/request-target';
 import {
-  loginRequestSchema,
   publishBodySchema,
   publishInputSchema,
-  refreshRequestSchema,
   type PublishInput,
   type WireEvent,
   type WireLimits,
 } from '../../shared/protocol/lookout-wire';
-import { UserDirectory, demoUsers, loadUsersFile, type UserRecord } from './auth/users';
+import { AuthService } from './auth/auth-service';
+import { MemoryAuthState, type AuthState, type Revocation } from './auth/auth-state';
+import { ClientAddresses } from './auth/client-address';
+import { LazyRedisAuthState } from './auth/lazy-redis-auth-state';
+import { DEFAULT_AUTH_LIMITS, LoginLimiter, type AuthLimits } from './auth/login-limiter';
+import { UserSource, demoUsers, type UserRecord } from './auth/users';
 import { TokenError, TokenService, type IssuedTokens, type Principal } from './auth/tokens';
 import type { BridgeOptions, RedisBridge } from './bridges/redis-bridge';
 import { DemoSource } from './demo/demo-source';
@@ -23,7 +26,6 @@ import {
   BodyError,
   answerSocket,
   bearerToken,
-  clientAddress,
   readJson,
   sendError,
   sendJson,
@@ -35,7 +37,7 @@ import {
   type PendingHeads,
 } from './http/server-guards';
 import { consoleLogger, type GatewayLogger } from './logger';
-import { GatewayMetrics, TokenBucket } from './metrics';
+import { GatewayMetrics } from './metrics';
 import { StorageUnavailableError, type EventLog } from './storage/event-log';
 import { MemoryEventLog } from './storage/memory-log';
 import { LazyRedisEventLog } from './storage/lazy-redis-log';
@@ -57,6 +59,10 @@ export interface GatewayOptions {
   accessTtlSec?: number;
   refreshTtlSec?: number;
   users?: UserRecord[];
+  /** Proxies whose `X-Forwarded-For` is believed for per-client limits (addresses or CIDR ranges). */
+  trustedProxies?: string[];
+  /** Sign-in limiter budgets (docs/protocol.md §8). */
+  authLimits?: Partial<AuthLimits>;
   usersFile?: string;
   /** API keys allowed to `POST /publish`. */
   apiKeys?: string[];
@@ -108,11 +114,20 @@ export interface Gateway {
   start(): Promise<GatewayAddress>;
   /** Close every client with 4012 (restarting) and stop listening. */
   stop(): Promise<void>;
-  publish(channel: string, input: Omit<PublishInput, 'channel'>): Promise<WireEvent>;
+  publish(channel: string, input: Omit<PublishInput, 'channel' | 'channels'>): Promise<WireEvent>;
+  /** One occurrence on several channels: one event per channel, all with the same `origin`. */
+  publishToChannels(
+    channels: string[],
+    input: Omit<PublishInput, 'channel' | 'channels'>,
+  ): Promise<WireEvent[]>;
   /** Tokens for a user, as `/auth/login` would issue them (embedding hosts, tests). */
   issueTokens(user: Pick<Principal, 'sub' | 'role'>): Promise<IssuedTokens>;
-  /** Close every connection of a user with 4004 (token revoked). */
-  revoke(sub: string): number;
+  /**
+   * Revoke a user: every session begun before now ends (on every instance, through Redis when
+   * used), their tokens are refused, their sockets closed with 4004. Resolves with the number of
+   * this instance's sockets closed.
+   */
+  revoke(sub: string): Promise<number>;
   /** Resource use right now (connections, pending heads, send buffers). */
   gauges(): GatewayGauges;
   readonly demo: DemoSource | null;
@@ -165,6 +180,8 @@ export interface GatewayGauges {
   /** Bytes queued on every socket and not yet taken by the clients, and the largest single queue. */
   sendBufferBytes: number;
   largestSendBufferBytes: number;
+  /** Sign-in limiter buckets held in this instance's memory (bounded by `authLimits.maxTrackedKeys`). */
+  trackedLimiterKeys: number;
 }
 
 /** Build a gateway; nothing listens until `start()`. */
@@ -206,7 +223,30 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
   const allowedOrigins = new Set(options.allowedOrigins ?? []);
   const maxLagMs = options.maxEventLoopLagMs ?? 1_000;
 
-  let users = new UserDirectory(options.users ?? []);
+  const users = new UserSource(options.users ?? [], options.usersFile, (reason) => {
+    metrics.count('auth.usersFileErrors');
+    logger.error('the users file could not be read again; keeping the last good list', { reason });
+  });
+  const authLimits: AuthLimits = { ...DEFAULT_AUTH_LIMITS, ...options.authLimits };
+  // A revocation must outlive every token it covers.
+  const revocationRetentionMs = Math.max(tokens.refreshTtlSec, tokens.accessTtlSec) * 1000 + 60_000;
+  const authState: AuthState = options.redisUrl
+    ? new LazyRedisAuthState({
+        url: options.redisUrl,
+        revocationRetentionMs,
+        maxTrackedKeys: authLimits.maxTrackedKeys,
+        logger,
+      })
+    : new MemoryAuthState({ revocationRetentionMs, maxTrackedKeys: authLimits.maxTrackedKeys });
+  const auth = new AuthService({
+    tokens,
+    users,
+    state: authState,
+    limiter: new LoginLimiter(authState, authLimits),
+    addresses: new ClientAddresses(options.trustedProxies),
+    secret,
+    metrics,
+  });
   const fanOut = new FanOut({
     onBatch(batch) {
       metrics.count('fanout.batches');
@@ -221,21 +261,33 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
   /** Open sockets per user, for `maxConnectionsPerUser`. */
   const perUser = new Map<string, number>();
   let pendingHeads: PendingHeads | null = null;
-  const loginLimits = new Map<string, TokenBucket>();
   const lag = monitorEventLoopDelay({ resolution: 20 });
   let lagTimer: ReturnType<typeof setInterval> | null = null;
   let lastLagMs = 0;
   let server: Server | null = null;
   let wss: WebSocketServer | null = null;
   let offEvents: (() => void) | null = null;
+  let offRevocations: (() => void) | null = null;
   let bridge: RedisBridge | null = null;
+  /** Set while stopping: an upgrade still being authenticated must not become a connection. */
+  let stopping = false;
   const startedAt = Date.now();
 
-  const publish = async (input: unknown): Promise<WireEvent> => {
-    const event = publishInputSchema.parse(input);
-    const wire = await log.append(event);
-    metrics.mark('eventsIn');
-    return wire;
+  /**
+   * Store one publish: on its channel, or on each of its channels. Copies of one occurrence share
+   * an origin (the publisher's `id` when it gave one, else one drawn here), so a client shows them
+   * as one notification listing every channel.
+   */
+  const publish = async (input: unknown): Promise<WireEvent[]> => {
+    const { channel, channels, ...fields } = publishInputSchema.parse(input);
+    const targets = channels ? [...new Set(channels)] : channel ? [channel] : [];
+    const origin = fields.id ?? (targets.length > 1 ? `o-${randomUUID()}` : undefined);
+    const stored: WireEvent[] = [];
+    for (const target of targets) {
+      stored.push(await log.append({ ...fields, channel: target, ...(origin ? { origin } : {}) }));
+      metrics.mark('eventsIn');
+    }
+    return stored;
   };
 
   const demo = options.demo ? new DemoSource((e) => publish(e), logger) : null;
@@ -270,8 +322,9 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
   const routes = new Map<string, Partial<Record<string, RouteHandler>>>([
     ['/health', { GET: (_req, res) => health(res) }],
     ['/stats', { GET: statsHttp }],
-    ['/auth/login', { POST: login }],
-    ['/auth/refresh', { POST: refresh }],
+    ['/auth/login', { POST: (req, res) => auth.login(req, res) }],
+    ['/auth/refresh', { POST: (req, res) => auth.refresh(req, res) }],
+    ['/auth/revoke', { POST: revokeHttp }],
     ['/publish', { POST: publishHttp }],
   ]);
 
@@ -355,6 +408,7 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
     return {
       connections: connections.size,
       pendingConnections: pendingHeads?.size ?? 0,
+      trackedLimiterKeys: authState.trackedKeys,
       sendBufferBytes: total,
       largestSendBufferBytes: largest,
     };
@@ -387,63 +441,37 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
     });
   }
 
-  function loginAllowed(req: IncomingMessage): boolean {
-    const ip = clientAddress(req);
-    let bucket = loginLimits.get(ip);
-    if (!bucket) {
-      if (loginLimits.size > 10_000) loginLimits.clear();
-      loginLimits.set(ip, (bucket = new TokenBucket(10 / 60, 10)));
-    }
-    return bucket.take();
-  }
-
-  async function login(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (!loginAllowed(req)) {
-      metrics.count('auth.loginRateLimited');
-      return sendError(res, 429, 'rate-limited', 'too many sign-in attempts; wait a minute', {
-        'retry-after': '60',
-      });
-    }
-    const body = loginRequestSchema.safeParse(await readJson(req, 16 * 1024));
-    if (!body.success)
-      return sendError(res, 400, 'bad-request', 'expected {"username","password"}');
-    const user = await users.authenticate(body.data.username, body.data.password);
-    if (!user) {
-      metrics.count('auth.loginFailures');
-      return sendError(res, 401, 'bad-credentials', 'unknown user or wrong password');
-    }
-    metrics.count('auth.logins');
-    const issued = await tokens.issue(user);
-    sendJson(res, 200, { ...issued, user: { sub: user.sub, role: user.role } });
-  }
-
-  async function refresh(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (!loginAllowed(req)) {
-      metrics.count('auth.loginRateLimited');
-      return sendError(res, 429, 'rate-limited', 'too many attempts; wait a minute', {
-        'retry-after': '60',
-      });
-    }
-    const body = refreshRequestSchema.safeParse(await readJson(req, 16 * 1024));
-    if (!body.success) return sendError(res, 400, 'bad-request', 'expected {"refresh"}');
-    let principal: Principal;
-    try {
-      principal = await tokens.verifyRefresh(body.data.refresh);
-    } catch (error) {
-      metrics.count('auth.refreshFailures');
-      const reason = error instanceof TokenError ? error.reason : 'invalid';
+  /** `POST /auth/revoke`: operators only (the same keys as the full `/stats`). */
+  async function revokeHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!keyMatches(operatorKeys, presentedKey(req))) {
+      metrics.count('auth.revokeUnauthorized');
       return sendError(
         res,
         401,
-        reason === 'expired' ? 'refresh-expired' : 'bad-token',
-        'refresh token not accepted; sign in again',
+        'bad-operator-key',
+        'POST /auth/revoke needs an operator key (Authorization: Bearer <key>, LOOKOUT_OPERATOR_KEYS)',
       );
     }
-    // The role comes from the current users list when the user still exists (a demotion takes effect).
-    const current = users.bySub(principal.sub);
-    const user = { sub: principal.sub, role: current?.role ?? principal.role };
-    const issued = await tokens.issue(user);
-    sendJson(res, 200, { ...issued, user });
+    return auth.revokeRoute(req, res, revoke);
+  }
+
+  async function revoke(sub: string): Promise<number> {
+    const mine = [...connections].filter((c) => c.principal.sub === sub).length;
+    await authState.revokeUser(sub, Date.now());
+    metrics.count('auth.revocations');
+    logger.info('user revoked', { sub });
+    return mine;
+  }
+
+  /** Close this instance's sockets a revocation covers (it may come from another instance). */
+  function closeRevoked(revocation: Revocation): void {
+    for (const c of [...connections]) {
+      const covered =
+        revocation.kind === 'session'
+          ? c.principal.sid === revocation.sid
+          : c.principal.sub === revocation.sub && authState.isRevoked(c.principal);
+      if (covered) c.close(LOOKOUT_CLOSE.TOKEN_REVOKED, 'session revoked: sign in again');
+    }
   }
 
   function apiKeyValid(req: IncomingMessage): boolean {
@@ -490,10 +518,25 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
     }
     const inputs = 'events' in body.data ? body.data.events : [body.data];
     try {
-      const stored = [];
+      const stored: WireEvent[][] = [];
       for (const input of inputs) stored.push(await publish(input));
-      const summary = stored.map((e) => ({ channel: e.channel, seq: e.seq, id: e.id }));
-      sendJson(res, 202, 'events' in body.data ? { events: summary } : summary[0]);
+      const summary = (e: WireEvent) => ({
+        channel: e.channel,
+        seq: e.seq,
+        id: e.id,
+        epoch: e.epoch,
+        ...(e.origin ? { origin: e.origin } : {}),
+      });
+      const single = stored[0] ?? [];
+      sendJson(
+        res,
+        202,
+        'events' in body.data
+          ? { events: stored.flat().map(summary) }
+          : body.data.channels
+            ? { origin: single[0]?.origin, events: single.map(summary) }
+            : summary(single[0] as WireEvent),
+      );
     } catch (error) {
       if (error instanceof StorageUnavailableError) {
         metrics.count('publish.storageUnavailable');
@@ -574,7 +617,21 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
         `unauthorized.${reason}`,
       );
     }
-    if (!wss || socket.destroyed) return;
+    const refusal = await auth.upgradeRefusal(principal);
+    if (refusal)
+      return reject(
+        socket,
+        401,
+        'token-revoked',
+        `${refusal}; sign in again`,
+        'unauthorized.revoked',
+      );
+    if (socket.destroyed) return;
+    if (stopping || !wss) {
+      // Authenticated while the gateway stopped: accepting it now would leave a connection that
+      // gets no events and keeps stop() waiting for it forever. The client retries elsewhere.
+      return reject(socket, 503, 'restarting', 'the gateway is restarting; retry', 'restarting');
+    }
     // Checked and counted with no await in between (handleUpgrade calls back synchronously), so
     // simultaneous upgrades of one user cannot all slip under the cap.
     if ((perUser.get(principal.sub) ?? 0) >= maxConnectionsPerUser) {
@@ -610,10 +667,11 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
     metrics,
     demo,
     async start() {
-      const all = [...(options.users ?? [])];
-      if (options.usersFile) all.push(...(await loadUsersFile(options.usersFile)));
-      if (options.demo) all.push(...(await demoUsers(options.demoPassword)));
-      users = new UserDirectory(all);
+      stopping = false;
+      if (options.demo) users.addFixed(await demoUsers(options.demoPassword));
+      await users.load();
+      await authState.start();
+      offRevocations = authState.onRevocation(closeRevoked);
       if (ownsLog) await log.start();
       offEvents = log.onEvent((event) => fanOut.push(event));
       lag.enable();
@@ -662,6 +720,7 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
       return { port, url: `http://${host}:${port}`, wsUrl: `ws://${host}:${port}/ws` };
     },
     async stop() {
+      stopping = true;
       demo?.stop();
       await bridge?.stop();
       bridge = null;
@@ -682,20 +741,17 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
       wss?.close();
       wss = null;
       if (ownsLog) await log.stop();
+      offRevocations?.();
+      offRevocations = null;
+      await authState.stop();
     },
-    publish: (channel, input) => publish({ ...input, channel }),
+    publish: async (channel, input) => (await publish({ ...input, channel }))[0] as WireEvent,
+    publishToChannels: (channels, input) => publish({ ...input, channels }),
     gauges,
-    issueTokens: (user) => tokens.issue(user),
-    revoke(sub) {
-      let n = 0;
-      for (const c of [...connections]) {
-        if (c.principal.sub === sub) {
-          c.close(LOOKOUT_CLOSE.TOKEN_REVOKED, 'token revoked');
-          n++;
-        }
-      }
-      return n;
+    async issueTokens(user) {
+      return auth.openSession(user, (await users.current()).bySub(user.sub));
     },
+    revoke,
   };
 }
 

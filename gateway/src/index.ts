@@ -1,6 +1,7 @@
 /** The Lookout gateway, embeddable in-process (the app's default backend) or run by `cli.ts`. */
 export { createGateway, type Gateway, type GatewayAddress, type GatewayOptions } from './gateway';
-export { DEMO_API_KEY, DEMO_PASSWORD, DEMO_USERS } from './auth/users';
+export { DEMO_API_KEY, DEMO_PASSWORD, DEMO_USERS, type UserRecord } from './auth/users';
+export type { AuthLimits } from './auth/login-limiter';
 export { hashPassword, verifyPassword } from './auth/passwords';
 export { MemoryEventLog } from './storage/memory-log';
 export type { EventLog } from './storage/event-log';

@@ -86,13 +86,19 @@ describe('auth on the upgrade', () => {
     const token = await new SignJWT({ role: 'support' })
       .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
       .setSubject('ext-user')
+      .setIssuer('https://idp.example')
+      .setAudience('lookout')
       .setIssuedAt()
       .setExpirationTime('5m')
       .sign(privateKey);
     const plain = await fx.gateway();
     const refused = await open(plain.address.wsUrl, { token });
     expect(refused.ok ? 0 : refused.status).toBe(401);
-    const withJwks = await fx.gateway({ jwks: { keys: [jwk] } });
+    const withJwks = await fx.gateway({
+      jwks: { keys: [jwk] },
+      issuer: 'https://idp.example',
+      audience: 'lookout',
+    });
     const accepted = await open(withJwks.address.wsUrl, { token });
     expect(accepted.ok).toBe(true);
     if (accepted.ok) {
@@ -120,7 +126,7 @@ describe('auth on the upgrade', () => {
     const { gateway, address } = await fx.gateway();
     const { access } = await gateway.issueTokens({ sub: 'u7', role: 'user' });
     const client = fx.track(await connect(address.wsUrl, access));
-    expect(gateway.revoke('u7')).toBe(1);
+    expect(await gateway.revoke('u7')).toBe(1);
     expect((await client.waitClose()).code).toBe(LOOKOUT_CLOSE.TOKEN_REVOKED);
   });
 });

@@ -11,7 +11,7 @@ import type {
 } from '../model/diagnostics';
 import { notifyPrefsSchema, type NotifyPrefs } from '../model/notify-prefs';
 import {
-  appSettingsSchema,
+  appSettingsChangeSchema,
   type AppSettings,
   type HostInfo,
   type UpdateState,
@@ -113,7 +113,8 @@ export const invokeRequestSchemas = {
   'diagnostics:bundle': empty,
   'notifications:trace': z.object({ eventId: z.string().max(512).optional() }).strict(),
   'prefs:set': z.object({ prefs: notifyPrefsSchema }).strict(),
-  'settings:set': z.object({ settings: appSettingsSchema }).strict(),
+  /** The update feed must be https (`updateFeedProblem`). */
+  'settings:set': z.object({ settings: appSettingsChangeSchema }).strict(),
   /** Open the log folder in the OS file manager (Electron) or return its path (browser). */
   'logs:open': empty,
   'tasks:watch': z.object({ endpoint: endpointId, taskId: z.string().min(1).max(200) }).strict(),

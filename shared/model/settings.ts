@@ -12,9 +12,40 @@ export const appSettingsSchema = z
     firstRunDone: z.boolean().default(false),
     /** Check for updates (electron-updater); off by default. */
     autoUpdate: z.boolean().default(false),
+    /**
+     * Any URL loads (a file from an older Lookout is not thrown away); only `https:` (or
+     * `http://localhost`/`127.0.0.1`) is accepted from the UI and used (`updateFeedProblem`).
+     */
     updateFeedUrl: z.string().url().nullable().default(null),
   })
   .strict();
+
+/** Hosts an `http:` feed may name: this machine only, for testing a feed served locally. */
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * Why an update feed URL is refused, in words that say what to do; null when it may be used.
+ * Updates run code: only `https:` is trusted (and plain `http:` to this machine, for testing).
+ */
+export function updateFeedProblem(url: string): string | null {
+  const fix =
+    'Enter the https:// address of your update feed in Settings → Application (http:// is allowed only for localhost or 127.0.0.1, for testing).';
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return `The update feed is not a URL. ${fix}`;
+  }
+  if (parsed.protocol === 'https:') return null;
+  if (parsed.protocol === 'http:' && LOCAL_HOSTS.has(parsed.hostname)) return null;
+  return `An update feed over ${parsed.protocol.replace(/:$/, '')}: is refused: updates install code, so they must come over https. ${fix}`;
+}
+
+/** Settings as the UI may set them: the stored shape, with an update feed Lookout will use. */
+export const appSettingsChangeSchema = appSettingsSchema.superRefine((settings, ctx) => {
+  const problem = settings.updateFeedUrl ? updateFeedProblem(settings.updateFeedUrl) : null;
+  if (problem) ctx.addIssue({ code: 'custom', path: ['updateFeedUrl'], message: problem });
+});
 export type AppSettings = z.output<typeof appSettingsSchema>;
 export type AppSettingsInput = z.input<typeof appSettingsSchema>;
 

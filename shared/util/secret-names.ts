@@ -51,8 +51,24 @@ function normalise(name: string): string {
   return name.toLowerCase().replace(/[-_.\s]/g, '');
 }
 
+/**
+ * Answers so far: the same few field names come with every event, and this runs for each field
+ * of each business on the hot path. Bounded; cleared when full (a pure cache, not state).
+ */
+const known = new Map<string, boolean>();
+const KNOWN_MAX = 4_096;
+
 /** True when a value under this key name must be treated as a secret. */
 export function isSecretName(name: string): boolean {
+  const cached = known.get(name);
+  if (cached !== undefined) return cached;
+  const answer = decide(name);
+  if (known.size >= KNOWN_MAX) known.clear();
+  known.set(name, answer);
+  return answer;
+}
+
+function decide(name: string): boolean {
   const n = normalise(name);
   if (n.length === 0 || n.length > 64) return false;
   if (NOT_SECRET_SUFFIXES.some((s) => n.endsWith(s) && n.length > s.length)) return false;

@@ -1,6 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AutoUpdateController, updateLabel } from '../../electron/desktop/auto-update';
+import { invokeRequestSchemas } from '../../shared/ipc/contract';
+import { defaultAppSettings, updateFeedProblem } from '../../shared/model/settings';
 
 class FakeUpdater extends EventEmitter {
   autoDownload = false;
@@ -120,5 +122,69 @@ describe('AutoUpdateController', () => {
       status: 'error',
       message: 'updater unavailable: missing app-update.yml',
     });
+  });
+
+  it('refuses an update feed that is not https (or http on this machine), and says what to do', () => {
+    const updater = new FakeUpdater();
+    const controller = new AutoUpdateController({
+      createUpdater: () => updater,
+      isPackaged: true,
+      hasBuiltInFeed: true,
+      logger,
+    });
+    for (const feed of [
+      'http://updates.example.com/lookout/',
+      'file:///tmp/evil/',
+      'javascript:alert(1)',
+      'ftp://updates.example.com/',
+      'http://localhost.evil.example/',
+      'http://127.0.0.1.nip.io/',
+    ]) {
+      // A settings file written by an older Lookout, or by hand, is refused here too.
+      controller.apply({ autoUpdate: true, updateFeedUrl: feed });
+      expect(controller.state, feed).toEqual({
+        status: 'off',
+        reason: expect.stringMatching(/https:\/\/.*Settings/) as unknown as string,
+      });
+    }
+    expect(updater.feeds).toEqual([]);
+    expect(updater.checks).toBe(0);
+    controller.apply({ autoUpdate: true, updateFeedUrl: 'https://updates.example.com/lookout/' });
+    controller.apply({ autoUpdate: true, updateFeedUrl: 'http://127.0.0.1:8080/feed/' });
+    controller.apply({ autoUpdate: true, updateFeedUrl: 'http://localhost:8080/feed/' });
+    expect(updater.feeds).toEqual([
+      { provider: 'generic', url: 'https://updates.example.com/lookout/' },
+      { provider: 'generic', url: 'http://127.0.0.1:8080/feed/' },
+      { provider: 'generic', url: 'http://localhost:8080/feed/' },
+    ]);
+    controller.dispose();
+  });
+});
+
+describe('the update feed URL setting', () => {
+  const set = (updateFeedUrl: string | null) =>
+    invokeRequestSchemas['settings:set'].safeParse({
+      settings: { ...defaultAppSettings(), updateFeedUrl },
+    });
+
+  it('accepts https and http://localhost or 127.0.0.1 (for testing), nothing else', () => {
+    expect(set('https://updates.example.com/lookout/').success).toBe(true);
+    expect(set('http://localhost:8080/').success).toBe(true);
+    expect(set('http://127.0.0.1/feed').success).toBe(true);
+    expect(set(null).success).toBe(true);
+    for (const bad of [
+      'http://updates.example.com/',
+      'file:///etc/',
+      'javascript:alert(1)',
+      'data:text/plain,x',
+    ])
+      expect(set(bad).success, bad).toBe(false);
+  });
+
+  it('explains a refused feed in words that say what to do', () => {
+    expect(updateFeedProblem('https://updates.example.com/')).toBeNull();
+    expect(updateFeedProblem('http://updates.example.com/')).toMatch(/https:\/\//);
+    expect(updateFeedProblem('file:///tmp/')).toMatch(/https:\/\//);
+    expect(updateFeedProblem('not a url')).toMatch(/https:\/\//);
   });
 });

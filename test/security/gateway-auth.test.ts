@@ -96,11 +96,17 @@ describe('gateway token checks beyond the basics', () => {
     const trusted = await generateKeyPair('RS256', { extractable: true });
     const stranger = await generateKeyPair('RS256');
     const jwk = { ...(await exportJWK(trusted.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
-    const { address } = await fx.gateway({ jwks: { keys: [jwk] } });
+    const { address } = await fx.gateway({
+      jwks: { keys: [jwk] },
+      issuer: ISSUER,
+      audience: AUDIENCE,
+    });
     const rs = (signer: typeof trusted.privateKey) =>
       new SignJWT({ role: 'support' })
         .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
         .setSubject('ext-user')
+        .setIssuer(ISSUER)
+        .setAudience(AUDIENCE)
         .setIssuedAt(now() - 5)
         .setExpirationTime(now() + 600)
         .sign(signer);
@@ -114,10 +120,41 @@ describe('gateway token checks beyond the basics', () => {
     const confused = await new SignJWT({ role: 'super_admin' })
       .setProtectedHeader({ alg: 'HS256', kid: 'k1' })
       .setSubject('attacker')
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
       .setIssuedAt(now())
       .setExpirationTime(now() + 600)
       .sign(key(publicPem));
     expect(await refusal(address.wsUrl, confused)).toEqual({ status: 401, error: 'token-invalid' });
+    // Same identity provider, same key, minted for another application (or by another issuer).
+    const forOther = (iss: string, aud: string) =>
+      new SignJWT({ role: 'super_admin' })
+        .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+        .setSubject('ext-user')
+        .setIssuer(iss)
+        .setAudience(aud)
+        .setIssuedAt(now() - 5)
+        .setExpirationTime(now() + 600)
+        .sign(trusted.privateKey);
+    for (const [iss, aud] of [
+      [ISSUER, 'another-app'],
+      ['https://other-idp.test', AUDIENCE],
+    ] as const)
+      expect((await refusal(address.wsUrl, await forOther(iss, aud))).status, `${iss} ${aud}`).toBe(
+        401,
+      );
+  });
+
+  it('refuses to start with a JWKS unless issuer and audience are both set', async () => {
+    const { publicKey } = await generateKeyPair('RS256');
+    const jwks = { keys: [{ ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256' }] };
+    for (const partial of [{}, { issuer: ISSUER }, { audience: AUDIENCE }])
+      await expect(fx.gateway({ jwks, ...partial }), JSON.stringify(partial)).rejects.toThrow(
+        /issuer and an audience/,
+      );
+    await expect(
+      fx.gateway({ jwksUrl: 'https://idp.invalid/jwks.json', issuer: ISSUER }),
+    ).rejects.toThrow(/issuer and an audience/);
   });
 
   it('never logs a token, a password or an API key, whatever is attempted', async () => {
@@ -147,7 +184,18 @@ describe('gateway token checks beyond the basics', () => {
     const refreshed = await http(address.url, 'POST', '/auth/refresh', { refresh });
     expect(refreshed.status).toBe(200);
     const bad = await token({ nbf: now() + 60 });
+    const operator = { authorization: `Bearer ${TEST_OPERATOR_KEY}` };
     const attempts = [
+      http(address.url, 'GET', '/stats', undefined, operator),
+      http(address.url, 'GET', '/stats', undefined, { authorization: 'Bearer wrong-operator-9' }),
+      http(address.url, 'POST', '/auth/revoke', { sub: 'nobody@acme.test' }, operator),
+      http(
+        address.url,
+        'POST',
+        '/auth/revoke',
+        { sub: 'x' },
+        { authorization: 'Bearer wrong-operator-9' },
+      ),
       http(address.url, 'POST', '/auth/login', {
         username: 'ops@acme.test',
         password: `${password}x`,
@@ -190,7 +238,11 @@ describe('gateway token checks beyond the basics', () => {
       bad,
       TEST_API_KEY,
       TEST_SECRET,
+      TEST_OPERATOR_KEY,
       'wrong-api-key-123',
+      'wrong-operator-9',
+      String(refreshed.body.refresh),
+      String(refreshed.body.access),
     ])
       expect(log.includes(secret), `a secret in the gateway log`).toBe(false);
     expect(log).not.toMatch(/eyJ[A-Za-z0-9_-]{8,}\./);

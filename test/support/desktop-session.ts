@@ -20,7 +20,11 @@ export class DesktopSession {
     readonly env: Record<string, string>,
   ) {}
 
-  static async start({ withDaemon = true } = {}): Promise<DesktopSession> {
+  /**
+   * `markup`: dunst reads markup in bodies and says so (capability `body-markup`); without it,
+   * dunst shows bodies as plain text.
+   */
+  static async start({ withDaemon = true, markup = false } = {}): Promise<DesktopSession> {
     const dir = await mkdtemp(join(tmpdir(), 'lookout-desktop-'));
     const children: ChildProcess[] = [];
     const baseEnv = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, XDG_RUNTIME_DIR: dir };
@@ -53,12 +57,19 @@ export class DesktopSession {
           [
             '[global]',
             '    history_length = 100',
+            `    markup = ${markup ? 'full' : 'no'}`,
             '[urgency_low]',
             '    timeout = 0',
             '[urgency_normal]',
             '    timeout = 0',
             '[urgency_critical]',
             '    timeout = 0',
+            // History has no urgency field: these rules write it into the category instead.
+            ...(['low', 'normal', 'critical'] as const).flatMap((u) => [
+              `[lookout_urgency_${u}]`,
+              `    msg_urgency = ${u}`,
+              `    set_category = urgency-${u}`,
+            ]),
             '',
           ].join('\n'),
         );
@@ -96,6 +107,21 @@ export class DesktopSession {
 
   /** Close everything dunst shows (so it moves to history), then read the history, newest first. */
   async history(): Promise<{ summary: string; body: string; appname: string }[]> {
+    return (await this.details()).map(({ summary, body, appname }) => ({ summary, body, appname }));
+  }
+
+  /** `history()` with the urgency (from the session's rules) and the icon dunst showed. */
+  async details(): Promise<
+    {
+      summary: string;
+      body: string;
+      appname: string;
+      urgency: string;
+      icon: string;
+      /** The text dunst rendered from the format (markup applied). */
+      message: string;
+    }[]
+  > {
     await run('dunstctl', ['close-all'], this.env);
     const raw = JSON.parse(await run('dunstctl', ['history'], this.env)) as {
       data: Record<string, { data: unknown }>[][];
@@ -104,6 +130,9 @@ export class DesktopSession {
       summary: String(n.summary?.data ?? ''),
       body: String(n.body?.data ?? ''),
       appname: String(n.appname?.data ?? ''),
+      urgency: String(n.category?.data ?? '').replace(/^urgency-/, ''),
+      icon: String(n.icon_path?.data ?? ''),
+      message: String(n.message?.data ?? ''),
     }));
   }
 

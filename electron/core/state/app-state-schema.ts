@@ -38,6 +38,7 @@ const notification: z.ZodType<NotificationItem> = z.object({
   at: z.number(),
   link: z.string().optional(),
   read: z.boolean(),
+  channels: z.array(z.string()).optional(),
 });
 
 const stats: z.ZodType<StatsSample> = z.object({
@@ -85,6 +86,7 @@ export const appSnapshotSchema: z.ZodType<AppSnapshot> = z.object({
       lastKind: z.enum(['business.created', 'business.updated']),
       updatedAt: z.number(),
       data,
+      dataTruncated: z.literal(true).optional(),
     }),
   ),
   reservations: z.array(
@@ -95,6 +97,7 @@ export const appSnapshotSchema: z.ZodType<AppSnapshot> = z.object({
       title: z.string(),
       at: z.number(),
       data,
+      dataTruncated: z.literal(true).optional(),
     }),
   ),
   tasks: z.array(

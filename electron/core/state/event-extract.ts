@@ -1,5 +1,6 @@
 import type { Json, LiveEvent, StatsSample } from '../../../shared/model/live-event';
 import { TASK_STATUSES, type TaskStatus } from '../../../shared/model/app-state';
+import { boundData, boundText, ITEM_LIMITS } from '../../../shared/model/item-bounds';
 
 /**
  * Reading the kind-specific `data` of canonical events. Dialects normalise payloads, but older
@@ -39,24 +40,46 @@ function fromLink(link: string | undefined, area: string): string | null {
 export interface BusinessFields {
   businessId: string;
   name: string;
+  /** The business object, bounded: what the model may keep of it. */
   data: Record<string, Json>;
+  /** True when `data` is only part of what was sent. */
+  truncated: boolean;
 }
 
 export function businessFields(e: LiveEvent): BusinessFields {
   const business = obj(e.data.business) ?? e.data;
+  const { data, truncated } = boundData(business);
   return {
-    businessId:
+    businessId: boundText(
       str(business.id, e.data.businessId, e.data.business_id) ??
-      fromLink(e.link, 'businesses') ??
-      e.id,
-    name: str(business.name, e.data.name) ?? e.title,
-    data: business,
+        fromLink(e.link, 'businesses') ??
+        e.id,
+      ITEM_LIMITS.name,
+    ),
+    name: boundText(str(business.name, e.data.name) ?? e.title, ITEM_LIMITS.name),
+    data,
+    truncated,
   };
 }
 
-export function reservationBusinessName(e: LiveEvent): string {
+export interface ReservationFields {
+  businessName: string;
+  /** The event's data, bounded. */
+  data: Record<string, Json>;
+  truncated: boolean;
+}
+
+export function reservationFields(e: LiveEvent): ReservationFields {
   const reservation = obj(e.data.reservation);
-  return str(e.data.businessName, e.data.business_name, reservation?.business_name) ?? '';
+  const { data, truncated } = boundData(e.data);
+  return {
+    businessName: boundText(
+      str(e.data.businessName, e.data.business_name, reservation?.business_name) ?? '',
+      ITEM_LIMITS.name,
+    ),
+    data,
+    truncated,
+  };
 }
 
 export interface TaskFields {
@@ -81,7 +104,10 @@ export function taskFields(e: LiveEvent): TaskFields {
   const reported = str(e.data.status);
   const progress = num(e.data.progress);
   return {
-    taskId: str(e.data.taskId, e.data.task_id) ?? fromLink(e.link, 'tasks') ?? e.channel,
+    taskId: boundText(
+      str(e.data.taskId, e.data.task_id) ?? fromLink(e.link, 'tasks') ?? e.channel,
+      ITEM_LIMITS.name,
+    ),
     title: str(e.data.title),
     status:
       reported && KNOWN_STATUSES.has(reported)

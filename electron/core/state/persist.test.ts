@@ -3,6 +3,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import type { LiveEvent } from '../../../shared/model/live-event';
 import { systemClock, type Clock, type TimerHandle } from '../connection/ports';
 import { AppStore } from './app-store';
@@ -171,6 +172,62 @@ describe('PersistedFile', () => {
     timers[0]!();
     await file.flush();
     expect((await stateFile().load()).value).toEqual(store.snapshot());
+  });
+
+  it('spaces scheduled writes by the write budget, and retries a failed one until it succeeds', async () => {
+    let now = 0;
+    const timers: Array<{ at: number; fn: () => void }> = [];
+    const clock: Clock = {
+      now: () => now,
+      setTimeout: (fn, ms) => {
+        timers.push({ at: now + ms, fn });
+        return timers.length as unknown as TimerHandle;
+      },
+      clearTimeout: () => {},
+    };
+    const fire = async () => {
+      const next = timers.shift();
+      if (!next) throw new Error('no timer');
+      now = next.at;
+      next.fn();
+      await file.flush();
+      return next.at;
+    };
+    const results: boolean[] = [];
+    const blocked = join(dir, 'blocked');
+    const path = join(blocked, 'big.json');
+    const file = new PersistedFile<string>({
+      path,
+      kind: 'big',
+      version: 1,
+      schema: z.string(),
+      clock,
+      debounceMs: 1_000,
+      maxBytesPerSecond: 100_000,
+      onSaved: (r) => results.push(r.ok),
+    });
+    const big = 'x'.repeat(400_000);
+    file.schedule(() => big);
+    expect(await fire()).toBe(1_000);
+    expect(results).toEqual([true]);
+    // 400 KB at 100 KB/s: the next scheduled write waits 4 s (plus the envelope), not the 1 s debounce.
+    file.schedule(() => big);
+    const budgeted = timers[0]?.at ?? 0;
+    expect(budgeted).toBeGreaterThanOrEqual(5_000);
+    expect(budgeted).toBeLessThan(5_010);
+    // The folder becomes a file: writes fail, and are tried again (2 s, then 4 s) with the latest value.
+    await rm(blocked, { recursive: true });
+    await writeFile(blocked, 'not a folder');
+    expect(await fire()).toBe(budgeted);
+    expect(results).toEqual([true, false]);
+    expect(timers[0]?.at).toBe(budgeted + 2_000);
+    expect(await fire()).toBe(budgeted + 2_000);
+    expect(timers[0]?.at).toBe(budgeted + 6_000);
+    await rm(blocked);
+    expect(await fire()).toBe(budgeted + 6_000);
+    expect(results).toEqual([true, false, false, true]);
+    expect(timers).toHaveLength(0);
+    expect(JSON.parse(await readFile(path, 'utf8')).data).toBe(big);
   });
 
   it('returns a failed save instead of throwing', async () => {

@@ -23,7 +23,7 @@ export interface TokenOptions {
   /** Optional RS256 verification for tokens issued elsewhere: a local JWKS or its URL. */
   jwks?: JSONWebKeySet;
   jwksUrl?: string;
-  /** Expected `iss` / `aud` when set. */
+  /** Expected `iss` / `aud`; both required whenever a JWKS is configured (see the constructor). */
   issuer?: string;
   audience?: string;
   accessTtlSec: number;
@@ -37,6 +37,27 @@ export interface Principal {
   /** Expiry, seconds since epoch. */
   exp: number;
   iat: number;
+  /** Session of a token this gateway issued (absent on tokens from another issuer). */
+  sid?: string;
+  /** When that session began (sign-in), epoch ms: a revocation of the user ends sessions begun before it. */
+  sat?: number;
+  /** Fingerprint of the password the session was opened with (`credentialVersion`). */
+  pwv?: string;
+}
+
+/** A refresh token's claims: its session and its own id within the session's rotation. */
+export interface RefreshClaims extends Principal {
+  sid: string;
+  sat: number;
+  jti: string;
+}
+
+/** The session a pair of tokens belongs to (made at sign-in, carried through every refresh). */
+export interface SessionClaims {
+  sid: string;
+  sat: number;
+  /** Omitted for principals that are not in the users list (tokens an embedder issued). */
+  pwv?: string;
 }
 
 /** Why a token was refused; `expired` lets the client know a refresh will help. */
@@ -64,6 +85,14 @@ export class TokenService {
     if (Buffer.byteLength(options.hs256Secret) < 32) {
       throw new Error('the gateway secret must be at least 32 bytes (LOOKOUT_GATEWAY_SECRET)');
     }
+    // A JWKS signs for every application of its identity provider: without iss and aud checks a
+    // token minted for another application (same provider) would open this gateway.
+    if ((options.jwks || options.jwksUrl) && (!options.issuer || !options.audience)) {
+      throw new Error(
+        'a JWKS needs an issuer and an audience (--issuer and --audience, or LOOKOUT_JWT_ISSUER and ' +
+          'LOOKOUT_JWT_AUDIENCE): without them a token minted for another application would be accepted',
+      );
+    }
     this.secret = new TextEncoder().encode(options.hs256Secret);
     this.jwks = options.jwks
       ? createLocalJWKSet(options.jwks)
@@ -76,11 +105,24 @@ export class TokenService {
     return this.options.accessTtlSec;
   }
 
-  /** A fresh access + refresh pair for a user. */
-  async issue(user: { sub: string; role: Role }, now = Date.now()): Promise<IssuedTokens> {
+  get refreshTtlSec(): number {
+    return this.options.refreshTtlSec;
+  }
+
+  /**
+   * A fresh access + refresh pair for a user in a session; `jti` is the refresh token's id, which
+   * the session store holds as the one valid next refresh (rotation).
+   */
+  async issue(
+    user: { sub: string; role: Role },
+    session: SessionClaims,
+    jti: string,
+    now = Date.now(),
+  ): Promise<IssuedTokens> {
     const iat = Math.floor(now / 1000);
+    const claims = { role: user.role, sid: session.sid, sat: session.sat, pwv: session.pwv };
     const sign = (typ: 'access' | 'refresh', ttl: number) => {
-      const jwt = new SignJWT({ role: user.role, typ })
+      const jwt = new SignJWT({ ...claims, typ, ...(typ === 'refresh' ? { jti } : {}) })
         .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
         .setSubject(user.sub)
         .setIssuedAt(iat)
@@ -101,9 +143,13 @@ export class TokenService {
     return this.verify(token, 'access');
   }
 
-  /** Verify a refresh token (only tokens this gateway issued: HS256 with `typ: refresh`). */
-  verifyRefresh(token: string | undefined): Promise<Principal> {
-    return this.verify(token, 'refresh');
+  /** Verify a refresh token (only tokens this gateway issued: HS256 with `typ: refresh`, in a session). */
+  async verifyRefresh(token: string | undefined): Promise<RefreshClaims> {
+    const principal = await this.verify(token, 'refresh');
+    const { sid, sat, jti } = principal as Partial<RefreshClaims>;
+    if (!sid || typeof sat !== 'number' || !jti)
+      throw new TokenError('invalid', 'refresh token without a session (issued before sessions)');
+    return { ...principal, sid, sat, jti };
   }
 
   private async verify(token: string | undefined, want: 'access' | 'refresh'): Promise<Principal> {
@@ -140,6 +186,19 @@ export class TokenService {
     if (!role.success || typeof payload.sub !== 'string' || payload.sub.length === 0) {
       throw new TokenError('invalid', 'token lacks a valid role or sub claim');
     }
-    return { sub: payload.sub, role: role.data, exp: payload.exp ?? 0, iat: payload.iat ?? 0 };
+    const principal: Principal & { jti?: string } = {
+      sub: payload.sub,
+      role: role.data,
+      exp: payload.exp ?? 0,
+      iat: payload.iat ?? 0,
+    };
+    // Session claims are ours: only read them from tokens we signed (HS256).
+    if (alg === 'HS256') {
+      if (typeof payload.sid === 'string') principal.sid = payload.sid;
+      if (typeof payload.sat === 'number') principal.sat = payload.sat;
+      if (typeof payload.pwv === 'string') principal.pwv = payload.pwv;
+      if (typeof payload.jti === 'string') principal.jti = payload.jti;
+    }
+    return principal;
   }
 }

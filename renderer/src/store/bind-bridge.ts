@@ -1,4 +1,5 @@
 import { mergePatches, type AppPatch } from '../../../shared/model/app-state';
+import { labelText } from '../../../shared/util/display-text';
 import type { LookoutBridge, SendPayload } from '../../../shared/ipc/contract';
 import type { SessionDiagnostics, StateChange } from '../../../shared/model/connection';
 import type { EndpointHealth } from '../../../shared/model/health';
@@ -31,9 +32,9 @@ export function announcementFor(patch: AppPatch): string {
   const last = loud[loud.length - 1];
   if (!last) return '';
   const head = last.severity === 'critical' ? 'Critical alert' : 'Warning';
-  return loud.length === 1
-    ? `${head}: ${last.title}`
-    : `${loud.length} new alerts. Latest: ${last.title}`;
+  // Read aloud: safe and short (a screen reader would spell out a 300-character title).
+  const title = labelText(last.title, 120);
+  return loud.length === 1 ? `${head}: ${title}` : `${loud.length} new alerts. Latest: ${title}`;
 }
 
 /**

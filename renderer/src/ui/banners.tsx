@@ -2,6 +2,7 @@ import { STORED_FILE_WHAT } from '../../../shared/model/storage';
 import { connectionBanners } from '../selectors/connection-health';
 import { useNow } from './ticker';
 import { useApp, useAppStore } from './store-context';
+import { ServerText } from './server-text';
 
 /** Plain-words banners for endpoints that need attention, with the one action that helps. */
 export function ConnectionBanners() {
@@ -61,7 +62,7 @@ export function ConnectionBanners() {
           data-endpoint={b.endpoint}
         >
           <div className="banner__text">
-            <strong>{b.title}.</strong> {b.detail ? <span>{b.detail}</span> : null}{' '}
+            <strong>{b.title}.</strong> {b.detail ? <ServerText text={b.detail} max={300} /> : null}{' '}
             {b.codes ? <code className="banner__codes">{b.codes}</code> : null}
             {b.causes.length > 0 ? (
               <ol className="banner__causes" aria-label="Possible causes, most likely first">

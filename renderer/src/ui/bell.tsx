@@ -1,9 +1,16 @@
 import { useEffect, useId, useRef, type KeyboardEvent } from 'react';
 import type { NotificationItem } from '../../../shared/model/app-state';
 import { endpointName } from '../selectors/connection-health';
-import { kindLabel, latestForBell } from '../selectors/notification-filters';
+import {
+  channelsLabel,
+  channelsTitle,
+  kindLabel,
+  latestForBell,
+} from '../selectors/notification-filters';
 import { Dot, EmptyState, RelativeTime, SEVERITY_TONE } from './common';
 import { useApp, useAppStore } from './store-context';
+import { labelText } from '../../../shared/util/display-text';
+import { ServerText } from './server-text';
 
 /** Where a click on a bell item leads: its own link, else the history page. */
 export function itemLink(item: NotificationItem): string {
@@ -119,9 +126,12 @@ export function Bell() {
                   >
                     <Dot tone={SEVERITY_TONE[item.severity]} label={item.severity} />
                     <span className="bell__text">
-                      <span className="bell__title">{item.title}</span>
+                      <ServerText className="bell__title" text={item.title} max={120} />
                       <span className="bell__meta">
                         {endpointName(endpoints, item.endpoint)} · {kindLabel(item.kind)} ·{' '}
+                        {channelsLabel(item) ? (
+                          <span title={channelsTitle(item)}>{channelsLabel(item)} · </span>
+                        ) : null}
                         <RelativeTime at={item.at} />
                       </span>
                     </span>
@@ -130,7 +140,7 @@ export function Bell() {
                     <button
                       type="button"
                       className="icon-btn icon-btn--small"
-                      aria-label={`Mark “${item.title}” read`}
+                      aria-label={`Mark “${labelText(item.title)}” read`}
                       title="Mark read"
                       onClick={() => store.getState().markRead([item.id])}
                     >

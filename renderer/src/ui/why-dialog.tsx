@@ -1,21 +1,42 @@
 import { ClockTime, Dialog } from './common';
 import { useApp, useAppStore } from './store-context';
 import { traceLines } from '../selectors/notification-trace';
+import { ITEM_LIMITS } from '../../../shared/model/item-bounds';
+import { labelText } from '../../../shared/util/display-text';
+import { ServerText } from './server-text';
 
 /** "Why did / didn't I get this notification?": the policy's decision trace for one event. */
 export function WhyDialog() {
   const store = useAppStore();
   const why = useApp((s) => s.why);
-  const title = useApp((s) =>
-    s.why ? (s.notifications.find((n) => n.id === s.why?.eventId)?.title ?? s.why.eventId) : '',
+  const item = useApp((s) =>
+    s.why ? (s.notifications.find((n) => n.id === s.why?.eventId) ?? null) : null,
   );
+  const title = item?.title ?? why?.eventId ?? '';
   const lines = why ? traceLines(why.entries) : [];
   return (
     <Dialog
       open={why !== null}
       onClose={() => void store.getState().explain(null)}
-      title={`Why? “${title}”`}
+      title={`Why? “${labelText(title)}”`}
     >
+      {item ? (
+        // The whole text as Lookout keeps it: lists and the bell show it cut.
+        <dl className="kv why__item">
+          <dt>Title</dt>
+          <dd>
+            <ServerText text={item.title} max={ITEM_LIMITS.title} />
+          </dd>
+          {item.body ? (
+            <>
+              <dt>Message</dt>
+              <dd>
+                <ServerText text={item.body} max={ITEM_LIMITS.text} />
+              </dd>
+            </>
+          ) : null}
+        </dl>
+      ) : null}
       {why?.status === 'loading' ? <p className="muted">Asking Lookout…</p> : null}
       {why?.status === 'error' ? <p className="callout callout--bad">{why.error}</p> : null}
       {why?.status === 'done' && lines.length === 0 ? (

@@ -4,6 +4,9 @@ import { isFresh, keyFields } from '../selectors/live-selectors';
 import { Badge, EmptyState, Panel, RelativeTime } from '../ui/common';
 import { useApp, useAppStore } from '../ui/store-context';
 import { useNow } from '../ui/ticker';
+import { ITEM_LIMITS } from '../../../shared/model/item-bounds';
+import { labelText } from '../../../shared/util/display-text';
+import { ServerText } from '../ui/server-text';
 
 /** A business matches a route param by key (`demo:17`) or by its backend id (`17`). */
 export function findBusiness(
@@ -64,20 +67,20 @@ export function BusinessesPanel({ limit, selected }: { limit?: number; selected?
                     className="row-link"
                     onClick={() => store.getState().navigate(`businesses/${b.key}`)}
                   >
-                    {b.name}
+                    <ServerText text={b.name} max={80} />
                   </button>
                   <div className="sub">
                     <Badge tone={b.lastKind === 'business.created' ? 'ok' : 'info'}>
                       {b.lastKind === 'business.created' ? 'new' : 'updated'}
                     </Badge>{' '}
-                    #{b.businessId}
+                    #<ServerText text={b.businessId} max={40} />
                   </div>
                 </td>
                 <td>
                   <div className="chips">
                     {keyFields(b.data, 3).map(([k, v]) => (
-                      <span key={k} className="chip" title={k}>
-                        {v}
+                      <span key={k} className="chip" title={labelText(k)}>
+                        <ServerText text={v} max={60} />
                       </span>
                     ))}
                   </div>
@@ -117,8 +120,12 @@ export function ReservationsPanel({ limit }: { limit?: number }) {
           {shown.map((r) => (
             <li key={r.id} className={`list__row${isFresh(r.at, now) ? ' is-fresh' : ''}`}>
               <div>
-                <div className="list__title">{r.title}</div>
-                <div className="sub">{r.businessName}</div>
+                <div className="list__title">
+                  <ServerText text={r.title} max={160} />
+                </div>
+                <div className="sub">
+                  <ServerText text={r.businessName} max={80} />
+                </div>
               </div>
               <span className="muted">
                 <RelativeTime at={r.at} />
@@ -136,7 +143,7 @@ function BusinessDetail({ business }: { business: BusinessItem }) {
   const endpoints = useApp((s) => s.endpoints);
   return (
     <Panel
-      title={business.name}
+      title={<ServerText text={business.name} max={80} />}
       actions={
         <button
           type="button"
@@ -147,9 +154,17 @@ function BusinessDetail({ business }: { business: BusinessItem }) {
         </button>
       }
     >
+      {business.dataTruncated ? (
+        <p className="callout callout--warn">
+          The backend sent more about this business than Lookout keeps (
+          {ITEM_LIMITS.dataBytes / 1024} KB): only its first fields are shown.
+        </p>
+      ) : null}
       <dl className="kv">
         <dt>Business id</dt>
-        <dd>{business.businessId}</dd>
+        <dd>
+          <ServerText text={business.businessId} max={ITEM_LIMITS.name} />
+        </dd>
         <dt>Source</dt>
         <dd>{endpointName(endpoints, business.endpoint)}</dd>
         <dt>Last change</dt>
@@ -168,8 +183,18 @@ function BusinessDetail({ business }: { business: BusinessItem }) {
 function FragmentRow({ k, v }: { k: string; v: unknown }) {
   return (
     <>
-      <dt>{k}</dt>
-      <dd>{typeof v === 'object' ? <code>{JSON.stringify(v)}</code> : String(v)}</dd>
+      <dt>
+        <ServerText text={k} max={ITEM_LIMITS.dataKey} />
+      </dt>
+      <dd>
+        {typeof v === 'object' ? (
+          <code>
+            <ServerText text={JSON.stringify(v)} max={ITEM_LIMITS.dataBytes} />
+          </code>
+        ) : (
+          <ServerText text={String(v)} max={ITEM_LIMITS.dataString} />
+        )}
+      </dd>
     </>
   );
 }
@@ -182,7 +207,8 @@ export function BusinessesView() {
       <h1 className="page__title">Businesses</h1>
       {param && !selected ? (
         <div className="callout callout--warn">
-          Business “{param}” is not in the recent list any more (Lookout keeps the latest 200).
+          Business “<ServerText text={param} max={80} />” is not in the recent list any more
+          (Lookout keeps the latest 200).
         </div>
       ) : null}
       <div className={selected ? 'grid grid--detail' : 'grid grid--2-1'}>

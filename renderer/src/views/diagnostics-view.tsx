@@ -22,6 +22,7 @@ import { useNow } from '../ui/ticker';
 import { UPlotChart } from '../ui/uplot-chart';
 import { FrameLog } from './frame-log';
 import type { Pending } from '../store/connections-slice';
+import { ServerText } from '../ui/server-text';
 
 const RTT_SERIES = [{ label: 'RTT', colorVar: '--chart-1', unit: 'ms' }];
 
@@ -153,8 +154,21 @@ function HealthTable({ selected }: { selected: string | null }) {
                 </td>
                 <td colSpan={3} className="sub num">
                   {c.events.toLocaleString()} event{c.events === 1 ? '' : 's'}
+                  {c.dropped ? (
+                    <div className="text-warn" title={c.dropped.details.join('\n')}>
+                      {c.dropped.total.toLocaleString()} not applied: {c.dropped.summary}
+                    </div>
+                  ) : null}
                 </td>
-                <td />
+                <td className="sub meaning">
+                  {c.lastReset ? (
+                    <div className="text-warn" title={c.lastReset.explanation}>
+                      {c.lastReset.label} at <ClockTime at={c.lastReset.at} />:{' '}
+                      {c.lastReset.explanation}
+                    </div>
+                  ) : null}
+                  {c.resume ? <div className="mono">{c.resume}</div> : null}
+                </td>
               </tr>
             )),
           ])}
@@ -272,7 +286,9 @@ function ConnectionCheck({ endpoint }: { endpoint: string }) {
                       <span className="muted small"> · {formatDuration(s.durationMs)}</span>
                     ) : null}
                   </div>
-                  <div className="step__detail">{s.detail}</div>
+                  <div className="step__detail">
+                    <ServerText text={s.detail} max={600} />
+                  </div>
                   {s.advice ? <div className="step__advice">What to do: {s.advice}</div> : null}
                 </div>
               </li>
@@ -314,7 +330,11 @@ function Probes({ endpoint }: { endpoint: string }) {
                     GET {p.url} → {p.httpStatus ?? 'no answer'}
                     {p.durationMs !== null ? ` in ${formatDuration(p.durationMs)}` : ''}
                   </div>
-                  {p.body ? <pre className="pre">{p.body}</pre> : null}
+                  {p.body ? (
+                    <pre className="pre">
+                      <ServerText text={p.body} max={2_000} />
+                    </pre>
+                  ) : null}
                 </div>
               </li>
             ))}
@@ -477,7 +497,11 @@ function EndpointDetail({ diag }: { diag: SessionDiagnostics }) {
           <strong>{recovered ? 'Previous failure:' : 'Last outcome:'}</strong>{' '}
           {diag.lastOutcome.meaning} <code>{outcomeCodes(diag.lastOutcome)}</code>
           {diag.lastOutcome.closeReason ? (
-            <> Reason given: “{diag.lastOutcome.closeReason}”.</>
+            <>
+              {' '}
+              Reason given: “<ServerText text={diag.lastOutcome.closeReason} max={200} />
+              ”.
+            </>
           ) : null}
           {diag.recoveredAt !== null ? (
             <>
@@ -523,18 +547,25 @@ function EndpointDetail({ diag }: { diag: SessionDiagnostics }) {
             <dd>{formatNumber(diag.counters.events)}</dd>
             <dt>Rejected frames</dt>
             <dd>
-              {rejections.length
-                ? rejections.map(([k, v]) => `${k}: ${v}`).join(', ')
-                : formatNumber(diag.counters.rejectedFrames)}
+              {rejections.length ? (
+                <ServerText text={rejections.map(([k, v]) => `${k}: ${v}`).join(', ')} max={400} />
+              ) : (
+                formatNumber(diag.counters.rejectedFrames)
+              )}
             </dd>
             <dt>Server errors</dt>
             <dd>
-              {diag.serverErrors.length === 0
-                ? 'none'
-                : diag.serverErrors
+              {diag.serverErrors.length === 0 ? (
+                'none'
+              ) : (
+                <ServerText
+                  text={diag.serverErrors
                     .slice(-3)
                     .map((e) => e.message)
                     .join(' · ')}
+                  max={600}
+                />
+              )}
             </dd>
           </dl>
         </Panel>

@@ -4,6 +4,7 @@ import type { FrameRecord } from '../../../shared/model/connection';
 import { formatBytes, formatClockMs } from '../selectors/format';
 import { ALL_FRAMES, filterFrames, type FrameFilter } from '../selectors/frame-filter';
 import { EmptyState, Panel } from '../ui/common';
+import { ServerText } from '../ui/server-text';
 
 const ROW = 26;
 
@@ -56,7 +57,7 @@ export function FrameLog({ frames }: { frames: FrameRecord[] }) {
               checked={filter.rejectedOnly}
               onChange={(e) => setFilter({ ...filter, rejectedOnly: e.target.checked })}
             />
-            Rejected only
+            Rejected or not applied only
           </label>
           <button
             type="button"
@@ -92,7 +93,7 @@ export function FrameLog({ frames }: { frames: FrameRecord[] }) {
                 <div
                   key={v.key}
                   role="row"
-                  className={`frame frame--${f.dir}${f.rejected ? ' frame--rejected' : ''}`}
+                  className={`frame frame--${f.dir}${f.rejected ? ' frame--rejected' : ''}${f.dropped ? ' frame--dropped' : ''}`}
                   style={{ transform: `translateY(${v.start}px)`, height: ROW }}
                 >
                   <span
@@ -108,9 +109,21 @@ export function FrameLog({ frames }: { frames: FrameRecord[] }) {
                   <span role="cell" className="frame__size">
                     {formatBytes(f.size)}
                   </span>
-                  <span role="cell" className="frame__preview" title={f.preview}>
-                    {f.rejected ? <span className="badge badge--bad">{f.rejected}</span> : null}{' '}
-                    {f.preview}
+                  <span role="cell" className="frame__preview">
+                    {f.rejected ? (
+                      <span className="badge badge--bad">
+                        <ServerText text={f.rejected} max={80} />
+                      </span>
+                    ) : null}
+                    {f.dropped ? (
+                      <span
+                        className="badge badge--warn"
+                        title="The frame arrived, but its event was not applied as new (see the channel's counts in the table above)"
+                      >
+                        not applied: {f.dropped}
+                      </span>
+                    ) : null}{' '}
+                    <ServerText text={f.preview} max={120} />
                   </span>
                 </div>
               );

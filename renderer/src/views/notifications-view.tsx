@@ -8,6 +8,8 @@ import {
 } from '../../../shared/model/live-event';
 import { endpointName } from '../selectors/connection-health';
 import {
+  channelsLabel,
+  channelsTitle,
   createFilteredSelector,
   filterOptions,
   kindLabel,
@@ -17,6 +19,8 @@ import { itemLink } from '../ui/bell';
 import { Dot, EmptyState, RelativeTime, SEVERITY_TONE } from '../ui/common';
 import { useApp, useAppStore } from '../ui/store-context';
 import { WhyDialog } from '../ui/why-dialog';
+import { labelText } from '../../../shared/util/display-text';
+import { ServerText } from '../ui/server-text';
 
 const ROW_HEIGHT = 64;
 
@@ -176,11 +180,14 @@ export function NotificationsView() {
                       store.getState().navigate(itemLink(item));
                     }}
                   >
-                    <span className="hist__title">{item.title}</span>
-                    <span className="hist__body">{item.body}</span>
+                    <ServerText className="hist__title" text={item.title} max={120} />
+                    <ServerText className="hist__body" text={item.body} max={200} />
                   </button>
                   <span className="hist__meta">
-                    <span>{endpointName(endpoints, item.endpoint)}</span>
+                    <span title={channelsTitle(item)}>
+                      {endpointName(endpoints, item.endpoint)}
+                      {channelsLabel(item) ? ` · ${channelsLabel(item)}` : ''}
+                    </span>
                     <span>
                       {kindLabel(item.kind)} · <RelativeTime at={item.at} />
                     </span>
@@ -189,7 +196,7 @@ export function NotificationsView() {
                     type="button"
                     className="btn btn--small"
                     onClick={() => void store.getState().explain(item.id)}
-                    aria-label={`Why did or didn’t “${item.title}” raise a desktop notification?`}
+                    aria-label={`Why did or didn’t “${labelText(item.title)}” raise a desktop notification?`}
                   >
                     Why?
                   </button>
@@ -200,7 +207,7 @@ export function NotificationsView() {
                       type="button"
                       className="btn btn--small"
                       onClick={() => store.getState().markRead([item.id])}
-                      aria-label={`Mark “${item.title}” read`}
+                      aria-label={`Mark “${labelText(item.title)}” read`}
                     >
                       Mark read
                     </button>

@@ -1,4 +1,4 @@
-import type { UpdateState } from '../../../shared/model/settings';
+import { updateFeedProblem, type UpdateState } from '../../../shared/model/settings';
 import { useState } from 'react';
 import type { EndpointSummary } from '../../../shared/ipc/contract';
 import {
@@ -355,6 +355,13 @@ function AppPanel() {
   const host = useApp((s) => s.host);
   const updateState = useApp((s) => s.update);
   const [feed, setFeed] = useState(settings.updateFeedUrl ?? '');
+  const [feedProblem, setFeedProblem] = useState<string | null>(null);
+  const saveFeed = () => {
+    const url = feed.trim();
+    const problem = url === '' ? null : updateFeedProblem(url);
+    setFeedProblem(problem);
+    if (!problem) update({ updateFeedUrl: url === '' ? null : url });
+  };
   const [logs, setLogs] = useState('');
   const update = (change: Parameters<ReturnType<typeof store.getState>['updateSettings']>[0]) =>
     void store
@@ -410,9 +417,16 @@ function AppPanel() {
           type="url"
           placeholder="https://updates.example.com/lookout/"
           value={feed}
+          aria-invalid={feedProblem ? true : undefined}
+          aria-describedby={feedProblem ? 'update-feed-problem' : undefined}
           onChange={(e) => setFeed(e.target.value)}
-          onBlur={() => update({ updateFeedUrl: feed.trim() === '' ? null : feed.trim() })}
+          onBlur={saveFeed}
         />
+        {feedProblem ? (
+          <span id="update-feed-problem" className="field__error" role="alert">
+            {feedProblem}
+          </span>
+        ) : null}
       </label>
       <p className="muted small" role="status">
         {updateText(updateState, host?.kind ?? null)}

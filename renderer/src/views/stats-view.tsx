@@ -1,6 +1,7 @@
 import { useMemo } from 'react';
 import { endpointName } from '../selectors/connection-health';
 import {
+  endpointsWithStats,
   sampleBefore,
   statCards,
   statsEndpointOf,
@@ -10,6 +11,7 @@ import { EmptyState, Panel, ProgressBar, RelativeTime } from '../ui/common';
 import { useApp, useAppStore } from '../ui/store-context';
 import { UPlotChart } from '../ui/uplot-chart';
 import { useResolvedTheme } from '../ui/theme';
+import { ServerText } from '../ui/server-text';
 
 const SERIES = [
   { label: 'Throughput', colorVar: '--chart-1', fill: true, unit: 'msg/s' },
@@ -23,16 +25,15 @@ export function StatsPanel({ compact = false }: { compact?: boolean }) {
   const chosen = useApp((s) => s.statsEndpoint);
   const endpoints = useApp((s) => s.endpoints);
   const theme = useResolvedTheme();
-  const id = statsEndpointOf(live, chosen);
+  const configured = useMemo(() => endpoints.map((e) => e.id), [endpoints]);
+  const id = statsEndpointOf(live, chosen, configured);
   const data = id ? live[id] : undefined;
   const history = data?.statsHistory;
   const series = useMemo(
     () => throughputSeries(history ?? [], compact ? 3 * 60_000 : 5 * 60_000),
     [history, compact],
   );
-  const withStats = Object.entries(live)
-    .filter(([, l]) => l.statsHistory.length > 0)
-    .map(([k]) => k);
+  const withStats = endpointsWithStats(live, configured);
   const sample = data?.stats ?? null;
   const cards = statCards(sample, history ? sampleBefore(history) : null);
 
@@ -118,9 +119,14 @@ export function StatsView() {
                 <div>
                   <div className="list__title">{endpointName(endpoints, id)}</div>
                   <div className="sub">
-                    {l.siteStatus
-                      ? `${l.siteStatus.status}: ${l.siteStatus.detail}`
-                      : 'No site status reported'}
+                    {l.siteStatus ? (
+                      <ServerText
+                        text={`${l.siteStatus.status}: ${l.siteStatus.detail}`}
+                        max={300}
+                      />
+                    ) : (
+                      'No site status reported'
+                    )}
                     {l.unreadCounts
                       ? ` · unread ${Object.entries(l.unreadCounts)
                           .map(([k, v]) => `${k} ${v}`)

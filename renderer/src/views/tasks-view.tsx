@@ -5,6 +5,8 @@ import { TASK_TONES, isFresh, taskCounts } from '../selectors/live-selectors';
 import { Badge, EmptyState, Panel, ProgressBar, RelativeTime } from '../ui/common';
 import { useApp, useAppStore } from '../ui/store-context';
 import { useNow } from '../ui/ticker';
+import { labelText } from '../../../shared/util/display-text';
+import { ServerText } from '../ui/server-text';
 
 /** A task matches a route param by key (`demo:abc`) or task id (`abc`). */
 export function findTask(tasks: readonly TaskItem[], param: string | null): TaskItem | null {
@@ -60,23 +62,26 @@ export function TasksPanel({ limit, selected }: { limit?: number; selected?: str
                   className="row-link"
                   onClick={() => store.getState().navigate(`tasks/${t.key}`)}
                 >
-                  {t.title}
+                  <ServerText text={t.title} max={160} />
                 </button>
                 <Badge tone={TASK_TONES[t.status]}>{t.status}</Badge>
               </div>
               <ProgressBar
                 percent={t.status === 'pending' || t.status === 'created' ? 0 : t.progress}
                 tone={TASK_TONES[t.status]}
-                label={`${t.title} progress`}
+                label={`${labelText(t.title)} progress`}
               />
               <div className="task__meta">
                 <span className={t.status === 'failed' ? 'text-bad' : undefined}>
-                  {t.message || '—'}
+                  {t.message ? <ServerText text={t.message} max={300} /> : '—'}
                 </span>
                 <span className="muted">
                   {t.progress !== null ? `${Math.round(t.progress)}% · ` : ''}
-                  {endpointName(endpoints, t.endpoint)} · <code>{t.taskId}</code> ·{' '}
-                  <RelativeTime at={t.updatedAt} />
+                  {endpointName(endpoints, t.endpoint)} ·{' '}
+                  <code>
+                    <ServerText text={t.taskId} max={40} />
+                  </code>{' '}
+                  · <RelativeTime at={t.updatedAt} />
                 </span>
               </div>
             </li>

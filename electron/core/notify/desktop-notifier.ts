@@ -1,0 +1,30 @@
+import { existsSync } from 'node:fs';
+import { DbusNotifier } from './notifier.dbus';
+import { NodeNotifierAdapter } from './notifier.node-notifier';
+import type { Notifier } from './notifier';
+
+export interface DesktopNotifierOptions {
+  appName: string;
+  /** A PNG for the daemon to show beside the text (used where the file exists). */
+  appIcon?: string;
+  platform?: NodeJS.Platform;
+}
+
+/** True on systems whose desktops speak the freedesktop notification spec over D-Bus. */
+export function isFreedesktop(platform: NodeJS.Platform): boolean {
+  return platform === 'linux' || platform === 'freebsd' || platform === 'openbsd';
+}
+
+/**
+ * The OS notifier for a host without Electron (the browser host): D-Bus directly on Linux and the
+ * BSDs (no command line that server text could turn into options), node-notifier elsewhere
+ * (macOS Notification Center, Windows toasts).
+ */
+export function createDesktopNotifier(options: DesktopNotifierOptions): Notifier {
+  const platform = options.platform ?? process.platform;
+  if (isFreedesktop(platform)) {
+    const appIcon = options.appIcon && existsSync(options.appIcon) ? options.appIcon : undefined;
+    return new DbusNotifier({ appName: options.appName, ...(appIcon ? { appIcon } : {}) });
+  }
+  return new NodeNotifierAdapter();
+}
