@@ -1,6 +1,8 @@
 import { createClient } from '@redis/client';
 import type { PublishEvent, WireEvent } from '../../../shared/protocol/lookout-wire';
 import type { GatewayLogger } from '../logger';
+import type { GatewayMetrics } from '../metrics';
+import type { RedisTopology } from './redis-topology';
 import { describeRedisError as describe, failFastClientOptions } from './redis-client';
 import {
   StorageUnavailableError,
@@ -29,13 +31,15 @@ return cur
 `;
 
 export interface RedisEventLogOptions {
-  url: string;
+  redis: RedisTopology;
   /** Entries kept per channel stream (approximate trim). */
   retention: number;
   keyPrefix?: string;
   /** How long one XREAD blocks; the reader is woken early when a channel is added. */
   blockMs?: number;
   logger: GatewayLogger;
+  /** Latency of the publish and replay commands goes to `redis.seconds`. */
+  metrics?: GatewayMetrics;
 }
 
 /**
@@ -65,7 +69,7 @@ export class RedisEventLog implements EventLog {
   constructor(private readonly options: RedisEventLogOptions) {
     this.prefix = options.keyPrefix ?? 'lookout';
     this.blockMs = options.blockMs ?? 2_000;
-    const common = failFastClientOptions(options.url);
+    const common = failFastClientOptions(options.redis.url);
     this.client = createClient(common);
     this.reader = createClient(common);
     this.client.on('error', (error: unknown) => this.markDown(error));
@@ -103,6 +107,7 @@ export class RedisEventLog implements EventLog {
     const storedAt = Date.now();
     const stored: PublishEvent = { ...event, time: event.time ?? storedAt };
     let seq: number;
+    const began = performance.now();
     try {
       const reply = await this.client.eval(APPEND_SCRIPT, {
         keys: [this.streamKey(event.channel), this.seqKey(event.channel)],
@@ -114,6 +119,7 @@ export class RedisEventLog implements EventLog {
         ],
       });
       seq = Number(reply);
+      this.options.metrics?.observe('redis.seconds', (performance.now() - began) / 1000);
     } catch (error) {
       this.markDown(error);
       throw new StorageUnavailableError(`redis unavailable: ${describe(error)}`);

@@ -78,6 +78,8 @@ export class ClientConnection implements FanOutSubscriber {
     readonly id: string,
     readonly principal: Principal,
     private readonly ctx: ConnectionContext,
+    /** The client's address (`X-Forwarded-For` through trusted proxies), for the logs. */
+    readonly address = 'unknown',
   ) {
     this.bucket = new TokenBucket(ctx.limits.ratePerSecond, ctx.limits.rateBurst);
   }
@@ -136,7 +138,10 @@ export class ClientConnection implements FanOutSubscriber {
     const sub = this.subs.get(event.channel);
     if (!sub) return;
     if (sub.busy) {
+      // Past the limit the event is not kept here, and not lost: the next one after the catch-up
+      // shows a gap, which is filled from the log (counted, so an operator sees it happen).
       if (sub.buffer.length < BUFFER_LIMIT) sub.buffer.push(event);
+      else this.ctx.metrics.count('delivery.overflowed');
       return;
     }
     this.forward(event.channel, sub, event);
@@ -266,6 +271,7 @@ export class ClientConnection implements FanOutSubscriber {
       sub.cursor = since === undefined ? result.head : since;
       this.send({ type: 'subscribed', channel, head: result.head, replayed: result.events.length });
       this.ctx.metrics.count('replay.events', result.events.length);
+      this.ctx.metrics.observe('replay.events', result.events.length);
       if (!(await this.replay(channel, sub, result.events))) return;
     }
     this.drain(channel, sub);
@@ -286,7 +292,10 @@ export class ClientConnection implements FanOutSubscriber {
       this.ctx.metrics.count('replay.resets');
       sub.cursor = result.head;
       this.send({ type: 'reset', channel, head: result.head, reason: result.reason });
-    } else if (!(await this.replay(channel, sub, result.events))) return;
+    } else {
+      this.ctx.metrics.observe('replay.events', result.events.length);
+      if (!(await this.replay(channel, sub, result.events))) return;
+    }
     this.drain(channel, sub);
   }
 
@@ -331,6 +340,13 @@ export class ClientConnection implements FanOutSubscriber {
   /** The slow-client policy: close with 4014 (counted); the client resumes with `since`. */
   private tooSlow(why: string): void {
     this.ctx.metrics.count('limits.slowClient');
+    this.ctx.logger.warn('slow client closed (4014): it resumes with since', {
+      connectionId: this.id,
+      sub: this.principal.sub,
+      address: this.address,
+      reason: why,
+      queuedBytes: this.ws.bufferedAmount,
+    });
     this.close(LOOKOUT_CLOSE.TOO_SLOW, `too slow: ${why}`);
     // The close frame waits behind what is queued: a client that reads gets it within the grace;
     // one that does not has its socket (and those bytes) dropped then, not after ws's 30 s.
@@ -399,8 +415,10 @@ export class ClientConnection implements FanOutSubscriber {
       return;
     }
     this.ctx.metrics.mark('framesOut');
-    if (frame.type === 'event') this.ws.send(serializedEvent(frame), TEXT);
-    else this.ws.send(JSON.stringify(frame));
+    if (frame.type === 'event') {
+      this.ctx.metrics.count('deliveries');
+      this.ws.send(serializedEvent(frame), TEXT);
+    } else this.ws.send(JSON.stringify(frame));
   }
 
   private cleanup(): void {
