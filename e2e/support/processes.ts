@@ -109,11 +109,16 @@ export async function startHost(
   };
 }
 
-/** A standalone demo gateway on a fixed port (so it can be killed and started again there). */
-export async function startGateway(port: number): Promise<Proc> {
+/**
+ * A standalone demo gateway on a fixed port (so it can be killed and started again there).
+ * `env` overrides the inherited environment, e.g. `{ REDIS_URL: '' }` for the in-memory log
+ * even where the test machine exports a Redis.
+ */
+export async function startGateway(port: number, env: NodeJS.ProcessEnv = {}): Promise<Proc> {
   const { proc } = await start(
     ['gateway/src/cli.ts', '--demo', '--port', String(port), '--host', '127.0.0.1'],
     /Lookout gateway \S+ on ws:/,
+    env,
   );
   return proc;
 }

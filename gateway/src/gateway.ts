@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { WebSocketServer } from 'ws';
 import { LOOKOUT_CLOSE } from '../../shared/close-codes';
+import type { WireEvent } from '../../shared/protocol/lookout-wire';
 import { AuthService } from './auth/auth-service';
 import { MemoryAuthState, type AuthState } from './auth/auth-state';
 import { ClientAddresses } from './auth/client-address';
@@ -151,6 +152,8 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
   let prometheus: PrometheusExporter | null = null;
   let started = false;
   let draining = false;
+  /** Set while stopping: an upgrade still being authenticated must not become a connection. */
+  let stopping = false;
 
   /** Why this instance takes no new clients, or null when it does. */
   const refusing = (): string | null =>
@@ -241,6 +244,7 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
     maxConnectionsPerUser,
     wss: () => wss,
     refusing: () => (draining ? 'this instance is draining' : null),
+    stopping: () => stopping,
   });
 
   async function loadPrometheus(): Promise<void> {
@@ -325,6 +329,7 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
     metrics,
     demo,
     async start() {
+      stopping = false;
       if (options.demo) users.addFixed(await demoUsers(options.demoPassword));
       await users.load();
       await authState.start();
@@ -355,6 +360,7 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
     drain,
     async stop() {
       started = false;
+      stopping = true;
       demo?.stop();
       await bridge?.stop();
       bridge = null;
@@ -379,7 +385,9 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
       await authState.stop();
       metrics.setObserver(null);
     },
-    publish: (channel, input) => publisher.publish({ ...input, channel }),
+    publish: async (channel, input) =>
+      (await publisher.publish({ ...input, channel }))[0] as WireEvent,
+    publishToChannels: (channels, input) => publisher.publish({ ...input, channels }),
     gauges,
     async issueTokens(user) {
       return auth.openSession(user, (await users.current()).bySub(user.sub));

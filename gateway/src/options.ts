@@ -115,7 +115,12 @@ export interface Gateway {
   drain(windowMs?: number): Promise<DrainResult>;
   /** Close every client with 4012 (restarting) at once and stop listening. */
   stop(): Promise<void>;
-  publish(channel: string, input: Omit<PublishInput, 'channel'>): Promise<WireEvent>;
+  publish(channel: string, input: Omit<PublishInput, 'channel' | 'channels'>): Promise<WireEvent>;
+  /** One occurrence on several channels: one event per channel, all with the same `origin`. */
+  publishToChannels(
+    channels: string[],
+    input: Omit<PublishInput, 'channel' | 'channels'>,
+  ): Promise<WireEvent[]>;
   /** Tokens for a user, as `/auth/login` would issue them (embedding hosts, tests). */
   issueTokens(user: Pick<Principal, 'sub' | 'role'>): Promise<IssuedTokens>;
   /**

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
 import {
   publishInputSchema,
   type PublishEvent,
@@ -14,10 +16,15 @@ export class PublishRefusedError extends Error {
     /** `overloaded`: too many publishes waiting for storage; `storage-unavailable`: storage failed. */
     readonly reason: 'overloaded' | 'storage-unavailable',
     message: string,
+    /** The copies of a publish on several channels that were stored before the refusal. */
+    readonly stored: WireEvent[] = [],
   ) {
     super(message);
   }
 }
+
+/** A publish as validated: on one channel, or one occurrence on several (`channels`). */
+export type PublishRequest = z.output<typeof publishInputSchema>;
 
 /**
  * Every way an event enters the gateway (`POST /publish`, the demo source, the bridges, an
@@ -46,12 +53,36 @@ export class Publisher {
   }
 
   /** Validate, then store (embedders and the demo source pass raw input). */
-  publish(input: unknown): Promise<WireEvent> {
+  publish(input: unknown): Promise<WireEvent[]> {
     return this.publishValidated(publishInputSchema.parse(input));
   }
 
-  /** Store an event whose input was already validated. */
-  async publishValidated(event: PublishEvent): Promise<WireEvent> {
+  /**
+   * Store a publish whose input was already validated: on its channel, or on each of its
+   * channels. Copies of one occurrence share an origin (the publisher's `id` when it gave one,
+   * else one drawn here), so a client shows them as one notification listing every channel.
+   */
+  async publishValidated(request: PublishRequest): Promise<WireEvent[]> {
+    const { channel, channels, ...fields } = request;
+    const targets = channels ? [...new Set(channels)] : channel ? [channel] : [];
+    const origin = fields.id ?? (targets.length > 1 ? `o-${randomUUID()}` : undefined);
+    const stored: WireEvent[] = [];
+    for (const target of targets) {
+      try {
+        stored.push(
+          await this.store({ ...fields, channel: target, ...(origin ? { origin } : {}) }),
+        );
+      } catch (error) {
+        if (error instanceof PublishRefusedError)
+          throw new PublishRefusedError(error.reason, error.message, stored);
+        throw error;
+      }
+    }
+    return stored;
+  }
+
+  /** Store one event on one channel, unless storage is full or failing. */
+  private async store(event: PublishEvent): Promise<WireEvent> {
     if (this.pending >= this.maxPending) {
       this.refused(
         'overloaded',

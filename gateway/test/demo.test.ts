@@ -32,13 +32,21 @@ describe('demo mode', () => {
         return has('stats', 'stats.update') &&
           has('dashboard', 'business.created') &&
           has('tasks:admin@lookout.local') &&
-          has('notifications:admin@lookout.local', 'notification')
+          has('notifications:admin@lookout.local', 'alert')
           ? seen
           : null;
       },
       { timeoutMs: 10_000, what: 'demo events on every channel' },
     );
     expect(kinds.size).toBeGreaterThan(3);
+    // One alert, one origin: the dashboard copy and the personal one name the same occurrence.
+    const personal = c.of('event', 'notifications:admin@lookout.local')[0];
+    const onDashboard = c.of('event', 'dashboard').find((e) => e.origin === personal?.origin);
+    expect(personal?.origin).toMatch(/^o-/);
+    expect(onDashboard).toMatchObject({ kind: 'alert', body: personal?.body });
+    // A task's steps go to its owner's list and its own channel as one occurrence too.
+    const step = c.of('event', 'tasks:admin@lookout.local')[0];
+    expect(step?.origin).toMatch(/^o-/);
     const stats = c.of('event', 'stats')[0];
     expect(Object.keys(stats?.data as object)).toEqual(
       expect.arrayContaining([

@@ -119,7 +119,9 @@ describe('Redis restart', () => {
         timeoutMs: 15_000,
         what: '/health to recover',
       });
-      // Redis came back empty (no persistence): seqs still continue from where the instances were.
+      // Redis came back empty (no persistence): the channel's history is gone, so it starts a new
+      // epoch; the client is told (reset new-epoch) and gets the new epoch from its first event.
+      const before = client.of('subscribed')[0]?.epoch;
       await waitFor(
         async () => {
           try {
@@ -134,8 +136,15 @@ describe('Redis restart', () => {
       await client.waitFrame((f) => f.type === 'event', 2, 10_000);
       expect(client.of('event').map((e) => [e.seq, e.title])).toEqual([
         [1, 'before'],
-        [2, 'after'],
+        [1, 'after'],
       ]);
+      const [reset] = client.of('reset');
+      expect(reset).toMatchObject({ channel: 'dashboard', reason: 'new-epoch', head: 0 });
+      expect(reset?.epoch).not.toBe(before);
+      expect(client.of('event')[1]?.epoch).toBe(reset?.epoch);
+      // The reset came before the new epoch's first event.
+      const types = client.frames.map((f) => f.type).filter((t) => t === 'reset' || t === 'event');
+      expect(types).toEqual(['event', 'reset', 'event']);
       expect(client.closed).toBeNull();
     } finally {
       await fx.cleanup();

@@ -50,11 +50,17 @@ export class TestClient {
     return waitFor(() => this.closed, { timeoutMs, what: 'close' });
   }
 
-  /** Subscribe and wait for the ack (or an error for that channel). */
-  async subscribe(channel: string, since?: number): Promise<Record<string, unknown>> {
+  /** Subscribe and wait for the ack (or an error for that channel); `epoch` goes with `since`. */
+  async subscribe(
+    channel: string,
+    since?: number,
+    epoch?: string,
+  ): Promise<Record<string, unknown>> {
     const before = this.frames.length;
     this.send(
-      since === undefined ? { type: 'subscribe', channel } : { type: 'subscribe', channel, since },
+      since === undefined
+        ? { type: 'subscribe', channel }
+        : { type: 'subscribe', channel, since, ...(epoch === undefined ? {} : { epoch }) },
     );
     return waitFor(
       () =>

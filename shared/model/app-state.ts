@@ -22,9 +22,9 @@ export const BELL_KINDS: ReadonlySet<EventKind> = new Set<EventKind>([
   'notification',
 ]);
 
-/** One bell entry. */
+/** One bell entry: one occurrence (an alert sent on two channels is one entry). */
 export interface NotificationItem {
-  /** The event id (dedupe key). */
+  /** The occurrence's key (`occurrenceKey` of its first event): unique in the bell. */
   id: string;
   endpoint: string;
   kind: EventKind;
@@ -35,6 +35,8 @@ export interface NotificationItem {
   at: number;
   link?: string;
   read: boolean;
+  /** The channels the occurrence arrived on, in arrival order (absent in entries saved before). */
+  channels?: string[];
 }
 
 export interface BusinessItem {
@@ -70,8 +72,18 @@ export const TASK_STATUSES = [
   'updated',
   'completed',
   'failed',
+  /** Unfinished when its server lost its history: its outcome will never be reported. */
+  'unknown',
 ] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+/** Statuses of a task that is not finished (it may still report progress or an outcome). */
+export const UNFINISHED_TASK_STATUSES: ReadonlySet<TaskStatus> = new Set<TaskStatus>([
+  'created',
+  'pending',
+  'processing',
+  'updated',
+]);
 
 export interface TaskItem {
   /** `endpoint:taskId`. */
@@ -139,6 +151,13 @@ export interface AppSnapshot {
 export interface AppPatch {
   /** Oldest first (as they arrived). */
   notificationsAdded?: NotificationItem[];
+  /** Another copy of an entry's occurrence arrived on `channel`: the entry lists that channel too. */
+  notificationsMerged?: Array<{ id: string; channel: string }>;
+  /**
+   * Endpoints no longer configured: their live figures, businesses, reservations and tasks go
+   * (their bell entries stay, as history). Applied before this patch's additions.
+   */
+  endpointsRemoved?: string[];
   /** Ids marked read, or `all`. Applies to notifications already in the snapshot. */
   notificationsRead?: string[] | 'all';
   /** Latest version of each changed business, oldest change first. */
@@ -206,6 +225,8 @@ function isEmptyObject(value: object | null): boolean {
 /** Apply a patch to a snapshot, returning a new snapshot (the input is not modified). */
 export function applyPatch(snapshot: AppSnapshot, patch: AppPatch): AppSnapshot {
   const { limits } = snapshot;
+  const gone = patch.endpointsRemoved?.length ? new Set(patch.endpointsRemoved) : null;
+  if (gone) snapshot = withoutEndpoints(snapshot, gone);
   let notifications = snapshot.notifications;
   const read = patch.notificationsRead;
   if (read === 'all') {
@@ -240,6 +261,8 @@ export function applyPatch(snapshot: AppSnapshot, patch: AppPatch): AppSnapshot 
       notifications = merged;
     }
   }
+  if (patch.notificationsMerged?.length)
+    notifications = withChannels(notifications, patch.notificationsMerged);
 
   const businesses = upsertNewestFirst(
     snapshot.businesses,
@@ -302,6 +325,50 @@ export function applyPatch(snapshot: AppSnapshot, patch: AppPatch): AppSnapshot 
   };
 }
 
+/** The snapshot without the per-endpoint data of `gone` (bell entries stay). */
+function withoutEndpoints(snapshot: AppSnapshot, gone: ReadonlySet<string>): AppSnapshot {
+  const keep = <T extends { endpoint: string }>(items: T[]): T[] =>
+    items.some((x) => gone.has(x.endpoint)) ? items.filter((x) => !gone.has(x.endpoint)) : items;
+  let endpoints = snapshot.endpoints;
+  if (Object.keys(endpoints).some((id) => gone.has(id))) {
+    endpoints = Object.fromEntries(Object.entries(endpoints).filter(([id]) => !gone.has(id)));
+  }
+  return {
+    ...snapshot,
+    businesses: keep(snapshot.businesses),
+    reservations: keep(snapshot.reservations),
+    tasks: keep(snapshot.tasks),
+    endpoints,
+  };
+}
+
+/** Add each merged channel to its entry (once); entries no longer in the bell are skipped. */
+function withChannels(
+  notifications: NotificationItem[],
+  merged: ReadonlyArray<{ id: string; channel: string }>,
+): NotificationItem[] {
+  const byId = new Map<string, string[]>();
+  for (const m of merged) {
+    const list = byId.get(m.id) ?? [];
+    list.push(m.channel);
+    byId.set(m.id, list);
+  }
+  let changed = false;
+  const out = notifications.map((n) => {
+    const extra = byId.get(n.id);
+    if (!extra) return n;
+    const channels = [...(n.channels ?? [])];
+    for (const c of extra) if (!channels.includes(c)) channels.push(c);
+    if (channels.length === (n.channels?.length ?? 0)) return n;
+    changed = true;
+    return { ...n, channels };
+  });
+  if (!changed) return notifications;
+  const index = ID_INDEX.get(notifications);
+  if (index) ID_INDEX.set(out, index);
+  return out;
+}
+
 /**
  * Fold `next` into `prev` so that applying the result equals applying both in order: the batcher
  * sends one patch per interval however many events arrived.
@@ -317,6 +384,8 @@ export function mergePatches(prev: AppPatch, next: AppPatch): AppPatch {
 export function mergePatchList(patches: readonly AppPatch[]): AppPatch {
   if (patches.length === 1) return patches[0] ?? {};
   let added: NotificationItem[] | undefined;
+  let mergedRows: Array<{ id: string; channel: string }> | undefined;
+  let gone: Set<string> | undefined;
   let read: Set<string> | 'all' | undefined;
   let businesses: BusinessItem[] | undefined;
   let reservations: ReservationItem[] | undefined;
@@ -327,6 +396,21 @@ export function mergePatchList(patches: readonly AppPatch[]): AppPatch {
   let site: Record<string, SiteStatus> | undefined;
   let unread: number | undefined;
   for (const p of patches) {
+    if (p.endpointsRemoved?.length) {
+      // Removals apply before additions: what this batch added for them so far goes too.
+      const ids = new Set(p.endpointsRemoved);
+      gone ??= new Set();
+      for (const id of ids) gone.add(id);
+      const other = <T extends { endpoint: string }>(x: T) => !ids.has(x.endpoint);
+      businesses = businesses?.filter(other);
+      reservations = reservations?.filter(other);
+      if (tasks) for (const [key, t] of tasks) if (ids.has(t.endpoint)) tasks.delete(key);
+      for (const id of ids) {
+        if (stats) delete stats[id];
+        if (counts) delete counts[id];
+        if (site) delete site[id];
+      }
+    }
     if (p.notificationsRead) {
       const ids = p.notificationsRead === 'all' ? null : new Set(p.notificationsRead);
       // Entries added earlier in this batch are not in the receiver's snapshot yet: mark them here.
@@ -341,6 +425,7 @@ export function mergePatchList(patches: readonly AppPatch[]): AppPatch {
       }
     }
     if (p.notificationsAdded) (added ??= []).push(...p.notificationsAdded);
+    if (p.notificationsMerged) (mergedRows ??= []).push(...p.notificationsMerged);
     if (p.businessesUpserted) (businesses ??= []).push(...p.businessesUpserted);
     if (p.reservationsAdded) (reservations ??= []).push(...p.reservationsAdded);
     if (p.tasksRemoved?.length) {
@@ -367,7 +452,9 @@ export function mergePatchList(patches: readonly AppPatch[]): AppPatch {
     if (p.unread !== undefined) unread = p.unread;
   }
   const out: AppPatch = {};
+  if (gone) out.endpointsRemoved = [...gone];
   if (added) out.notificationsAdded = added;
+  if (mergedRows) out.notificationsMerged = mergedRows;
   if (read) out.notificationsRead = read === 'all' ? 'all' : [...read];
   if (businesses) out.businessesUpserted = lastByKey(businesses);
   if (reservations) out.reservationsAdded = reservations;

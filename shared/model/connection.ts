@@ -83,6 +83,45 @@ export interface AttemptRecord {
   outcome?: AttemptOutcome;
 }
 
+/**
+ * Why an event that arrived was not applied as a new one. Every such event is counted per
+ * endpoint and channel and marked on its frame in the frame log: nothing is dropped silently.
+ */
+export const DROP_REASONS = [
+  'already-delivered',
+  'duplicate',
+  'old-epoch',
+  'gap',
+  'same-origin',
+] as const;
+export type DropReason = (typeof DROP_REASONS)[number];
+
+/** What each drop reason means, in the words Diagnostics shows. */
+export const DROP_REASON_TEXT: Record<DropReason, string> = {
+  'already-delivered':
+    'seq at or below the channel cursor: already delivered (a replay overlapping what had arrived)',
+  duplicate: 'seen before: this endpoint, channel, epoch and id were applied already',
+  'old-epoch': 'from an epoch the channel has left: that history was lost on the server',
+  gap: 'came after a gap in the sequence: re-subscribing to fetch what is missing (it comes again)',
+  'same-origin':
+    'another copy of an occurrence already shown (sent on several channels): its channel was added to that entry',
+};
+
+/** Why a channel's history could not be replayed (from a `reset`). */
+export type ResetCause =
+  /** The server lost the history the cursor belongs to (restarted in memory, storage emptied). */
+  | 'history-lost'
+  /** The history is there but no longer reaches back to the cursor (away too long). */
+  | 'too-old';
+
+/** A channel whose history could not be replayed, as the session reports it. */
+export interface ChannelReset {
+  channel: string;
+  cause: ResetCause;
+  /** The incarnation the client left (lookout: the old epoch), when the server has epochs. */
+  leftEpoch?: string;
+}
+
 export type FrameDirection = 'in' | 'out';
 
 /** One frame in the bounded frame log. The preview is redacted and truncated; never the raw frame. */
@@ -93,6 +132,8 @@ export interface FrameRecord {
   preview: string;
   /** Why the frame was rejected, when it was (non-JSON, oversized, schema, unknown type). */
   rejected?: string;
+  /** Why the event(s) it carried were not applied as new, when they were not (a DropReason each). */
+  dropped?: string;
 }
 
 export interface RttSummary {
@@ -112,6 +153,8 @@ export interface SessionCounters {
   rejectedFrames: number;
   reconnects: number;
   events: number;
+  /** Events received but not applied as new (see the channels' `dropped` for why). */
+  droppedEvents: number;
 }
 
 /** Health of one channel (subscription) of an endpoint. */
@@ -125,6 +168,12 @@ export interface ChannelHealth {
   refused: string | null;
   events: number;
   lastEventAt: number | null;
+  /** Events that arrived here but were not applied as new, by reason. */
+  dropped: Partial<Record<DropReason, number>>;
+  /** Where the session resumes this channel after a reconnect (lookout), or null. */
+  resume: { seq: number; epoch: string | null } | null;
+  /** The last time the server could not replay this channel's history, and why. */
+  lastReset: { at: number; cause: ResetCause; explanation: string } | null;
 }
 
 /** Everything the diagnostics panel shows about one endpoint: plain JSON. */

@@ -31,7 +31,11 @@ export type Severity = (typeof SEVERITIES)[number];
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 export interface LiveEvent {
-  /** Stable id: the same wire event yields the same id across reconnects and replays (dedupe key). */
+  /**
+   * The server's id of the event, stable across reconnects and replays, unique within one
+   * endpoint, channel and `epoch`. What decides "seen before" is `eventKey` (event-identity.ts),
+   * which scopes it: two endpoints, or two incarnations of one server, never collide.
+   */
   id: string;
   /** Id of the configured endpoint it came from. */
   endpoint: string;
@@ -47,6 +51,16 @@ export interface LiveEvent {
   receivedAt: number;
   /** Channel sequence number, for protocols that have one (lookout). */
   seq?: number;
+  /**
+   * The incarnation of the channel's history the event belongs to (lookout: the channel's epoch,
+   * which changes when the server loses its history). Ids and seqs repeat across incarnations.
+   */
+  epoch?: string;
+  /**
+   * The real-world occurrence the event reports, when the server sent it on several channels
+   * (lookout: `origin`): copies with one origin are one bell row and one OS notification.
+   */
+  origin?: string;
   /** Kind-specific payload, already normalised by the dialect. */
   data: Record<string, Json>;
   /** Where clicking the event should lead in the app, e.g. `businesses/17` or `tasks/abc`. */

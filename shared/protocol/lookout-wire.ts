@@ -7,8 +7,17 @@ import { EVENT_KINDS, SEVERITIES, type Json } from '../model/live-event';
  * cannot drift apart silently. No node:* imports here: the renderer imports shared/ too.
  */
 
-/** Version the gateway announces in `hello`; bumped only on incompatible changes. */
-export const LOOKOUT_PROTOCOL_VERSION = 1;
+/**
+ * Version the gateway announces in `hello` (docs/protocol.md §1, "Versions"). 2 added stream epochs
+ * (`epoch` on `subscribed`, `reset`, `event` and, from the client, `subscribe`), the `new-epoch`
+ * reset and event origins. Every addition is an optional field a version-1 peer ignores, except
+ * `subscribe.epoch`, which a version-1 gateway refuses: a client sends it only to a gateway that
+ * gave it an epoch (so speaks version 2), and forgets its epochs when a `hello` says 1.
+ */
+export const LOOKOUT_PROTOCOL_VERSION = 2;
+
+/** The first protocol version with epochs: a client may send `subscribe.epoch` to it. */
+export const EPOCHS_SINCE_VERSION = 2;
 
 /** Channel names the protocol knows; rights are decided by the gateway per name. */
 export const CHANNEL_PATTERN =
@@ -35,6 +44,28 @@ export const jsonSchema: z.ZodType<Json> = z.lazy(() =>
 
 const seqSchema = z.number().int().min(0);
 
+/**
+ * A channel log's incarnation: it changes whenever the channel's history is lost (an in-memory
+ * gateway started again, Redis came back without the stream or its counter). Seqs are only
+ * comparable within one epoch.
+ */
+export const epochSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, 'epoch: letters, digits, "_" and "-"');
+
+/**
+ * Why a gateway answered `reset` instead of replaying (docs/protocol.md §4): `new-epoch` and
+ * `cursor-ahead` mean the gateway lost the history the cursor belongs to; `too-old` that the
+ * history is still there but no longer reaches back to the cursor.
+ */
+export const RESET_REASONS = ['too-old', 'cursor-ahead', 'new-epoch'] as const;
+export type ResetReason = (typeof RESET_REASONS)[number];
+
+/** The real-world occurrence an event reports; shared by every channel one publish reached. */
+const originSchema = z.string().min(1).max(300);
+
 // ---------------------------------------------------------------- client → server
 
 export const subscribeFrameSchema = z
@@ -43,6 +74,8 @@ export const subscribeFrameSchema = z
     channel: z.string().min(1).max(200),
     /** Last seq the client saw on this channel: the gateway replays everything after it. */
     since: seqSchema.optional(),
+    /** The epoch `since` belongs to (protocol 2): another epoch than the channel's answers `reset` `new-epoch`. */
+    epoch: epochSchema.optional(),
   })
   .strict();
 
@@ -93,6 +126,8 @@ export const subscribedFrameSchema = z.object({
   channel: z.string(),
   /** Latest seq of the channel when the subscription took effect (0 = empty channel). */
   head: seqSchema,
+  /** The epoch `head` belongs to (protocol 2). */
+  epoch: epochSchema.optional(),
   /** How many events the gateway replays right after this ack. */
   replayed: z.number().int().min(0).optional(),
 });
@@ -115,13 +150,21 @@ export const eventFrameSchema = z.object({
   time: z.number(),
   data: z.record(z.string(), jsonSchema),
   link: z.string().max(500).optional(),
+  /** The epoch `seq` belongs to (protocol 2). */
+  epoch: epochSchema.optional(),
+  /** Set when the same occurrence went to several channels, or the publisher named it (protocol 2). */
+  origin: originSchema.optional(),
 });
 export type WireEvent = z.infer<typeof eventFrameSchema>;
 
 export const resetFrameSchema = z.object({
   type: z.literal('reset'),
   channel: z.string(),
+  /** The client's new cursor: live delivery (and any replay) continues after it. */
   head: seqSchema,
+  /** The epoch `head` belongs to (protocol 2). */
+  epoch: epochSchema.optional(),
+  /** One of RESET_REASONS; any other string is read as "history lost for an unknown reason". */
   reason: z.string().optional(),
 });
 
@@ -182,24 +225,47 @@ export const SERVER_FRAME_TYPES = [
 
 // ---------------------------------------------------------------- HTTP
 
-/** What a publisher posts to `POST /publish` (one event, or `{events: [...]}`). */
+const publishFields = {
+  kind: z.enum(EVENT_KINDS),
+  severity: z.enum(SEVERITIES).default('info'),
+  title: z.string().max(500).default(''),
+  body: z.string().max(10_000).default(''),
+  data: z.record(z.string(), jsonSchema).default({}),
+  link: z.string().max(500).optional(),
+  /**
+   * Publisher-given id: names the occurrence (it is also the event's `origin`, so copies on
+   * several channels, and retries, are one notification); default `<channel>:<seq>`.
+   */
+  id: z.string().min(1).max(300).optional(),
+  /** Event time, epoch ms; default: when the gateway stored it. */
+  time: z.number().optional(),
+};
+
+/** Most channels one publish may name. */
+export const MAX_PUBLISH_CHANNELS = 20;
+
+/**
+ * What a publisher posts to `POST /publish` (one event, or `{events: [...]}`): for `channel`, or
+ * for `channels` when one occurrence goes to several channels (the events then share an origin).
+ */
 export const publishInputSchema = z
   .object({
-    channel: channelSchema,
-    kind: z.enum(EVENT_KINDS),
-    severity: z.enum(SEVERITIES).default('info'),
-    title: z.string().max(500).default(''),
-    body: z.string().max(10_000).default(''),
-    data: z.record(z.string(), jsonSchema).default({}),
-    link: z.string().max(500).optional(),
-    /** Publisher-given id (idempotent across retries on the client side); default `<channel>:<seq>`. */
-    id: z.string().min(1).max(300).optional(),
-    /** Event time, epoch ms; default: when the gateway stored it. */
-    time: z.number().optional(),
+    channel: channelSchema.optional(),
+    channels: z.array(channelSchema).min(1).max(MAX_PUBLISH_CHANNELS).optional(),
+    ...publishFields,
   })
-  .strict();
+  .strict()
+  .refine((e) => (e.channel === undefined) !== (e.channels === undefined), {
+    message: 'give either "channel" or "channels"',
+    path: ['channel'],
+  });
 export type PublishInput = z.input<typeof publishInputSchema>;
-export type PublishEvent = z.infer<typeof publishInputSchema>;
+
+/** One event as a log stores it: one channel, and the origin the gateway settled. */
+export const publishEventSchema = z
+  .object({ channel: channelSchema, origin: originSchema.optional(), ...publishFields })
+  .strict();
+export type PublishEvent = z.infer<typeof publishEventSchema>;
 
 export const publishBodySchema = z.union([
   publishInputSchema,

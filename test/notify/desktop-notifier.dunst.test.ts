@@ -8,6 +8,7 @@ import type { OsNotification } from '../../electron/core/notify/notifier';
 import { DbusNotifier } from '../../electron/core/notify/notifier.dbus';
 import { NodeNotifierAdapter } from '../../electron/core/notify/notifier.node-notifier';
 import { NotifyPolicy } from '../../electron/core/notify/notify-policy';
+import { occurrenceKey } from '../../shared/model/event-identity';
 import type { LiveEvent } from '../../shared/model/live-event';
 import { notifyPrefsSchema } from '../../shared/model/notify-prefs';
 import { DesktopSession } from '../support/desktop-session';
@@ -193,13 +194,17 @@ describe.runIf(process.platform === 'linux')('D-Bus notifier on a real notificat
       clock: systemClock,
       context: () => ({ focused: false }),
     });
-    await service.handle([
-      event({ id: 'lost?', kind: 'task.failed', severity: 'warning', title: 'Import failed' }),
-    ]);
+    const lost = event({
+      id: 'lost?',
+      kind: 'task.failed',
+      severity: 'warning',
+      title: 'Import failed',
+    });
+    await service.handle([lost]);
     service.dispose();
     expect(service.stats().failed).toBe(1);
     expect(service.stats().lastFailure?.error).toBe(NO_DAEMON_ERROR);
-    expect(policy.explain('lost?').at(-1)).toMatchObject({
+    expect(policy.explain(occurrenceKey(lost)).at(-1)).toMatchObject({
       step: 'failed',
       detail: NO_DAEMON_ERROR,
     });

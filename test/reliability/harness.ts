@@ -96,7 +96,10 @@ export function expectExactlyOnce(client: RecordingClient, n: number, channel = 
   const seqs = client.seqs(channel);
   expect(seqs.length, 'events emitted').toBe(n);
   expect(seqs).toEqual(Array.from({ length: n }, (_, i) => i + 1));
-  const bell = client.bell().filter((id) => id.startsWith(`${channel}:`));
+  const bell = client.store
+    .snapshot()
+    .notifications.filter((n) => n.channels?.includes(channel))
+    .map((n) => n.id);
   expect(new Set(bell).size, 'distinct bell entries').toBe(bell.length);
   expect(bell.length, 'bell entries').toBe(n);
 }

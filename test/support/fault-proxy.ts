@@ -1,13 +1,27 @@
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 
+/** Bytes on their way in one direction of one connection, in order. */
+interface Lane {
+  to: Socket;
+  queue: Array<{ chunk: Buffer; due: number }>;
+  timer: ReturnType<typeof setTimeout> | null;
+}
+
 /**
  * A fault-injecting TCP proxy on 127.0.0.1 for liveness and failure tests. It forwards to a target
  * port and can pause (half-open: nothing passes, nothing closes), add latency, trickle bytes,
  * drop connections (FIN) or reset them (RST), and refuse new ones.
+ *
+ * It misbehaves only as a network can: bytes of a connection arrive late, slowly or not until the
+ * path heals, but never out of order and never with a hole while the connection lives on (TCP
+ * retransmits; a path that stays dead ends the connection). A proxy that dropped bytes during a
+ * pause, or let a chunk overtake a delayed one when the delay changed, corrupted streams in ways
+ * no network does, and once made the soak lose events it was not testing for.
  */
 export class FaultProxy {
   private server: Server | null = null;
   private readonly pairs = new Set<{ client: Socket; upstream: Socket }>();
+  private readonly lanes = new Set<Lane>();
   private paused = false;
   private delayMs = 0;
   private trickleBytes = 0;
@@ -52,29 +66,55 @@ export class FaultProxy {
   }
 
   private pipe(from: Socket, to: Socket): void {
+    const lane: Lane = { to, queue: [], timer: null };
+    this.lanes.add(lane);
     from.on('data', (chunk: Buffer) => {
-      if (this.paused) return; // black hole: the bytes are lost, as on a dead network path
-      const deliver = () => {
-        if (to.destroyed) return;
-        if (this.trickleBytes > 0) {
-          for (let i = 0; i < chunk.length; i += this.trickleBytes)
-            to.write(chunk.subarray(i, i + this.trickleBytes));
-        } else {
-          to.write(chunk);
-        }
-      };
-      if (this.delayMs > 0) setTimeout(deliver, this.delayMs);
-      else deliver();
+      lane.queue.push({ chunk, due: Date.now() + this.delayMs });
+      this.pump(lane);
     });
+    const forget = () => {
+      if (lane.timer) clearTimeout(lane.timer);
+      lane.queue = [];
+      this.lanes.delete(lane);
+    };
+    from.once('close', forget);
+    to.once('close', forget);
   }
 
-  /** Half-open: keep every socket open but let nothing through, either way. */
+  /** Write what is due, in arrival order (a chunk never overtakes an earlier, later-due one). */
+  private pump(lane: Lane): void {
+    if (lane.timer || this.paused) return;
+    const now = Date.now();
+    while (lane.queue.length > 0 && (lane.queue[0]?.due ?? 0) <= now) {
+      const { chunk } = lane.queue.shift() as { chunk: Buffer };
+      if (lane.to.destroyed) continue;
+      if (this.trickleBytes > 0) {
+        for (let i = 0; i < chunk.length; i += this.trickleBytes)
+          lane.to.write(chunk.subarray(i, i + this.trickleBytes));
+      } else {
+        lane.to.write(chunk);
+      }
+    }
+    const next = lane.queue[0];
+    if (next) {
+      lane.timer = setTimeout(() => {
+        lane.timer = null;
+        this.pump(lane);
+      }, next.due - now);
+    }
+  }
+
+  /**
+   * Half-open: keep every socket open but let nothing through, either way. What is sent meanwhile
+   * waits, as TCP keeps retransmitting it, and arrives if the path heals before a peer gives up.
+   */
   pause(): void {
     this.paused = true;
   }
 
   resume(): void {
     this.paused = false;
+    for (const lane of this.lanes) this.pump(lane);
   }
 
   setDelay(ms: number): void {

@@ -14,7 +14,7 @@ import {
   type SendChannel,
   type SendPayload,
 } from '../../../shared/ipc/contract';
-import type { SessionDiagnostics } from '../../../shared/model/connection';
+import type { ChannelReset, SessionDiagnostics } from '../../../shared/model/connection';
 import type { NotificationHealth, ProbeResult } from '../../../shared/model/diagnostics';
 import type { EndpointHealth } from '../../../shared/model/health';
 import type { LiveEvent } from '../../../shared/model/live-event';
@@ -37,7 +37,7 @@ import { Redactor } from '../diagnostics/redact';
 import { DIALECTS } from '../dialects';
 import { NotificationService } from '../notify/notification-service';
 import { NotifyPolicy, type PolicyContext } from '../notify/notify-policy';
-import { AppStore } from '../state/app-store';
+import { AppStore, type DroppedEvent } from '../state/app-store';
 import { openAppState } from '../state/app-state-file';
 import {
   EncryptedFileCredentialStore,
@@ -64,6 +64,7 @@ import { EndpointHealthMonitor } from './endpoint-health';
 import { secretHarvestingFetch } from '../auth/secret-harvesting-fetch';
 import { endpointSecrets, redactedEndpoint, withSecretsRestored } from './endpoint-secrets';
 import { endpointSummary } from './endpoint-summary';
+import { HistoryNotices, clockTime } from './history-notices';
 import { buildSupportBundle } from './support-bundle';
 import { trayModel } from './tray-model';
 
@@ -140,6 +141,7 @@ export class LookoutCore implements LookoutCoreApi {
   private unsubscribeSystem: (() => void) | null = null;
   private lastTray = '';
   private trayUnread = -1;
+  private readonly historyNotices = new HistoryNotices();
 
   constructor(private readonly ports: CorePorts) {
     this.clock = ports.clock ?? systemClock;
@@ -268,7 +270,11 @@ export class LookoutCore implements LookoutCoreApi {
     // After sleep, whatever was missed arrives as one "while you were away" digest.
     this.unsubscribeSystem =
       this.ports.system?.on('resume', () => this.notifications?.woke()) ?? null;
+    // The saved configuration is the authority on which endpoints exist only when it was read
+    // whole: an endpoint skipped for a problem, or a missing file, must not cost data.
+    const configAuthoritative = loaded.exists && loaded.problems.length === 0;
     if (!this.endpointsFileExists && this.ports.embeddedGateway) await this.startEmbedded();
+    if (configAuthoritative) this.forgetUnconfigured();
     for (const endpoint of this.endpoints) this.openSession(endpoint);
     this.emitTray();
     this.logger.info('lookout core started', {
@@ -385,16 +391,56 @@ export class LookoutCore implements LookoutCoreApi {
       this.push('connection:state', change);
       this.emitTray();
     });
-    session.on('reset', (channels) =>
-      this.logger.warn('history too old to replay: some events may be missing', {
-        endpoint: endpoint.id,
-        channels,
-      }),
-    );
+    session.on('reset', (resets) => this.historyReset(endpoint, resets));
     this.sessions.set(endpoint.id, session);
     this.monitors.set(endpoint.id, monitor);
     monitor.start();
     session.start();
+  }
+
+  /**
+   * The server could not replay a channel's history. Where it lost it (a new epoch), nothing of
+   * the old incarnation can come again, so the model forgets it; either way the user is told in
+   * a bell entry which of the two happened, from when events may be missing.
+   */
+  private historyReset(endpoint: EndpointConfig, resets: ChannelReset[]): void {
+    const now = this.clock.now();
+    // What arrived before the reset is applied first: it belongs to the history now gone.
+    this.drainInbox();
+    if (resets.some((r) => r.cause === 'history-lost')) {
+      this.store.markTasksUnknown(
+        endpoint.id,
+        now,
+        `No news since ${clockTime(now)}: the gateway lost its history, so this task's outcome may never be reported.`,
+      );
+    }
+    for (const reset of resets) {
+      if (reset.cause === 'history-lost' && reset.leftEpoch !== undefined)
+        this.store.forgetIncarnation(endpoint.id, reset.channel, reset.leftEpoch);
+      this.logger.warn(
+        reset.cause === 'history-lost'
+          ? 'gateway lost its history: events from before now may be missing'
+          : 'history too old to replay: events from before now may be missing',
+        { endpoint: endpoint.id, channel: reset.channel, cause: reset.cause },
+      );
+    }
+    this.ingest(endpoint, this.historyNotices.eventsFor(endpoint, resets, now));
+  }
+
+  /**
+   * Model data of endpoints that are not configured (any more) goes: no stale default views (e.g.
+   * the demo's figures, saved by a version that kept them after a real endpoint replaced it).
+   */
+  private forgetUnconfigured(): void {
+    const configured = new Set(this.endpoints.map((e) => e.id));
+    const s = this.store.snapshot();
+    const held = new Set([
+      ...Object.keys(s.endpoints),
+      ...s.tasks.map((t) => t.endpoint),
+      ...s.businesses.map((b) => b.endpoint),
+      ...s.reservations.map((r) => r.endpoint),
+    ]);
+    for (const id of held) if (!configured.has(id)) this.store.removeEndpoint(id);
   }
 
   private async closeSession(id: string): Promise<void> {
@@ -466,9 +512,17 @@ export class LookoutCore implements LookoutCoreApi {
     this.inboxScheduled = false;
     if (this.inbox.length === 0) return;
     // The model deduplicates (replays after a reconnect, and what the saved bell already holds);
-    // the policy is given only what it accepted.
+    // the policy is given only what it accepted. What it did not take is counted on the session
+    // that received it (Diagnostics, frame log): received but not shown is never silent.
     const fresh: LiveEvent[] = [];
-    this.store.apply(this.inbox.splice(0), fresh);
+    const dropped: DroppedEvent[] = [];
+    const batch = this.inbox.splice(0);
+    // An endpoint removed while its events waited here: they must not bring its data back.
+    const configured = new Set(this.endpoints.map((e) => e.id));
+    const live = batch.filter((e) => configured.has(e.endpoint));
+    this.store.apply(live, fresh, dropped);
+    for (const { event, reason } of dropped)
+      this.sessions.get(event.endpoint)?.noteDropped(event, reason);
     const service = this.notifications;
     if (service && fresh.length > 0) {
       service
@@ -718,7 +772,7 @@ export class LookoutCore implements LookoutCoreApi {
         ok: false,
         errors: ['redisProbe: name a credentialRef for the Redis password (or leave it empty).'],
       };
-    // The first real endpoint replaces the embedded demo.
+    // The first real endpoint replaces the embedded demo, and the demo's live data goes with it.
     const replacesDemo = this.embedded !== null && endpoint.id !== DEMO_ENDPOINT_ID;
     const saved = await this.persistEndpoints((list) => {
       const kept = replacesDemo ? list.filter((e) => e.id !== DEMO_ENDPOINT_ID) : list;
@@ -731,6 +785,7 @@ export class LookoutCore implements LookoutCoreApi {
     if (redisSecret && redisRef) await this.credentials.set(redisRef, redisSecret);
     if (replacesDemo) {
       await this.closeSession(DEMO_ENDPOINT_ID);
+      this.store.removeEndpoint(DEMO_ENDPOINT_ID);
       await this.embedded?.stop();
       this.embedded = null;
     }
@@ -814,6 +869,7 @@ export class LookoutCore implements LookoutCoreApi {
       const saved = await this.persistEndpoints((list) => list.filter((e) => e.id !== id));
       if (!saved.ok) return saved;
       await this.closeSession(id);
+      this.store.removeEndpoint(id);
       this.emitTray();
       return { ok: true };
     },

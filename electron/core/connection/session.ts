@@ -6,14 +6,16 @@ import type {
   AttemptRecord,
   AttemptTrigger,
   ChannelHealth,
+  ChannelReset,
   ConnectionState,
+  DropReason,
   SessionDiagnostics,
   StateChange,
 } from '../../../shared/model/connection';
 import type { LiveEvent } from '../../../shared/model/live-event';
 import type { DecodeResult, Dialect, DialectCodec } from '../dialects/dialect';
 import { Redactor } from '../diagnostics/redact';
-import { SessionRecorder } from '../diagnostics/session-recorder';
+import { SessionRecorder, type RawFrame } from '../diagnostics/session-recorder';
 import { Backoff } from './backoff';
 import { classifyEnding, type LocalEnding } from './close-policy';
 import type { InstrumentedSocket } from './instrumented-socket';
@@ -55,8 +57,8 @@ export interface SessionOptions {
 export interface SessionEvents extends Record<string, unknown> {
   state: StateChange;
   events: LiveEvent[];
-  /** Channels whose history could not be replayed: the owner should refetch a snapshot. */
-  reset: string[];
+  /** Channels whose history could not be replayed, and why: the owner tells the user. */
+  reset: ChannelReset[];
   /**
    * The delivery facts changed without a state change: a quiet window ran out, data ended a quiet
    * period, or an attempt ended with a new outcome. Read `delivery()` and `diagnostics()`.
@@ -77,6 +79,14 @@ export interface DeliveryFacts {
   idle: boolean;
   quietAfterMs: number;
 }
+
+/** What Diagnostics says about a reset, by its cause. */
+const RESET_EXPLANATION = {
+  'history-lost':
+    'The server lost this channel’s history (it restarted without it, or its storage was emptied): events sent before then that had not arrived may be missing.',
+  'too-old':
+    'The server no longer keeps history back to where Lookout was: events sent in between may be missing.',
+} as const;
 
 /** Ends the session caused itself, with the words the diagnostics panel shows. */
 const LOCAL = {
@@ -131,6 +141,8 @@ export class Session extends TypedEmitter<SessionEvents> {
   private skewMs: number | null = null;
   /** Per-channel tallies for the diagnostics panel (bounded: see MAX_CHANNELS). */
   private readonly channelStats = new Map<string, ChannelStats>();
+  /** The frame each emitted event came in, so a drop decided later (the model's) is marked on it. */
+  private readonly frameOf = new WeakMap<LiveEvent, RawFrame>();
   /** Subscriptions sent on this connection and not yet acknowledged, oldest first. */
   private pendingAcks: string[] = [];
   private lastDataAt: number | null = null;
@@ -301,6 +313,15 @@ export class Session extends TypedEmitter<SessionEvents> {
   /** Send a frame now if the socket is open; otherwise drop it and say so (no hidden queue). */
   send(text: string): boolean {
     return this.sendFrame(text);
+  }
+
+  /**
+   * An event this session emitted was not applied as new downstream (the model found it a
+   * duplicate, or a copy of an occurrence it already has): counted on its channel and marked on
+   * the frame it came in, so "received but not shown" is never silent.
+   */
+  noteDropped(event: LiveEvent, reason: DropReason): void {
+    this.countDrop(event.channel, reason, this.frameOf.get(event));
   }
 
   diagnostics(): SessionDiagnostics {
@@ -622,11 +643,11 @@ export class Session extends TypedEmitter<SessionEvents> {
         rejected: `decoder-error: ${error instanceof Error ? error.message : String(error)}`,
       };
     }
-    this.recorder.frameIn(now, text, size, result.rejected);
-    this.apply(result, now);
+    const frame = this.recorder.frameIn(now, text, size, result.rejected);
+    this.apply(result, now, frame);
   }
 
-  private apply(result: DecodeResult, now: number): void {
+  private apply(result: DecodeResult, now: number, frame: RawFrame): void {
     const tracker = this.tracker;
     const events = result.events;
     // Only data proves delivery; pongs, acks, greetings, heartbeats and rejects prove the link.
@@ -645,7 +666,21 @@ export class Session extends TypedEmitter<SessionEvents> {
     }
     if (result.greeting?.serverTime !== undefined) this.skewMs = result.greeting.serverTime - now;
     if (result.pong?.echo !== undefined) this.recorder.rtt.add(now, now - result.pong.echo);
-    if (result.reset?.length) this.emit('reset', result.reset);
+    if (result.dropped) for (const d of result.dropped) this.countDrop(d.channel, d.reason, frame);
+    if (result.resubscribe) {
+      // The dialect saw the stream break: ask again from its cursor (only what we subscribe to).
+      for (const channel of result.resubscribe)
+        if (this.subscriptionSet.has(channel)) this.sendSubscribe(channel);
+    }
+    if (result.reset?.length) {
+      for (const r of result.reset)
+        this.channel(r.channel).lastReset = {
+          at: now,
+          cause: r.cause,
+          explanation: RESET_EXPLANATION[r.cause],
+        };
+      this.emit('reset', result.reset);
+    }
     if (result.acks) {
       for (const ack of result.acks) {
         const stats = this.channel(ack.channel);
@@ -668,9 +703,16 @@ export class Session extends TypedEmitter<SessionEvents> {
         const stats = this.channel(event.channel);
         stats.events += 1;
         stats.lastEventAt = now;
+        this.frameOf.set(event, frame);
       }
       this.emit('events', events);
     }
+  }
+
+  private countDrop(channel: string, reason: DropReason, frame: RawFrame | undefined): void {
+    const dropped = this.channel(channel).dropped;
+    dropped[reason] = (dropped[reason] ?? 0) + 1;
+    this.recorder.dropped(frame, reason);
   }
 
   private refuse(channel: string, reason: string): void {
@@ -697,7 +739,14 @@ export class Session extends TypedEmitter<SessionEvents> {
   private channel(name: string): ChannelStats {
     let stats = this.channelStats.get(name);
     if (!stats) {
-      stats = { events: 0, lastEventAt: null, acknowledged: false, refused: null };
+      stats = {
+        events: 0,
+        lastEventAt: null,
+        acknowledged: false,
+        refused: null,
+        dropped: {},
+        lastReset: null,
+      };
       // Bounded: a server inventing channel names must not grow memory without end.
       if (this.channelStats.size < MAX_CHANNELS) this.channelStats.set(name, stats);
     }
@@ -715,6 +764,9 @@ export class Session extends TypedEmitter<SessionEvents> {
         refused: stats?.refused ?? null,
         events: stats?.events ?? 0,
         lastEventAt: stats?.lastEventAt ?? null,
+        dropped: { ...stats?.dropped },
+        resume: this.codec.resumePoint?.(name) ?? null,
+        lastReset: stats?.lastReset ?? null,
       };
     });
   }
@@ -942,11 +994,15 @@ function describeTrigger(trigger: AttemptTrigger): string {
   }
 }
 
+/** Per-channel tallies for the diagnostics panel. */
 interface ChannelStats {
   events: number;
   lastEventAt: number | null;
   acknowledged: boolean;
   refused: string | null;
+  /** Events that arrived here but were not applied as new, by reason. */
+  dropped: Partial<Record<DropReason, number>>;
+  lastReset: ChannelHealth['lastReset'];
 }
 
 /** What the upgrade carried, without the secrets: its Origin and the kind of credentials. */

@@ -34,7 +34,7 @@ export const DEFAULT_RECORDER_LIMITS: RecorderLimits = {
  * path. The head runs past the preview length by the redactor's margin, so a secret straddling
  * the preview's end is redacted whole before the preview is cut.
  */
-interface RawFrame {
+export interface RawFrame {
   at: number;
   dir: FrameDirection;
   size: number;
@@ -42,6 +42,8 @@ interface RawFrame {
   /** Characters of the whole frame (the head may be shorter). */
   length: number;
   rejected?: string;
+  /** Drop reasons of the events it carried, when some were not applied. */
+  dropped?: string;
 }
 
 /**
@@ -67,6 +69,7 @@ export class SessionRecorder {
     rejectedFrames: 0,
     reconnects: 0,
     events: 0,
+    droppedEvents: 0,
   };
 
   constructor(
@@ -109,12 +112,22 @@ export class SessionRecorder {
     this.lastOutcome = record.outcome;
   }
 
-  frameIn(at: number, text: string, size: number, rejected?: string): void {
+  /** Record an incoming frame; the record is returned so a later drop can be marked on it. */
+  frameIn(at: number, text: string, size: number, rejected?: string): RawFrame {
     this.counters.framesIn += 1;
     this.counters.bytesIn += size;
     this.lastMessageAt = at;
     if (rejected) this.reject(rejected);
-    this.frames.push({ at, dir: 'in', size, ...this.head(text), rejected });
+    const frame: RawFrame = { at, dir: 'in', size, ...this.head(text), rejected };
+    this.frames.push(frame);
+    return frame;
+  }
+
+  /** An event of `frame` was not applied as new (the frame may have left the log already). */
+  dropped(frame: RawFrame | undefined, reason: string): void {
+    this.counters.droppedEvents += 1;
+    if (!frame) return;
+    frame.dropped = frame.dropped ? `${frame.dropped}, ${reason}` : reason;
   }
 
   frameOut(at: number, text: string): void {
@@ -169,6 +182,7 @@ export class SessionRecorder {
       size: f.size,
       preview: redact.preview(f.head, this.limits.previewChars, f.length),
       ...(f.rejected ? { rejected: redact.text(f.rejected) } : {}),
+      ...(f.dropped ? { dropped: f.dropped } : {}),
     }));
     return {
       ...base,

@@ -1,6 +1,6 @@
 import type { CodeMeaning } from '../../../shared/close-codes';
 import type { DialectId, EndpointConfig } from '../../../shared/config/endpoint';
-import type { HandshakeSent } from '../../../shared/model/connection';
+import type { ChannelReset, DropReason, HandshakeSent } from '../../../shared/model/connection';
 import type { RankedCause } from '../../../shared/model/health';
 import type { LiveEvent } from '../../../shared/model/live-event';
 
@@ -36,8 +36,12 @@ export interface DecodeResult {
   greeting?: { serverTime?: number; connectionId?: string };
   /** An error envelope the server sent back (shown in diagnostics, connection kept). */
   serverError?: string;
-  /** Channels whose history is too old to replay: the client must refetch a snapshot. */
-  reset?: string[];
+  /** Channels whose history could not be replayed, and why (history lost, or too old). */
+  reset?: ChannelReset[];
+  /** Events the dialect did not pass on (counted per channel and marked on the frame). */
+  dropped?: Array<{ channel: string; reason: DropReason }>;
+  /** Channels to subscribe again right away (the stream broke, e.g. a gap in the seqs). */
+  resubscribe?: string[];
   /** Subscriptions the server refused, where its error names the channel. */
   refused?: Array<{ channel: string; reason: string }>;
   /**
@@ -106,6 +110,8 @@ export interface DialectCodec {
   appPing(now: number): string | null;
   /** Translate one incoming text frame. Must never throw. */
   decode(text: string, receivedAt: number): DecodeResult;
+  /** Where a channel resumes after a reconnect (protocols with cursors), for diagnostics. */
+  resumePoint?(channel: string): { seq: number; epoch: string | null } | null;
   /**
    * Whether silence is normal right now given the subscriptions (e.g. task-status with no running
    * task). Absent: silence is never normal while `quietAfterMs` > 0.

@@ -26,6 +26,8 @@ const frameArb = fc.record(
     time: maybe(fc.integer()),
     data: maybe(fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 4 }))),
     link: fc.option(maybe(fc.string({ maxLength: 520 })), { nil: undefined }),
+    epoch: fc.option(maybe(fc.stringMatching(/^[A-Za-z0-9_-]{0,70}$/)), { nil: undefined }),
+    origin: fc.option(maybe(fc.string({ maxLength: 320 })), { nil: undefined }),
     extra: fc.option(fc.anything(), { nil: undefined }),
   },
   { requiredKeys: ['type'] },

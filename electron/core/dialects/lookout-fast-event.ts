@@ -9,6 +9,8 @@ import {
 
 const KINDS: ReadonlySet<string> = new Set(EVENT_KINDS);
 const LEVELS: ReadonlySet<string> = new Set(SEVERITIES);
+/** `epochSchema`'s rule. */
+const EPOCH = /^[A-Za-z0-9_-]{1,64}$/;
 /** Deeper `data` is left to the schema (which rejects what it cannot validate). */
 const MAX_DEPTH = 32;
 
@@ -18,7 +20,7 @@ const MAX_DEPTH = 32;
  * frame is not plainly valid, and the caller runs the schema, which then says what is wrong.
  */
 export function fastWireEvent(raw: Record<string, unknown>): WireEvent | null {
-  const { channel, seq, id, kind, severity, title, body, time, data, link } = raw;
+  const { channel, seq, id, kind, severity, title, body, time, data, link, epoch, origin } = raw;
   if (typeof channel !== 'string') return null;
   // Safe integers only, as the schema's `.int()` (2^53 and beyond are not exact).
   if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq <= 0) return null;
@@ -29,6 +31,12 @@ export function fastWireEvent(raw: Record<string, unknown>): WireEvent | null {
   if (typeof body !== 'string' || body.length > 10_000) return null;
   if (typeof time !== 'number' || !Number.isFinite(time)) return null;
   if (link !== undefined && (typeof link !== 'string' || link.length > 500)) return null;
+  if (epoch !== undefined && (typeof epoch !== 'string' || !EPOCH.test(epoch))) return null;
+  if (
+    origin !== undefined &&
+    (typeof origin !== 'string' || origin.length === 0 || origin.length > 300)
+  )
+    return null;
   if (!isPlainJsonObject(data)) return null;
   const event: WireEvent = {
     type: 'event',
@@ -43,6 +51,8 @@ export function fastWireEvent(raw: Record<string, unknown>): WireEvent | null {
     data: data as Record<string, Json>,
   };
   if (link !== undefined) event.link = link as string;
+  if (epoch !== undefined) event.epoch = epoch as string;
+  if (origin !== undefined) event.origin = origin as string;
   return event;
 }
 

@@ -11,6 +11,7 @@ import {
 import { PasswordJwtProvider } from '../auth/password-jwt-provider';
 import { Session } from '../connection/session';
 import { waitFor } from '../../../test/support/wait';
+import { WsTestServer } from '../../../test/support/ws-test-server';
 import type { DecodeResult } from './dialect';
 import { lookoutDialect } from './lookout';
 
@@ -109,9 +110,9 @@ describe('lookout codec: decode', () => {
       pong: { echo: 50 },
     });
     expect(codec.decode(frame({ type: 'heartbeat', serverTime: 5 }), 6)).toEqual({});
-    expect(codec.decode(frame({ type: 'reset', channel: 'stats', head: 40 }), 1)).toEqual({
-      reset: ['stats'],
-    });
+    expect(
+      codec.decode(frame({ type: 'reset', channel: 'stats', head: 40, reason: 'too-old' }), 1),
+    ).toEqual({ reset: [{ channel: 'stats', cause: 'too-old' }] });
     expect(
       codec.decode(
         frame({ type: 'error', code: 'forbidden', message: 'no', channel: 'dashboard' }),
@@ -137,20 +138,102 @@ describe('lookout codec: decode', () => {
     expect(JSON.parse(codec.subscribe('dashboard') ?? '')).toMatchObject({ since: 4 });
     expect(codec.decode(event(5), 1).events).toHaveLength(1);
     expect(codec.decode(event(6), 1).events).toHaveLength(1);
-    expect(codec.decode(event(6), 1)).toEqual({});
-    expect(codec.decode(event(3), 1)).toEqual({});
+    // Copies are dropped, and said to be (the session counts them and marks their frame).
+    const copy = { dropped: [{ channel: 'dashboard', reason: 'already-delivered' }] };
+    expect(codec.decode(event(6), 1)).toEqual(copy);
+    expect(codec.decode(event(3), 1)).toEqual(copy);
     expect(JSON.parse(codec.subscribe('dashboard') ?? '')).toEqual({
       type: 'subscribe',
       channel: 'dashboard',
       since: 6,
     });
-    codec.decode(frame({ type: 'reset', channel: 'dashboard', head: 100 }), 1);
+    codec.decode(frame({ type: 'reset', channel: 'dashboard', head: 100, reason: 'too-old' }), 1);
     expect(JSON.parse(codec.subscribe('dashboard') ?? '')).toMatchObject({ since: 100 });
     expect(codec.unsubscribe('dashboard')).toBe(
       frame({ type: 'unsubscribe', channel: 'dashboard' }),
     );
     expect(JSON.parse(codec.subscribe('dashboard') ?? '')).not.toHaveProperty('since');
     expect(JSON.parse(codec.appPing(77) ?? '')).toEqual({ type: 'ping', t: 77 });
+  });
+
+  it('follows epochs: resumes with the epoch, leaves an old one on reset, drops what is not of it', () => {
+    const codec = lookoutDialect.create(endpoint());
+    codec.decode(frame({ type: 'subscribed', channel: 'dashboard', head: 2, epoch: 'E1' }), 1);
+    const e3 = codec.decode(event(3, { epoch: 'E1', origin: 'o-1' }), 5).events?.[0];
+    expect(e3).toMatchObject({ seq: 3, epoch: 'E1', origin: 'o-1' });
+    expect(JSON.parse(codec.subscribe('dashboard') ?? '')).toEqual({
+      type: 'subscribe',
+      channel: 'dashboard',
+      since: 3,
+      epoch: 'E1',
+    });
+    // The gateway lost its history: a new epoch, replayed from its start.
+    expect(
+      codec.decode(
+        frame({ type: 'reset', channel: 'dashboard', head: 0, epoch: 'E2', reason: 'new-epoch' }),
+        6,
+      ),
+    ).toEqual({ reset: [{ channel: 'dashboard', cause: 'history-lost', leftEpoch: 'E1' }] });
+    expect(codec.resumePoint?.('dashboard')).toEqual({ seq: 0, epoch: 'E2' });
+    expect(codec.decode(event(1, { epoch: 'E2' }), 7).events?.[0]).toMatchObject({
+      seq: 1,
+      epoch: 'E2',
+    });
+    // A late copy from the epoch left behind is never taken for one of the new epoch.
+    expect(codec.decode(event(2, { epoch: 'E1' }), 8)).toEqual({
+      dropped: [{ channel: 'dashboard', reason: 'old-epoch' }],
+      resubscribe: ['dashboard'],
+    });
+    expect(codec.resumePoint?.('dashboard')).toEqual({ seq: 1, epoch: 'E2' });
+  });
+
+  it('re-subscribes from the cursor when the stream skips seqs, once until acknowledged', () => {
+    const codec = lookoutDialect.create(endpoint());
+    codec.decode(frame({ type: 'subscribed', channel: 'dashboard', head: 0, epoch: 'E' }), 1);
+    codec.decode(event(1, { epoch: 'E' }), 1);
+    const gap = { channel: 'dashboard', reason: 'gap' };
+    expect(codec.decode(event(3, { epoch: 'E' }), 1)).toEqual({
+      dropped: [gap],
+      resubscribe: ['dashboard'],
+    });
+    expect(codec.decode(event(4, { epoch: 'E' }), 1)).toEqual({ dropped: [gap] });
+    expect(JSON.parse(codec.subscribe('dashboard') ?? '')).toMatchObject({ since: 1 });
+    codec.decode(frame({ type: 'subscribed', channel: 'dashboard', head: 4, epoch: 'E' }), 1);
+    for (const seq of [2, 3, 4])
+      expect(codec.decode(event(seq, { epoch: 'E' }), 1).events).toHaveLength(1);
+    expect(codec.decode(event(6, { epoch: 'E' }), 1).resubscribe).toEqual(['dashboard']);
+  });
+
+  it('speaks protocol 1: no epoch in subscribe frames, and its own incarnation after a lost history', () => {
+    const codec = lookoutDialect.create(endpoint());
+    codec.decode(frame({ type: 'subscribed', channel: 'dashboard', head: 5, epoch: 'E1' }), 1);
+    const hello = (protocol: number) =>
+      frame({
+        type: 'hello',
+        protocol,
+        serverTime: 1,
+        connectionId: 'c',
+        instanceId: 'gw',
+        heartbeatMs: 15000,
+        limits: { maxPayloadBytes: 65536, maxSubscriptions: 100, ratePerSecond: 20, rateBurst: 40 },
+        user: admin,
+      });
+    // The subscribe sent on open carried an epoch, which a protocol-1 gateway refuses: again without.
+    expect(codec.decode(hello(1), 2).resubscribe).toEqual(['dashboard']);
+    expect(JSON.parse(codec.subscribe('dashboard') ?? '')).toEqual({
+      type: 'subscribe',
+      channel: 'dashboard',
+      since: 5,
+    });
+    // Restarted empty, it answers cursor-ahead: the new history gets ids of its own.
+    expect(
+      codec.decode(
+        frame({ type: 'reset', channel: 'dashboard', head: 0, reason: 'cursor-ahead' }),
+        9,
+      ).reset,
+    ).toEqual([{ channel: 'dashboard', cause: 'history-lost' }]);
+    expect(codec.decode(event(1), 10).events?.[0]?.epoch).toBe('local-9');
+    expect(codec.decode(hello(2), 11)).toEqual({ greeting: { serverTime: 1, connectionId: 'c' } });
   });
 
   it('sends the token as a bearer header, or in the query when configured', () => {
@@ -240,7 +323,12 @@ describe('lookout codec against a real gateway', () => {
     for (let i = 4; i <= 6; i++) await g.publish('dashboard', { kind: 'alert', title: `e${i}` });
     const second = await drive(codec, address.wsUrl, access);
     const resubscribe = JSON.parse(codec.subscribe('dashboard') ?? '');
-    expect(resubscribe).toEqual({ type: 'subscribe', channel: 'dashboard', since: 3 });
+    expect(resubscribe).toEqual({
+      type: 'subscribe',
+      channel: 'dashboard',
+      since: 3,
+      epoch: first.events()[0]?.epoch,
+    });
     second.ws.send(JSON.stringify(resubscribe));
     await g.publish('dashboard', { kind: 'alert', title: 'e7' });
     await waitFor(() => second.events().length === 4);
@@ -309,6 +397,53 @@ describe('lookout end to end through the Session', () => {
     expect(received.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
     expect(new Set(received.map((e) => e.id)).size).toBe(5);
     expect(session.diagnostics().attempts.length).toBeGreaterThan(1);
+  });
+});
+
+describe('lookout through the Session: a stream that skips seqs', () => {
+  it('drops the event after the gap, re-subscribes from the cursor and gets every event once', async () => {
+    const server = await new WsTestServer().start();
+    const session = new Session({
+      endpoint: endpoint({
+        url: server.url,
+        subscriptions: ['dashboard'],
+        auth: { method: 'none' },
+      }),
+      dialect: lookoutDialect,
+    });
+    sessions.push(session);
+    const received: LiveEvent[] = [];
+    session.on('events', (events) => received.push(...events));
+    try {
+      session.start();
+      const subscribes = () =>
+        server.messages().filter((m) => (m as { type?: string }).type === 'subscribe');
+      await waitFor(() => subscribes().length === 1, { what: 'subscribe' });
+      server.broadcast({ type: 'subscribed', channel: 'dashboard', head: 0, epoch: 'E' });
+      for (const seq of [1, 2, 5]) server.broadcast(JSON.parse(event(seq, { epoch: 'E' })));
+      // The stream broke between 2 and 5: ask again from 2 instead of skipping 3 and 4 for good.
+      await waitFor(() => subscribes().length === 2, { what: 're-subscribe' });
+      expect(subscribes()[1]).toEqual({
+        type: 'subscribe',
+        channel: 'dashboard',
+        since: 2,
+        epoch: 'E',
+      });
+      server.broadcast({ type: 'subscribed', channel: 'dashboard', head: 5, epoch: 'E' });
+      for (const seq of [3, 4, 5]) server.broadcast(JSON.parse(event(seq, { epoch: 'E' })));
+      await waitFor(() => received.length === 5, { what: 'all events' });
+      expect(received.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
+      const diag = session.diagnostics();
+      expect(diag.channels.find((c) => c.name === 'dashboard')).toMatchObject({
+        dropped: { gap: 1 },
+        resume: { seq: 5, epoch: 'E' },
+      });
+      expect(diag.frames.filter((f) => f.dropped).map((f) => f.dropped)).toEqual(['gap']);
+      expect(diag.counters.droppedEvents).toBe(1);
+    } finally {
+      await session.stop();
+      await server.stop();
+    }
   });
 });
 

@@ -1,6 +1,8 @@
 import type { EndpointConfig } from '../../../shared/config/endpoint';
+import type { ChannelReset, DropReason } from '../../../shared/model/connection';
 import type { LiveEvent } from '../../../shared/model/live-event';
 import {
+  EPOCHS_SINCE_VERSION,
   SERVER_FRAME_TYPES,
   serverFrameSchema,
   type WireEvent,
@@ -17,17 +19,36 @@ import { fastWireEvent } from './lookout-fast-event';
 import { parseObject, schemaReason, unknownType } from './wire';
 
 /**
- * lookout: our own protocol (docs/protocol.md). The codec keeps a cursor per channel (the last
- * seq delivered) so every re-subscribe after a reconnect carries `since` and the gateway replays
- * exactly what was missed; anything at or below the cursor is a duplicate and is dropped.
+ * lookout: our own protocol (docs/protocol.md). The codec keeps, per channel, where it is: the
+ * last seq delivered and the epoch (incarnation of the channel's history) it belongs to. Every
+ * re-subscribe after a reconnect carries both, so the gateway replays exactly what was missed, or
+ * says the history is gone (`reset`). The codec checks the stream as the protocol promises it:
+ * an event at or below the cursor, or of an epoch the channel left, is a copy and is dropped; an
+ * event after a gap means the stream broke, so it is dropped and the channel re-subscribed from
+ * the cursor (it comes again, in order). Every drop is reported, never silent.
  */
 
 /** The gateway's default heartbeat; the hello carries the real one. */
 const HEARTBEAT_MS = 15_000;
 
+interface Position {
+  /** Last seq delivered (or the head at subscribe time, so a quiet channel resumes too). */
+  seq: number | undefined;
+  /** The server's epoch `seq` belongs to (protocol 2). */
+  epoch: string | undefined;
+  /**
+   * Our own name for the incarnation when the gateway has no epochs (protocol 1) and said its
+   * history was lost: keeps ids of the new history apart from the old ones in the dedupe.
+   */
+  local: string | undefined;
+  /** A re-subscribe for a gap is on its way: do not send another until it is acknowledged. */
+  resyncing: boolean;
+}
+
 class LookoutCodec implements DialectCodec {
-  /** channel → last seq delivered (or the head at subscribe time, so a quiet channel resumes too). */
-  private readonly cursors = new Map<string, number>();
+  private readonly positions = new Map<string, Position>();
+  /** False once a hello said protocol 1: `subscribe.epoch` would be refused there. */
+  private epochs = true;
 
   constructor(private readonly endpoint: EndpointConfig) {}
 
@@ -52,15 +73,18 @@ class LookoutCodec implements DialectCodec {
   }
 
   subscribe(channel: string): string {
-    const since = this.cursors.get(channel);
-    return JSON.stringify(
-      since === undefined ? { type: 'subscribe', channel } : { type: 'subscribe', channel, since },
-    );
+    const at = this.positions.get(channel);
+    const frame: Record<string, unknown> = { type: 'subscribe', channel };
+    if (at?.seq !== undefined) {
+      frame.since = at.seq;
+      if (this.epochs && at.epoch !== undefined) frame.epoch = at.epoch;
+    }
+    return JSON.stringify(frame);
   }
 
   unsubscribe(channel: string): string {
     // Re-subscribing later starts fresh: history skipped on purpose is not replayed.
-    this.cursors.delete(channel);
+    this.positions.delete(channel);
     return JSON.stringify({ type: 'unsubscribe', channel });
   }
 
@@ -70,7 +94,12 @@ class LookoutCodec implements DialectCodec {
 
   /** The resume cursor of a channel (tests, diagnostics). */
   cursor(channel: string): number | undefined {
-    return this.cursors.get(channel);
+    return this.positions.get(channel)?.seq;
+  }
+
+  resumePoint(channel: string): { seq: number; epoch: string | null } | null {
+    const at = this.positions.get(channel);
+    return at?.seq === undefined ? null : { seq: at.seq, epoch: at.epoch ?? null };
   }
 
   decode(text: string, receivedAt: number): DecodeResult {
@@ -97,17 +126,15 @@ class LookoutCodec implements DialectCodec {
     const frame = parsed.data;
     switch (frame.type) {
       case 'hello':
-        return { greeting: { serverTime: frame.serverTime, connectionId: frame.connectionId } };
+        return this.hello(frame.protocol, frame.serverTime, frame.connectionId);
       case 'subscribed':
-        if (!this.cursors.has(frame.channel)) this.cursors.set(frame.channel, frame.head);
-        return { acks: [{ op: 'subscribed', channel: frame.channel }] };
+        return this.subscribed(frame.channel, frame.head, frame.epoch, receivedAt);
       case 'unsubscribed':
         return { acks: [{ op: 'unsubscribed', channel: frame.channel }] };
       case 'event':
         return this.event(frame, receivedAt);
       case 'reset':
-        this.cursors.set(frame.channel, frame.head);
-        return { reset: [frame.channel] };
+        return this.reset(frame.channel, frame.head, frame.epoch, frame.reason, receivedAt);
       case 'pong':
         return { pong: { echo: frame.t } };
       case 'heartbeat':
@@ -126,10 +153,92 @@ class LookoutCodec implements DialectCodec {
     }
   }
 
+  private position(channel: string): Position {
+    let at = this.positions.get(channel);
+    if (!at) {
+      at = { seq: undefined, epoch: undefined, local: undefined, resyncing: false };
+      this.positions.set(channel, at);
+    }
+    return at;
+  }
+
+  /**
+   * A protocol-1 gateway refuses `subscribe.epoch` (its subscribe frames are strict): forget the
+   * epochs and subscribe again without them, where the frames already sent carried one.
+   */
+  private hello(protocol: number, serverTime: number, connectionId: string): DecodeResult {
+    const greeting = { serverTime, connectionId };
+    this.epochs = protocol >= EPOCHS_SINCE_VERSION;
+    if (this.epochs) return { greeting };
+    const resubscribe: string[] = [];
+    for (const [channel, at] of this.positions) {
+      if (at.epoch === undefined) continue;
+      if (at.seq !== undefined) resubscribe.push(channel);
+      at.epoch = undefined;
+    }
+    return resubscribe.length ? { greeting, resubscribe } : { greeting };
+  }
+
+  private subscribed(
+    channel: string,
+    head: number,
+    epoch: string | undefined,
+    receivedAt: number,
+  ): DecodeResult {
+    const at = this.position(channel);
+    const acks = [{ op: 'subscribed' as const, channel }];
+    at.resyncing = false;
+    if (at.seq === undefined) {
+      at.seq = head;
+      at.epoch = epoch;
+      return { acks };
+    }
+    if (epoch !== undefined && at.epoch !== undefined && epoch !== at.epoch) {
+      // Another history without a `reset` first (a gateway not keeping the protocol): the same
+      // conclusion a reset would give, so nothing of the old epoch is taken for the new one.
+      const result = this.reset(channel, head, epoch, 'new-epoch', receivedAt);
+      return { ...result, acks };
+    }
+    at.epoch ??= epoch;
+    return { acks };
+  }
+
+  private reset(
+    channel: string,
+    head: number,
+    epoch: string | undefined,
+    reason: string | undefined,
+    receivedAt: number,
+  ): DecodeResult {
+    const at = this.position(channel);
+    const cause = reason === 'too-old' ? 'too-old' : 'history-lost';
+    const left = at.epoch ?? at.local;
+    at.seq = head;
+    at.epoch = epoch;
+    // Without server epochs, the new history still needs ids apart from the old one's.
+    at.local = epoch === undefined && cause === 'history-lost' ? `local-${receivedAt}` : undefined;
+    at.resyncing = false;
+    const notice: ChannelReset = { channel, cause };
+    if (left !== undefined) notice.leftEpoch = left;
+    return { reset: [notice] };
+  }
+
   private event(frame: WireEvent, receivedAt: number): DecodeResult {
-    const cursor = this.cursors.get(frame.channel);
-    if (cursor !== undefined && frame.seq <= cursor) return {};
-    this.cursors.set(frame.channel, frame.seq);
+    const at = this.position(frame.channel);
+    if (frame.epoch !== undefined && at.epoch !== undefined && frame.epoch !== at.epoch) {
+      // Not the epoch this channel is in: never taken for an event of it. Re-subscribing makes
+      // the gateway say where the channel stands (a reset when its history started over).
+      return this.drop(frame.channel, 'old-epoch', at);
+    }
+    if (at.seq !== undefined && frame.seq <= at.seq)
+      return { dropped: [{ channel: frame.channel, reason: 'already-delivered' }] };
+    if (at.seq !== undefined && frame.seq > at.seq + 1) {
+      // The gateway never leaves a gap on a connection: this stream broke. Taking the event
+      // would move the cursor past the missing ones for good.
+      return this.drop(frame.channel, 'gap', at);
+    }
+    at.seq = frame.seq;
+    at.epoch ??= frame.epoch;
     const event: LiveEvent = {
       id: frame.id,
       endpoint: this.endpoint.id,
@@ -143,8 +252,19 @@ class LookoutCodec implements DialectCodec {
       seq: frame.seq,
       data: frame.data,
     };
+    const epoch = frame.epoch ?? at.epoch ?? at.local;
+    if (epoch !== undefined) event.epoch = epoch;
+    if (frame.origin !== undefined) event.origin = frame.origin;
     if (frame.link !== undefined) event.link = frame.link;
     return { events: [event] };
+  }
+
+  /** Drop an event that does not continue the channel and re-subscribe from the cursor (once). */
+  private drop(channel: string, reason: DropReason, at: Position): DecodeResult {
+    const dropped = [{ channel, reason }];
+    if (at.resyncing) return { dropped };
+    at.resyncing = true;
+    return { dropped, resubscribe: [channel] };
   }
 }
 

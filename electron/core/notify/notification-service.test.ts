@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { occurrenceKey } from '../../../shared/model/event-identity';
 import type { LiveEvent } from '../../../shared/model/live-event';
 import { ManualClock } from '../../../test/support/manual-clock';
 import { NotificationService } from './notification-service';
@@ -64,7 +65,7 @@ describe('NotificationService', () => {
     await service.handle([e]);
     expect(service.stats()).toMatchObject({ shown: 0, failed: 1 });
     expect(service.stats().lastFailure?.error).toBe('No desktop notification service is running');
-    expect(policy.explain(e.id).map((t) => t.step)).toEqual(['notify', 'failed']);
+    expect(policy.explain(occurrenceKey(e)).map((t) => t.step)).toEqual(['notify', 'failed']);
     service.dispose();
   });
 

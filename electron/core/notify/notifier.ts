@@ -2,7 +2,7 @@ import type { EventKind, Severity } from '../../../shared/model/live-event';
 
 /** One OS notification as the policy decided it: a single event, a flood summary or a digest. */
 export interface OsNotification {
-  /** The event id for a single event; `summary:…` / `digest:…` for coalesced ones. */
+  /** The occurrence key (`occurrenceKey`) for a single event; `summary:…` / `digest:…` for coalesced ones. */
   id: string;
   title: string;
   body: string;
@@ -14,7 +14,7 @@ export interface OsNotification {
   groupKey: string;
   /** The event's kind for a single event, or what kind of group this is. */
   origin: EventKind | 'summary' | 'digest';
-  /** Every event this notification stands for (one for a single event). */
+  /** Every occurrence this notification stands for (their `occurrenceKey`s; one for a single event). */
   eventIds: string[];
 }
 

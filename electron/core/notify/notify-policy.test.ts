@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { occurrenceKey } from '../../../shared/model/event-identity';
 import type { EventKind, LiveEvent, Severity } from '../../../shared/model/live-event';
 import { notifyPrefsSchema, type NotifyPrefsInput } from '../../../shared/model/notify-prefs';
 import { NotifyPolicy, type PolicyContext, type PolicyDecision } from './notify-policy';
@@ -93,7 +94,7 @@ describe('which events notify', () => {
     });
     const [n] = notifications(policy().decide([e], away, T0));
     expect(n).toEqual({
-      id: e.id,
+      id: occurrenceKey(e),
       title: 'New business "Acme" created',
       body: 'acme.example',
       severity: 'info',
@@ -101,7 +102,7 @@ describe('which events notify', () => {
       endpoint: 'admin',
       groupKey: 'admin|business.created',
       origin: 'business.created',
-      eventIds: [e.id],
+      eventIds: [occurrenceKey(e)],
     });
   });
 });
@@ -154,7 +155,7 @@ describe('flood control', () => {
     expect(summary?.title).toBe('32 new businesses');
     expect(summary?.body).toContain('and 29 more');
     expect(summary?.link).toBe('businesses');
-    expect(summary?.eventIds).toEqual(burst.slice(5).map((e) => e.id));
+    expect(summary?.eventIds).toEqual(burst.slice(5).map(occurrenceKey));
     expect(p.nextDueAt()).toBeNull();
   });
 
@@ -361,18 +362,18 @@ describe('dedupe and trace', () => {
     p.decide(burst, away, T0);
     p.tick(T0 + 10_000);
     const last = burst[7]!;
-    expect(p.explain(last.id).map((e) => [e.step, e.reason])).toEqual([
+    expect(p.explain(occurrenceKey(last)).map((e) => [e.step, e.reason])).toEqual([
       ['coalesce', 'rate-cap'],
       ['summary', 'summary'],
     ]);
-    expect(p.explain(burst[0]!.id)[0]?.detail).toMatch(/Within the rate cap/);
+    expect(p.explain(occurrenceKey(burst[0]!))[0]?.detail).toMatch(/Within the rate cap/);
     p.decide(
       Array.from({ length: 100 }, () => ev('stats.update')),
       away,
       T0 + 20_000,
     );
     expect(p.trace.list()).toHaveLength(50);
-    expect(p.explain(burst[0]!.id)).toEqual([]);
+    expect(p.explain(occurrenceKey(burst[0]!))).toEqual([]);
   });
 });
 

@@ -1,3 +1,4 @@
+import { occurrenceKey } from '../../../shared/model/event-identity';
 import type { EventKind, LiveEvent, Severity } from '../../../shared/model/live-event';
 import {
   defaultNotifyPrefs,
@@ -180,7 +181,7 @@ export class NotifyPolicy {
   }
 
   private decideOne(event: LiveEvent, context: PolicyContext, now: number): PolicyDecision {
-    if (this.seen?.checkAndAdd(event.id)) {
+    if (this.seen?.checkAndAdd(occurrenceKey(event))) {
       return suppress('duplicate', 'Already seen (a replay or a resent event after a reconnect).');
     }
     const gate = this.gate(event, context, now);
@@ -359,7 +360,7 @@ export class NotifyPolicy {
 
   private record(event: LiveEvent, decision: PolicyDecision, now: number): void {
     this.trace.record({
-      eventId: event.id,
+      eventId: occurrenceKey(event),
       at: now,
       endpoint: event.endpoint,
       kind: event.kind,
@@ -393,8 +394,9 @@ function coalesced(summary: Summary): PolicyDecision {
 }
 
 function single(event: LiveEvent, groupKey: string): OsNotification {
+  const key = occurrenceKey(event);
   return {
-    id: event.id,
+    id: key,
     title: event.title || countPhrase(event.kind, 1),
     body: event.body,
     severity: event.severity,
@@ -402,7 +404,7 @@ function single(event: LiveEvent, groupKey: string): OsNotification {
     endpoint: event.endpoint,
     groupKey,
     origin: event.kind,
-    eventIds: [event.id],
+    eventIds: [key],
   };
 }
 
@@ -419,7 +421,7 @@ function addTo(group: Pending | null, event: LiveEvent, groupKey: string): Pendi
   };
   g.count += 1;
   g.counts.set(event.kind, (g.counts.get(event.kind) ?? 0) + 1);
-  if (g.eventIds.length < MAX_IDS_PER_GROUP) g.eventIds.push(event.id);
+  if (g.eventIds.length < MAX_IDS_PER_GROUP) g.eventIds.push(occurrenceKey(event));
   g.titles.push(event.title);
   if (g.titles.length > MAX_TITLES_PER_GROUP) g.titles.shift();
   if (severityRank(event.severity) > severityRank(g.severity)) g.severity = event.severity;

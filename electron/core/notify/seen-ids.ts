@@ -26,6 +26,23 @@ export class SeenIds {
     return false;
   }
 
+  /**
+   * Forget every id starting with `prefix` (one incarnation of a channel whose history the server
+   * lost: nothing of it can come again). O(capacity); resets are rare.
+   */
+  forget(prefix: string): number {
+    let n = 0;
+    for (let i = 0; i < this.order.length; i++) {
+      const id = this.order[i];
+      if (id !== undefined && id.startsWith(prefix)) {
+        this.ids.delete(id);
+        this.order[i] = undefined;
+        n++;
+      }
+    }
+    return n;
+  }
+
   has(id: string): boolean {
     return this.ids.has(id);
   }

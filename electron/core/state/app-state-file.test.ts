@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { eventKey } from '../../../shared/model/event-identity';
 import type { LiveEvent } from '../../../shared/model/live-event';
 import { systemClock } from '../connection/ports';
 import { openAppState } from './app-state-file';
@@ -33,7 +34,7 @@ describe('openAppState', () => {
     const first = await openAppState({ path, clock: systemClock, debounceMs: 10_000 });
     expect(first.notice).toBeNull();
     first.store.apply([event(1), event(2), event(3)]);
-    first.store.markRead('n2');
+    first.store.markRead(eventKey(event(2)));
     await first.close();
 
     const second = await openAppState({ path, clock: systemClock });

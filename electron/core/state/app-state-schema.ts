@@ -38,6 +38,7 @@ const notification: z.ZodType<NotificationItem> = z.object({
   at: z.number(),
   link: z.string().optional(),
   read: z.boolean(),
+  channels: z.array(z.string()).optional(),
 });
 
 const stats: z.ZodType<StatsSample> = z.object({

@@ -6,9 +6,10 @@ import {
   type AppPatch,
   type AppSnapshot,
 } from '../../../shared/model/app-state';
+import { eventKey, occurrenceKey } from '../../../shared/model/event-identity';
 import type { EventKind, LiveEvent } from '../../../shared/model/live-event';
 import { ManualClock } from '../../../test/support/manual-clock';
-import { AppStore } from './app-store';
+import { AppStore, type DroppedEvent } from './app-store';
 import { PatchBatcher } from './patch-batcher';
 
 let n = 0;
@@ -39,11 +40,12 @@ describe('AppStore', () => {
     const [a, b] = [ev('business.created'), ev('task.failed')];
     store.apply([a, b, ev('stats.update', { total_messages: 3 }), ev('task.progress')]);
     let s = store.snapshot();
-    expect(s.notifications.map((x) => x.id)).toEqual([b.id, a.id]);
+    expect(s.notifications.map((x) => x.id)).toEqual([eventKey(b), eventKey(a)]);
+    expect(s.notifications[0]?.channels).toEqual(['dashboard']);
     expect(s.unread).toBe(2);
-    store.markRead(a.id);
+    store.markRead(eventKey(a));
     expect(store.snapshot().unread).toBe(1);
-    expect(store.markRead(a.id)).toBeNull();
+    expect(store.markRead(eventKey(a))).toBeNull();
     store.markAllRead();
     s = store.snapshot();
     expect(s.unread).toBe(0);
@@ -56,7 +58,7 @@ describe('AppStore', () => {
     store.apply(events);
     const s = store.snapshot();
     expect(s.notifications).toHaveLength(5_000);
-    expect(s.notifications[0]?.id).toBe(events[5_199]?.id);
+    expect(s.notifications[0]?.id).toBe(eventKey(events[5_199]!));
     expect(s.unread).toBe(5_000);
     expect(store.apply(events.slice(-10))).toBeNull();
   });
@@ -73,6 +75,108 @@ describe('AppStore', () => {
     expect(again.apply([a, b], second)).toBeNull();
     again.apply([b, c], second);
     expect(second).toEqual([c]);
+  });
+
+  it('scopes identity: same ids on two endpoints, or in two epochs of one channel, are different events', () => {
+    const store = new AppStore();
+    const dropped: DroppedEvent[] = [];
+    const same = { id: 'dashboard:1', seq: 1, channel: 'dashboard' };
+    const a = ev('alert', {}, { ...same, endpoint: 'demo', epoch: 'E1' });
+    const b = ev('alert', {}, { ...same, endpoint: 'prod', epoch: 'E1' });
+    const restarted = ev('alert', {}, { ...same, endpoint: 'demo', epoch: 'E2' });
+    const otherChannel = ev(
+      'alert',
+      {},
+      { ...same, endpoint: 'demo', epoch: 'E1', channel: 'stats' },
+    );
+    const accepted: LiveEvent[] = [];
+    store.apply([a, b, restarted, otherChannel, { ...a, receivedAt: 5 }], accepted, dropped);
+    expect(accepted).toEqual([a, b, restarted, otherChannel]);
+    expect(dropped).toEqual([
+      { event: expect.objectContaining({ id: 'dashboard:1' }), reason: 'duplicate' },
+    ]);
+    expect(store.snapshot().notifications).toHaveLength(4);
+    // Reservations too: one per endpoint even with the same server id.
+    store.apply([
+      ev('reservation.created', {}, { id: 'r1', endpoint: 'demo' }),
+      ev('reservation.created', {}, { id: 'r1', endpoint: 'prod' }),
+    ]);
+    expect(
+      store
+        .snapshot()
+        .reservations.map((r) => r.endpoint)
+        .sort(),
+    ).toEqual(['demo', 'prod']);
+  });
+
+  it('makes one entry of one occurrence sent on several channels, listing each channel', () => {
+    const store = new AppStore();
+    const alert = (channel: string, origin = 'o-1') =>
+      ev('alert', {}, { channel, origin, endpoint: 'demo', severity: 'critical', epoch: channel });
+    const accepted: LiveEvent[] = [];
+    const dropped: DroppedEvent[] = [];
+    const first = alert('dashboard');
+    store.apply([first], accepted, dropped);
+    const copy = alert('notifications:admin');
+    store.apply([copy, copy], accepted, dropped);
+    store.apply([alert('dashboard', 'o-2')], accepted, dropped);
+    const s = store.snapshot();
+    expect(s.notifications.map((n) => [n.id, n.channels])).toEqual([
+      ['demo|*|o-2', ['dashboard']],
+      [occurrenceKey(first), ['dashboard', 'notifications:admin']],
+    ]);
+    expect(s.unread).toBe(2);
+    // Only the first copy goes on to the notification policy; the others are accounted for.
+    expect(accepted.map((e) => e.origin)).toEqual(['o-1', 'o-2']);
+    expect(dropped.map((d) => d.reason)).toEqual(['same-origin', 'duplicate']);
+    // After a restart on the saved bell, a copy still joins its entry.
+    const again = new AppStore({ initial: s });
+    again.apply([alert('notifications:support')]);
+    expect(again.snapshot().notifications[1]?.channels).toEqual([
+      'dashboard',
+      'notifications:admin',
+      'notifications:support',
+    ]);
+  });
+
+  it('forgets a lost incarnation, and drops a removed endpoint’s data but not its bell entries', () => {
+    const store = new AppStore();
+    const e = ev('stats.update', { total_messages: 1 }, { endpoint: 'demo', epoch: 'E1' });
+    store.apply([e, ev('task.created', { task_id: 't1' }, { endpoint: 'demo' })]);
+    store.apply([ev('business.created', { business: { id: 1, name: 'A' } }, { endpoint: 'demo' })]);
+    store.apply([ev('business.created', { business: { id: 1, name: 'B' } }, { endpoint: 'prod' })]);
+    expect(store.apply([e])).toBeNull();
+    store.forgetIncarnation('demo', 'dashboard', 'E1');
+    expect(store.apply([e])).not.toBeNull();
+    store.removeEndpoint('demo');
+    const s = store.snapshot();
+    expect(Object.keys(s.endpoints)).toEqual([]);
+    expect(s.tasks).toEqual([]);
+    expect(s.businesses.map((b) => b.endpoint)).toEqual(['prod']);
+    expect(s.notifications.filter((n) => n.endpoint === 'demo')).toHaveLength(2);
+    expect(store.removeEndpoint('demo')).toBeNull();
+  });
+
+  it('marks the unfinished tasks of an endpoint whose server lost its history as unknown', () => {
+    const store = new AppStore();
+    store.apply([
+      ev('task.progress', { task_id: 'a', progress: 40 }, { endpoint: 'gw', receivedAt: 10 }),
+      ev('task.completed', { task_id: 'b' }, { endpoint: 'gw', receivedAt: 10 }),
+      ev('task.progress', { task_id: 'c', progress: 10 }, { endpoint: 'other', receivedAt: 10 }),
+      ev('task.progress', { task_id: 'd', progress: 10 }, { endpoint: 'gw', receivedAt: 50 }),
+    ]);
+    store.markTasksUnknown('gw', 20, 'gone');
+    const status = (id: string) => store.snapshot().tasks.find((t) => t.taskId === id)?.status;
+    expect([status('a'), status('b'), status('c'), status('d')]).toEqual([
+      'unknown',
+      'completed',
+      'processing',
+      'processing',
+    ]);
+    // Still running after all: its next event says so.
+    store.apply([ev('task.progress', { task_id: 'a', progress: 60 }, { endpoint: 'gw' })]);
+    expect(status('a')).toBe('processing');
+    expect(store.markTasksUnknown('gw', 0, 'gone')).toBeNull();
   });
 
   it('keeps the latest version of each business, per endpoint, most recent first', () => {
@@ -170,6 +274,12 @@ describe('PatchBatcher', () => {
         kind: fc.constantFrom(...kinds),
         id: fc.integer({ min: 0, max: 8 }),
         replay: fc.boolean(),
+        endpoint: fc.constantFrom('admin', 'other'),
+        origin: fc.option(fc.constantFrom('o1', 'o2'), { nil: undefined }),
+      }),
+      fc.record({
+        op: fc.constant('remove' as const),
+        endpoint: fc.constantFrom('admin', 'other'),
       }),
       fc.record({ op: fc.constant('read' as const), nth: fc.integer({ min: 0, max: 20 }) }),
       fc.record({ op: fc.constant('readAll' as const) }),
@@ -200,14 +310,24 @@ describe('PatchBatcher', () => {
             const e =
               s.replay && past.length > 0
                 ? past[s.id % past.length]!
-                : ev(s.kind, {
-                    task_id: `t${s.id}`,
-                    business: { id: s.id, name: `B${s.id}` },
-                    total_messages: s.id,
-                    counts: { x: s.id },
-                  });
+                : ev(
+                    s.kind,
+                    {
+                      task_id: `t${s.id}`,
+                      business: { id: s.id, name: `B${s.id}` },
+                      total_messages: s.id,
+                      counts: { x: s.id },
+                    },
+                    {
+                      endpoint: s.endpoint,
+                      channel: `c${s.id % 3}`,
+                      ...(s.origin ? { origin: s.origin } : {}),
+                    },
+                  );
             past.push(e);
             store.apply([e]);
+          } else if (s.op === 'remove') {
+            store.removeEndpoint(s.endpoint);
           } else if (s.op === 'read') {
             const target = store.snapshot().notifications[s.nth];
             if (target) store.markRead(target.id);

@@ -12,8 +12,11 @@ import {
   type ReservationItem,
   type SiteStatus,
   type TaskItem,
+  UNFINISHED_TASK_STATUSES,
   withLimits,
 } from '../../../shared/model/app-state';
+import type { DropReason } from '../../../shared/model/connection';
+import { eventKey, incarnationKey, occurrenceKey } from '../../../shared/model/event-identity';
 import type { LiveEvent, StatsSample } from '../../../shared/model/live-event';
 import { SeenIds } from '../notify/seen-ids';
 import { boundSnapshotItems, boundText, ITEM_LIMITS } from '../../../shared/model/item-bounds';
@@ -30,9 +33,18 @@ export interface AppStoreOptions {
   /** A model loaded from disk; its limits are replaced by `limits` when given. */
   initial?: AppSnapshot;
   limits?: AppLimits;
-  /** Event ids remembered so replays after a reconnect change nothing (bounded). */
+  /** Event keys remembered so replays after a reconnect change nothing (bounded). */
   dedupeCapacity?: number;
 }
+
+/** An event `apply` did not take as new, and why (the session counts it and marks its frame). */
+export interface DroppedEvent {
+  event: LiveEvent;
+  reason: DropReason;
+}
+
+/** Occurrences remembered for coalescing copies sent on several channels (bounded). */
+const ORIGIN_CAPACITY = 2_000;
 
 /**
  * Patches kept before they are folded into the snapshot. Applying a patch copies the bell
@@ -52,7 +64,10 @@ const MAX_PENDING_PATCHES = 16;
 export class AppStore {
   private state: AppSnapshot;
   private pending: AppPatch[] = [];
+  /** Keys of events applied (`eventKey`): scoped by endpoint, channel and epoch. */
   private readonly seen: SeenIds;
+  /** Occurrence key → its bell entry's id ('' when the occurrence made none), oldest first. */
+  private readonly origins = new Map<string, string>();
   private readonly listeners = new Set<(patch: AppPatch) => void>();
 
   constructor(options: AppStoreOptions = {}) {
@@ -62,7 +77,13 @@ export class AppStore {
       : emptySnapshot(options.limits);
     this.state = options.limits ? withLimits(base, options.limits) : base;
     this.seen = new SeenIds(options.dedupeCapacity ?? 10_000);
-    for (const n of this.state.notifications) this.seen.checkAndAdd(n.id);
+    // A saved entry's id is its occurrence key, the event key of its first event when it had no
+    // origin. Entries saved before ids were scoped hold bare server ids: they match nothing new,
+    // which is right (an id alone does not say which endpoint or incarnation it came from).
+    for (const n of [...this.state.notifications].reverse()) {
+      this.seen.checkAndAdd(n.id);
+      if (n.id.startsWith(`${n.endpoint}|*|`)) this.rememberOrigin(n.id, n.id);
+    }
   }
 
   /** The whole model, for the renderer's first load (and for saving). */
@@ -95,9 +116,56 @@ export class AppStore {
    * Events not seen before (the rest are replays) are also pushed to `accepted` when given, so
    * the notification policy downstream need not keep a dedupe memory of its own.
    */
-  apply(events: readonly LiveEvent[], accepted?: LiveEvent[]): AppPatch | null {
-    const patch = this.patchFor(events, accepted);
+  apply(
+    events: readonly LiveEvent[],
+    accepted?: LiveEvent[],
+    dropped?: DroppedEvent[],
+  ): AppPatch | null {
+    const patch = this.patchFor(events, accepted, dropped);
     return this.commit(patch);
+  }
+
+  /**
+   * The server lost one incarnation of a channel's history: nothing of it can come again, so its
+   * keys leave the dedupe memory (the new incarnation's events have other keys anyway).
+   */
+  forgetIncarnation(endpoint: string, channel: string, epoch: string): void {
+    this.seen.forget(incarnationKey(endpoint, channel, epoch));
+  }
+
+  /**
+   * The endpoint's server lost its history: a task it had not finished will never report its
+   * outcome (that event, if it was sent, is gone), so it stops claiming to be in progress. A task
+   * that is in fact still running reports again, and its next event sets its status.
+   */
+  markTasksUnknown(endpoint: string, before: number, message: string): AppPatch | null {
+    const stale = this.current().tasks.filter(
+      (t) =>
+        t.endpoint === endpoint && t.updatedAt <= before && UNFINISHED_TASK_STATUSES.has(t.status),
+    );
+    if (stale.length === 0) return null;
+    return this.commit({
+      tasksUpserted: stale.map((t) => ({
+        ...t,
+        status: 'unknown' as const,
+        message,
+        updatedAt: before,
+      })),
+    });
+  }
+
+  /**
+   * An endpoint left the configuration: its live figures, businesses, reservations and tasks go;
+   * its bell entries stay (history, named by the endpoint's id).
+   */
+  removeEndpoint(id: string): AppPatch | null {
+    const s = this.current();
+    const has =
+      id in s.endpoints ||
+      s.tasks.some((t) => t.endpoint === id) ||
+      s.businesses.some((b) => b.endpoint === id) ||
+      s.reservations.some((r) => r.endpoint === id);
+    return has ? this.commit({ endpointsRemoved: [id] }) : null;
   }
 
   markRead(id: string): AppPatch | null {
@@ -119,8 +187,21 @@ export class AppStore {
     return patch;
   }
 
-  private patchFor(events: readonly LiveEvent[], accepted?: LiveEvent[]): AppPatch {
+  private rememberOrigin(key: string, entry: string): void {
+    this.origins.set(key, entry);
+    if (this.origins.size > ORIGIN_CAPACITY) {
+      const oldest = this.origins.keys().next().value;
+      if (oldest !== undefined) this.origins.delete(oldest);
+    }
+  }
+
+  private patchFor(
+    events: readonly LiveEvent[],
+    accepted?: LiveEvent[],
+    dropped?: DroppedEvent[],
+  ): AppPatch {
     const notificationsAdded: NotificationItem[] = [];
+    const merged: Array<{ id: string; channel: string }> = [];
     // Every version, in order: `applyPatch` (and the merge) keep the last of each key.
     const businesses: BusinessItem[] = [];
     const tasks = new Map<string, TaskItem>();
@@ -131,11 +212,28 @@ export class AppStore {
     const patch: AppPatch = {};
 
     for (const e of events) {
-      if (this.seen.checkAndAdd(e.id)) continue;
+      const key = eventKey(e);
+      if (this.seen.checkAndAdd(key)) {
+        dropped?.push({ event: e, reason: 'duplicate' });
+        continue;
+      }
+      let occurrence = key;
+      if (e.origin !== undefined) {
+        occurrence = occurrenceKey(e);
+        const entry = this.origins.get(occurrence);
+        if (entry !== undefined) {
+          // Another copy of one occurrence (sent on several channels): its effects are applied
+          // already; the entry lists this channel too, and no second notification goes out.
+          if (entry) merged.push({ id: entry, channel: e.channel });
+          dropped?.push({ event: e, reason: 'same-origin' });
+          continue;
+        }
+        this.rememberOrigin(occurrence, BELL_KINDS.has(e.kind) ? occurrence : '');
+      }
       accepted?.push(e);
       if (BELL_KINDS.has(e.kind)) {
         const item: NotificationItem = {
-          id: e.id,
+          id: occurrence,
           endpoint: e.endpoint,
           kind: e.kind,
           severity: e.severity,
@@ -143,6 +241,7 @@ export class AppStore {
           body: boundText(e.body, ITEM_LIMITS.text),
           at: e.receivedAt,
           read: false,
+          channels: [e.channel],
         };
         if (e.link) item.link = e.link;
         notificationsAdded.push(item);
@@ -168,7 +267,7 @@ export class AppStore {
         case 'reservation.created': {
           const f = reservationFields(e);
           const reservation: ReservationItem = {
-            id: e.id,
+            id: key,
             endpoint: e.endpoint,
             businessName: f.businessName,
             title: boundText(e.title, ITEM_LIMITS.title),
@@ -241,6 +340,7 @@ export class AppStore {
     }
 
     if (notificationsAdded.length) patch.notificationsAdded = notificationsAdded;
+    if (merged.length) patch.notificationsMerged = merged;
     if (businesses.length) patch.businessesUpserted = businesses;
     if (tasks.size) patch.tasksUpserted = [...tasks.values()];
     const removed = tasksRemoved.size

@@ -227,32 +227,32 @@ export class DemoSource {
       progress: kind === 'task.failed' ? (task.failsAt ?? 0) : task.progress,
       message: body,
     };
-    const common = { kind, severity, title: task.title, body, data, link: `tasks/${task.id}` };
+    // One step of one task, on the owner's list and on the task's own channel: one origin.
     return [
-      { ...common, channel: `tasks:${task.owner}` },
-      { ...common, channel: `task:${task.id}` },
+      {
+        channels: [`tasks:${task.owner}`, `task:${task.id}`],
+        kind,
+        severity,
+        title: task.title,
+        body,
+        data,
+        link: `tasks/${task.id}`,
+      },
     ];
   }
 
+  /** One alert, on the dashboard and in every user's notifications: one publish, one origin. */
   private alert(): PublishInput[] {
     const text = ALERTS[Math.floor(this.random() * ALERTS.length)] ?? 'Alert';
     return [
       {
-        channel: 'dashboard',
+        channels: ['dashboard', ...DEMO_USERS.map((u) => `notifications:${u.username}`)],
         kind: 'alert',
         severity: 'critical',
         title: 'Critical alert',
         body: text,
         data: { source: 'demo' },
       },
-      ...DEMO_USERS.map((u): PublishInput => ({
-        channel: `notifications:${u.username}`,
-        kind: 'notification',
-        severity: 'critical',
-        title: 'Critical alert',
-        body: text,
-        data: { source: 'demo' },
-      })),
     ];
   }
 }

@@ -1,13 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseRequestTarget } from '../../../shared/http/request-target';
-import { publishBodySchema, type PublishEvent } from '../../../shared/protocol/lookout-wire';
+import { publishBodySchema, type WireEvent } from '../../../shared/protocol/lookout-wire';
 import type { AuthService } from '../auth/auth-service';
 import type { HealthAnswer, HealthMonitor } from '../health';
 import type { GatewayLogger } from '../logger';
 import type { GatewayMetrics } from '../metrics';
 import type { PrometheusExporter } from '../observability/prometheus';
 import type { GatewayGauges, GatewayLimits, PublicStats } from '../options';
-import { PublishRefusedError, type Publisher } from '../publisher';
+import { PublishRefusedError, type Publisher, type PublishRequest } from '../publisher';
 import type { StorageHealth } from '../storage/event-log';
 import { BodyError, readJson, sendError, sendJson } from './http-util';
 import { presentedKey as presented, type KeySet } from './keys';
@@ -214,17 +214,16 @@ export class HttpApi {
         `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`,
       );
     }
-    const batch = 'events' in body.data;
-    const inputs: PublishEvent[] = 'events' in body.data ? body.data.events : [body.data];
-    const stored: Array<{ channel: string; seq: number; id: string }> = [];
+    const data = body.data;
+    const batch = 'events' in data;
+    const inputs: PublishRequest[] = 'events' in data ? data.events : [data];
+    const stored: WireEvent[][] = [];
     try {
-      for (const input of inputs) {
-        const e = await publisher.publishValidated(input);
-        stored.push({ channel: e.channel, seq: e.seq, id: e.id });
-      }
+      for (const input of inputs) stored.push(await publisher.publishValidated(input));
     } catch (error) {
       if (!(error instanceof PublishRefusedError)) throw error;
       // What was stored before the refusal is said, so a publisher retries only the rest.
+      const partial = [...stored.flat(), ...error.stored];
       return sendJson(
         res,
         503,
@@ -234,13 +233,33 @@ export class HttpApi {
             error.reason === 'overloaded'
               ? 'the gateway is storing as many events as it can: nothing more was stored; retry shortly'
               : 'event storage is unavailable: nothing more was stored; retry later',
-          ...(batch ? { stored } : {}),
+          ...(partial.length > 0 ? { stored: partial.map(summary) } : {}),
         },
         { 'retry-after': '1' },
       );
     }
-    sendJson(res, 202, batch ? { events: stored } : stored[0]);
+    const single = stored[0] ?? [];
+    sendJson(
+      res,
+      202,
+      batch
+        ? { events: stored.flat().map(summary) }
+        : 'channels' in data && data.channels
+          ? { origin: single[0]?.origin, events: single.map(summary) }
+          : summary(single[0] as WireEvent),
+    );
   }
+}
+
+/** What a publisher is told about one stored event. */
+function summary(e: WireEvent) {
+  return {
+    channel: e.channel,
+    seq: e.seq,
+    id: e.id,
+    epoch: e.epoch,
+    ...(e.origin ? { origin: e.origin } : {}),
+  };
 }
 
 function answer(res: ServerResponse, health: HealthAnswer): void {

@@ -2,6 +2,7 @@ import type { PublishEvent, WireEvent } from '../../../shared/protocol/lookout-w
 import {
   StorageUnavailableError,
   type EventLog,
+  type LogCursor,
   type ReplayResult,
   type StorageHealth,
 } from './event-log';
@@ -39,12 +40,16 @@ export class LazyRedisEventLog implements EventLog {
     return this.started().append(event);
   }
 
-  async replay(channel: string, since: number | undefined, limit: number): Promise<ReplayResult> {
+  async replay(
+    channel: string,
+    since: LogCursor | undefined,
+    limit: number,
+  ): Promise<ReplayResult> {
     return this.started().replay(channel, since, limit);
   }
 
-  watch(channel: string, fromSeq: number): void {
-    this.started().watch(channel, fromSeq);
+  watch(channel: string, from: Required<LogCursor>): void {
+    this.started().watch(channel, from);
   }
 
   unwatch(channel: string): void {

@@ -7,6 +7,7 @@ import {
   LOOKOUT_PROTOCOL_VERSION,
   clientFrameSchema,
   type ErrorCode,
+  type ResetReason,
   type ServerFrame,
   type WireEvent,
   type WireLimits,
@@ -15,7 +16,7 @@ import { canSubscribe } from '../auth/channel-rights';
 import type { Principal } from '../auth/tokens';
 import type { GatewayLogger } from '../logger';
 import { TokenBucket, type GatewayMetrics } from '../metrics';
-import { StorageUnavailableError, type EventLog } from '../storage/event-log';
+import { StorageUnavailableError, type EventLog, type LogCursor } from '../storage/event-log';
 import type { FanOutSubscriber } from './fan-out';
 
 /** What a connection needs from the gateway around it. */
@@ -39,6 +40,10 @@ export interface ConnectionContext {
 }
 
 interface Subscription {
+  /** The epoch `cursor` belongs to (null until the log first answered). */
+  epoch: string | null;
+  /** Epochs this subscription has left: their late events are dropped, not chased. */
+  left: string[];
   /** Last seq sent to the client on this channel. */
   cursor: number;
   /** Replay or catch-up in flight: live events wait in `buffer` so order is kept. */
@@ -49,6 +54,18 @@ interface Subscription {
 }
 
 const BUFFER_LIMIT = 2_000;
+/** Left epochs remembered per subscription (a channel rarely starts over twice in a row). */
+const LEFT_EPOCHS = 4;
+
+/** What a client at some cursor is owed: maybe a reset first, then events after the cursor. */
+interface Owed {
+  epoch: string;
+  head: number;
+  /** Set when the cursor's history cannot be replayed: the client's cursor becomes `reset.head`. */
+  reset: { reason: ResetReason; head: number } | null;
+  events: WireEvent[];
+}
+
 /** How long a client closed for being slow has to read up to its close frame. */
 const SLOW_CLOSE_GRACE_MS = 5_000;
 
@@ -156,12 +173,21 @@ export class ClientConnection implements FanOutSubscriber {
   }
 
   private forward(channel: string, sub: Subscription, event: WireEvent): void {
+    if (event.epoch !== undefined && sub.epoch !== null && event.epoch !== sub.epoch) {
+      if (sub.left.includes(event.epoch)) return;
+      // The channel's history started over (Redis came back empty): ask the log where it stands
+      // now; the client is told with a `reset` and gets the new epoch from its first event.
+      this.ctx.metrics.count('delivery.epochChanges');
+      sub.buffer.push(event);
+      void this.fill(channel, sub);
+      return;
+    }
     if (event.seq <= sub.cursor) return;
     if (event.seq > sub.cursor + 1) {
       // Something between cursor and this event has not reached us yet: fetch it from the log.
       this.ctx.metrics.count('delivery.catchUps');
       sub.buffer.push(event);
-      void this.fill(channel, sub, sub.cursor);
+      void this.fill(channel, sub);
       return;
     }
     sub.cursor = event.seq;
@@ -213,7 +239,12 @@ export class ClientConnection implements FanOutSubscriber {
         this.send({ type: 'pong', t: frame.t, serverTime: Date.now() });
         return;
       case 'subscribe':
-        void this.subscribe(frame.channel, frame.since);
+        void this.subscribe(
+          frame.channel,
+          frame.since === undefined
+            ? undefined
+            : { seq: frame.since, ...(frame.epoch ? { epoch: frame.epoch } : {}) },
+        );
         return;
       case 'unsubscribe':
         this.unsubscribe(frame.channel);
@@ -226,7 +257,7 @@ export class ClientConnection implements FanOutSubscriber {
     this.send({ type: 'error', code, message });
   }
 
-  private async subscribe(channel: string, since: number | undefined): Promise<void> {
+  private async subscribe(channel: string, since: LogCursor | undefined): Promise<void> {
     const verdict = canSubscribe(this.principal, channel);
     if (!verdict.ok) {
       this.ctx.metrics.count(`subscribe.${verdict.code}`);
@@ -245,7 +276,9 @@ export class ClientConnection implements FanOutSubscriber {
       return;
     }
     const sub: Subscription = {
-      cursor: since ?? 0,
+      epoch: null,
+      left: [],
+      cursor: since?.seq ?? 0,
       busy: true,
       buffer: [],
       generation: (existing?.generation ?? 0) + 1,
@@ -253,49 +286,85 @@ export class ClientConnection implements FanOutSubscriber {
     this.subs.set(channel, sub);
     // Attach before replaying so events published meanwhile are buffered, not missed.
     if (!existing) this.ctx.attach(channel, this);
-    let result;
+    let owed: Owed;
     try {
-      result = await this.ctx.log.replay(channel, since, this.ctx.maxReplay);
+      owed = await this.owed(channel, since);
     } catch (error) {
       this.storageFailed(error);
       return;
     }
     if (this.ended || this.subs.get(channel) !== sub) return;
-    this.ctx.log.watch(channel, result.head);
-    if (result.reset) {
-      this.ctx.metrics.count('replay.resets');
-      this.send({ type: 'reset', channel, head: result.head, reason: result.reason });
-      sub.cursor = result.head;
-      this.send({ type: 'subscribed', channel, head: result.head, replayed: 0 });
-    } else {
-      sub.cursor = since === undefined ? result.head : since;
-      this.send({ type: 'subscribed', channel, head: result.head, replayed: result.events.length });
-      this.ctx.metrics.count('replay.events', result.events.length);
-      this.ctx.metrics.observe('replay.events', result.events.length);
-      if (!(await this.replay(channel, sub, result.events))) return;
-    }
+    this.ctx.log.watch(channel, { seq: owed.head, epoch: owed.epoch });
+    sub.epoch = owed.epoch;
+    if (owed.reset) this.sendReset(channel, sub, owed.epoch, owed.reset);
+    else sub.cursor = since === undefined ? owed.head : since.seq;
+    this.send({
+      type: 'subscribed',
+      channel,
+      head: owed.head,
+      epoch: owed.epoch,
+      replayed: owed.events.length,
+    });
+    this.ctx.metrics.count('replay.events', owed.events.length);
+    this.ctx.metrics.observe('replay.events', owed.events.length);
+    if (!(await this.replay(channel, sub, owed.events))) return;
     this.drain(channel, sub);
   }
 
-  /** Fetch what is missing after `from`, then resume live delivery. */
-  private async fill(channel: string, sub: Subscription, from: number): Promise<void> {
+  /**
+   * What a client at `since` is owed. When the history the cursor belongs to is gone (a new
+   * epoch; or, for a protocol-1 client without epochs, a cursor above the head), the new history
+   * is replayed from its first event if the log still holds all of it: everything published since
+   * the loss reaches the client. A `too-old` cursor gets the head (the events in between are gone).
+   */
+  private async owed(channel: string, since: LogCursor | undefined): Promise<Owed> {
+    const result = await this.ctx.log.replay(channel, since, this.ctx.maxReplay);
+    if (!result.reset) return { ...result, reset: null };
+    if (result.reason === 'too-old')
+      return { ...result, reset: { reason: result.reason, head: result.head }, events: [] };
+    const fresh = await this.ctx.log.replay(
+      channel,
+      { seq: 0, epoch: result.epoch },
+      this.ctx.maxReplay,
+    );
+    return fresh.reset
+      ? { ...fresh, reset: { reason: result.reason, head: fresh.head }, events: [] }
+      : { ...fresh, reset: { reason: result.reason, head: 0 } };
+  }
+
+  private sendReset(
+    channel: string,
+    sub: Subscription,
+    epoch: string,
+    reset: NonNullable<Owed['reset']>,
+  ): void {
+    this.ctx.metrics.count('replay.resets');
+    this.ctx.metrics.count(`replay.resets.${reset.reason}`);
+    sub.cursor = reset.head;
+    this.send({ type: 'reset', channel, head: reset.head, epoch, reason: reset.reason });
+  }
+
+  /** Fetch what is missing after the cursor (or the new epoch's start), then resume live delivery. */
+  private async fill(channel: string, sub: Subscription): Promise<void> {
     sub.busy = true;
-    let result;
+    let owed: Owed;
     try {
-      result = await this.ctx.log.replay(channel, from, this.ctx.maxReplay);
+      owed = await this.owed(
+        channel,
+        sub.epoch === null ? { seq: sub.cursor } : { seq: sub.cursor, epoch: sub.epoch },
+      );
     } catch (error) {
       this.storageFailed(error);
       return;
     }
     if (this.ended || this.subs.get(channel) !== sub) return;
-    if (result.reset) {
-      this.ctx.metrics.count('replay.resets');
-      sub.cursor = result.head;
-      this.send({ type: 'reset', channel, head: result.head, reason: result.reason });
-    } else {
-      this.ctx.metrics.observe('replay.events', result.events.length);
-      if (!(await this.replay(channel, sub, result.events))) return;
+    if (sub.epoch !== null && owed.epoch !== sub.epoch) {
+      sub.left = [sub.epoch, ...sub.left].slice(0, LEFT_EPOCHS);
     }
+    sub.epoch = owed.epoch;
+    if (owed.reset) this.sendReset(channel, sub, owed.epoch, owed.reset);
+    this.ctx.metrics.observe('replay.events', owed.events.length);
+    if (!(await this.replay(channel, sub, owed.events))) return;
     this.drain(channel, sub);
   }
 
@@ -360,7 +429,11 @@ export class ClientConnection implements FanOutSubscriber {
 
   private drain(channel: string, sub: Subscription): void {
     sub.busy = false;
-    const pending = sub.buffer.sort((a, b) => a.seq - b.seq);
+    // Events of another epoch than the one just settled are late copies of a history that is
+    // gone (or of one the log has not reached yet): what the log holds now was sent above.
+    const pending = sub.buffer
+      .filter((e) => e.epoch === undefined || e.epoch === sub.epoch)
+      .sort((a, b) => a.seq - b.seq);
     sub.buffer = [];
     for (const event of pending) {
       if (sub.busy) sub.buffer.push(event);

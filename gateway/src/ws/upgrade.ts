@@ -28,6 +28,8 @@ export interface UpgradeDeps {
   wss(): WebSocketServer | null;
   /** Why new clients are refused right now (draining), or null. */
   refusing(): string | null;
+  /** True once stop() began. */
+  stopping(): boolean;
 }
 
 /**
@@ -105,7 +107,17 @@ export class UpgradeHandler {
         'unauthorized.revoked',
       );
     const wss = deps.wss();
-    if (!wss || socket.destroyed) return;
+    if (socket.destroyed) return;
+    if (deps.stopping() || !wss)
+      // Authenticated while the gateway stopped: accepting it now would leave a connection that
+      // gets no events and keeps stop() waiting for it forever. The client retries elsewhere.
+      return this.reject(
+        socket,
+        503,
+        'restarting',
+        'the gateway is restarting; retry',
+        'restarting',
+      );
     // Checked and counted with no await in between (handleUpgrade calls back synchronously), so
     // simultaneous upgrades of one user cannot all slip under the cap.
     if (deps.registry.countOf(principal.sub) >= deps.maxConnectionsPerUser)

@@ -493,6 +493,7 @@ function diagnostics(
       rejectedFrames: shape.state === 'open' ? 3 : 0,
       reconnects: shape.reconnects,
       events: 47_002,
+      droppedEvents: summary.dialect === 'lookout' ? 14 : 0,
     },
     rtt: {
       samples: recent.length,
@@ -520,6 +521,23 @@ function diagnostics(
       refused: null,
       events: shape.state === 'auth-required' ? 0 : 1_200 - i * 350,
       lastEventAt: shape.state === 'auth-required' ? null : now - shape.silentForMs - i * 4_000,
+      // The lookout endpoint shows what a gateway restart leaves behind: a reset and the copies
+      // of a replay that overlapped what had arrived.
+      dropped:
+        summary.dialect === 'lookout' && i === 0
+          ? { 'already-delivered': 12, 'same-origin': 2 }
+          : {},
+      resume:
+        summary.dialect === 'lookout' ? { seq: 1_200 - i * 350, epoch: 'k3Jx9QzT2aPw' } : null,
+      lastReset:
+        summary.dialect === 'lookout' && i === 0
+          ? {
+              at: now - 1_260_000,
+              cause: 'history-lost' as const,
+              explanation:
+                'The server lost this channel’s history (it restarted without it, or its storage was emptied): events sent before then that had not arrived may be missing.',
+            }
+          : null,
     })),
     clockSkewMs: summary.dialect === 'lookout' ? 42 : null,
     keepalive:

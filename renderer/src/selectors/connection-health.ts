@@ -1,8 +1,11 @@
 import type { EndpointSummary } from '../../../shared/ipc/contract';
-import type {
-  AttemptOutcome,
-  ConnectionState,
-  SessionDiagnostics,
+import {
+  DROP_REASONS,
+  DROP_REASON_TEXT,
+  type AttemptOutcome,
+  type ChannelHealth,
+  type ConnectionState,
+  type SessionDiagnostics,
 } from '../../../shared/model/connection';
 import { explainCloseCode, explainHandshakeStatus } from '../../../shared/close-codes';
 import {
@@ -14,7 +17,7 @@ import {
   type EndpointHealth,
   type RankedCause,
 } from '../../../shared/model/health';
-import { formatDuration } from './format';
+import { formatDuration, formatNumber } from './format';
 
 /** Visual tone of a state: drives pill and dot colours. */
 export type Tone = 'ok' | 'warn' | 'bad' | 'muted' | 'info';
@@ -314,13 +317,67 @@ export interface HealthRow {
   delivery: { label: string; tone: Tone } | null;
   stale: boolean;
   subscriptions: string[];
-  channels: Array<{
-    name: string;
-    status: string;
-    refused: boolean;
-    events: number;
-    lastEventAgeMs: number | null;
-  }>;
+  channels: ChannelRow[];
+}
+
+/** One channel under its endpoint in the diagnostics table. */
+export interface ChannelRow {
+  name: string;
+  status: string;
+  /** The server refused the subscription on the current connection. */
+  refused: boolean;
+  events: number;
+  lastEventAgeMs: number | null;
+  /** Events that arrived but were not applied as new, by reason, or null when none. */
+  dropped: { total: number; summary: string; details: string[] } | null;
+  /** Where a reconnect resumes: "after #1,200 · epoch k3Jx9QzT", or null. */
+  resume: string | null;
+  /** The last time the server could not replay this channel, in words. */
+  lastReset: { at: number; label: string; explanation: string } | null;
+}
+
+/** A channel's row: status, counts, why events were not applied, where it resumes, its last reset. */
+function channelRow(c: ChannelHealth, state: ConnectionState, now: number): ChannelRow {
+  const reasons = DROP_REASONS.filter((r) => (c.dropped[r] ?? 0) > 0);
+  const total = reasons.reduce((n, r) => n + (c.dropped[r] ?? 0), 0);
+  const connected = state === 'open' || state === 'stale';
+  // The socket first: nothing is "subscribed" on a connection that is down.
+  const status = !c.subscribed
+    ? 'not subscribed'
+    : !connected
+      ? 'waiting for the connection'
+      : c.refused
+        ? `refused: ${c.refused}`
+        : c.acknowledged
+          ? 'subscribed'
+          : 'requested';
+  return {
+    name: c.name,
+    status,
+    refused: connected && c.refused !== null,
+    events: c.events,
+    lastEventAgeMs: c.lastEventAt === null ? null : Math.max(0, now - c.lastEventAt),
+    dropped:
+      total === 0
+        ? null
+        : {
+            total,
+            summary: reasons
+              .map((r) => `${formatNumber(c.dropped[r] ?? 0)} ${r.replace(/-/g, ' ')}`)
+              .join(', '),
+            details: reasons.map((r) => `${r}: ${DROP_REASON_TEXT[r]}`),
+          },
+    resume: c.resume
+      ? `resumes after #${formatNumber(c.resume.seq)}${c.resume.epoch ? ` · epoch ${c.resume.epoch.slice(0, 8)}` : ''}`
+      : null,
+    lastReset: c.lastReset
+      ? {
+          at: c.lastReset.at,
+          label: c.lastReset.cause === 'history-lost' ? 'History lost' : 'History too old',
+          explanation: c.lastReset.explanation,
+        }
+      : null,
+  };
 }
 
 const DELIVERY_TONE: Record<DeliveryStatus, Tone> = {
@@ -378,25 +435,6 @@ export function healthRow(
         : null,
     stale: d.stale,
     subscriptions: d.subscriptions,
-    channels: d.channels.map((c) => {
-      const connected = d.state === 'open' || d.state === 'stale';
-      // The socket first: nothing is "subscribed" on a connection that is down.
-      const status = !c.subscribed
-        ? 'not subscribed'
-        : !connected
-          ? 'waiting for the connection'
-          : c.refused
-            ? `refused: ${c.refused}`
-            : c.acknowledged
-              ? 'subscribed'
-              : 'requested';
-      return {
-        name: c.name,
-        status,
-        refused: connected && c.refused !== null,
-        events: c.events,
-        lastEventAgeMs: c.lastEventAt === null ? null : Math.max(0, now - c.lastEventAt),
-      };
-    }),
+    channels: d.channels.map((c) => channelRow(c, d.state, now)),
   };
 }

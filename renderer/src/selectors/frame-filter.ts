@@ -2,6 +2,7 @@ import type { FrameRecord } from '../../../shared/model/connection';
 
 export interface FrameFilter {
   dir: 'all' | 'in' | 'out';
+  /** Only frames that were rejected, or whose events were not applied (duplicates, copies…). */
   rejectedOnly: boolean;
   text: string;
 }
@@ -16,11 +17,12 @@ export function filterFrames(frames: readonly FrameRecord[], filter: FrameFilter
     const f = frames[i];
     if (!f) continue;
     if (filter.dir !== 'all' && f.dir !== filter.dir) continue;
-    if (filter.rejectedOnly && !f.rejected) continue;
+    if (filter.rejectedOnly && !f.rejected && !f.dropped) continue;
     if (
       text &&
       !f.preview.toLowerCase().includes(text) &&
-      !(f.rejected ?? '').toLowerCase().includes(text)
+      !(f.rejected ?? '').toLowerCase().includes(text) &&
+      !(f.dropped ?? '').toLowerCase().includes(text)
     )
       continue;
     out.push(f);

@@ -10,14 +10,26 @@ export function isFresh(at: number, now: number): boolean {
   return now - at >= -1_000 && now - at < FRESH_MS;
 }
 
-/** The endpoint the stats view shows: the chosen one if it has data, else the first with data. */
+/**
+ * Endpoints whose stats the view can show: configured ones with samples, in configuration order
+ * (a removed endpoint's figures are never a default, even while its data is on its way out).
+ */
+export function endpointsWithStats(
+  live: Record<string, EndpointLive>,
+  configured: readonly string[],
+): string[] {
+  return configured.filter((id) => (live[id]?.statsHistory.length ?? 0) > 0);
+}
+
+/** The endpoint the stats view shows: the chosen one if it has data, else the first configured one with data. */
 export function statsEndpointOf(
   live: Record<string, EndpointLive>,
   chosen: string | null,
+  configured: readonly string[],
 ): string | null {
-  if (chosen && live[chosen]) return chosen;
-  for (const [id, l] of Object.entries(live)) if (l.statsHistory.length > 0) return id;
-  return null;
+  const candidates = endpointsWithStats(live, configured);
+  if (chosen && candidates.includes(chosen)) return chosen;
+  return candidates[0] ?? null;
 }
 
 /** uPlot columns (seconds, messages/s, queue depth) of the last `windowMs` of samples. */
@@ -120,6 +132,7 @@ export const TASK_TONES: Record<TaskStatus, Tone> = {
   updated: 'info',
   completed: 'ok',
   failed: 'bad',
+  unknown: 'warn',
 };
 
 export interface TaskCounts {

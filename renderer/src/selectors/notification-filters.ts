@@ -1,4 +1,5 @@
 import type { NotificationItem } from '../../../shared/model/app-state';
+import { labelText } from '../../../shared/util/display-text';
 import type { HistoryFilter } from '../store/notifications-slice';
 
 /** Does an item pass the filter? Search matches title, body, endpoint and kind, all words. */
@@ -12,7 +13,8 @@ export function matchesFilter(
   if (filter.severity !== 'all' && item.severity !== filter.severity) return false;
   if (filter.unreadOnly && item.read) return false;
   if (words.length === 0) return true;
-  const hay = `${item.title}\n${item.body}\n${item.endpoint}\n${item.kind}`.toLowerCase();
+  const hay =
+    `${item.title}\n${item.body}\n${item.endpoint}\n${item.kind}\n${item.channels?.join('\n') ?? ''}`.toLowerCase();
   return words.every((w) => hay.includes(w));
 }
 
@@ -74,4 +76,15 @@ export function filterOptions(items: readonly NotificationItem[]): {
 export function kindLabel(kind: string): string {
   const text = kind.replace(/[._]/g, ' ');
   return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** The channels an entry arrived on, for a tooltip (server-named: neutralised and cut). */
+export function channelsTitle(item: Pick<NotificationItem, 'channels'>): string | undefined {
+  return item.channels?.length ? labelText(item.channels.join(', '), 300) : undefined;
+}
+
+/** "2 channels" for an entry that arrived on several (one alert sent to several), else ''. */
+export function channelsLabel(item: Pick<NotificationItem, 'channels'>): string {
+  const n = item.channels?.length ?? 0;
+  return n > 1 ? `${n} channels` : '';
 }

@@ -12,7 +12,8 @@ import {
   outcomeCodes,
 } from './connection-health';
 import { formatDuration, formatRelative } from './format';
-import { isFresh, keyFields, statCards, throughputSeries } from './live-selectors';
+import { filterFrames, ALL_FRAMES } from './frame-filter';
+import { isFresh, keyFields, statCards, statsEndpointOf, throughputSeries } from './live-selectors';
 import { createFilteredSelector, filterNotifications } from './notification-filters';
 
 const NOW = 1_800_000_000_000;
@@ -230,7 +231,48 @@ describe('connection health', () => {
   });
 });
 
+describe('what was not applied, and why', () => {
+  it('channel rows count events not applied by reason, with the last reset and the resume point', () => {
+    const demo = healthRow(connections.demo!, 'Demo gateway', NOW);
+    const [dashboard, tasks] = demo.channels;
+    expect(dashboard?.dropped).toMatchObject({
+      total: 14,
+      summary: '12 already delivered, 2 same origin',
+    });
+    expect(dashboard?.dropped?.details.join('\n')).toMatch(/replay overlapping/);
+    expect(dashboard?.lastReset).toMatchObject({ label: 'History lost' });
+    expect(dashboard?.resume).toMatch(/^resumes after #1,200 · epoch k3Jx9QzT$/);
+    expect(tasks?.dropped).toBeNull();
+    expect(tasks?.lastReset).toBeNull();
+  });
+
+  it('the frame log filter keeps frames whose events were not applied', () => {
+    const frames = [
+      { at: 1, dir: 'in' as const, size: 1, preview: 'a' },
+      { at: 2, dir: 'in' as const, size: 1, preview: 'b', dropped: 'duplicate' },
+      { at: 3, dir: 'in' as const, size: 1, preview: 'c', rejected: 'non-json' },
+    ];
+    const only = filterFrames(frames, { ...ALL_FRAMES, rejectedOnly: true });
+    expect(only.map((f) => f.preview)).toEqual(['c', 'b']);
+    expect(filterFrames(frames, { ...ALL_FRAMES, text: 'DUPLICATE' }).map((f) => f.at)).toEqual([
+      2,
+    ]);
+  });
+});
+
 describe('live data selectors', () => {
+  it('never defaults the stats view to an endpoint that is not configured', () => {
+    const live = initial.app.endpoints;
+    const ids = Object.keys(live);
+    expect(ids.length).toBeGreaterThan(1);
+    const [removed, kept] = ids;
+    // The removed endpoint comes first in the model (the demo did), yet the view shows the other.
+    expect(statsEndpointOf(live, null, [kept!])).toBe(kept);
+    expect(statsEndpointOf(live, removed!, [kept!])).toBe(kept);
+    expect(statsEndpointOf(live, kept!, ids)).toBe(kept);
+    expect(statsEndpointOf(live, null, [])).toBeNull();
+  });
+
   it('builds chart columns of the recent window and four stat cards', () => {
     const history = initial.app.endpoints.demo!.statsHistory;
     const [xs, rate, queue] = throughputSeries(history, 60_000);

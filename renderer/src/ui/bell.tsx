@@ -1,7 +1,12 @@
 import { useEffect, useId, useRef, type KeyboardEvent } from 'react';
 import type { NotificationItem } from '../../../shared/model/app-state';
 import { endpointName } from '../selectors/connection-health';
-import { kindLabel, latestForBell } from '../selectors/notification-filters';
+import {
+  channelsLabel,
+  channelsTitle,
+  kindLabel,
+  latestForBell,
+} from '../selectors/notification-filters';
 import { Dot, EmptyState, RelativeTime, SEVERITY_TONE } from './common';
 import { useApp, useAppStore } from './store-context';
 import { labelText } from '../../../shared/util/display-text';
@@ -124,6 +129,9 @@ export function Bell() {
                       <ServerText className="bell__title" text={item.title} max={120} />
                       <span className="bell__meta">
                         {endpointName(endpoints, item.endpoint)} · {kindLabel(item.kind)} ·{' '}
+                        {channelsLabel(item) ? (
+                          <span title={channelsTitle(item)}>{channelsLabel(item)} · </span>
+                        ) : null}
                         <RelativeTime at={item.at} />
                       </span>
                     </span>

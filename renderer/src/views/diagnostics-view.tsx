@@ -154,8 +154,21 @@ function HealthTable({ selected }: { selected: string | null }) {
                 </td>
                 <td colSpan={3} className="sub num">
                   {c.events.toLocaleString()} event{c.events === 1 ? '' : 's'}
+                  {c.dropped ? (
+                    <div className="text-warn" title={c.dropped.details.join('\n')}>
+                      {c.dropped.total.toLocaleString()} not applied: {c.dropped.summary}
+                    </div>
+                  ) : null}
                 </td>
-                <td />
+                <td className="sub meaning">
+                  {c.lastReset ? (
+                    <div className="text-warn" title={c.lastReset.explanation}>
+                      {c.lastReset.label} at <ClockTime at={c.lastReset.at} />:{' '}
+                      {c.lastReset.explanation}
+                    </div>
+                  ) : null}
+                  {c.resume ? <div className="mono">{c.resume}</div> : null}
+                </td>
               </tr>
             )),
           ])}

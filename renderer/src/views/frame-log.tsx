@@ -57,7 +57,7 @@ export function FrameLog({ frames }: { frames: FrameRecord[] }) {
               checked={filter.rejectedOnly}
               onChange={(e) => setFilter({ ...filter, rejectedOnly: e.target.checked })}
             />
-            Rejected only
+            Rejected or not applied only
           </label>
           <button
             type="button"
@@ -93,7 +93,7 @@ export function FrameLog({ frames }: { frames: FrameRecord[] }) {
                 <div
                   key={v.key}
                   role="row"
-                  className={`frame frame--${f.dir}${f.rejected ? ' frame--rejected' : ''}`}
+                  className={`frame frame--${f.dir}${f.rejected ? ' frame--rejected' : ''}${f.dropped ? ' frame--dropped' : ''}`}
                   style={{ transform: `translateY(${v.start}px)`, height: ROW }}
                 >
                   <span
@@ -113,6 +113,14 @@ export function FrameLog({ frames }: { frames: FrameRecord[] }) {
                     {f.rejected ? (
                       <span className="badge badge--bad">
                         <ServerText text={f.rejected} max={80} />
+                      </span>
+                    ) : null}
+                    {f.dropped ? (
+                      <span
+                        className="badge badge--warn"
+                        title="The frame arrived, but its event was not applied as new (see the channel's counts in the table above)"
+                      >
+                        not applied: {f.dropped}
                       </span>
                     ) : null}{' '}
                     <ServerText text={f.preview} max={120} />

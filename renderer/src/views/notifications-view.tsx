@@ -8,6 +8,8 @@ import {
 } from '../../../shared/model/live-event';
 import { endpointName } from '../selectors/connection-health';
 import {
+  channelsLabel,
+  channelsTitle,
   createFilteredSelector,
   filterOptions,
   kindLabel,
@@ -182,7 +184,10 @@ export function NotificationsView() {
                     <ServerText className="hist__body" text={item.body} max={200} />
                   </button>
                   <span className="hist__meta">
-                    <span>{endpointName(endpoints, item.endpoint)}</span>
+                    <span title={channelsTitle(item)}>
+                      {endpointName(endpoints, item.endpoint)}
+                      {channelsLabel(item) ? ` · ${channelsLabel(item)}` : ''}
+                    </span>
                     <span>
                       {kindLabel(item.kind)} · <RelativeTime at={item.at} />
                     </span>

@@ -1,6 +1,7 @@
 import { useMemo } from 'react';
 import { endpointName } from '../selectors/connection-health';
 import {
+  endpointsWithStats,
   sampleBefore,
   statCards,
   statsEndpointOf,
@@ -24,16 +25,15 @@ export function StatsPanel({ compact = false }: { compact?: boolean }) {
   const chosen = useApp((s) => s.statsEndpoint);
   const endpoints = useApp((s) => s.endpoints);
   const theme = useResolvedTheme();
-  const id = statsEndpointOf(live, chosen);
+  const configured = useMemo(() => endpoints.map((e) => e.id), [endpoints]);
+  const id = statsEndpointOf(live, chosen, configured);
   const data = id ? live[id] : undefined;
   const history = data?.statsHistory;
   const series = useMemo(
     () => throughputSeries(history ?? [], compact ? 3 * 60_000 : 5 * 60_000),
     [history, compact],
   );
-  const withStats = Object.entries(live)
-    .filter(([, l]) => l.statsHistory.length > 0)
-    .map(([k]) => k);
+  const withStats = endpointsWithStats(live, configured);
   const sample = data?.stats ?? null;
   const cards = statCards(sample, history ? sampleBefore(history) : null);
 
