@@ -2,6 +2,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import reactHooks from 'eslint-plugin-react-hooks';
 
 const electronBan = {
   name: 'electron',
@@ -80,6 +81,17 @@ export default tseslint.config(
     },
   },
   {
+    // The rules of hooks and React's compiler checks (stale deps, state set in render, impure render).
+    files: ['renderer/**/*.{ts,tsx}'],
+    plugins: reactHooks.configs.flat['recommended-latest'].plugins,
+    rules: {
+      ...reactHooks.configs.flat['recommended-latest'].rules,
+      'react-hooks/exhaustive-deps': 'error',
+      // Only says the React Compiler would skip a component (TanStack Virtual); we do not run it.
+      'react-hooks/incompatible-library': 'off',
+    },
+  },
+  {
     // Only the one IPC gateway may touch ipcMain.
     files: ['electron/desktop/**'],
     ignores: ['electron/desktop/ipc-gateway.ts'],
@@ -90,6 +102,20 @@ export default tseslint.config(
           selector: "ImportSpecifier[imported.name='ipcMain']",
           message: 'Only electron/desktop/ipc-gateway.ts registers IPC handlers.',
         },
+      ],
+    },
+  },
+  {
+    // Electron 45 deprecates safeStorage's synchronous API: the asynchronous one only.
+    files: ['electron/desktop/**'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        ...['encryptString', 'decryptString', 'isEncryptionAvailable'].map((property) => ({
+          object: 'safeStorage',
+          property,
+          message: 'Deprecated synchronous safeStorage API: use its Async variant.',
+        })),
       ],
     },
   },

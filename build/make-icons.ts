@@ -1,7 +1,8 @@
 /**
  * Renders the Lookout icon set from SVG with Debian's Chromium (no downloads), writes the PNGs
- * that electron-builder and the tray need, and packs `icon.ico` (Windows) and `icon.icns` (macOS)
- * from those PNGs. Run: `npx tsx build/make-icons.ts` (commit the results).
+ * that electron-builder and the tray need (coloured tray icons, and monochrome `*Template.png`
+ * ones for the macOS menu bar), and packs `icon.ico` (Windows) and `icon.icns` (macOS) from those
+ * PNGs. Run: `npx tsx build/make-icons.ts` (commit the results).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -36,6 +37,35 @@ function traySvg(health: keyof typeof HEALTH_COLOR, unread: boolean): string {
   <circle cx="48" cy="50" r="12" fill="${HEALTH_COLOR[health]}" stroke="#0f172a" stroke-width="3"/>
   ${key}
   ${unread ? '<circle cx="50" cy="13" r="11" fill="#ef4444" stroke="#ffffff" stroke-width="3"/>' : ''}
+</svg>`;
+}
+
+/**
+ * The macOS menu-bar glyph (`*Template.png`): black on transparent, since macOS draws template
+ * images in the menu bar's own colour (light or dark) and ignores colour. Health is shown by shape:
+ * a "!" (degraded), a slash (disconnected), a padlock (sign-in), a dot for unread.
+ */
+function trayTemplateSvg(health: keyof typeof HEALTH_COLOR, unread: boolean): string {
+  const cutBadge = health === 'degraded' || health === 'sign-in';
+  const mark =
+    health === 'degraded'
+      ? '<rect x="44" y="36" width="8" height="16" rx="2"/><circle cx="48" cy="58" r="4"/>'
+      : health === 'sign-in'
+        ? '<rect x="38" y="47" width="20" height="14" rx="2"/><path d="M42 47v-4a6 6 0 0 1 12 0v4" stroke="#000" stroke-width="3.5" fill="none"/>'
+        : health === 'disconnected'
+          ? '<path d="M8 8 L56 56" stroke="#000" stroke-width="5" stroke-linecap="round"/>'
+          : '';
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64">
+  <defs><mask id="cut"><rect width="64" height="64" fill="#fff"/>
+    ${unread ? '<circle cx="50" cy="13" r="15" fill="#000"/>' : ''}
+    ${cutBadge ? '<circle cx="48" cy="50" r="17" fill="#000"/>' : ''}
+    ${health === 'disconnected' ? '<path d="M8 8 L56 56" stroke="#000" stroke-width="13"/>' : ''}
+  </mask></defs>
+  <g mask="url(#cut)" fill="#000">
+    <path d="M30 6c-2 0-3 1.5-3 3v1.5C19 12 14 19 14 27v10l-5 6c-1 1.5 0 3.5 2 3.5h38c2 0 3-2 2-3.5l-5-6V27c0-8-5-15-13-16.5V9c0-1.5-1-3-3-3z"/>
+    <path d="M24 50a6 6 0 0 0 12 0z"/>
+  </g>
+  <g fill="#000">${mark}${unread ? '<circle cx="50" cy="13" r="10"/>' : ''}</g>
 </svg>`;
 }
 
@@ -136,6 +166,12 @@ async function main(): Promise<void> {
         writeFileSync(join(here, 'tray', `${name}.png`), await render(page, svg, 16));
         writeFileSync(join(here, 'tray', `${name}@2x.png`), await render(page, svg, 32));
         if (!unread) writeFileSync(join(here, 'tray', `${name}.svg`), svg);
+        const template = trayTemplateSvg(health, unread);
+        writeFileSync(join(here, 'tray', `${name}Template.png`), await render(page, template, 16));
+        writeFileSync(
+          join(here, 'tray', `${name}Template@2x.png`),
+          await render(page, template, 32),
+        );
       }
     }
     console.log(`icons written to ${here}`);

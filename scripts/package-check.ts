@@ -180,8 +180,10 @@ export function checkEntries(entries: string[], devDeps: string[]): string[] {
   for (const name of ['ok', 'degraded', 'disconnected', 'sign-in']) {
     for (const variant of ['', '-unread']) {
       for (const scale of ['', '@2x']) {
-        const icon = `/dist/desktop/tray/tray-${name}${variant}${scale}.png`;
-        if (!has(icon)) problems.push(`missing from the asar: ${icon}`);
+        for (const template of ['', 'Template']) {
+          const icon = `/dist/desktop/tray/tray-${name}${variant}${template}${scale}.png`;
+          if (!has(icon)) problems.push(`missing from the asar: ${icon}`);
+        }
       }
     }
   }
@@ -442,6 +444,7 @@ export async function packageCheck(options: { keep?: boolean } = {}): Promise<Pa
       [FuseV1Options.EnableNodeCliInspectArguments, '0'],
       [FuseV1Options.EnableEmbeddedAsarIntegrityValidation, '1'],
       [FuseV1Options.OnlyLoadAppFromAsar, '1'],
+      [FuseV1Options.GrantFileProtocolExtraPrivileges, '0'],
     ];
     for (const [fuse, expected] of want) {
       const actual = String.fromCharCode(Number(wire[fuse]));

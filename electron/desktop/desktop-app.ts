@@ -1,13 +1,20 @@
 import { join } from 'node:path';
-import { app, crashReporter, session, shell } from 'electron';
+import { app, crashReporter, protocol, session, shell } from 'electron';
 import type { CorePorts, LookoutCoreApi } from '../core/app/core-api';
 import { systemClock, type Clock, type Logger } from '../core/connection/ports';
 import { defaultAppSettings, type AppSettings } from '../../shared/model/settings';
 import { APP_ID } from './app-identity';
+import {
+  APP_ORIGIN,
+  APP_SCHEME,
+  APP_SCHEME_PRIVILEGES,
+  RENDERER_URL,
+  rendererFileHandler,
+} from './app-protocol';
 import { AutoUpdateController, updateLabel, type UpdaterLike } from './auto-update';
 import { writeCrashReport } from './crash-report';
 import { IpcGateway } from './ipc-gateway';
-import { setStartAtLogin } from './login-item';
+import { setStartAtLogin, startedAtLogin } from './login-item';
 import { ElectronNotifier, prepareNotifications } from './notifier.electron';
 import { RendererWatchdog, rendererHealthLabel } from './renderer-watchdog';
 import { createSafeStorageCipher } from './secret-cipher.electron';
@@ -32,6 +39,8 @@ export interface DesktopOptions {
   argv?: string[];
   /** Time for the renderer watchdog (tests pass a manual clock). */
   clock?: Clock;
+  /** The OS whose conventions apply (tests pass another). */
+  platform?: NodeJS.Platform;
 }
 
 /** The running desktop host, for tests and shutdown. */
@@ -65,7 +74,7 @@ function startCrashReporter(logsDir: string, logger: Logger): void {
 const clockTime = (ms: number): string =>
   new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 
-/** Started at login: stay in the tray instead of opening the window. */
+/** Started at login (Windows, Linux): stay in the tray instead of opening the window. */
 export const HIDDEN_ARG = '--hidden';
 /** Longest wait for the core to close sockets and flush state on quit. */
 const STOP_TIMEOUT_MS = 3_000;
@@ -77,22 +86,26 @@ const STOP_TIMEOUT_MS = 3_000;
  */
 export async function startDesktop(options: DesktopOptions): Promise<DesktopApp | null> {
   const { logger } = options;
+  const platform = options.platform ?? process.platform;
   let windows: WindowManager | null = null;
   if (!acquireSingleInstance(app, () => windows?.show())) return null;
   const logsDir = options.logsDir ?? join(options.dataDir, 'logs');
   startCrashReporter(logsDir, logger);
-  prepareNotifications(app, APP_ID);
+  prepareNotifications(app, APP_ID, platform);
+  // Custom schemes get their privileges only if registered before `ready`.
+  protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
   await app.whenReady();
-  installSessionSecurity(session.defaultSession);
+  installSessionSecurity(session.defaultSession, APP_ORIGIN);
 
   const dist = join(options.appRoot, 'dist');
+  protocol.handle(APP_SCHEME, rendererFileHandler(join(dist, 'renderer')));
   const notifier = new ElectronNotifier({ iconPath: join(dist, 'desktop', 'icon.png'), logger });
   const system = new ElectronSystemEvents();
   const core = options.createCore({
     dataDir: options.dataDir,
     logsDir,
     notifier,
-    secretCipher: createSafeStorageCipher(),
+    secretCipher: await createSafeStorageCipher(),
     logger,
     system,
     ...(options.embeddedGateway ? { embeddedGateway: options.embeddedGateway } : {}),
@@ -120,7 +133,7 @@ export async function startDesktop(options: DesktopOptions): Promise<DesktopApp 
     onChange: (health) => trayRef?.setWindowProblem(rendererHealthLabel(health, clockTime)),
   });
   windows = new WindowManager({
-    rendererIndex: join(dist, 'renderer', 'index.html'),
+    rendererUrl: RENDERER_URL,
     preloadPath: join(dist, 'desktop', 'preload.cjs'),
     stateFile: join(options.dataDir, 'window-state.json'),
     iconPath: join(dist, 'desktop', 'icon.png'),
@@ -153,6 +166,7 @@ export async function startDesktop(options: DesktopOptions): Promise<DesktopApp 
       // Only installed builds: in development this would register the bare Electron binary.
       try {
         setStartAtLogin(next.startAtLogin, {
+          platform,
           hiddenArg: HIDDEN_ARG,
           setLoginItemSettings: (s) => app.setLoginItemSettings(s),
         });
@@ -188,6 +202,8 @@ export async function startDesktop(options: DesktopOptions): Promise<DesktopApp 
       quit: () => app.quit(),
     },
     join(dist, 'desktop', 'tray'),
+    Date.now,
+    platform,
   );
   trayRef = tray;
   tray.setWindowProblem(rendererHealthLabel(watchdog.health, clockTime));
@@ -252,7 +268,13 @@ export async function startDesktop(options: DesktopOptions): Promise<DesktopApp 
       });
   });
 
-  if (!(options.argv ?? process.argv).includes(HIDDEN_ARG)) windows.show();
+  const atLogin = startedAtLogin({
+    platform,
+    argv: options.argv ?? process.argv,
+    hiddenArg: HIDDEN_ARG,
+    getLoginItemSettings: () => app.getLoginItemSettings(),
+  });
+  if (!atLogin) windows.show();
   return {
     core,
     windows,

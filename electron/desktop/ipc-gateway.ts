@@ -16,7 +16,7 @@ import type { Logger } from '../core/connection/ports';
 
 /** Where the gateway may accept messages from and push to; the window manager supplies it. */
 export interface IpcTarget {
-  /** `file://…/dist/renderer/index.html`: the only frame URL trusted. */
+  /** `app://lookout/index.html`: the only frame URL trusted. */
   rendererUrl: string;
   /** Our window's webContents (null while no window exists). */
   webContents(): WebContents | null;

@@ -9,7 +9,7 @@ export interface LoginItemOptions {
   executable?: string;
   /** `$XDG_CONFIG_HOME` or `~/.config` on Linux. */
   configHome?: string;
-  /** Extra argument so a login start stays in the tray. */
+  /** Extra argument so a login start stays in the tray (Windows and Linux). */
   hiddenArg: string;
   /** Electron's `app.setLoginItemSettings` (macOS and Windows only). */
   setLoginItemSettings(settings: { openAtLogin: boolean; args?: string[] }): void;
@@ -17,10 +17,16 @@ export interface LoginItemOptions {
 
 /**
  * Turns start-at-login on or off. Electron only supports macOS and Windows; on Linux the XDG way
- * is a `.desktop` file in `~/.config/autostart`, written (or removed) here.
+ * is a `.desktop` file in `~/.config/autostart`, written (or removed) here. Windows and Linux start
+ * Lookout with the hidden argument; macOS takes no arguments for a login item and says at launch
+ * whether it started Lookout at login (see `startedAtLogin`).
  */
 export function setStartAtLogin(enabled: boolean, options: LoginItemOptions): void {
   const platform = options.platform ?? process.platform;
+  if (platform === 'darwin') {
+    options.setLoginItemSettings({ openAtLogin: enabled });
+    return;
+  }
   if (platform !== 'linux') {
     options.setLoginItemSettings({ openAtLogin: enabled, args: [options.hiddenArg] });
     return;
@@ -54,4 +60,27 @@ export function setStartAtLogin(enabled: boolean, options: LoginItemOptions): vo
 /** Quoting for the Exec key of a desktop entry (spaces, quotes, backslashes, dollars). */
 function desktopQuote(path: string): string {
   return /[\s"'\\$`]/.test(path) ? `"${path.replace(/(["`$\\])/g, '\\$1')}"` : path;
+}
+
+/** How this launch can tell whether the OS started it at login. */
+export interface LaunchOptions {
+  platform?: NodeJS.Platform;
+  argv: readonly string[];
+  hiddenArg: string;
+  /** Electron's `app.getLoginItemSettings` (macOS reports `wasOpenedAtLogin`). */
+  getLoginItemSettings(): { wasOpenedAtLogin?: boolean };
+}
+
+/**
+ * Whether the OS started Lookout at login, so it should stay in the tray instead of opening its
+ * window: the hidden argument on Windows and Linux, `wasOpenedAtLogin` on macOS.
+ */
+export function startedAtLogin(options: LaunchOptions): boolean {
+  if (options.argv.includes(options.hiddenArg)) return true;
+  if ((options.platform ?? process.platform) !== 'darwin') return false;
+  try {
+    return options.getLoginItemSettings().wasOpenedAtLogin === true;
+  } catch {
+    return false;
+  }
 }

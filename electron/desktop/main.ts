@@ -5,6 +5,7 @@ import { startEmbeddedGateway } from '../core/app/embedded-gateway';
 import { LookoutCore } from '../core/app/lookout-core';
 import { installLastResortHandlers } from '../../shared/process/last-resort';
 import { PRODUCT_NAME } from './app-identity';
+import { desktopPaths } from './desktop-paths';
 import { startDesktop } from './desktop-app';
 
 /**
@@ -27,10 +28,13 @@ app.setName(PRODUCT_NAME);
 let faultLog: Logger = stderrLogger;
 installLastResortHandlers(process, { error: (message, fields) => faultLog.error(message, fields) });
 
+const { dataDir, logsDir } = desktopPaths(app);
+
 startDesktop({
   createCore: (ports) => new LookoutCore(ports),
   appRoot: app.getAppPath(),
-  dataDir: app.getPath('userData'),
+  dataDir,
+  logsDir,
   logger: stderrLogger,
   embeddedGateway: () => startEmbeddedGateway(),
   createUpdater: () => autoUpdater,

@@ -2,33 +2,33 @@ import { safeStorage } from 'electron';
 import type { SecretCipher } from '../core/app/core-api';
 
 /**
- * The SecretCipher port over Electron's `safeStorage` (Keychain, DPAPI, libsecret/kwallet). On
- * Linux without a keyring safeStorage silently falls back to a fixed key (`basic_text`), which is
- * plaintext in all but name: then this cipher reports itself unavailable and refuses to encrypt,
- * so the core keeps secrets in memory for the session and tells the user so.
- * Only valid after `app.whenReady()` (the backend is chosen then).
+ * The SecretCipher port over Electron's asynchronous `safeStorage` API (Keychain, DPAPI,
+ * libsecret/kwallet); the synchronous one is deprecated in Electron 45 and lint forbids it here.
+ * Entries written by the synchronous API decrypt with the asynchronous one, which also says when
+ * a secret should be encrypted again (a rotated key). On Linux without a keyring safeStorage falls
+ * back to a fixed key (`basic_text`), which is plaintext in all but name: then this cipher reports
+ * itself unavailable and refuses to encrypt, so the core keeps secrets in memory for the session
+ * and tells the user so. Make it after `app.whenReady()` (the backend is chosen then).
  */
-export function createSafeStorageCipher(
+export async function createSafeStorageCipher(
   platform: NodeJS.Platform = process.platform,
-): SecretCipher {
+): Promise<SecretCipher> {
   const backend = storageBackend(platform);
-  const available = (): boolean => backend !== 'basic_text' && safeStorage.isEncryptionAvailable();
+  const available =
+    backend !== 'basic_text' && (await safeStorage.isAsyncEncryptionAvailable().catch(() => false));
+  const refuse = (what: string): Error =>
+    new Error(`safeStorage is not safe here (backend ${backend}): ${what}`);
   return {
     backend,
-    isAvailable: available,
-    encrypt(plain: string): Buffer {
-      if (!available()) {
-        throw new Error(
-          `safeStorage is not safe here (backend ${backend}): secrets stay in memory`,
-        );
-      }
-      return safeStorage.encryptString(plain);
+    isAvailable: () => available,
+    async encrypt(plain: string): Promise<Buffer> {
+      if (!available) throw refuse('secrets stay in memory');
+      return safeStorage.encryptStringAsync(plain);
     },
-    decrypt(cipher: Buffer): string {
-      if (!available()) {
-        throw new Error(`safeStorage is not safe here (backend ${backend}): cannot decrypt`);
-      }
-      return safeStorage.decryptString(cipher);
+    async decrypt(cipher: Buffer) {
+      if (!available) throw refuse('cannot decrypt');
+      const { result, shouldReEncrypt } = await safeStorage.decryptStringAsync(cipher);
+      return { plain: result, reEncrypt: shouldReEncrypt };
     },
   };
 }

@@ -44,7 +44,16 @@ const HEALTH_LABEL: Record<TrayHealth, string> = {
   'sign-in': 'Sign-in needed',
 };
 
-/** Every icon name the tray may ask for; the icon set in `build/tray/` must hold each one. */
+/**
+ * Suffix of the macOS menu-bar variant of each icon (`tray-ok` → `tray-okTemplate.png`):
+ * monochrome, drawn by macOS in the menu bar's colour.
+ */
+export const TRAY_TEMPLATE_SUFFIX = 'Template';
+
+/**
+ * Every icon name the tray may ask for; `build/tray/` must hold each one at 1x and 2x, coloured
+ * and as a template.
+ */
 export const TRAY_ICON_NAMES: string[] = (
   ['ok', 'degraded', 'disconnected', 'sign-in'] as const
 ).flatMap((h) => [`tray-${h}`, `tray-${h}-unread`]);

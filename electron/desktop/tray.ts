@@ -4,6 +4,7 @@ import type { MenuItemConstructorOptions } from 'electron';
 import type { TrayModel } from '../core/app/core-api';
 import { assertNever } from '../../shared/util/assert-never';
 import {
+  TRAY_TEMPLATE_SUFFIX,
   trayMenuModel,
   type TrayAction,
   type TrayExtras,
@@ -12,7 +13,7 @@ import {
   type TrayView,
 } from './tray-view';
 
-export { TRAY_ICON_NAMES, trayMenuModel } from './tray-view';
+export { TRAY_ICON_NAMES, TRAY_TEMPLATE_SUFFIX, trayMenuModel } from './tray-view';
 export type { TrayAction, TrayExtras, TrayMenuItem, TrayUpdate, TrayView } from './tray-view';
 
 /** What the tray's menu does; the composition root wires these to the window and the core. */
@@ -46,6 +47,7 @@ export class TrayController {
     /** Folder with `tray-*.png` (and `@2x` variants, which Electron picks up by itself). */
     private readonly iconDir: string,
     private readonly now: () => number = Date.now,
+    private readonly platform: NodeJS.Platform = process.platform,
   ) {
     this.model = source.trayModel();
     const first = trayMenuModel(this.model);
@@ -104,7 +106,7 @@ export class TrayController {
       this.lastIcon = view.icon;
     }
     this.tray.setToolTip(view.tooltip);
-    if (process.platform === 'darwin') this.tray.setTitle(view.title);
+    if (this.platform === 'darwin') this.tray.setTitle(view.title);
     this.tray.setContextMenu(Menu.buildFromTemplate(view.items.map((item) => this.toMenu(item))));
   }
 
@@ -130,7 +132,16 @@ export class TrayController {
     }
   }
 
+  /**
+   * The icon file for a state. On macOS the monochrome `*Template.png` variant, which the menu bar
+   * draws in its own colour (light or dark menu bar, highlighted or not).
+   */
   private image(name: string): Electron.NativeImage {
-    return nativeImage.createFromPath(join(this.iconDir, `${name}.png`));
+    const darwin = this.platform === 'darwin';
+    const image = nativeImage.createFromPath(
+      join(this.iconDir, `${name}${darwin ? TRAY_TEMPLATE_SUFFIX : ''}.png`),
+    );
+    if (darwin) image.setTemplateImage(true);
+    return image;
   }
 }

@@ -1,4 +1,3 @@
-import { pathToFileURL } from 'node:url';
 import { BrowserWindow, screen, shell } from 'electron';
 import type { Session, WebContents } from 'electron';
 import type { Logger } from '../../electron/core/connection/ports';
@@ -7,8 +6,8 @@ import { loadWindowState, saveWindowState, type WindowState } from './window-sta
 
 /** What the window manager needs; the composition root supplies it. */
 export interface WindowManagerOptions {
-  /** Absolute path of the built renderer, `…/dist/renderer/index.html`. */
-  rendererIndex: string;
+  /** The renderer page, `app://lookout/index.html` (see `app-protocol.ts`). */
+  rendererUrl: string;
   /** Absolute path of the bundled preload, `…/dist/desktop/preload.cjs`. */
   preloadPath: string;
   /** JSON file in userData holding the window bounds. */
@@ -46,7 +45,7 @@ export class WindowManager {
   readonly rendererUrl: string;
 
   constructor(private readonly options: WindowManagerOptions) {
-    this.rendererUrl = pathToFileURL(options.rendererIndex).href;
+    this.rendererUrl = options.rendererUrl;
   }
 
   /** The main window, or null while none exists (before the first open, after a real close). */
@@ -106,7 +105,7 @@ export class WindowManager {
     });
     this.win = win;
     if (state.maximized) win.maximize();
-    hardenWebContents(win.webContents, options.logger);
+    hardenWebContents(win.webContents, options.logger, this.rendererUrl);
     const watchdog = options.watchdog;
     if (watchdog) {
       win.on('unresponsive', () => watchdog.unresponsive());
@@ -137,9 +136,9 @@ export class WindowManager {
 
   private load(win: BrowserWindow): void {
     const { options } = this;
-    void win.loadFile(options.rendererIndex).catch((error: unknown) => {
+    void win.loadURL(this.rendererUrl).catch((error: unknown) => {
       options.logger.error('renderer failed to load', {
-        file: options.rendererIndex,
+        url: this.rendererUrl,
         error: error instanceof Error ? error.message : String(error),
       });
     });
@@ -175,9 +174,10 @@ export class WindowManager {
 
 /**
  * Denies every navigation away from the app and every new window. An http(s) link the user clicked
- * goes to the OS browser instead; any other scheme is refused and logged.
+ * goes to the OS browser instead; any other scheme is refused and logged. Loading our own page
+ * again (the error screen's Reload) is the one navigation allowed.
  */
-export function hardenWebContents(contents: WebContents, logger: Logger): void {
+export function hardenWebContents(contents: WebContents, logger: Logger, ownUrl?: string): void {
   const openOutside = (url: string): void => {
     if (isSafeExternalUrl(url)) {
       void shell.openExternal(url).catch((error: unknown) => {
@@ -190,6 +190,7 @@ export function hardenWebContents(contents: WebContents, logger: Logger): void {
     }
   };
   contents.on('will-navigate', (event) => {
+    if (ownUrl !== undefined && withoutQueryOrHash(event.url) === ownUrl) return;
     event.preventDefault();
     openOutside(event.url);
   });
@@ -207,9 +208,10 @@ export function hardenWebContents(contents: WebContents, logger: Logger): void {
 
 /**
  * Session-wide protections: a strict CSP on every response, and every permission request
- * (camera, geolocation, notifications from the page, …) denied: the renderer needs none.
+ * (camera, geolocation, notifications from the page, …) denied except writing the clipboard from
+ * our own page ("Copy support bundle", "Copy details"): it needs nothing else.
  */
-export function installSessionSecurity(session: Session): void {
+export function installSessionSecurity(session: Session, ownOrigin?: string): void {
   session.webRequest.onHeadersReceived((details, callback) => {
     callback({
       responseHeaders: {
@@ -219,8 +221,30 @@ export function installSessionSecurity(session: Session): void {
       },
     });
   });
-  session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  session.setPermissionCheckHandler(() => false);
+  const allowed = (permission: string, url: string): boolean =>
+    ownOrigin !== undefined &&
+    permission === 'clipboard-sanitized-write' &&
+    originOf(url) === ownOrigin;
+  session.setPermissionRequestHandler((_contents, permission, callback, details) =>
+    callback(allowed(permission, details.requestingUrl)),
+  );
+  session.setPermissionCheckHandler((_contents, permission, requestingOrigin) =>
+    allowed(permission, requestingOrigin),
+  );
+}
+
+function withoutQueryOrHash(url: string): string {
+  const cut = url.search(/[?#]/);
+  return cut === -1 ? url : url.slice(0, cut);
+}
+
+function originOf(url: string): string | null {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.host}`;
+  } catch {
+    return null;
+  }
 }
 
 function schemeOf(url: string): string {

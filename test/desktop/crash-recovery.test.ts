@@ -58,7 +58,7 @@ async function start() {
 
 /** The reloaded page subscribes to pushes and says so, as the real renderer does. */
 function pageReady(win: FakeBrowserWindow): void {
-  const frame = new FakeWebFrame('file:///opt/lookout/app/dist/renderer/index.html');
+  const frame = new FakeWebFrame('app://lookout/index.html');
   state.ipcMain.emit('app:ready', { sender: win.webContents, senderFrame: frame }, {});
 }
 

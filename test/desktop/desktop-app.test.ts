@@ -30,7 +30,9 @@ function settings(over: Partial<AppSettings> = {}): AppSettings {
   return { ...defaultAppSettings(), ...over };
 }
 
-async function start(over: { argv?: string[]; initial?: Partial<AppSettings> } = {}) {
+async function start(
+  over: { argv?: string[]; initial?: Partial<AppSettings>; platform?: NodeJS.Platform } = {},
+) {
   core.responses.set('app:initial-state', { settings: settings(over.initial) });
   return startDesktop({
     createCore: (p) => {
@@ -42,6 +44,7 @@ async function start(over: { argv?: string[]; initial?: Partial<AppSettings> } =
     logger,
     argv: over.argv ?? ['electron', '.'],
     createUpdater: () => fakeUpdater,
+    ...(over.platform ? { platform: over.platform } : {}),
   });
 }
 
@@ -86,7 +89,7 @@ describe('desktop composition', () => {
     expect(core.started).toBe(1);
     expect(FakeBrowserWindow.instances).toHaveLength(1);
     const win = FakeBrowserWindow.instances[0]!;
-    expect(win.loadedFile).toBe('/opt/lookout/app/dist/renderer/index.html');
+    expect(win.loadedUrl).toBe('app://lookout/index.html');
     expect((win.options.webPreferences as { preload: string }).preload).toBe(
       '/opt/lookout/app/dist/desktop/preload.cjs',
     );
@@ -101,7 +104,7 @@ describe('desktop composition', () => {
   it('IPC from the window reaches the core; pushes reach the window', async () => {
     await start();
     const win = FakeBrowserWindow.instances[0]!;
-    const frame = new FakeWebFrame('file:///opt/lookout/app/dist/renderer/index.html');
+    const frame = new FakeWebFrame('app://lookout/index.html');
     await state.ipcMain.invoke(
       'endpoints:list',
       { sender: win.webContents, senderFrame: frame },
@@ -210,6 +213,21 @@ describe('desktop composition', () => {
     }
   });
 
+  it('on macOS start at login registers a login item and a login start opens no window', async () => {
+    state.app.isPackaged = true;
+    await start({ initial: { startAtLogin: true }, platform: 'darwin' });
+    expect(state.app.loginItem).toEqual({ openAtLogin: true });
+    expect(FakeBrowserWindow.instances).toHaveLength(1); // opened by the user: the window shows
+
+    resetFakeElectron();
+    core = new FakeCore();
+    state.app.openedAtLogin = true; // macOS launched it at login: stay in the tray
+    await start({ initial: { startAtLogin: true }, platform: 'darwin' });
+    expect(FakeBrowserWindow.instances).toHaveLength(0);
+    FakeTray.instances[0]!.emit('click');
+    expect(FakeBrowserWindow.instances).toHaveLength(1);
+  });
+
   it('started at login with --hidden: no window until asked', async () => {
     await start({ argv: ['lookout', HIDDEN_ARG] });
     expect(FakeBrowserWindow.instances).toHaveLength(0);
@@ -246,7 +264,7 @@ describe('desktop composition', () => {
     FakeTray.instances[0]!.emit('click');
     const contents = FakeBrowserWindow.instances[0]!.webContents;
     // A freshly loaded page says it listens; the host then sends its own state.
-    const frame = new FakeWebFrame('file:///opt/lookout/app/dist/renderer/index.html');
+    const frame = new FakeWebFrame('app://lookout/index.html');
     state.ipcMain.emit('app:ready', { sender: contents, senderFrame: frame }, {});
     expect(contents.sent).toContainEqual({
       channel: 'app:update',

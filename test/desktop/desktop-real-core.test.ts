@@ -21,7 +21,7 @@ const { LookoutCore } = await import('../../electron/core/app/lookout-core');
 const { startEmbeddedGateway } = await import('../../electron/core/app/embedded-gateway');
 
 const logger = { info: () => {}, warn: () => {}, error: () => {} };
-const RENDERER = 'file:///opt/lookout/app/dist/renderer/index.html';
+const RENDERER = 'app://lookout/index.html';
 let dir: string;
 let quit: (() => Promise<void>) | null = null;
 

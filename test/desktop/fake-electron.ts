@@ -58,7 +58,7 @@ export class FakeBrowserWindow extends EventEmitter {
   minimized = false;
   maximized = false;
   destroyed = false;
-  loadedFile: string | null = null;
+  loadedUrl: string | null = null;
   /** Every page load of this window, in order (a reload after a crash adds one). */
   readonly loads: string[] = [];
   bounds = { x: 100, y: 80, width: 1200, height: 800 };
@@ -70,10 +70,10 @@ export class FakeBrowserWindow extends EventEmitter {
     if (typeof options.height === 'number') this.bounds.height = options.height;
     FakeBrowserWindow.instances.push(this);
   }
-  loadFile(file: string): Promise<void> {
-    this.loadedFile = file;
-    this.loads.push(file);
-    this.webContents.mainFrame.url = `file://${file}`;
+  loadURL(url: string): Promise<void> {
+    this.loadedUrl = url;
+    this.loads.push(url);
+    this.webContents.mainFrame.url = url;
     return Promise.resolve();
   }
   show(): void {
@@ -193,8 +193,12 @@ export class FakeApp extends EventEmitter {
   setName(name: string): void {
     this.name = name;
   }
+  /** As Electron on Linux: everything in userData, the logs in its `logs` folder. */
   getPath(name: string): string {
-    return this.paths.get(name) ?? this.userData;
+    const set = this.paths.get(name);
+    if (set) return set;
+    if (name === 'logs') return this.logsPath ?? `${this.userData}/logs`;
+    return this.userData;
   }
   setPath(name: string, path: string): void {
     this.paths.set(name, path);
@@ -211,7 +215,20 @@ export class FakeApp extends EventEmitter {
   setLoginItemSettings(settings: { openAtLogin?: boolean }): void {
     this.loginItem = settings;
   }
+  /** What macOS reports about this launch (`wasOpenedAtLogin`). */
+  openedAtLogin = false;
+  getLoginItemSettings(): { openAtLogin: boolean; wasOpenedAtLogin: boolean } {
+    return {
+      openAtLogin: this.loginItem?.openAtLogin ?? false,
+      wasOpenedAtLogin: this.openedAtLogin,
+    };
+  }
+  logsPath: string | null = null;
+  setAppLogsPath(path?: string): void {
+    this.logsPath = path ?? null;
+  }
   whenReady(): Promise<void> {
+    state.ready = true;
     return Promise.resolve();
   }
 }
@@ -282,8 +299,15 @@ export const state = {
         cb: (r: { responseHeaders?: Record<string, string[]> }) => void,
       ) => void),
   permissionHandler: null as
-    null | ((contents: unknown, permission: string, cb: (granted: boolean) => void) => void),
-  permissionCheck: null as null | (() => boolean),
+    | null
+    | ((
+        contents: unknown,
+        permission: string,
+        cb: (granted: boolean) => void,
+        details: { requestingUrl: string },
+      ) => void),
+  permissionCheck: null as
+    null | ((contents: unknown, permission: string, requestingOrigin: string) => boolean),
   safeStorage: {
     available: true,
     backend: 'gnome_libsecret' as string,
@@ -292,6 +316,12 @@ export const state = {
   powerMonitor: new EventEmitter(),
   /** The options `crashReporter.start` was given, or null before it was started. */
   crashReporter: null as null | Record<string, unknown>,
+  /** Schemes registered as privileged, and whether that happened before `ready`. */
+  privilegedSchemes: [] as Array<{ scheme: string; privileges?: Record<string, boolean> }>,
+  privilegedBeforeReady: false,
+  ready: false,
+  /** `protocol.handle` handlers by scheme. */
+  protocolHandlers: new Map<string, (request: Request) => Promise<Response> | Response>(),
 };
 
 /** A fresh fake for every test. */
@@ -309,6 +339,10 @@ export function resetFakeElectron(): void {
   state.online = true;
   state.powerMonitor = new EventEmitter();
   state.crashReporter = null;
+  state.privilegedSchemes = [];
+  state.privilegedBeforeReady = false;
+  state.ready = false;
+  state.protocolHandlers = new Map();
   FakeBrowserWindow.instances.length = 0;
   FakeTray.instances.length = 0;
   FakeNotification.instances.length = 0;
@@ -340,7 +374,17 @@ export const fakeElectronModule = {
     setApplicationMenu: () => {},
   },
   nativeImage: {
-    createFromPath: (path: string) => ({ path, isEmpty: () => false }),
+    createFromPath: (path: string) => {
+      const image = {
+        path,
+        template: false,
+        isEmpty: () => false,
+        setTemplateImage: (on: boolean) => {
+          image.template = on;
+        },
+      };
+      return image;
+    },
   },
   contextBridge: {
     exposeInMainWorld: (key: string, api: unknown) => {
@@ -376,14 +420,22 @@ export const fakeElectronModule = {
       },
     },
   },
+  /**
+   * Only the asynchronous API (the synchronous one is deprecated; calling it here would throw).
+   * Its ciphertexts start `aenc:`; `enc:` is what the synchronous API wrote (an older Lookout):
+   * still readable, and the OS then asks for it to be encrypted again.
+   */
   safeStorage: {
-    isEncryptionAvailable: () => state.safeStorage.available,
+    isAsyncEncryptionAvailable: () => Promise.resolve(state.safeStorage.available),
     getSelectedStorageBackend: () => state.safeStorage.backend,
-    encryptString: (plain: string) => Buffer.from(`enc:${plain}`),
-    decryptString: (cipher: Buffer) => {
+    encryptStringAsync: (plain: string) => Promise.resolve(Buffer.from(`aenc:${plain}`)),
+    decryptStringAsync: (cipher: Buffer) => {
       const text = cipher.toString();
-      if (!text.startsWith('enc:')) throw new Error('Error while decrypting the ciphertext');
-      return text.slice(4);
+      if (text.startsWith('aenc:'))
+        return Promise.resolve({ result: text.slice(5), shouldReEncrypt: false });
+      if (text.startsWith('enc:'))
+        return Promise.resolve({ result: text.slice(4), shouldReEncrypt: true });
+      return Promise.reject(new Error('Error while decrypting the ciphertext'));
     },
   },
   net: {
@@ -392,6 +444,18 @@ export const fakeElectronModule = {
   crashReporter: {
     start: (options: Record<string, unknown>) => {
       state.crashReporter = options;
+    },
+  },
+  protocol: {
+    registerSchemesAsPrivileged: (
+      schemes: Array<{ scheme: string; privileges?: Record<string, boolean> }>,
+    ) => {
+      state.privilegedSchemes.push(...schemes);
+      state.privilegedBeforeReady = !state.ready;
+    },
+    handle: (scheme: string, handler: (request: Request) => Promise<Response> | Response) => {
+      if (state.protocolHandlers.has(scheme)) throw new Error(`${scheme} handled twice`);
+      state.protocolHandlers.set(scheme, handler);
     },
   },
 };

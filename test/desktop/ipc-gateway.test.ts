@@ -7,7 +7,7 @@ vi.mock('electron', async () => (await import('./fake-electron')).fakeElectronMo
 
 const { IpcGateway } = await import('../../electron/desktop/ipc-gateway');
 
-const RENDERER_URL = 'file:///opt/lookout/app/dist/renderer/index.html';
+const RENDERER_URL = 'app://lookout/index.html';
 const logger = { info: () => {}, warn: () => {}, error: () => {} };
 
 let core: FakeCore;
@@ -102,7 +102,7 @@ describe('IPC gateway', () => {
     await expect(
       state.ipcMain.invoke(
         'endpoints:list',
-        eventFrom(win.webContents, 'file:///tmp/dist/renderer/index.html'),
+        eventFrom(win.webContents, 'file:///opt/lookout/app/dist/renderer/index.html'),
         {},
       ),
     ).rejects.toThrow(/unknown sender/);

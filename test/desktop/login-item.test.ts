@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { setStartAtLogin } from '../../electron/desktop/login-item';
+import { setStartAtLogin, startedAtLogin } from '../../electron/desktop/login-item';
 
 let dir: string;
 beforeEach(() => {
@@ -11,7 +11,7 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('start at login', () => {
-  it('uses Electron login items on macOS and Windows', () => {
+  it('uses Electron login items on macOS and Windows (arguments only where Windows passes them)', () => {
     const setLoginItemSettings = vi.fn();
     for (const platform of ['darwin', 'win32'] as const) {
       setStartAtLogin(true, {
@@ -21,9 +21,42 @@ describe('start at login', () => {
         configHome: dir,
       });
     }
-    expect(setLoginItemSettings).toHaveBeenCalledTimes(2);
-    expect(setLoginItemSettings).toHaveBeenCalledWith({ openAtLogin: true, args: ['--hidden'] });
+    expect(setLoginItemSettings.mock.calls).toEqual([
+      [{ openAtLogin: true }],
+      [{ openAtLogin: true, args: ['--hidden'] }],
+    ]);
     expect(existsSync(join(dir, 'autostart'))).toBe(false);
+  });
+
+  it('knows a login start: the hidden argument (Windows, Linux), wasOpenedAtLogin (macOS)', () => {
+    const base = {
+      hiddenArg: '--hidden',
+      getLoginItemSettings: () => ({ wasOpenedAtLogin: true }),
+    };
+    expect(startedAtLogin({ ...base, platform: 'darwin', argv: ['Lookout'] })).toBe(true);
+    expect(
+      startedAtLogin({
+        ...base,
+        platform: 'darwin',
+        argv: ['Lookout'],
+        getLoginItemSettings: () => ({ wasOpenedAtLogin: false }),
+      }),
+    ).toBe(false);
+    // Elsewhere wasOpenedAtLogin does not exist: only the argument counts.
+    expect(startedAtLogin({ ...base, platform: 'win32', argv: ['Lookout.exe'] })).toBe(false);
+    expect(startedAtLogin({ ...base, platform: 'linux', argv: ['lookout', '--hidden'] })).toBe(
+      true,
+    );
+    expect(
+      startedAtLogin({
+        ...base,
+        platform: 'darwin',
+        argv: ['Lookout'],
+        getLoginItemSettings: () => {
+          throw new Error('not available');
+        },
+      }),
+    ).toBe(false);
   });
 
   it('writes and removes an XDG autostart entry on Linux, quoting the path', () => {

@@ -41,7 +41,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const RENDERER = 'file:///opt/lookout/app/dist/renderer/index.html';
+const RENDERER = 'app://lookout/index.html';
 const fromWindow = () => ({
   sender: FakeBrowserWindow.instances[0]!.webContents,
   senderFrame: new FakeWebFrame(RENDERER),

@@ -86,26 +86,38 @@ describe('Electron notifier', () => {
   });
 });
 
-describe('safeStorage cipher', () => {
-  it('encrypts and decrypts with a real keyring backend', () => {
-    const cipher = createSafeStorageCipher('linux');
+describe('safeStorage cipher (the asynchronous API)', () => {
+  it('encrypts and decrypts with a real keyring backend', async () => {
+    const cipher = await createSafeStorageCipher('linux');
     expect(cipher.backend).toBe('gnome_libsecret');
     expect(cipher.isAvailable()).toBe(true);
-    expect(cipher.decrypt(cipher.encrypt('s3cret'))).toBe('s3cret');
+    const sealed = await cipher.encrypt('s3cret');
+    expect(sealed.toString()).toBe('aenc:s3cret');
+    expect(await cipher.decrypt(sealed)).toEqual({ plain: 's3cret', reEncrypt: false });
   });
 
-  it('refuses the basic_text fallback on Linux (secrets stay in memory)', () => {
+  it('reads what the synchronous API wrote, and passes on the OS asking to encrypt it again', async () => {
+    const cipher = await createSafeStorageCipher('darwin');
+    expect(await cipher.decrypt(Buffer.from('enc:old-secret'))).toEqual({
+      plain: 'old-secret',
+      reEncrypt: true,
+    });
+    await expect(cipher.decrypt(Buffer.from('garbage'))).rejects.toThrow(/decrypting/);
+  });
+
+  it('refuses the basic_text fallback on Linux (secrets stay in memory)', async () => {
     state.safeStorage.backend = 'basic_text';
-    const cipher = createSafeStorageCipher('linux');
+    const cipher = await createSafeStorageCipher('linux');
     expect(cipher.backend).toBe('basic_text');
     expect(cipher.isAvailable()).toBe(false);
-    expect(() => cipher.encrypt('s3cret')).toThrow(/memory/);
+    await expect(cipher.encrypt('s3cret')).rejects.toThrow(/memory/);
   });
 
-  it('is unavailable when safeStorage says so', () => {
+  it('is unavailable when safeStorage says so', async () => {
     state.safeStorage.available = false;
-    expect(createSafeStorageCipher('win32').isAvailable()).toBe(false);
-    expect(createSafeStorageCipher('win32').backend).toBe('dpapi');
+    const cipher = await createSafeStorageCipher('win32');
+    expect(cipher.isAvailable()).toBe(false);
+    expect(cipher.backend).toBe('dpapi');
   });
 });
 

@@ -88,7 +88,7 @@ describe('trayMenuModel', () => {
 describe('TrayController', () => {
   beforeEach(() => resetFakeElectron());
 
-  function setup() {
+  function setup(platform: NodeJS.Platform = 'linux') {
     const core = new FakeCore();
     const actions = {
       open: vi.fn(),
@@ -97,7 +97,7 @@ describe('TrayController', () => {
       installUpdate: vi.fn(),
       quit: vi.fn(),
     };
-    const controller = new TrayController(core, actions, '/icons', () => 1_000_000);
+    const controller = new TrayController(core, actions, '/icons', () => 1_000_000, platform);
     return { core, actions, controller, tray: FakeTray.instances[0]! };
   }
 
@@ -108,6 +108,30 @@ describe('TrayController', () => {
     core.setTray({ health: 'sign-in', unread: 2, tooltip: 'Sign in to prod' });
     expect(tray.image).toEqual(expect.objectContaining({ path: '/icons/tray-sign-in-unread.png' }));
     expect(tray.tooltip).toBe('Sign in to prod');
+  });
+
+  it('on macOS: monochrome template images (the menu bar colours them) and the unread count as title', () => {
+    const { core, tray } = setup('darwin');
+    expect(tray.image).toEqual(
+      expect.objectContaining({ path: '/icons/tray-okTemplate.png', template: true }),
+    );
+    core.setTray({ health: 'degraded', unread: 3 });
+    expect(tray.image).toEqual(
+      expect.objectContaining({ path: '/icons/tray-degraded-unreadTemplate.png', template: true }),
+    );
+    expect(tray.title).toBe('3');
+  });
+
+  it('shows what happened to the window as a status line and in the tooltip', () => {
+    const { controller, tray } = setup();
+    controller.setWindowProblem('Window reloaded at 10:42 after a crash');
+    const menu = (tray.menu as MenuTemplate).template;
+    expect(menu[1]).toEqual({ label: 'Window reloaded at 10:42 after a crash', enabled: false });
+    expect(tray.tooltip).toBe(
+      'Lookout: 1 endpoint connected\nWindow reloaded at 10:42 after a crash',
+    );
+    controller.setWindowProblem(null);
+    expect((tray.menu as MenuTemplate).template[1]).toEqual({ type: 'separator' });
   });
 
   it('menu items run the actions', () => {

@@ -22,7 +22,7 @@ let dir: string;
 
 function manager(overrides: { closeToTray?: () => boolean; isQuitting?: () => boolean } = {}) {
   return new WindowManager({
-    rendererIndex: '/opt/lookout/app/dist/renderer/index.html',
+    rendererUrl: 'app://lookout/index.html',
     preloadPath: '/opt/lookout/app/dist/desktop/preload.cjs',
     stateFile: join(dir, 'window-state.json'),
     closeToTray: overrides.closeToTray ?? (() => true),
@@ -55,13 +55,11 @@ describe('main window', () => {
     expect(prefs.preload).toBe('/opt/lookout/app/dist/desktop/preload.cjs');
   });
 
-  it('loads the built renderer from disk and exposes its file URL', () => {
+  it('loads the renderer from the app:// origin (never file://) and exposes that URL', () => {
     const wm = manager();
     wm.show();
-    expect(FakeBrowserWindow.instances[0]!.loadedFile).toBe(
-      '/opt/lookout/app/dist/renderer/index.html',
-    );
-    expect(wm.rendererUrl).toBe('file:///opt/lookout/app/dist/renderer/index.html');
+    expect(FakeBrowserWindow.instances[0]!.loadedUrl).toBe('app://lookout/index.html');
+    expect(wm.rendererUrl).toBe('app://lookout/index.html');
   });
 
   it('creates one window and re-shows it (restoring from minimised) on later calls', () => {
@@ -161,6 +159,23 @@ describe('navigation and new windows', () => {
     expect(state.openedExternal).toEqual(['http://example.org/']);
   });
 
+  it('lets our own page reload (the error screen) and nothing else of our origin or file://', () => {
+    const wc = contents();
+    const reload = new FakeEvent('app://lookout/index.html#/diagnostics');
+    wc.emit('will-navigate', reload);
+    expect(reload.defaultPrevented).toBe(false);
+    for (const url of [
+      'app://lookout/other.html',
+      'app://lookout.evil/index.html',
+      'file:///opt/lookout/app/dist/renderer/index.html',
+    ]) {
+      const away = new FakeEvent(url);
+      wc.emit('will-navigate', away);
+      expect(away.defaultPrevented, url).toBe(true);
+    }
+    expect(state.openedExternal).toEqual([]);
+  });
+
   it('refuses webview attachment and redirects', () => {
     const wc = contents();
     const attach = new FakeEvent();
@@ -212,12 +227,22 @@ describe('session security', () => {
     expect(csp).not.toContain("script-src 'self' 'unsafe-inline'");
   });
 
-  it('denies every permission request', () => {
-    installSessionSecurity(electron.session.defaultSession as never);
+  it('denies every permission request but writing the clipboard from our own page', () => {
+    installSessionSecurity(electron.session.defaultSession as never, 'app://lookout');
     const answers: boolean[] = [];
-    state.permissionHandler!(null, 'media', (granted) => answers.push(granted));
-    state.permissionHandler!(null, 'notifications', (granted) => answers.push(granted));
-    expect(answers).toEqual([false, false]);
-    expect(state.permissionCheck!()).toBe(false);
+    const ask = (permission: string, requestingUrl: string) =>
+      state.permissionHandler!(null, permission, (granted) => answers.push(granted), {
+        requestingUrl,
+      });
+    ask('media', 'app://lookout/index.html');
+    ask('notifications', 'app://lookout/index.html');
+    ask('clipboard-read', 'app://lookout/index.html');
+    ask('clipboard-sanitized-write', 'https://evil.example/');
+    ask('clipboard-sanitized-write', 'app://lookout.evil/index.html');
+    ask('clipboard-sanitized-write', 'app://lookout/index.html#/diagnostics');
+    expect(answers).toEqual([false, false, false, false, false, true]);
+    expect(state.permissionCheck!(null, 'geolocation', 'app://lookout')).toBe(false);
+    expect(state.permissionCheck!(null, 'clipboard-sanitized-write', 'file://')).toBe(false);
+    expect(state.permissionCheck!(null, 'clipboard-sanitized-write', 'app://lookout')).toBe(true);
   });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { APP_ID, PRODUCT_NAME } from '../../electron/desktop/app-identity';
-import { TRAY_ICON_NAMES } from '../../electron/desktop/tray-view';
+import { TRAY_ICON_NAMES, TRAY_TEMPLATE_SUFFIX } from '../../electron/desktop/tray-view';
 import { controlFile, parseFpmArgs } from '../../scripts/fpm-deb';
 import {
   ELECTRON_VERSION,
@@ -86,6 +86,7 @@ describe('packaging config', () => {
       enableEmbeddedAsarIntegrityValidation: true,
       onlyLoadAppFromAsar: true,
       loadBrowserProcessSpecificV8Snapshot: false,
+      grantFileProtocolExtraPrivileges: false,
     });
     expect(config.mac?.hardenedRuntime).toBe(true);
     expect(existsSync(join(root, 'build/entitlements.mac.plist'))).toBe(true);
@@ -105,11 +106,13 @@ describe('packaging config', () => {
     );
   });
 
-  it('has a tray icon for every health state, with and without unread, at 1x and 2x', () => {
+  it('has a tray icon for every health state, with and without unread, at 1x and 2x, coloured and as a macOS template', () => {
     expect(TRAY_ICON_NAMES).toHaveLength(8);
     for (const name of TRAY_ICON_NAMES) {
-      expect(pngSize(join(root, `build/tray/${name}.png`))).toEqual([16, 16]);
-      expect(pngSize(join(root, `build/tray/${name}@2x.png`))).toEqual([32, 32]);
+      for (const variant of ['', TRAY_TEMPLATE_SUFFIX]) {
+        expect(pngSize(join(root, `build/tray/${name}${variant}.png`))).toEqual([16, 16]);
+        expect(pngSize(join(root, `build/tray/${name}${variant}@2x.png`))).toEqual([32, 32]);
+      }
     }
   });
 
@@ -247,6 +250,7 @@ describe('electron-builder against a stub Electron', () => {
       EnableNodeCliInspectArguments: '0',
       EnableEmbeddedAsarIntegrityValidation: '1',
       OnlyLoadAppFromAsar: '1',
+      GrantFileProtocolExtraPrivileges: '0',
     });
     expect(result.tarball).toMatch(/lookout-0\.1\.0\.tar\.gz$/);
     expect(existsSync(result.workDir)).toBe(false);

@@ -1,4 +1,3 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +6,7 @@ import { LookoutCore } from '../../electron/core/app/lookout-core';
 import type { Logger } from '../../electron/core/connection/ports';
 import { MemoryNotifier } from '../../electron/core/notify/notifier.memory';
 import type { SecretCipher } from '../../electron/core/state/credential-store';
+import { TestCipher } from '../support/test-cipher';
 import { createGateway, hashPassword, type Gateway, type GatewayLogger } from '../../gateway/src';
 import { opaqueSecret, SecretPlantingPeer } from '../support/secret-planting-peer';
 import { waitFor } from '../support/wait';
@@ -60,22 +60,7 @@ function leakIn(text: string, index: Map<string, string>): string | null {
 
 /** A real cipher (AES-256-GCM, key in memory) standing in for the OS keychain. */
 function testCipher(): SecretCipher {
-  const key = randomBytes(32);
-  return {
-    backend: 'test-aes-gcm',
-    isAvailable: () => true,
-    encrypt(plain) {
-      const iv = randomBytes(12);
-      const c = createCipheriv('aes-256-gcm', key, iv);
-      const body = Buffer.concat([c.update(plain, 'utf8'), c.final()]);
-      return Buffer.concat([iv, c.getAuthTag(), body]);
-    },
-    decrypt(data) {
-      const d = createDecipheriv('aes-256-gcm', key, data.subarray(0, 12));
-      d.setAuthTag(data.subarray(12, 28));
-      return Buffer.concat([d.update(data.subarray(28)), d.final()]).toString('utf8');
-    },
-  };
+  return new TestCipher('test-aes-gcm');
 }
 
 /** Every line a logger was given, as text. */

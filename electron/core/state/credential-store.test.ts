@@ -1,37 +1,10 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Redactor } from '../diagnostics/redact';
-import {
-  EncryptedFileCredentialStore,
-  MemoryCredentialStore,
-  type SecretCipher,
-} from './credential-store';
-
-/** A real cipher (AES-256-GCM, random key) standing in for Electron's safeStorage. */
-class TestCipher implements SecretCipher {
-  private readonly key = randomBytes(32);
-  constructor(
-    readonly backend = 'gnome_libsecret',
-    private readonly available = true,
-  ) {}
-  isAvailable() {
-    return this.available;
-  }
-  encrypt(plain: string): Buffer {
-    const iv = randomBytes(12);
-    const c = createCipheriv('aes-256-gcm', this.key, iv);
-    const body = Buffer.concat([c.update(plain, 'utf8'), c.final()]);
-    return Buffer.concat([iv, c.getAuthTag(), body]);
-  }
-  decrypt(data: Buffer): string {
-    const d = createDecipheriv('aes-256-gcm', this.key, data.subarray(0, 12));
-    d.setAuthTag(data.subarray(12, 28));
-    return Buffer.concat([d.update(data.subarray(28)), d.final()]).toString('utf8');
-  }
-}
+import { TestCipher } from '../../../test/support/test-cipher';
+import { EncryptedFileCredentialStore, MemoryCredentialStore } from './credential-store';
 
 const SECRET = 'hunter2-very-secret-password';
 const TOKEN = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI0MiJ9.c2lnbmF0dXJl';

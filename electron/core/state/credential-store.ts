@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { systemClock, type Clock, type Logger } from '../connection/ports';
+import { CREDENTIALS_FORMAT } from './file-formats';
 import { PersistedFile, type SaveResult } from './persist';
 
 /**
@@ -22,15 +23,22 @@ export interface CredentialStoreDescription {
 }
 
 /**
- * Encryption by the OS (Electron's `safeStorage` in the desktop host). `backend` is the
- * platform's name for it; `basic_text` means Linux without a keyring, where the "encryption" uses
- * a fixed, public key and so protects nothing.
+ * Encryption by the OS (Electron's asynchronous `safeStorage` API in the desktop host). `backend`
+ * is the platform's name for it; `basic_text` means Linux without a keyring, where the
+ * "encryption" uses a fixed, public key and so protects nothing.
  */
 export interface SecretCipher {
+  /** Known when the cipher is made (the host asks the OS once, after start-up). */
   isAvailable(): boolean;
   readonly backend: string;
-  encrypt(plain: string): Buffer;
-  decrypt(data: Buffer): string;
+  encrypt(plain: string): Promise<Buffer>;
+  decrypt(data: Buffer): Promise<DecryptedSecret>;
+}
+
+/** A decrypted secret, and whether the OS asks for it to be encrypted again (a rotated key). */
+export interface DecryptedSecret {
+  plain: string;
+  reEncrypt: boolean;
 }
 
 /** Told about every secret the store hands out or accepts, so logs can scrub it (the Redactor). */
@@ -95,8 +103,7 @@ export class EncryptedFileCredentialStore implements CredentialStore {
   constructor(private readonly options: EncryptedFileCredentialStoreOptions) {
     this.file = new PersistedFile({
       path: options.path,
-      kind: 'credentials',
-      version: 1,
+      ...CREDENTIALS_FORMAT,
       schema: fileSchema,
       clock: options.clock ?? systemClock,
       ...(options.logger ? { logger: options.logger } : {}),
@@ -131,26 +138,44 @@ export class EncryptedFileCredentialStore implements CredentialStore {
     if (!this.persistent) return null;
     const stored = (await this.load())[ref];
     if (stored === undefined) return null;
+    let decrypted: DecryptedSecret;
     try {
-      const secret = this.options.cipher.decrypt(Buffer.from(stored, 'base64'));
-      this.options.sink?.addSecret(secret);
-      this.memory.set(ref, secret);
-      return secret;
+      decrypted = await this.options.cipher.decrypt(Buffer.from(stored, 'base64'));
     } catch (error) {
       // A keyring reset or a copied file: the entry cannot be read; the user signs in again.
       this.lastProblem = `The saved secret "${ref}" could not be decrypted (${(error as Error).message}); enter it again.`;
       return null;
     }
+    const secret = decrypted.plain;
+    this.options.sink?.addSecret(secret);
+    if (this.memory.get(ref) === undefined) this.memory.set(ref, secret);
+    // The OS rotated its key (or has a better one): store the secret under the new one.
+    if (decrypted.reEncrypt && this.memory.get(ref) === secret) {
+      this.options.logger?.info('secret encrypted again at the OS request', { ref });
+      await this.persist(ref, secret);
+    }
+    return this.memory.get(ref) ?? secret;
   }
 
   async set(ref: string, secret: string): Promise<void> {
     this.options.sink?.addSecret(secret);
     this.memory.set(ref, secret);
     if (!this.persistent) return;
+    await this.persist(ref, secret);
+  }
+
+  private async persist(ref: string, secret: string): Promise<void> {
+    let encrypted: string;
+    try {
+      encrypted = (await this.options.cipher.encrypt(secret)).toString('base64');
+    } catch (error) {
+      this.lastProblem = `The secret "${ref}" could not be encrypted (${(error as Error).message}); it is kept in memory until Lookout quits.`;
+      return;
+    }
     await this.load();
-    // Read after the await: another set/delete may have changed the entries meanwhile.
+    // Read after the awaits: another set/delete may have changed the entries meanwhile.
     const entries = { ...this.entries };
-    entries[ref] = this.options.cipher.encrypt(secret).toString('base64');
+    entries[ref] = encrypted;
     await this.write(entries);
   }
 

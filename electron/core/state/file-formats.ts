@@ -25,6 +25,19 @@ export const STATE_FORMAT = defineFormat('state', [
 ]);
 
 /**
+ * `secrets.json`: secrets encrypted by the OS. Format 2 entries may be written by safeStorage's
+ * asynchronous API, which a Lookout reading format 1 cannot decrypt; format 1 entries decrypt with
+ * it unchanged (and are encrypted again when the OS asks), so the step keeps the data as it is.
+ */
+export const CREDENTIALS_FORMAT = defineFormat('credentials', [
+  {
+    from: 1,
+    change: 'entries may be encrypted with the asynchronous safeStorage API',
+    up: (data) => data,
+  },
+]);
+
+/**
  * `endpoints.json`, hand-edited (no envelope; its own `version` key). Still at its first version:
  * the steps added here are applied to older files in memory, and the file is rewritten only when
  * the user saves from the app.

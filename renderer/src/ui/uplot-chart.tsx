@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useEffectEvent, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 
@@ -49,13 +49,14 @@ export function UPlotChart({
 }: UPlotChartProps) {
   const host = useRef<HTMLDivElement>(null);
   const chart = useRef<uPlot | null>(null);
-  const latest = useRef(data);
-  latest.current = data;
+  // Read when the chart is (re)built, without making every new data array rebuild it.
+  const current = useEffectEvent(() => ({ data, series }));
   const seriesKey = series.map((s) => `${s.label}|${s.colorVar}|${s.right ? 1 : 0}`).join(',');
 
   useEffect(() => {
     const el = host.current;
     if (!el) return;
+    const { data: initial, series } = current();
     const axisColor = cssVar(el, '--text-muted', '#888');
     const gridColor = cssVar(el, '--chart-grid', 'rgba(127,127,127,0.15)');
     const hasRight = series.some((s) => s.right);
@@ -121,7 +122,7 @@ export function UPlotChart({
         }),
       ],
     };
-    const plot = new uPlot(opts, latest.current, el);
+    const plot = new uPlot(opts, initial, el);
     chart.current = plot;
     const resize = new ResizeObserver(() => {
       const width = Math.max(50, el.clientWidth);
@@ -133,7 +134,7 @@ export function UPlotChart({
       plot.destroy();
       chart.current = null;
     };
-    // `series` is captured through seriesKey on purpose: a new array with the same series must not recreate the chart.
+    // Rebuilt when the series change (seriesKey: a new array with the same series must not).
   }, [seriesKey, height, sparkline, themeKey]);
 
   useEffect(() => {
