@@ -80,21 +80,29 @@ export async function buildMain(outDir = join(root, 'dist', 'desktop')): Promise
 }
 
 /**
- * Replaces `@redis/client` in the desktop bundle by a module that explains why it is missing. Only
- * a gateway given a Redis URL imports it (lazily), and the desktop's embedded gateway never is.
+ * Replaces `@redis/client` and `prom-client` in the desktop bundle by modules that explain why
+ * they are missing. Only a gateway given a Redis URL imports the first, and only one serving
+ * `/metrics` the second (both lazily); the desktop's embedded gateway is neither.
  */
 const withoutRedis: Plugin = {
-  name: 'lookout-without-redis',
+  name: 'lookout-without-server-packages',
   setup(b) {
-    b.onResolve({ filter: /^@redis\/client$/ }, (args) => ({
+    b.onResolve({ filter: /^(@redis\/client|prom-client)$/ }, (args) => ({
       path: args.path,
-      namespace: 'no-redis',
+      namespace: 'not-in-desktop',
     }));
-    b.onLoad({ filter: /.*/, namespace: 'no-redis' }, () => ({
+    b.onLoad({ filter: /.*/, namespace: 'not-in-desktop' }, (args) => ({
       loader: 'js',
-      contents: `export function createClient() {
+      contents:
+        args.path === 'prom-client'
+          ? `function missing() {
+  throw new Error('prom-client is not part of the desktop app: its embedded gateway serves no /metrics. Run the gateway on its own (npm run gateway).');
+}
+export const Counter = missing, Gauge = missing, Histogram = missing, Registry = missing, collectDefaultMetrics = missing;`
+          : `function missing() {
   throw new Error('Redis is not part of the desktop app: its embedded gateway runs in memory. Run the gateway on its own (npm run gateway) to use Redis.');
-}`,
+}
+export const createClient = missing, createCluster = missing, createSentinel = missing;`,
     }));
   },
 };

@@ -23,6 +23,7 @@ export const LOOKOUT_CLOSE = {
   RESTARTING: 4012,
   TRY_AGAIN_LATER: 4013,
   TOO_SLOW: 4014,
+  MOVING: 4015,
 } as const;
 
 export const CLOSE_CODES: Readonly<Record<number, CodeMeaning>> = {
@@ -155,6 +156,14 @@ export const CLOSE_CODES: Readonly<Record<number, CodeMeaning>> = {
     name: 'Too slow',
     meaning:
       'This client did not read what the gateway sent fast enough (its send queue went over budget); reconnecting and resuming where it left off.',
+    action: 'back-off',
+  },
+  [LOOKOUT_CLOSE.MOVING]: {
+    name: 'Moving',
+    meaning:
+      'The gateway instance is draining (a deploy or a scale-down) and asked this client to move: reconnecting after a short random delay, possibly to another instance, and resuming where it left off.',
+    // Backing off (full jitter from the shortest delay after a stable connection) spreads the
+    // clients of a draining instance on top of the gateway's own spreading of the closes.
     action: 'back-off',
   },
   [LOOKOUT_CLOSE.TRY_AGAIN_LATER]: {

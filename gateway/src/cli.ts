@@ -2,13 +2,17 @@ import { parseArgs } from 'node:util';
 import { hashPassword } from './auth/passwords';
 import { DEMO_API_KEY, DEMO_PASSWORD, DEMO_USERS } from './auth/users';
 import { BRIDGE_SOURCES, type BridgeSource } from './bridges/redis-bridge';
+import { loadGatewayConfig, optionsFromConfig } from './config-file';
 import { createGateway } from './gateway';
+import type { GatewayOptions } from './options';
 import { consoleLogger } from './logger';
 import { installLastResortHandlers } from '../../shared/process/last-resort';
 
 const USAGE = `usage: npm run gateway -- [options]
+  --config FILE          config file (JSON, no secrets; docs/deployment.md); flags and the environment win
   --demo                 demo users, demo traffic, the public demo publisher key (local use only)
   --port N --host H      where to listen (default 127.0.0.1:8080)
+  --drain-window MS      on SIGTERM, spread the clients' moves over this long (default 10000)
   --users FILE           users file (or LOOKOUT_USERS_FILE); re-read when it changes
   --origin URL…          browser Origins allowed to connect
   --issuer ISS --audience AUD   expected iss/aud of tokens (or LOOKOUT_JWT_ISSUER, LOOKOUT_JWT_AUDIENCE);
@@ -18,6 +22,8 @@ const USAGE = `usage: npm run gateway -- [options]
   --hash-password PW     print a hash for the users file and exit
   --revoke SUB [--url URL]   revoke a user on a running gateway (default URL http://127.0.0.1:8080;
                          the operator key from LOOKOUT_OPERATOR_KEY) and exit
+Signals: SIGTERM/SIGINT drain (readiness off, clients moved over the drain window) then stop; a
+second one stops at once. SIGHUP reads the users file again.
 Environment: REDIS_URL, LOOKOUT_GATEWAY_SECRET, LOOKOUT_API_KEYS and LOOKOUT_OPERATOR_KEYS
 (comma-separated), LOOKOUT_USERS_FILE, LOOKOUT_JWKS_URL, LOOKOUT_JWT_ISSUER, LOOKOUT_JWT_AUDIENCE,
 LOOKOUT_TRUSTED_PROXIES (comma-separated).`;
@@ -28,9 +34,11 @@ async function main(): Promise<void> {
   installLastResortHandlers(process, consoleLogger);
   const { values } = parseArgs({
     options: {
+      config: { type: 'string' },
       demo: { type: 'boolean', default: false },
-      port: { type: 'string', default: process.env.PORT ?? '8080' },
-      host: { type: 'string', default: '127.0.0.1' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'drain-window': { type: 'string' },
       users: { type: 'string' },
       origin: { type: 'string', multiple: true },
       bridge: { type: 'boolean', default: false },
@@ -55,34 +63,42 @@ async function main(): Promise<void> {
     console.log(await hashPassword(values['hash-password']));
     return;
   }
-  const port = Number(values.port);
+  const file = values.config ? optionsFromConfig(await loadGatewayConfig(values.config)) : {};
+  const portText = values.port ?? process.env.PORT;
+  const port = portText === undefined ? (file.port ?? 8080) : Number(portText);
   if (!Number.isInteger(port) || port < 0 || port > 65_535)
-    throw new Error(`bad --port ${values.port}`);
+    throw new Error(`bad --port ${portText}`);
+  const drainText = values['drain-window'];
+  const drainWindowMs = drainText === undefined ? file.drainWindowMs : Number(drainText);
+  if (drainWindowMs !== undefined && !(drainWindowMs >= 0))
+    throw new Error(`bad --drain-window ${drainText} (milliseconds)`);
   const redisUrl = process.env.REDIS_URL || undefined;
-  const gateway = createGateway({
-    host: values.host,
+  const redis = redisUrl ? ({ mode: 'standalone', url: redisUrl } as const) : file.redis;
+  const trusted = [...(values['trust-proxy'] ?? []), ...list(process.env.LOOKOUT_TRUSTED_PROXIES)];
+  const options: GatewayOptions = {
+    ...file,
+    host: values.host ?? file.host ?? '127.0.0.1',
     port,
     demo: values.demo,
     secret: process.env.LOOKOUT_GATEWAY_SECRET || undefined,
-    jwksUrl: process.env.LOOKOUT_JWKS_URL || undefined,
-    issuer: values.issuer ?? (process.env.LOOKOUT_JWT_ISSUER || undefined),
-    audience: values.audience ?? (process.env.LOOKOUT_JWT_AUDIENCE || undefined),
-    trustedProxies: [
-      ...(values['trust-proxy'] ?? []),
-      ...list(process.env.LOOKOUT_TRUSTED_PROXIES),
-    ],
-    usersFile: values.users ?? (process.env.LOOKOUT_USERS_FILE || undefined),
+    jwksUrl: process.env.LOOKOUT_JWKS_URL || file.jwksUrl,
+    issuer: values.issuer ?? (process.env.LOOKOUT_JWT_ISSUER || file.issuer),
+    audience: values.audience ?? (process.env.LOOKOUT_JWT_AUDIENCE || file.audience),
+    trustedProxies: trusted.length > 0 ? trusted : file.trustedProxies,
+    usersFile: values.users ?? (process.env.LOOKOUT_USERS_FILE || file.usersFile),
     // The public demo key is valid here, in `--demo`, and nowhere else.
     apiKeys: [...list(process.env.LOOKOUT_API_KEYS), ...(values.demo ? [DEMO_API_KEY] : [])],
     operatorKeys: list(process.env.LOOKOUT_OPERATOR_KEYS),
-    redisUrl,
-    allowedOrigins: values.origin,
+    redis,
+    drainWindowMs,
+    allowedOrigins: values.origin ?? file.allowedOrigins,
     bridges:
-      values.bridge && redisUrl
-        ? { redisUrl, sources: [...BRIDGE_SOURCES] as BridgeSource[] }
-        : undefined,
+      values.bridge && redis?.mode === 'standalone'
+        ? { redisUrl: redis.url, sources: [...BRIDGE_SOURCES] as BridgeSource[] }
+        : file.bridges,
     logger: consoleLogger,
-  });
+  };
+  const gateway = createGateway(options);
   const address = await gateway.start();
   console.log(`Lookout gateway ${gateway.instanceId} on ${address.wsUrl} (HTTP ${address.url})`);
   if (values.demo) {
@@ -91,18 +107,40 @@ async function main(): Promise<void> {
     );
     console.log(`demo publisher API key: ${DEMO_API_KEY}`);
   }
+  // First signal: drain (readiness off at once, clients moved over the window), then stop.
+  // A second signal stops at once: an operator who means it is not kept waiting.
   let stopping = false;
   const shutdown = (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      consoleLogger.warn('stopping now, without finishing the drain', { signal });
+      gateway.stop().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+      return;
+    }
     stopping = true;
-    consoleLogger.info('shutting down', { signal });
-    gateway.stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
+    consoleLogger.info('draining, then stopping', { signal });
+    gateway
+      .drain()
+      .then((result) => {
+        consoleLogger.info('drained', { ...result });
+        return gateway.stop();
+      })
+      .then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGHUP', () => {
+    gateway.reloadUsers().then(
+      (users) => consoleLogger.info('users file checked again (SIGHUP)', { users }),
+      (error: unknown) =>
+        consoleLogger.error('users file reload failed', { reason: String(error) }),
+    );
+  });
 }
 
 /** `--revoke SUB`: ask a running gateway (any instance: the revocation reaches all) to revoke a user. */

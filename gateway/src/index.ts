@@ -1,5 +1,12 @@
 /** The Lookout gateway, embeddable in-process (the app's default backend) or run by `cli.ts`. */
-export { createGateway, type Gateway, type GatewayAddress, type GatewayOptions } from './gateway';
+export {
+  createGateway,
+  type DrainResult,
+  type Gateway,
+  type GatewayAddress,
+  type GatewayOptions,
+} from './gateway';
+export type { RedisTopology } from './storage/redis-topology';
 export { DEMO_API_KEY, DEMO_PASSWORD, DEMO_USERS, type UserRecord } from './auth/users';
 export type { AuthLimits } from './auth/login-limiter';
 export { hashPassword, verifyPassword } from './auth/passwords';

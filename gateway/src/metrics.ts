@@ -5,6 +5,7 @@
 export class GatewayMetrics {
   readonly counters = new Map<string, number>();
   private readonly rates = new Map<string, RateMeter>();
+  private observer: ((name: string, value: number) => void) | null = null;
 
   /**
    * @param maxKeys distinct counter names kept at most. Names are meant to come from fixed sets
@@ -20,6 +21,19 @@ export class GatewayMetrics {
       return;
     }
     this.counters.set(name, (current ?? 0) + by);
+  }
+
+  /**
+   * One observation of a distribution (`replay.events`, `redis.seconds`, `fanout.seconds`): kept
+   * by the Prometheus exporter once it is loaded, ignored before (and in the embedded gateway).
+   */
+  observe(name: string, value: number): void {
+    this.observer?.(name, value);
+  }
+
+  /** Where observations go (the Prometheus exporter). */
+  setObserver(observer: ((name: string, value: number) => void) | null): void {
+    this.observer = observer;
   }
 
   /** Count into a per-second rate (and its total). */

@@ -20,6 +20,8 @@ export async function startEmbeddedGateway(
     demoPassword: password,
     host: '127.0.0.1',
     port: options.port ?? 0,
+    // prom-client is not in the desktop app; nobody scrapes a gateway inside it.
+    prometheus: false,
     logger: silentGatewayLogger,
   });
   const address = await gateway.start();

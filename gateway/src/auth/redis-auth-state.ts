@@ -1,5 +1,6 @@
 import { createClient } from '@redis/client';
 import type { GatewayLogger } from '../logger';
+import type { RedisTopology } from '../storage/redis-topology';
 import { describeRedisError as describe, failFastClientOptions } from '../storage/redis-client';
 import {
   AuthStateUnavailableError,
@@ -103,7 +104,7 @@ return {ok, tostring(tokens)}
 `;
 
 export interface RedisAuthStateOptions {
-  url: string;
+  redis: RedisTopology;
   revocationRetentionMs: number;
   /** Buckets of the local fallback used while Redis is unreachable. */
   maxTrackedKeys: number;
@@ -134,7 +135,7 @@ export class RedisAuthState implements AuthState {
     this.channel = `${this.prefix}revocations`;
     this.mirror = new RevocationMirror(options.revocationRetentionMs);
     this.fallback = new BoundedBuckets(options.maxTrackedKeys);
-    const common = failFastClientOptions(options.url);
+    const common = failFastClientOptions(options.redis.url);
     this.client = createClient(common);
     this.subscriber = createClient(common);
     this.client.on('error', () => undefined);

@@ -1,6 +1,8 @@
 import { createClient } from '@redis/client';
 import type { PublishEvent, WireEvent } from '../../../shared/protocol/lookout-wire';
 import type { GatewayLogger } from '../logger';
+import type { GatewayMetrics } from '../metrics';
+import type { RedisTopology } from './redis-topology';
 import { describeRedisError as describe, failFastClientOptions } from './redis-client';
 import {
   StorageUnavailableError,
@@ -91,13 +93,15 @@ return {epoch, head, redis.call('XRANGE', KEYS[1], string.format('%d-0', since +
 const NOTICES_KEPT = 1_000;
 
 export interface RedisEventLogOptions {
-  url: string;
+  redis: RedisTopology;
   /** Entries kept per channel stream (approximate trim). */
   retention: number;
   keyPrefix?: string;
   /** How long one XREAD blocks; the reader is woken early when a channel is added. */
   blockMs?: number;
   logger: GatewayLogger;
+  /** Latency of the publish and replay commands goes to `redis.seconds`. */
+  metrics?: GatewayMetrics;
 }
 
 /** One channel's reader position: the epoch being read and the last seq delivered in it. */
@@ -137,7 +141,7 @@ export class RedisEventLog implements EventLog {
   constructor(private readonly options: RedisEventLogOptions) {
     this.prefix = options.keyPrefix ?? 'lookout';
     this.blockMs = options.blockMs ?? 2_000;
-    const common = failFastClientOptions(options.url);
+    const common = failFastClientOptions(options.redis.url);
     this.client = createClient(common);
     this.reader = createClient(common);
     this.client.on('error', (error: unknown) => this.markDown(error));
@@ -176,6 +180,7 @@ export class RedisEventLog implements EventLog {
     const stored: PublishEvent = { ...event, time: event.time ?? storedAt };
     let epoch: string;
     let seq: number;
+    const began = performance.now();
     try {
       const reply = await this.client.eval(APPEND_SCRIPT, {
         keys: this.keys(event.channel),
@@ -188,6 +193,7 @@ export class RedisEventLog implements EventLog {
         ],
       });
       [epoch, seq] = epochAndHead(reply);
+      this.options.metrics?.observe('redis.seconds', (performance.now() - began) / 1000);
     } catch (error) {
       this.markDown(error);
       throw new StorageUnavailableError(`redis unavailable: ${describe(error)}`);

@@ -95,6 +95,8 @@ export class ClientConnection implements FanOutSubscriber {
     readonly id: string,
     readonly principal: Principal,
     private readonly ctx: ConnectionContext,
+    /** The client's address (`X-Forwarded-For` through trusted proxies), for the logs. */
+    readonly address = 'unknown',
   ) {
     this.bucket = new TokenBucket(ctx.limits.ratePerSecond, ctx.limits.rateBurst);
   }
@@ -153,7 +155,10 @@ export class ClientConnection implements FanOutSubscriber {
     const sub = this.subs.get(event.channel);
     if (!sub) return;
     if (sub.busy) {
+      // Past the limit the event is not kept here, and not lost: the next one after the catch-up
+      // shows a gap, which is filled from the log (counted, so an operator sees it happen).
       if (sub.buffer.length < BUFFER_LIMIT) sub.buffer.push(event);
+      else this.ctx.metrics.count('delivery.overflowed');
       return;
     }
     this.forward(event.channel, sub, event);
@@ -301,6 +306,7 @@ export class ClientConnection implements FanOutSubscriber {
       replayed: owed.events.length,
     });
     this.ctx.metrics.count('replay.events', owed.events.length);
+    this.ctx.metrics.observe('replay.events', owed.events.length);
     if (!(await this.replay(channel, sub, owed.events))) return;
     this.drain(channel, sub);
   }
@@ -357,6 +363,7 @@ export class ClientConnection implements FanOutSubscriber {
     }
     sub.epoch = owed.epoch;
     if (owed.reset) this.sendReset(channel, sub, owed.epoch, owed.reset);
+    this.ctx.metrics.observe('replay.events', owed.events.length);
     if (!(await this.replay(channel, sub, owed.events))) return;
     this.drain(channel, sub);
   }
@@ -402,6 +409,13 @@ export class ClientConnection implements FanOutSubscriber {
   /** The slow-client policy: close with 4014 (counted); the client resumes with `since`. */
   private tooSlow(why: string): void {
     this.ctx.metrics.count('limits.slowClient');
+    this.ctx.logger.warn('slow client closed (4014): it resumes with since', {
+      connectionId: this.id,
+      sub: this.principal.sub,
+      address: this.address,
+      reason: why,
+      queuedBytes: this.ws.bufferedAmount,
+    });
     this.close(LOOKOUT_CLOSE.TOO_SLOW, `too slow: ${why}`);
     // The close frame waits behind what is queued: a client that reads gets it within the grace;
     // one that does not has its socket (and those bytes) dropped then, not after ws's 30 s.
@@ -474,8 +488,10 @@ export class ClientConnection implements FanOutSubscriber {
       return;
     }
     this.ctx.metrics.mark('framesOut');
-    if (frame.type === 'event') this.ws.send(serializedEvent(frame), TEXT);
-    else this.ws.send(JSON.stringify(frame));
+    if (frame.type === 'event') {
+      this.ctx.metrics.count('deliveries');
+      this.ws.send(serializedEvent(frame), TEXT);
+    } else this.ws.send(JSON.stringify(frame));
   }
 
   private cleanup(): void {
