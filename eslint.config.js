@@ -90,7 +90,14 @@ export default tseslint.config(
     },
   },
   {
-    files: ['electron/core/**', 'shared/**', 'gateway/**', 'electron/browser-host/**', 'bench/**'],
+    files: [
+      'electron/core/**',
+      'electron/host-common/**',
+      'shared/**',
+      'gateway/**',
+      'electron/browser-host/**',
+      'bench/**',
+    ],
     rules: { 'no-restricted-imports': ['error', { paths: [electronBan] }] },
   },
   ...coreFloorRules,
