@@ -136,3 +136,25 @@ const RANK: Record<Severity, number> = { info: 0, warning: 1, critical: 2 };
 export function severityRank(severity: Severity): number {
   return RANK[severity];
 }
+
+/**
+ * Prefs format 2 → 3: the working-day defaults. Kind rules still at the old defaults take the new
+ * ones (a rule the user changed is kept); the per-kind rate cap gives way to the total budget; and
+ * "critical bypasses quiet" left off (the old default, which swallowed critical alerts the README
+ * promised never to swallow) takes the new default, on.
+ */
+export function prefsToWorkingDay(data: unknown): unknown {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return data;
+  const { rateCap: _rateCap, ...rest } = data as Record<string, unknown>;
+  const kinds = rest.kinds;
+  if (typeof kinds === 'object' && kinds !== null && !Array.isArray(kinds)) {
+    rest.kinds = Object.fromEntries(
+      Object.entries(kinds as Record<string, unknown>).filter(([kind, rule]) => {
+        const old = FORMAT2_KIND_RULES[kind as EventKind] as KindRule | undefined;
+        return !(old && JSON.stringify(rule) === JSON.stringify(old));
+      }),
+    );
+  }
+  if (rest.criticalBypassesQuiet === false) delete rest.criticalBypassesQuiet;
+  return rest;
+}

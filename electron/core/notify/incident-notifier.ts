@@ -55,7 +55,8 @@ export class IncidentNotifier {
       (shown) => {
         if (shown && notice.phase === 'incident') this.watch.announced(notification.endpoint);
       },
-      (error: unknown) => this.o.logger.error('incident notification failed', { error: String(error) }),
+      (error: unknown) =>
+        this.o.logger.error('incident notification failed', { error: String(error) }),
     );
   }
 

@@ -47,7 +47,9 @@ export interface Notifier {
    * Called when the user picks one of a notification's buttons, where the OS offers buttons
    * (D-Bus daemons that advertise `actions`, Electron on macOS and Windows).
    */
-  onAction?(listener: (notification: OsNotification, action: NotificationAction) => void): () => void;
+  onAction?(
+    listener: (notification: OsNotification, action: NotificationAction) => void,
+  ): () => void;
   /** Reads the OS's do-not-disturb where this notifier's channel can (the D-Bus daemon can). */
   readDoNotDisturb?(): Promise<DndReading>;
 }

@@ -10,6 +10,7 @@ import { DecisionTrace, type TraceEntry } from './decision-trace';
 import type { OsNotification } from './notifier';
 import { inQuietHours, systemLocalMinutes, type LocalMinutes } from './quiet-hours';
 import { SeenIds } from '../kernel/seen-ids';
+import { untilPhrase } from '../../../shared/util/local-time';
 import { countPhrase, digestPhrase, latestTitles } from './summary-text';
 
 /** What the policy knows about the user at the moment of deciding (gathered by the host). */
@@ -213,7 +214,12 @@ export class NotifyPolicy {
       kind: 'incident',
       step: decision.kind === 'notify' ? 'notify' : 'suppress',
       reason: decision.kind === 'suppress' ? decision.reason : 'notify',
-      detail: decision.kind === 'suppress' ? decision.detail : decision.reason,
+      detail:
+        decision.kind === 'suppress'
+          ? decision.detail
+          : decision.kind === 'notify'
+            ? decision.reason
+            : decision.detail,
     });
     return decision;
   }
@@ -490,7 +496,8 @@ function addTo(group: Pending | null, event: LiveEvent, groupKey: string): Pendi
     const slash = link.indexOf('/');
     const area = slash < 0 ? link : link.slice(0, slash);
     // Events of several areas lead to the list that holds them all.
-    if (area) g.link = g.count > 1 && g.link !== undefined && g.link !== area ? 'notifications' : area;
+    if (area)
+      g.link = g.count > 1 && g.link !== undefined && g.link !== area ? 'notifications' : area;
   }
   return g;
 }
