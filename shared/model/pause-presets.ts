@@ -64,3 +64,45 @@ export function pauseUntilClock(hhmm: string, now: number): number | null {
   if (at.getTime() <= now) at.setDate(at.getDate() + 1);
   return at.getTime();
 }
+
+/** Quiet hours as the prefs hold them. */
+export interface QuietHoursSetting {
+  enabled: boolean;
+  start: string;
+  end: string;
+}
+
+const minutesOf = (hhmm: string) => {
+  const [h, m] = hhmm.split(':').map(Number);
+  return (h ?? 0) * 60 + (m ?? 0);
+};
+
+/**
+ * When the quiet hours in force at `now` end (epoch ms, local clock), or null when it is not
+ * quiet time. Windows may wrap midnight (22:00 → 07:00).
+ */
+export function quietHoursEnd(quiet: QuietHoursSetting, now: number): number | null {
+  if (!quiet.enabled) return null;
+  const start = minutesOf(quiet.start);
+  const end = minutesOf(quiet.end);
+  if (start === end) return null;
+  const d = new Date(now);
+  const m = d.getHours() * 60 + d.getMinutes();
+  const inside = start < end ? m >= start && m < end : m >= start || m < end;
+  if (!inside) return null;
+  const at = new Date(d.getFullYear(), d.getMonth(), d.getDate(), Math.floor(end / 60), end % 60);
+  if (at.getTime() <= now) at.setDate(at.getDate() + 1);
+  return at.getTime();
+}
+
+/** What the header and the tray say about being quiet, or null when notifications are on. */
+export function quietState(
+  prefs: { pausedUntil: number | null; quietHours: QuietHoursSetting; enabled: boolean },
+  now: number,
+): { kind: 'off' | 'paused' | 'quiet-hours'; until: number | null } | null {
+  if (!prefs.enabled) return { kind: 'off', until: null };
+  if (prefs.pausedUntil !== null && prefs.pausedUntil > now)
+    return { kind: 'paused', until: prefs.pausedUntil };
+  const quietEnd = quietHoursEnd(prefs.quietHours, now);
+  return quietEnd === null ? null : { kind: 'quiet-hours', until: quietEnd };
+}
