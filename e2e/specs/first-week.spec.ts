@@ -54,6 +54,59 @@ test.describe('on the embedded demo', () => {
     await expect(channels).not.toContainText('task:demo-999');
   });
 
+  test('adding an endpoint: id from the name, sign-in URL from the WebSocket URL, errors in words by their field', async ({
+    page,
+  }) => {
+    await page.goto(host.url);
+    await nav(page, 'settings');
+    // The browser host has no tray and no login item: their options are not offered.
+    await expect(page.getByText('Start Lookout when I log in')).toHaveCount(0);
+    await expect(page.getByText(/keeps Lookout running in the tray/)).toHaveCount(0);
+    await expect(
+      page.getByText(/kept in memory only and asked for again after a restart/).first(),
+    ).toBeVisible();
+
+    await page.getByRole('button', { name: 'Add endpoint' }).first().click();
+    const editor = page.getByRole('dialog', { name: 'Add endpoint' });
+    const field = (label: string) =>
+      editor.locator('label.field').filter({ has: page.getByText(label, { exact: true }) });
+    const input = (label: string) => field(label).locator('input, select, textarea');
+    await input('Name').fill('Production gateway (EU)');
+    await expect(input('Id')).toHaveValue('production-gateway-eu');
+    await input('Sign-in method').selectOption('password-jwt');
+    await input('WebSocket URL').fill('wss://gw.example.com:8443/ws');
+    await expect(input('Login URL')).toHaveValue('https://gw.example.com:8443/auth/login');
+    // The password hint says where this host keeps it: in memory.
+    await expect(field('Password')).toContainText(
+      'kept in memory only and asked for again after a restart',
+    );
+
+    // An empty id: its error sits under Id, in words; nothing under Sign-in method.
+    await input('Id').fill('');
+    await input('User name').fill('admin');
+    await editor.getByRole('button', { name: 'Add endpoint' }).click();
+    await expect(field('Id').getByRole('alert')).toContainText(
+      'lowercase letters, digits and dashes',
+    );
+    await expect(field('Sign-in method').getByRole('alert')).toHaveCount(0);
+    await expect(editor).not.toContainText(/Too small|expected string/);
+
+    // A space in the host, then a port that does not exist: refused here, said once, by the URL.
+    await input('Id').fill('prod-eu');
+    await input('WebSocket URL').fill('ws://exa mple/ws');
+    await editor.getByRole('button', { name: 'Add endpoint' }).click();
+    await expect(field('WebSocket URL').getByRole('alert')).toHaveText(
+      'must not contain spaces (remove them, or write %20 in a path)',
+    );
+    await input('WebSocket URL').fill('ws://gw.example.com:99999/ws');
+    await expect(field('WebSocket URL').getByRole('alert')).toHaveText(
+      'has port 99999, which does not exist: ports go from 1 to 65535',
+    );
+    await expect(editor.getByText(/ports go from 1 to 65535/)).toHaveCount(1);
+    await page.screenshot({ path: test.info().outputPath('add-endpoint-errors.png') });
+    await editor.getByRole('button', { name: 'Cancel' }).click();
+  });
+
   test('a chart shows the time Lookout was not running as a gap, not a straight line', async ({
     page,
   }) => {

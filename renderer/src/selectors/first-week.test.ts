@@ -3,6 +3,14 @@ import type { EndpointSummary } from '../../../shared/ipc/contract';
 import type { StatsSample } from '../../../shared/model/live-event';
 import type { EndpointHealth } from '../../../shared/model/health';
 import { demoInitialState } from '../dev/demo-data';
+import {
+  applyFormChange,
+  emptyForm,
+  idFromName,
+  suggestedLoginUrl,
+  validateForm,
+  type EndpointForm,
+} from './endpoint-form';
 import { inboxCards, sampleGaps, throughputSeries } from './live-selectors';
 import { welcomeSituation } from './welcome';
 
@@ -91,5 +99,64 @@ describe('the welcome panel reads the model', () => {
       welcomeSituation([summary('demo', { name: 'Sample data', embedded: true })], open('demo')),
     ).toEqual({ kind: 'demo', name: 'Sample data', connected: true });
     expect(welcomeSituation([], {})).toEqual({ kind: 'none' });
+  });
+});
+
+describe('adding an endpoint without friction', () => {
+  const form = (over: Partial<EndpointForm>): EndpointForm => ({ ...emptyForm(), ...over });
+  const all = (errors: ReturnType<typeof validateForm>) => Object.values(errors).flat().join(' | ');
+
+  it('derives the id from the name until the user types one, and suggests our gateway’s sign-in URL', () => {
+    expect(idFromName('Production dashboard (EU)')).toBe('production-dashboard-eu');
+    expect(idFromName('  Café — Nord  ')).toBe('cafe-nord');
+    const auto = { id: true, loginUrl: true };
+    let f = applyFormChange(emptyForm(), { name: 'Prod gateway' }, auto);
+    expect(f.id).toBe('prod-gateway');
+    f = applyFormChange(f, { authMethod: 'password-jwt' }, auto);
+    f = applyFormChange(f, { urls: 'wss://gw.example.com:8443/ws' }, auto);
+    expect(f.loginUrl).toBe('https://gw.example.com:8443/auth/login');
+    expect(suggestedLoginUrl('lookout', 'ws://127.0.0.1:8765/ws')).toBe(
+      'http://127.0.0.1:8765/auth/login',
+    );
+    // Not our gateway, or not a URL yet: no guess.
+    expect(suggestedLoginUrl('django-channels', 'ws://h:8000/ws/dashboard/')).toBe('');
+    expect(suggestedLoginUrl('lookout', 'ws://exa mple/ws')).toBe('');
+    // Once typed by the user, neither follows any more.
+    const typed = applyFormChange(f, { name: 'Other' }, { id: false, loginUrl: false });
+    expect(typed.id).toBe('prod-gateway');
+    expect(
+      applyFormChange(typed, { urls: 'ws://x:1/ws' }, { id: false, loginUrl: false }).loginUrl,
+    ).toBe('https://gw.example.com:8443/auth/login');
+  });
+
+  it('puts errors in words next to the right field, never a raw schema message', () => {
+    const errors = validateForm(
+      form({
+        name: 'Prod',
+        id: '',
+        urls: 'ws://h:1/ws',
+        authMethod: 'password-jwt',
+        loginUrl: 'http://h:1/auth/login',
+      }),
+    );
+    expect(errors.id?.join(' ')).toMatch(/lowercase letters, digits and dashes/);
+    expect(errors.authMethod).toBeUndefined();
+    expect(errors.username).toEqual(['enter the user name to sign in with']);
+    expect(all(errors)).not.toMatch(/Too small|expected string|Invalid input/);
+    expect(all(validateForm(form({})))).not.toMatch(/Too small|expected string|Invalid input/);
+  });
+
+  it('refuses URLs with spaces and explains ports out of range', () => {
+    const base = { name: 'Gw', id: 'gw' };
+    expect(validateForm(form({ ...base, urls: 'ws://exa mple/ws' })).urls).toEqual([
+      'must not contain spaces (remove them, or write %20 in a path)',
+    ]);
+    expect(validateForm(form({ ...base, urls: 'ws://gw.example:99999/ws' })).urls).toEqual([
+      'has port 99999, which does not exist: ports go from 1 to 65535',
+    ]);
+    expect(validateForm(form({ ...base, urls: 'http://gw.example/ws' })).urls).toEqual([
+      'must start with ws:// or wss://',
+    ]);
+    expect(validateForm(form({ ...base, urls: 'ws://gw.example:8765/ws' }))).toEqual({});
   });
 });
