@@ -55,13 +55,14 @@ export const ELECTRON_VERSION = rootPkg.devDependencies?.electron ?? '';
 const EXECUTABLE = 'lookout';
 
 /**
- * Upper bounds, in bytes, on what ships (measured sizes: see the README's packaging section).
- * The asar held 18.9 MB before node_modules stopped duplicating the bundles and Redis left the
+ * Upper bounds, in bytes, on what ships (measured sizes: see the README's packaging section),
+ * with room for the app to grow but not for a dependency coming back: the asar held 18.9 MB
+ * before node_modules stopped duplicating the bundles and Redis (1.2 MB of main.cjs) left the
  * desktop build; the preload was 461 KB while it carried zod.
  */
 export const SIZE_BUDGETS = {
-  'app.asar': 4 * 1024 * 1024,
-  'main.cjs': 1_600 * 1024,
+  'app.asar': 5 * 1024 * 1024,
+  'main.cjs': 2 * 1024 * 1024,
   'preload.cjs': 8 * 1024,
 } as const;
 

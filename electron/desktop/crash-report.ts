@@ -27,10 +27,17 @@ const KEEP = 50;
  * Writes a crash report as JSON (what happened, what was done, versions and platform: never any
  * user data) and returns its path, or null when it could not be written (the caller logs it).
  */
+/** Versions named in a report. */
+export interface CrashReportVersions {
+  app: string;
+  electron?: string;
+  chrome?: string;
+}
+
 export function writeCrashReport(
   logsDir: string,
   report: CrashReport,
-  versions: { app: string; electron?: string; chrome?: string } = { app: 'unknown' },
+  versions: CrashReportVersions = { app: 'unknown' },
 ): string | null {
   const dir = join(logsDir, CRASH_REPORTS_DIR);
   const stamp = new Date(report.at).toISOString().replace(/[:.]/g, '-');

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import { app, crashReporter, protocol, session, shell } from 'electron';
+import { app, protocol, session, shell } from 'electron';
 import type { CorePorts, LookoutCoreApi } from '../core/app/core-api';
-import { systemClock, type Clock, type Logger } from '../core/connection/ports';
+import { systemClock, type Clock, type Logger } from '../core/kernel/ports';
 import { defaultAppSettings, type AppSettings } from '../../shared/model/settings';
 import { APP_ID } from './app-identity';
 import {
@@ -13,6 +13,7 @@ import {
 } from './app-protocol';
 import { AutoUpdateController, updateLabel, type UpdaterLike } from './auto-update';
 import { writeCrashReport } from './crash-report';
+import { reportChildProcessCrashes, runtimeVersions, startCrashReporter } from './crash-reporting';
 import { IpcGateway } from './ipc-gateway';
 import { setStartAtLogin, startedAtLogin } from './login-item';
 import { ElectronNotifier, prepareNotifications } from './notifier.electron';
@@ -56,21 +57,6 @@ export interface DesktopApp {
   isQuitting(): boolean;
 }
 
-/**
- * Native crash dumps of every Electron process go to `<logs>/crash-dumps`, never uploaded: the
- * user attaches them to a report if they choose. Must run before `ready`.
- */
-function startCrashReporter(logsDir: string, logger: Logger): void {
-  try {
-    app.setPath('crashDumps', join(logsDir, 'crash-dumps'));
-    crashReporter.start({ uploadToServer: false });
-  } catch (error) {
-    logger.warn('crash reporter not started', {
-      error: error instanceof Error ? error.message : String(error),
-    });
-  }
-}
-
 const clockTime = (ms: number): string =>
   new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 
@@ -105,7 +91,7 @@ export async function startDesktop(options: DesktopOptions): Promise<DesktopApp 
     dataDir: options.dataDir,
     logsDir,
     notifier,
-    secretCipher: await createSafeStorageCipher(),
+    secretCipher: await createSafeStorageCipher(platform),
     logger,
     system,
     ...(options.embeddedGateway ? { embeddedGateway: options.embeddedGateway } : {}),
@@ -118,11 +104,7 @@ export async function startDesktop(options: DesktopOptions): Promise<DesktopApp 
   let quitting = false;
   /** The tray, once it exists (the window can crash before). */
   let trayRef: TrayController | null = null;
-  const versions = {
-    app: app.getVersion(),
-    ...(process.versions.electron ? { electron: process.versions.electron } : {}),
-    ...(process.versions.chrome ? { chrome: process.versions.chrome } : {}),
-  };
+  const versions = runtimeVersions(app.getVersion());
   const clock = options.clock ?? systemClock;
   const watchdog = new RendererWatchdog({
     clock,
@@ -212,29 +194,7 @@ export async function startDesktop(options: DesktopOptions): Promise<DesktopApp 
     const label = updateLabel(state);
     tray.setUpdate(label ? { label, installable: state.status === 'downloaded' } : null);
   });
-  // Other Chromium processes (GPU, network, utility) that die are logged and reported too.
-  app.on('child-process-gone', (_event, details) => {
-    if (details.reason === 'clean-exit') return;
-    const reportFile = writeCrashReport(
-      logsDir,
-      {
-        process: details.type.toLowerCase(),
-        cause: 'crashed',
-        reason: details.reason,
-        exitCode: details.exitCode,
-        at: clock.now(),
-        action: 'restarted by Electron',
-        reloadsInLastMinute: 0,
-      },
-      versions,
-    );
-    core.log.error('a Chromium process ended', {
-      type: details.type,
-      reason: details.reason,
-      exitCode: details.exitCode,
-      reportFile,
-    });
-  });
+  reportChildProcessCrashes({ logsDir, versions, clock, logger: core.log });
 
   app.on('activate', () => shown.show());
   app.on('window-all-closed', () => {
