@@ -138,14 +138,17 @@ async function publishThroughFailover(
       const missing = accepted.filter((t) => !titles.has(t));
       throw new Error(`${String(error)}; ${name} misses ${missing.length}: ${missing.join(', ')}`);
     });
-    // Each event once, in publish order per channel.
+    // Each event once, and in seq order per channel (the id is `<channel>:<seq>`).
     const titles = events.map((e) => e.title);
     expect(new Set(titles).size).toBe(titles.length);
     for (const channel of CHANNELS) {
       const mine = events
         .filter((e) => e.channel === channel)
-        .map((e) => Number(e.title.split('#')[1]));
-      expect(mine).toEqual([...mine].sort((x, y) => x - y));
+        .map((e) => Number(e.id.slice(channel.length + 1)));
+      expect(
+        mine.every((seq, k) => k === 0 || seq > (mine[k - 1] ?? 0)),
+        `${name} ${channel}`,
+      ).toBe(true);
     }
   }
   expect(resets).toEqual([]);

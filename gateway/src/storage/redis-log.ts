@@ -197,14 +197,21 @@ export class RedisEventLog implements EventLog {
   async start(): Promise<void> {
     // Start even when Redis is down: /health says so, the clients retry by themselves, and the
     // probe subscribes once Redis answers.
-    const ready = this.conn.connect().then(
-      async () => {
+    const connected = this.conn.connect().then(
+      () => {
         this.markUp();
-        await this.subscribe();
+        return true;
       },
-      (error: unknown) => this.markDown(error),
+      (error: unknown) => {
+        this.markDown(error);
+        return false;
+      },
     );
-    await Promise.race([ready, new Promise((resolve) => setTimeout(resolve, 3_000))]);
+    const timeout = () => new Promise<false>((resolve) => setTimeout(() => resolve(false), 3_000));
+    // Once Redis answers, the subscription is in place before the gateway takes clients, so no
+    // announcement of the first moments is missed (the probe subscribes later otherwise).
+    if (await Promise.race([connected, timeout()]))
+      await Promise.race([this.subscribe().catch(() => undefined), timeout()]);
     this.probeSeenAt = Date.now();
     this.probeTimer = setInterval(() => void this.probe(), this.options.probeMs ?? 1_000);
     this.probeTimer.unref?.();
