@@ -5,6 +5,8 @@ import {
   type CodeMeaning,
 } from '../../../shared/close-codes';
 import type { AttemptOutcome, CloseAction } from '../../../shared/model/connection';
+import { isTransportProblem } from '../../../shared/model/transport';
+import { explainTransportProblem } from '../../../shared/transport-explanations';
 import type { SocketFacts } from './instrumented-socket';
 
 /** An ending the session caused itself (dead peer, stale, manual reconnect, stop). */
@@ -64,6 +66,19 @@ export function classifyEnding(input: EndingInput): AttemptOutcome {
     };
   }
   const error = facts.transportError;
+  if (error && isTransportProblem(error.code)) {
+    // A proxy or TLS failure carries its own explanation, with the facts (certificate, proxy).
+    const explained = explainTransportProblem({
+      code: error.code,
+      ...(facts.transport ? { facts: facts.transport } : {}),
+    });
+    return {
+      error: error.code,
+      meaning: `${explained.name}: ${error.message}`,
+      advice: explained.advice,
+      action: 'back-off',
+    };
+  }
   if (error) {
     const mapped = WS_ERROR_CLOSE[error.code];
     if (mapped !== undefined) {
