@@ -14,8 +14,8 @@ import type {
 } from '../../../shared/model/connection';
 import type { LiveEvent } from '../../../shared/model/live-event';
 import type { DecodeResult, Dialect, DialectCodec } from '../dialects/dialect';
-import { Redactor } from '../diagnostics/redact';
-import { SessionRecorder, type RawFrame } from '../diagnostics/session-recorder';
+import { Redactor } from '../kernel/redact';
+import { SessionRecorder, type RawFrame } from './session-recorder';
 import { Backoff } from './backoff';
 import { classifyEnding, type LocalEnding } from './close-policy';
 import type { InstrumentedSocket } from './instrumented-socket';
@@ -32,8 +32,8 @@ import {
   type RandomSource,
   type SystemEvents,
   type TimerHandle,
-} from './ports';
-import { TypedEmitter } from './typed-emitter';
+} from '../kernel/ports';
+import { TypedEmitter } from '../kernel/typed-emitter';
 import type { EndpointTransport } from '../transport/network';
 
 /** Ports a session needs; every one has a production default except the endpoint and dialect. */

@@ -12,9 +12,9 @@ import type {
 import type { DeliveryHealth, RankedCause, RedisProbeResult } from '../../../shared/model/health';
 import { classifyEnding } from '../connection/close-policy';
 import { InstrumentedSocket } from '../connection/instrumented-socket';
-import { CredentialsError, type CredentialProvider } from '../connection/ports';
-import type { Credentials, DecodeResult, Dialect } from '../dialects/dialect';
-import type { Redactor } from './redact';
+import { CredentialsError, type CredentialProvider, type Credentials } from '../kernel/ports';
+import type { DecodeResult, Dialect } from '../dialects/dialect';
+import type { Redactor } from '../kernel/redact';
 
 export interface ConnectionCheckOptions {
   endpoint: EndpointConfig;

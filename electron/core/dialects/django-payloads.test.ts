@@ -102,6 +102,22 @@ describe('django-channels payload fast path', () => {
     );
   });
 
+  it('leaves an own __proto__ key to the schema, which drops it (found by the property above)', () => {
+    const reservation = readReservationPayload(JSON.parse('{"reservation":{"__proto__":0}}'));
+    const business = readBusinessPayload(
+      JSON.parse('{"business":{"id":7,"__proto__":{"admin":true}}}'),
+    );
+    if (typeof reservation === 'string' || typeof business === 'string') {
+      throw new Error('both payloads are valid');
+    }
+    expect(Object.hasOwn(reservation.reservation, '__proto__')).toBe(false);
+    expect(Object.hasOwn(business.business, '__proto__')).toBe(false);
+    expect(business.id).toBe('7');
+    const merged: Record<string, unknown> = Object.assign({}, business.business);
+    expect(Object.getPrototypeOf(merged)).toBe(Object.prototype);
+    expect(merged.admin).toBeUndefined();
+  });
+
   it('takes every plainly valid payload without the schema', () => {
     fc.assert(
       fc.property(

@@ -4,10 +4,9 @@ import {
   type EndpointNetwork,
 } from '../../../shared/config/endpoint';
 import type { TransportFacts } from '../../../shared/model/transport';
-import type { SecretGetter } from '../auth/secrets';
 import { agentFetch } from './agent-fetch';
 import { directResolver, type SystemProxyResolver } from './proxy-rules';
-import { TransportAgent } from './transport-agent';
+import { TransportAgent, type SecretGetter } from './transport-agent';
 import { TrustStore, type CertificateSet } from './trust-store';
 
 /**

@@ -5,7 +5,8 @@ import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { Agent, type AgentConnectOpts } from 'agent-base';
 import type { EndpointNetwork } from '../../../shared/config/endpoint';
 import type { RouteFacts, TransportFacts, TlsFacts } from '../../../shared/model/transport';
-import type { SecretGetter } from '../auth/secrets';
+/** Reads a secret from the credential store by its reference (never logged). */
+export type SecretGetter = (ref: string) => Promise<string | undefined>;
 import { chainFacts, normaliseFingerprint, problemOfVerifyError } from './certificate-facts';
 import {
   describeCandidate,
