@@ -5,7 +5,8 @@ import {
   type CodeMeaning,
 } from '../../../shared/close-codes';
 import type { AttemptOutcome, CloseAction } from '../../../shared/model/connection';
-import { isTransportProblem } from '../../../shared/model/transport';
+import { isTransportProblem, type TransportFacts } from '../../../shared/model/transport';
+import { findTransportError } from '../transport/transport-error';
 import { explainTransportProblem } from '../../../shared/transport-explanations';
 import type { SocketFacts } from './instrumented-socket';
 
@@ -24,6 +25,25 @@ export interface EndingInput {
   handshakeOverrides?: Readonly<Record<number, CodeMeaning>>;
   /** The dialect's explanation of a refused upgrade from what was sent; wins over the tables. */
   explainRefusal?: (status: number) => CodeMeaning | undefined;
+}
+
+/**
+ * The outcome of an attempt that failed on the way to a server before any socket opened (the
+ * sign-in or refresh over HTTP met a proxy or certificate problem): the same words as the
+ * WebSocket's, so the user reads "Unknown certificate authority", not "could not get credentials".
+ */
+export function transportOutcome(
+  error: unknown,
+): (AttemptOutcome & { facts: TransportFacts }) | null {
+  const found = findTransportError(error);
+  if (!found) return null;
+  return {
+    error: found.code,
+    meaning: `${found.title}: ${found.message}`,
+    advice: found.advice,
+    action: 'back-off',
+    facts: found.facts,
+  };
 }
 
 /** ws error codes that stand for a close code. */

@@ -17,7 +17,7 @@ import type { DecodeResult, Dialect, DialectCodec } from '../dialects/dialect';
 import { Redactor } from '../kernel/redact';
 import { SessionRecorder, type RawFrame } from './session-recorder';
 import { Backoff } from './backoff';
-import { classifyEnding, type LocalEnding } from './close-policy';
+import { classifyEnding, transportOutcome, type LocalEnding } from './close-policy';
 import type { InstrumentedSocket } from './instrumented-socket';
 import { instrumentedSocketClass, type SocketPlan } from './instrumented-socket';
 import { LivenessTracker, type LivenessConfig } from './liveness';
@@ -429,11 +429,17 @@ export class Session extends TypedEmitter<SessionEvents> {
           this.transition('auth-required', `${head}: ${this.redactor.text(message)}`);
           return this.abandonAttempt();
         }
-        this.finish(record, {
-          error: 'credentials',
-          meaning: `Could not get credentials: ${message}`,
-          action: 'back-off',
-        });
+        const onTheWay = transportOutcome(error);
+        if (onTheWay) {
+          const { facts, ...outcome } = onTheWay;
+          record.transport = facts;
+          this.finish(record, outcome);
+        } else
+          this.finish(record, {
+            error: 'credentials',
+            meaning: `Could not get credentials: ${message}`,
+            action: 'back-off',
+          });
         this.nextDelay = this.backoff.next();
         this.nextTrigger = 'backoff';
         if (this.stopRequested) return this.abandonAttempt();

@@ -53,7 +53,11 @@ export class Network {
     });
   }
 
-  forEndpoint(endpoint: Pick<EndpointConfig, 'proxy' | 'proxyAuth' | 'tls'>): EndpointTransport {
+  /** `getSecret`: where the proxy password is read (the form's unsaved one, for a test). */
+  forEndpoint(
+    endpoint: Pick<EndpointConfig, 'proxy' | 'proxyAuth' | 'tls'>,
+    getSecret: SecretGetter = this.getSecret,
+  ): EndpointTransport {
     const network = endpointNetwork(endpoint);
     let last: TransportFacts | null = null;
     const agent = (connectTimeoutMs?: number) =>
@@ -61,7 +65,7 @@ export class Network {
         network,
         resolveSystemProxy: this.ports.resolveSystemProxy ?? directResolver,
         trust: this.trust,
-        getSecret: this.getSecret,
+        getSecret,
         onSecret: this.onSecret,
         ...(connectTimeoutMs ? { connectTimeoutMs } : {}),
       });
