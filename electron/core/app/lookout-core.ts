@@ -70,6 +70,7 @@ import { endpointSecrets, redactedEndpoint, withSecretsRestored } from './endpoi
 import { endpointSummary } from './endpoint-summary';
 import { HistoryNotices, clockTime } from './history-notices';
 import { buildSupportBundle } from './support-bundle';
+import { Network } from '../transport/network';
 import { trayModel } from './tray-model';
 
 /** Id of the endpoint that points at the embedded demo gateway (never saved to endpoints.json). */
@@ -100,6 +101,8 @@ export class LookoutCore implements LookoutCoreApi {
   }
   private readonly logFile: RotatingLogFile;
   private readonly redactor = new Redactor();
+  /** Proxy and trust for every connection of every endpoint (WebSocket and HTTP alike). */
+  private readonly network: Network;
   private readonly pushListeners = new Set<PushListener>();
   private readonly trayListeners = new Set<(model: TrayModel) => void>();
   private readonly sessions = new Map<string, Session>();
@@ -154,6 +157,9 @@ export class LookoutCore implements LookoutCoreApi {
 
   constructor(private readonly ports: CorePorts) {
     this.clock = ports.clock ?? systemClock;
+    this.network = new Network(ports.network ?? {}, this.getSecret, (secret) =>
+      this.redactor.addSecret(secret),
+    );
     const dir = ports.dataDir;
     this.paths = {
       endpoints: join(dir, 'endpoints.json'),
@@ -351,6 +357,8 @@ export class LookoutCore implements LookoutCoreApi {
         dialect: 'lookout',
         url: gw.wsUrl,
         httpBase: gw.httpUrl,
+        // In this process, on loopback: never through a proxy, whatever the system says.
+        proxy: 'direct',
         auth: {
           method: 'password-jwt',
           username: gw.username,
@@ -396,6 +404,7 @@ export class LookoutCore implements LookoutCoreApi {
         logger: this.logger,
         ...(this.ports.system ? { system: this.ports.system } : {}),
         redactor: this.redactor,
+        transport: this.network.forEndpoint(endpoint),
       },
     });
     const monitor = new EndpointHealthMonitor({
@@ -505,7 +514,7 @@ export class LookoutCore implements LookoutCoreApi {
     return createCredentialProvider(
       endpoint.auth,
       getSecret,
-      secretHarvestingFetch(fetch, this.redactor),
+      secretHarvestingFetch(this.network.forEndpoint(endpoint, getSecret).fetch, this.redactor),
     );
   }
 
@@ -573,7 +582,9 @@ export class LookoutCore implements LookoutCoreApi {
   }
 
   private async probe(endpoint: EndpointConfig): Promise<ProbeResult[]> {
-    const results = await runProbes(endpoint, DIALECTS[endpoint.dialect], this.redactor);
+    const results = await runProbes(endpoint, DIALECTS[endpoint.dialect], this.redactor, {
+      fetch: this.network.forEndpoint(endpoint).fetch,
+    });
     this.lastProbes.set(endpoint.id, results);
     return results;
   }
@@ -822,6 +833,7 @@ export class LookoutCore implements LookoutCoreApi {
     edited: EndpointConfig,
     secret: string | undefined,
     redisSecret?: string,
+    proxySecret?: string,
   ): Promise<SaveResult> {
     // The edit form saw config secrets redacted: the ones it left alone are kept as stored.
     const endpoint = withSecretsRestored(
@@ -842,6 +854,12 @@ export class LookoutCore implements LookoutCoreApi {
         ok: false,
         errors: ['redisProbe: name a credentialRef for the Redis password (or leave it empty).'],
       };
+    const proxyRef = endpoint.proxyAuth?.credentialRef;
+    if (proxySecret && !proxyRef)
+      return {
+        ok: false,
+        errors: ['proxyAuth: name the proxy user for the proxy password (or leave it empty).'],
+      };
     // The first real endpoint replaces the embedded demo, and the demo's live data goes with it.
     const replacesDemo = this.embedded !== null && endpoint.id !== DEMO_ENDPOINT_ID;
     const saved = await this.persistEndpoints((list) => {
@@ -853,6 +871,7 @@ export class LookoutCore implements LookoutCoreApi {
     if (!saved.ok) return saved;
     if (secret && ref) await this.credentials.set(ref, secret);
     if (redisSecret && redisRef) await this.credentials.set(redisRef, redisSecret);
+    if (proxySecret && proxyRef) await this.credentials.set(proxyRef, proxySecret);
     if (replacesDemo) {
       await this.closeSession(DEMO_ENDPOINT_ID);
       this.store.removeEndpoint(DEMO_ENDPOINT_ID);
@@ -928,8 +947,8 @@ export class LookoutCore implements LookoutCoreApi {
       const found = this.endpoints.find((e) => e.id === id);
       return found ? redactedEndpoint(found, this.redactor) : null;
     },
-    'endpoints:save': async ({ endpoint, secret, redisSecret }) =>
-      this.saveEndpoint(endpoint, secret, redisSecret),
+    'endpoints:save': async ({ endpoint, secret, redisSecret, proxySecret }) =>
+      this.saveEndpoint(endpoint, secret, redisSecret, proxySecret),
     'endpoints:remove': async ({ id }) => {
       if (!this.endpoints.some((e) => e.id === id))
         return { ok: false, errors: [`No endpoint "${id}".`] };
@@ -940,7 +959,7 @@ export class LookoutCore implements LookoutCoreApi {
       this.emitTray();
       return { ok: true };
     },
-    'endpoints:test': async ({ endpoint: edited, secret, redisSecret }) => {
+    'endpoints:test': async ({ endpoint: edited, secret, redisSecret, proxySecret }) => {
       const endpoint = withSecretsRestored(
         edited,
         this.endpoints.find((e) => e.id === edited.id),
@@ -948,16 +967,24 @@ export class LookoutCore implements LookoutCoreApi {
       );
       this.registerConfigSecrets(endpoint);
       const redisRef = endpoint.redisProbe?.credentialRef;
+      const proxyRef = endpoint.proxyAuth?.credentialRef;
       const getSecret = async (ref: string) =>
-        (ref === redisRef ? redisSecret : secret) ?? (await this.credentials.get(ref)) ?? undefined;
+        (ref === redisRef ? redisSecret : ref === proxyRef ? proxySecret : secret) ??
+        (await this.credentials.get(ref)) ??
+        undefined;
       if (secret) this.redactor.addSecret(secret);
       this.redactor.addSecret(redisSecret);
+      this.redactor.addSecret(proxySecret);
       return runConnectionCheck({
         endpoint,
         dialect: DIALECTS[endpoint.dialect],
         credentials: this.providerFor(endpoint, getSecret),
         redactor: this.redactor,
-        probeHttp: () => runProbes(endpoint, DIALECTS[endpoint.dialect], this.redactor),
+        probeHttp: () =>
+          runProbes(endpoint, DIALECTS[endpoint.dialect], this.redactor, {
+            fetch: this.network.forEndpoint(endpoint, getSecret).fetch,
+          }),
+        transport: this.network.forEndpoint(endpoint, getSecret),
         ...this.redisProbeFor(endpoint, getSecret),
       });
     },
@@ -971,6 +998,7 @@ export class LookoutCore implements LookoutCoreApi {
         dialect: DIALECTS[endpoint.dialect],
         secret,
         redactor: this.redactor,
+        transport: this.network.forEndpoint(endpoint),
       });
       if (!verdict.ok) {
         this.logger.info('sign-in refused or not verified', { endpoint: id, why: verdict.errors });
@@ -999,6 +1027,7 @@ export class LookoutCore implements LookoutCoreApi {
       return runConnectionCheck({
         endpoint,
         dialect: DIALECTS[endpoint.dialect],
+        transport: this.network.forEndpoint(endpoint),
         credentials: this.providerFor(endpoint),
         redactor: this.redactor,
         probeHttp: () => this.probe(endpoint),
@@ -1022,6 +1051,7 @@ export class LookoutCore implements LookoutCoreApi {
           },
           configProblems: this.configProblems,
           credentialStore: this.credentials.describe(),
+          network: this.network.describe(),
         },
         this.redactor,
       ),
