@@ -12,6 +12,7 @@ import type {
 import type { DeliveryHealth, RankedCause, RedisProbeResult } from '../../../shared/model/health';
 import { classifyEnding } from '../connection/close-policy';
 import { InstrumentedSocket } from '../connection/instrumented-socket';
+import { replyOf, type OpenReply } from '../connection/open-sequence';
 import { CredentialsError, type CredentialProvider } from '../connection/ports';
 import type { Credentials, DecodeResult, Dialect } from '../dialects/dialect';
 import type { Redactor } from './redact';
@@ -358,8 +359,7 @@ export async function runConnectionCheck(
 }
 
 type Reply =
-  | { kind: 'reply'; detail: string; data?: boolean }
-  | { kind: 'error'; message: string }
+  | OpenReply
   | { kind: 'closed'; code: number; reason: string }
   | { kind: 'silent' };
 
@@ -378,21 +378,9 @@ async function waitForReply(
   });
   while (Date.now() < deadline) {
     while (index < frames.length) {
-      const result = decode(frames[index] ?? '');
+      const reply = replyOf(decode(frames[index] ?? ''));
       index += 1;
-      if (result.serverError) return { kind: 'error', message: result.serverError };
-      if (result.acks?.length)
-        return {
-          kind: 'reply',
-          detail: `Subscribed: ${result.acks.map((a) => a.channel).join(', ')}.`,
-        };
-      if (result.events?.length)
-        return {
-          kind: 'reply',
-          detail: `Data is flowing (${result.events[0]?.kind}).`,
-          data: true,
-        };
-      if (result.greeting) return { kind: 'reply', detail: 'The server greeted us.' };
+      if (reply) return reply;
     }
     if (isClosed) {
       const c: { code: number; reason: string } = isClosed;
