@@ -1,4 +1,5 @@
 // @ts-check
+import { readdirSync } from 'node:fs';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
@@ -12,6 +13,57 @@ const nodeBuiltinPatterns = {
   group: ['node:*'],
   message: 'The renderer runs in a sandboxed page: no Node built-ins.',
 };
+
+/**
+ * The core's floors, ground first. A folder may import only folders on lower floors (and shared/):
+ * every arrow points down, so no cycle between folders can form and a newcomer reads the core from
+ * the ground up. Each folder's README.md names its floor. Tests may reach up (a dialect's test
+ * drives it through a real session).
+ */
+const CORE_FLOORS = [
+  ['kernel'],
+  ['dialects'],
+  ['connection', 'notify', 'state'],
+  ['diagnostics', 'config'],
+  ['auth'],
+  ['app'],
+];
+// A new folder of the core must take a floor before lint passes.
+for (const entry of readdirSync(new URL('./electron/core/', import.meta.url), {
+  withFileTypes: true,
+}))
+  if (entry.isDirectory() && !CORE_FLOORS.flat().includes(entry.name))
+    throw new Error(
+      `electron/core/${entry.name}/ has no floor: add it to CORE_FLOORS in eslint.config.js.`,
+    );
+const coreFloorRules = CORE_FLOORS.flatMap((floor, level) =>
+  floor.map((folder) => {
+    const above = CORE_FLOORS.slice(level)
+      .flat()
+      .filter((other) => other !== folder);
+    const patterns = [
+      {
+        regex: '(^|/)gateway/',
+        message:
+          'The core never imports the gateway package: the embedded gateway is a port the host provides (CorePorts.embeddedGateway).',
+      },
+      {
+        regex: '^(\\.\\./)+(desktop|browser-host|host-common)(/|$)',
+        message: 'The core never imports a host: hosts import the core.',
+      },
+    ];
+    if (above.length > 0)
+      patterns.push({
+        regex: `^(\\.\\./)+(${above.join('|')})(/|$)`,
+        message: `electron/core/${folder}/ is on floor ${level + 1}: it may import only folders below it (${CORE_FLOORS.slice(0, level).flat().join(', ') || 'none'}). Move what both need down a floor (e.g. into kernel/).`,
+      });
+    return {
+      files: [`electron/core/${folder}/**`],
+      ignores: ['**/*.test.ts'],
+      rules: { 'no-restricted-imports': ['error', { paths: [electronBan], patterns }] },
+    };
+  }),
+);
 
 export default tseslint.config(
   {
@@ -38,9 +90,17 @@ export default tseslint.config(
     },
   },
   {
-    files: ['electron/core/**', 'shared/**', 'gateway/**', 'electron/browser-host/**', 'bench/**'],
+    files: [
+      'electron/core/**',
+      'electron/host-common/**',
+      'shared/**',
+      'gateway/**',
+      'electron/browser-host/**',
+      'bench/**',
+    ],
     rules: { 'no-restricted-imports': ['error', { paths: [electronBan] }] },
   },
+  ...coreFloorRules,
   {
     files: ['shared/**'],
     rules: {

@@ -1,7 +1,7 @@
 /**
  * Benchmark 1: ingest throughput. A sender process pushes a long run of realistic frames as fast
  * as the socket takes them to (a) a bare `ws` client that only parses JSON and (b) Lookout's
- * full path (Session → dialect decode + validation → AppStore → PatchBatcher → NotifyPolicy).
+ * full path (Session → dialect decode + validation → AppModel → PatchBatcher → NotifyPolicy).
  * Runs alternate (bare, lookout, lookout, bare, …) on fresh connections; the median of each side
  * is compared, so the ratio holds on a noisy machine.
  */

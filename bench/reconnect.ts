@@ -4,7 +4,7 @@
  * open and re-subscribed is compared with the backoff delay the session chose for that attempt.
  * At the end every published event must have arrived exactly once (lookout's seq resume).
  */
-import type { Clock } from '../electron/core/connection/ports';
+import type { Clock } from '../electron/core/kernel/ports';
 import { hrNow } from './support/hr-clock';
 import { startLookoutPath } from './support/lookout-path';
 import { Proc } from './support/proc';

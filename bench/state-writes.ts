@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { systemClock } from '../electron/core/connection/ports';
+import { systemClock } from '../electron/core/kernel/ports';
 import { openAppState } from '../electron/core/state/app-state-file';
 import type { Json, LiveEvent } from '../shared/model/live-event';
 import type { BenchContext, BenchResult, Row } from './support/report';

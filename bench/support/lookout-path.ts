@@ -6,24 +6,20 @@ import {
 import type { StateChange } from '../../shared/model/connection';
 import type { LiveEvent } from '../../shared/model/live-event';
 import { Session } from '../../electron/core/connection/session';
-import {
-  systemClock,
-  type Clock,
-  type CredentialProvider,
-} from '../../electron/core/connection/ports';
+import { systemClock, type Clock, type CredentialProvider } from '../../electron/core/kernel/ports';
 import type { DecodeResult, Dialect, DialectCodec } from '../../electron/core/dialects/dialect';
 import { DIALECTS } from '../../electron/core/dialects';
 import { NotificationService } from '../../electron/core/notify/notification-service';
 import { NotifyPolicy } from '../../electron/core/notify/notify-policy';
 import type { Notifier, NotifyResult, OsNotification } from '../../electron/core/notify/notifier';
-import { AppStore } from '../../electron/core/state/app-store';
+import { AppModel } from '../../electron/core/state/app-model';
 import { PatchBatcher } from '../../electron/core/state/patch-batcher';
 import type { AppPatch } from '../../shared/model/app-state';
 
 /**
  * Lookout's full ingest path, assembled exactly as `LookoutCore.openSession`/`ingest` wire it:
  * the real Session (its reconnect driver over ws, liveness, recorder), the real dialect (decode + zod
- * validation), `AppStore.apply`, the `PatchBatcher` that feeds the renderer (100 ms), and
+ * validation), `AppModel.apply`, the `PatchBatcher` that feeds the renderer (100 ms), and
  * `NotificationService` with the default `NotifyPolicy` and a notifier that only records.
  * Left out on purpose: the debounced state-file save and IPC serialisation, which depend on the host.
  */
@@ -82,7 +78,7 @@ export interface PathOptions {
 /** A running Lookout path; `stop()` closes the session and disposes the timers. */
 export interface LookoutPath {
   session: Session;
-  store: AppStore;
+  store: AppModel;
   notifier: CountingNotifier;
   policy: NotifyPolicy;
   patches: () => number;
@@ -104,7 +100,7 @@ export function endpointFor(options: PathOptions): EndpointConfig {
 
 /** The model and the notification policy, wired as LookoutCore wires them. */
 export interface ModelPath {
-  store: AppStore;
+  store: AppModel;
   policy: NotifyPolicy;
   notifier: CountingNotifier;
   /** One socket read's events: the model first, then the policy (not awaited) with what it accepted. */
@@ -121,7 +117,7 @@ export function startModelPath(
   clock: Clock = systemClock,
   onShow?: (notification: OsNotification) => void,
 ): ModelPath {
-  const store = new AppStore();
+  const store = new AppModel();
   const policy = new NotifyPolicy({ dedupe: false });
   const notifier = new CountingNotifier(onShow);
   const notifications = new NotificationService({

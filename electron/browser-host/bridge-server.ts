@@ -9,7 +9,7 @@ import {
   type InvokeChannel,
   type SendChannel,
 } from '../../shared/ipc/contract';
-import type { Logger } from '../core/connection/ports';
+import type { Logger } from '../core/kernel/ports';
 import type { LookoutCoreApi } from '../core/app/core-api';
 import { parseRequestTarget } from '../../shared/http/request-target';
 import { isAllowedHost, requestedHost } from './static-server';

@@ -7,8 +7,8 @@ import { guardParserErrors, totalHandler } from '../../gateway/src/http/server-g
 import { join } from 'node:path';
 import { LookoutCore } from '../core/app/lookout-core';
 import type { CorePorts } from '../core/app/core-api';
-import { startEmbeddedGateway } from '../core/app/embedded-gateway';
-import { silentLogger, type Logger } from '../core/connection/ports';
+import { startEmbeddedGateway } from '../host-common/embedded-gateway';
+import { silentLogger, type Logger } from '../core/kernel/ports';
 import { createDesktopNotifier } from '../core/notify/desktop-notifier';
 import type { Notifier } from '../core/notify/notifier';
 import { BridgeServer } from './bridge-server';

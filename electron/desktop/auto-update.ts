@@ -1,5 +1,5 @@
 import { updateFeedProblem, type AppSettings } from '../../shared/model/settings';
-import type { Logger } from '../core/connection/ports';
+import type { Logger } from '../core/kernel/ports';
 
 import type { UpdateState } from '../../shared/model/settings';
 

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { app, crashReporter } from 'electron';
-import type { Clock, Logger } from '../core/connection/ports';
+import type { Clock, Logger } from '../core/kernel/ports';
 import { writeCrashReport, type CrashReportVersions } from './crash-report';
 
 /**

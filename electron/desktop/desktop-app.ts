@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { app, protocol, session, shell } from 'electron';
 import type { CorePorts, LookoutCoreApi } from '../core/app/core-api';
-import { systemClock, type Clock, type Logger } from '../core/connection/ports';
+import { systemClock, type Clock, type Logger } from '../core/kernel/ports';
 import { defaultAppSettings, type AppSettings } from '../../shared/model/settings';
 import { APP_ID } from './app-identity';
 import {

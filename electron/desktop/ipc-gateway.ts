@@ -12,7 +12,7 @@ import {
   type SendChannel,
 } from '../../shared/ipc/contract';
 import type { LookoutCoreApi } from '../core/app/core-api';
-import type { Logger } from '../core/connection/ports';
+import type { Logger } from '../core/kernel/ports';
 
 /** Where the gateway may accept messages from and push to; the window manager supplies it. */
 export interface IpcTarget {

@@ -1,7 +1,7 @@
 import { app } from 'electron';
 import { autoUpdater } from 'electron-updater';
-import type { Logger } from '../core/connection/ports';
-import { startEmbeddedGateway } from '../core/app/embedded-gateway';
+import type { Logger } from '../core/kernel/ports';
+import { startEmbeddedGateway } from '../host-common/embedded-gateway';
 import { LookoutCore } from '../core/app/lookout-core';
 import { installLastResortHandlers } from '../../shared/process/last-resort';
 import { PRODUCT_NAME } from './app-identity';

@@ -1,6 +1,6 @@
 import { Notification } from 'electron';
 import type { Notifier, NotifyResult, OsNotification } from '../core/notify/notifier';
-import type { Logger } from '../core/connection/ports';
+import type { Logger } from '../core/kernel/ports';
 
 /** Notifications kept referenced so their click handlers survive garbage collection. */
 const MAX_LIVE = 200;

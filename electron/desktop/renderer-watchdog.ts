@@ -1,4 +1,4 @@
-import type { Clock, Logger, TimerHandle } from '../core/connection/ports';
+import type { Clock, Logger, TimerHandle } from '../core/kernel/ports';
 import type { RendererRecovery } from '../../shared/model/recovery';
 import { assertNever } from '../../shared/util/assert-never';
 import type { CrashReport } from './crash-report';

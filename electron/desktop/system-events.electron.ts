@@ -1,5 +1,5 @@
 import { net, powerMonitor } from 'electron';
-import type { SystemEvents } from '../core/connection/ports';
+import type { SystemEvents } from '../core/kernel/ports';
 
 type SystemEvent = 'online' | 'offline' | 'resume' | 'suspend';
 

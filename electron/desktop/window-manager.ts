@@ -1,6 +1,6 @@
 import { BrowserWindow, screen, shell } from 'electron';
 import type { Session, WebContents } from 'electron';
-import type { Logger } from '../../electron/core/connection/ports';
+import type { Logger } from '../core/kernel/ports';
 import { RENDERER_CSP, isSafeExternalUrl, secureWebPreferences } from './security';
 import { loadWindowState, saveWindowState, type WindowState } from './window-state';
 

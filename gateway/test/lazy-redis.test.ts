@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { useRedisServer } from '../../test/support/redis-server';
-import { startEmbeddedGateway } from '../../electron/core/app/embedded-gateway';
+import { startEmbeddedGateway } from '../../electron/host-common/embedded-gateway';
 import { Fixtures } from './fixtures';
 import { connect, http } from './ws-test-client';
 

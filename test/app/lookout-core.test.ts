@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LookoutCore } from '../../electron/core/app/lookout-core';
-import { startEmbeddedGateway } from '../../electron/core/app/embedded-gateway';
+import { startEmbeddedGateway } from '../../electron/host-common/embedded-gateway';
 import { MemoryNotifier } from '../../electron/core/notify/notifier.memory';
 import type { PushChannel } from '../../shared/ipc/contract';
 import { DEMO_PASSWORD } from '../../gateway/src';

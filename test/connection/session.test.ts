@@ -4,7 +4,7 @@ import {
   CredentialsError,
   type CredentialProvider,
   type SystemEvents,
-} from '../../electron/core/connection/ports';
+} from '../../electron/core/kernel/ports';
 import type { StateChange } from '../../shared/model/connection';
 import type { LiveEvent } from '../../shared/model/live-event';
 import { testDialect } from '../support/test-dialect';

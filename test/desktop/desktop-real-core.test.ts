@@ -18,7 +18,7 @@ vi.mock('electron', async () => (await import('./fake-electron')).fakeElectronMo
 
 const { startDesktop } = await import('../../electron/desktop/desktop-app');
 const { LookoutCore } = await import('../../electron/core/app/lookout-core');
-const { startEmbeddedGateway } = await import('../../electron/core/app/embedded-gateway');
+const { startEmbeddedGateway } = await import('../../electron/host-common/embedded-gateway');
 
 const logger = { info: () => {}, warn: () => {}, error: () => {} };
 const RENDERER = 'app://lookout/index.html';

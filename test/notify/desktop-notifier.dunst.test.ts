@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { systemClock } from '../../electron/core/connection/ports';
+import { systemClock } from '../../electron/core/kernel/ports';
 import { NO_DAEMON_ERROR, NO_SESSION_BUS_ERROR } from '../../electron/core/notify/desktop-errors';
 import { createDesktopNotifier } from '../../electron/core/notify/desktop-notifier';
 import { NotificationService } from '../../electron/core/notify/notification-service';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Clock, SystemEvents } from '../../electron/core/connection/ports';
+import type { Clock, SystemEvents } from '../../electron/core/kernel/ports';
 import { MemoryEventLog, createGateway, silentGatewayLogger } from '../../gateway/src';
 import { FaultProxy } from '../support/fault-proxy';
 import { sleep, waitFor } from '../support/wait';

@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import { Session, type SessionPorts } from '../../electron/core/connection/session';
 import { lookoutDialect } from '../../electron/core/dialects/lookout';
-import { AppStore } from '../../electron/core/state/app-store';
+import { AppModel } from '../../electron/core/state/app-model';
 import { endpointSchema, type EndpointInput } from '../../shared/config/endpoint';
 import type { StateChange } from '../../shared/model/connection';
 import type { LiveEvent } from '../../shared/model/live-event';
@@ -16,7 +16,7 @@ import {
 /**
  * What the fault tests share: gateways that can be stopped and started again on the same port
  * over one event log, and a client that is the real engine (Session + lookout codec) feeding the
- * real model (AppStore), recording every event the session emitted so exactly-once is checked
+ * real model (AppModel), recording every event the session emitted so exactly-once is checked
  * before the store's own dedupe could hide a duplicate.
  */
 
@@ -58,7 +58,7 @@ export class RestartableGateway {
 /** The engine and the model, as LookoutCore wires them, with a record of what was emitted. */
 export class RecordingClient {
   readonly session: Session;
-  readonly store = new AppStore();
+  readonly store = new AppModel();
   readonly emitted: LiveEvent[] = [];
   readonly states: StateChange[] = [];
 

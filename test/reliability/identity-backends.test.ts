@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startEmbeddedGateway } from '../../electron/core/app/embedded-gateway';
+import { startEmbeddedGateway } from '../../electron/host-common/embedded-gateway';
 import { occurrenceKey } from '../../shared/model/event-identity';
 import { freePort, startGateway, type Proc } from '../../e2e/support/processes';
 import { waitFor } from '../support/wait';

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Session } from '../../electron/core/connection/session';
 import { lookoutDialect } from '../../electron/core/dialects/lookout';
-import { AppStore } from '../../electron/core/state/app-store';
+import { AppModel } from '../../electron/core/state/app-model';
 import { endpointSchema } from '../../shared/config/endpoint';
 import { DEFAULT_LIMITS } from '../../shared/model/app-state';
 import { MemoryEventLog, createGateway, silentGatewayLogger } from '../../gateway/src';
@@ -141,7 +141,7 @@ describe('soak', () => {
         ports: { credentials: { getCredentials: async () => ({ token }) } },
       });
       cleanups.push(() => session.stop());
-      const store = new AppStore({
+      const store = new AppModel({
         limits: { ...DEFAULT_LIMITS, notifications: 300 },
         dedupeCapacity: 2_000,
       });

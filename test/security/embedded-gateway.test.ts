@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startBrowserHost, type BrowserHost } from '../../electron/browser-host/browser-host';
-import { startEmbeddedGateway } from '../../electron/core/app/embedded-gateway';
+import { startEmbeddedGateway } from '../../electron/host-common/embedded-gateway';
 import type { EmbeddedGateway } from '../../electron/core/app/core-api';
 import { MemoryNotifier } from '../../electron/core/notify/notifier.memory';
 import { DEMO_API_KEY, DEMO_PASSWORD } from '../../gateway/src';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LookoutCore } from '../../electron/core/app/lookout-core';
-import type { Logger } from '../../electron/core/connection/ports';
+import type { Logger } from '../../electron/core/kernel/ports';
 import { MemoryNotifier } from '../../electron/core/notify/notifier.memory';
 import type { SecretCipher } from '../../electron/core/state/credential-store';
 import { TestCipher } from '../support/test-cipher';

@@ -1,4 +1,4 @@
-import type { Clock, TimerHandle } from '../../electron/core/connection/ports';
+import type { Clock, TimerHandle } from '../../electron/core/kernel/ports';
 
 /** A manual clock: timers fire only when the test advances time, in order of their due time. */
 export class ManualClock implements Clock {

@@ -7,7 +7,7 @@ import type {
   SendChannel,
   SendPayload,
 } from '../../../shared/ipc/contract';
-import type { Clock, Logger, SystemEvents } from '../connection/ports';
+import type { Clock, Logger, SystemEvents } from '../kernel/ports';
 import type { Notifier } from '../notify/notifier';
 import type { SecretCipher } from '../state/credential-store';
 

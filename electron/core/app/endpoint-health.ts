@@ -6,10 +6,10 @@ import { authState } from '../auth/auth-state';
 import type { SecretGetter } from '../auth/secrets';
 import type { TrackedCredentials } from '../auth/tracked-credentials';
 import { deliveryHealth } from '../connection/delivery';
-import type { Clock, Logger, TimerHandle } from '../connection/ports';
+import type { Clock, Logger, TimerHandle } from '../kernel/ports';
 import type { Session } from '../connection/session';
 import { probeRedis } from '../diagnostics/redis-probe';
-import type { Redactor } from '../diagnostics/redact';
+import type { Redactor } from '../kernel/redact';
 import type { AmbiguityFacts, Dialect } from '../dialects/dialect';
 
 export interface EndpointHealthOptions {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { endpointSchema } from '../../../shared/config/endpoint';
-import { Redactor } from '../diagnostics/redact';
+import { Redactor } from '../kernel/redact';
 import { endpointSecrets, redactedEndpoint, withSecretsRestored } from './endpoint-secrets';
 
 const stored = endpointSchema.parse({

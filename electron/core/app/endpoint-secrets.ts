@@ -1,6 +1,6 @@
 import type { EndpointConfig } from '../../../shared/config/endpoint';
 import { isSecretName, isSecretQueryName } from '../../../shared/util/secret-names';
-import type { Redactor } from '../diagnostics/redact';
+import type { Redactor } from '../kernel/redact';
 
 /**
  * Secrets that live in an endpoint's config rather than the credential store: a password in URL

@@ -1,6 +1,6 @@
 import { endpointUrls, type EndpointConfig } from '../../../shared/config/endpoint';
 import type { EndpointSummary } from '../../../shared/ipc/contract';
-import type { Redactor } from '../diagnostics/redact';
+import type { Redactor } from '../kernel/redact';
 import { DIALECTS, WATCHES_TASKS } from '../dialects';
 
 /** What the renderer may know about an endpoint: never a secret. */

@@ -28,16 +28,16 @@ import {
   type CredentialProvider,
   type Logger,
   type TimerHandle,
-} from '../connection/ports';
+} from '../kernel/ports';
 import { runConnectionCheck } from '../diagnostics/connection-check';
 import { RotatingLogFile } from '../diagnostics/log-file';
 import { runProbes } from '../diagnostics/probes';
 import { probeRedis } from '../diagnostics/redis-probe';
-import { Redactor } from '../diagnostics/redact';
+import { Redactor } from '../kernel/redact';
 import { DIALECTS } from '../dialects';
 import { NotificationService } from '../notify/notification-service';
 import { NotifyPolicy, type PolicyContext } from '../notify/notify-policy';
-import { AppStore, type DroppedEvent } from '../state/app-store';
+import { AppModel, type DroppedEvent } from '../state/app-model';
 import { openAppState } from '../state/app-state-file';
 import {
   EncryptedFileCredentialStore,
@@ -116,7 +116,7 @@ export class LookoutCore implements LookoutCoreApi {
   private configProblems: string[] = [];
   private settings: AppSettings = appSettingsSchema.parse({});
   private prefs: NotifyPrefs = notifyPrefsSchema.parse({});
-  private store = new AppStore();
+  private store = new AppModel();
   private credentials: CredentialStore = new MemoryCredentialStore();
   private policy = new NotifyPolicy({ dedupe: false });
   private notifications: NotificationService | null = null;

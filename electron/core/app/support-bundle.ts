@@ -3,7 +3,7 @@ import type { SessionDiagnostics } from '../../../shared/model/connection';
 import type { NotificationTraceEntry, ProbeResult } from '../../../shared/model/diagnostics';
 import type { EndpointHealth } from '../../../shared/model/health';
 import type { HostInfo } from '../../../shared/model/settings';
-import type { Redactor } from '../diagnostics/redact';
+import type { Redactor } from '../kernel/redact';
 
 export interface SupportBundleInput {
   generatedAt: number;

@@ -6,14 +6,14 @@ import {
   startDjangoDouble,
 } from '../../../test/peers/django-double';
 import { freePort } from '../../../test/support/free-port';
-import { CredentialsError } from '../connection/ports';
+import { CredentialsError } from '../kernel/ports';
 import { createCredentialProvider } from './credential-provider-factory';
 import { DjangoSessionProvider } from './django-session-provider';
 import { PasswordJwtProvider } from './password-jwt-provider';
 import { StaticTokenProvider } from './static-token-provider';
 import { verifySignIn } from './verify-sign-in';
 import { endpointSchema } from '../../../shared/config/endpoint';
-import { Redactor } from '../diagnostics/redact';
+import { Redactor } from '../kernel/redact';
 import { DIALECTS } from '../dialects';
 import { WsTestServer } from '../../../test/support/ws-test-server';
 

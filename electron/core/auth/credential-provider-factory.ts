@@ -1,5 +1,5 @@
 import type { AuthConfig } from '../../../shared/config/endpoint';
-import { type CredentialProvider, noCredentials } from '../connection/ports';
+import { type CredentialProvider, noCredentials } from '../kernel/ports';
 import { DjangoSessionProvider } from './django-session-provider';
 import { PasswordJwtProvider } from './password-jwt-provider';
 import type { FetchLike, SecretGetter } from './secrets';

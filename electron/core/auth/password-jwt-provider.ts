@@ -1,6 +1,6 @@
 import { decodeJwt } from 'jose';
-import type { Credentials } from '../dialects/dialect';
-import { type CredentialProvider, CredentialsError } from '../connection/ports';
+import type { Credentials } from '../kernel/ports';
+import { type CredentialProvider, CredentialsError } from '../kernel/ports';
 import type { FetchLike, SecretGetter } from './secrets';
 
 export interface PasswordJwtOptions {

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Redactor, REDACTED } from '../diagnostics/redact';
+import { Redactor, REDACTED } from '../kernel/redact';
 import { secretHarvestingFetch } from './secret-harvesting-fetch';
 
 let server: Server | null = null;

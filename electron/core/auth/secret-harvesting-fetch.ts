@@ -1,5 +1,5 @@
 import { isSecretName } from '../../../shared/util/secret-names';
-import type { SecretSink } from '../state/credential-store';
+import type { SecretSink } from '../kernel/ports';
 import type { FetchLike } from './secrets';
 
 /** Values shorter than this are not remembered: `1` or `true` would scrub half of every log. */

@@ -1,5 +1,5 @@
-import type { Credentials } from '../dialects/dialect';
-import { type CredentialProvider, CredentialsError } from '../connection/ports';
+import type { Credentials } from '../kernel/ports';
+import { type CredentialProvider, CredentialsError } from '../kernel/ports';
 import type { SecretGetter } from './secrets';
 
 /**

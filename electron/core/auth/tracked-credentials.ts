@@ -1,5 +1,5 @@
-import type { Credentials } from '../dialects/dialect';
-import { type CredentialProvider, CredentialsError, type SessionCheck } from '../connection/ports';
+import type { Credentials } from '../kernel/ports';
+import { type CredentialProvider, CredentialsError, type SessionCheck } from '../kernel/ports';
 
 /** How the last request for credentials went. */
 export type CredentialsResult =

@@ -1,7 +1,7 @@
 import type { EndpointConfig } from '../../../shared/config/endpoint';
-import { type CredentialProvider, CredentialsError } from '../connection/ports';
+import { type CredentialProvider, CredentialsError } from '../kernel/ports';
 import { runConnectionCheck } from '../diagnostics/connection-check';
-import type { Redactor } from '../diagnostics/redact';
+import type { Redactor } from '../kernel/redact';
 import type { Dialect } from '../dialects/dialect';
 import { createCredentialProvider } from './credential-provider-factory';
 import type { FetchLike } from './secrets';

@@ -7,7 +7,7 @@ import {
   formatIssues,
   type EndpointConfig,
 } from '../../../shared/config/endpoint';
-import { writeFileAtomic } from './atomic-write';
+import { writeFileAtomic } from '../kernel/atomic-write';
 import { upgradeEndpointsDocument, writeEndpointsSchemaBeside } from './endpoints-format';
 
 /**

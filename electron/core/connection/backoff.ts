@@ -1,4 +1,4 @@
-import type { RandomSource } from './ports';
+import type { RandomSource } from '../kernel/ports';
 
 /** Backoff settings, as in the endpoint config (`shared/config/endpoint.ts`). */
 export interface BackoffOptions {

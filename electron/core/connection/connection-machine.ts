@@ -5,7 +5,7 @@ import type {
 } from '../../../shared/model/connection';
 import { jitteredDelay, nextFailureCount, type BackoffOptions } from './backoff';
 import type { LocalEnding } from './close-policy';
-import type { RandomSource } from './ports';
+import type { RandomSource } from '../kernel/ports';
 
 /**
  * The connection state machine of one session, as data and one pure decision function:

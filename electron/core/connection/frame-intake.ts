@@ -2,8 +2,8 @@ import type { RawData } from 'ws';
 import type { ChannelHealth, ChannelReset, DropReason } from '../../../shared/model/connection';
 import type { LiveEvent } from '../../../shared/model/live-event';
 import type { DecodeResult, DialectCodec } from '../dialects/dialect';
-import type { Redactor } from '../diagnostics/redact';
-import type { RawFrame, SessionRecorder } from '../diagnostics/session-recorder';
+import type { Redactor } from '../kernel/redact';
+import type { RawFrame, SessionRecorder } from './session-recorder';
 
 /** What Diagnostics says about a reset, by its cause. */
 const RESET_EXPLANATION = {

@@ -1,6 +1,6 @@
-import type { RttHistory } from '../diagnostics/rtt-history';
+import type { RttHistory } from './rtt-history';
 import { LivenessTracker, type LivenessConfig } from './liveness';
-import type { Clock, TimerHandle } from './ports';
+import type { Clock, TimerHandle } from '../kernel/ports';
 
 /** What the monitor needs from its session: the link, and where its findings go. */
 export interface LivenessLink {

@@ -1,6 +1,7 @@
 import type { EndpointConfig } from '../../../shared/config/endpoint';
 import type { HandshakeSent } from '../../../shared/model/connection';
-import type { Credentials, DecodeResult, DialectCodec } from '../dialects/dialect';
+import type { DecodeResult, DialectCodec } from '../dialects/dialect';
+import type { Credentials } from '../kernel/ports';
 import { InstrumentedSocket, type SocketPlan } from './instrumented-socket';
 
 /**

@@ -1,8 +1,9 @@
 import type { RawData } from 'ws';
-import type { Credentials, DialectCodec, HandshakePlan } from '../dialects/dialect';
+import type { DialectCodec, HandshakePlan } from '../dialects/dialect';
+import type { Credentials } from '../kernel/ports';
 import type { InstrumentedSocket, SocketPlan } from './instrumented-socket';
 import { openSocket } from './open-sequence';
-import type { Clock, CredentialProvider, TimerHandle } from './ports';
+import type { Clock, CredentialProvider, TimerHandle } from '../kernel/ports';
 
 /** A prepared attempt: the credentials fetched and the dialect's handshake built from them. */
 export type Prepared =

@@ -11,8 +11,8 @@ import type {
 } from '../../../shared/model/connection';
 import type { LiveEvent } from '../../../shared/model/live-event';
 import type { Dialect, DialectCodec } from '../dialects/dialect';
-import { Redactor } from '../diagnostics/redact';
-import { SessionRecorder } from '../diagnostics/session-recorder';
+import { Redactor } from '../kernel/redact';
+import { SessionRecorder } from './session-recorder';
 import { classifyEnding } from './close-policy';
 import {
   decide,
@@ -39,10 +39,10 @@ import {
   type Logger,
   type RandomSource,
   type SystemEvents,
-} from './ports';
+} from '../kernel/ports';
 import { ReconnectDriver, type Prepared } from './reconnect-driver';
 import { SleepWatchdog } from './sleep-watchdog';
-import { TypedEmitter } from './typed-emitter';
+import { TypedEmitter } from '../kernel/typed-emitter';
 
 /** Ports a session needs; every one has a production default except the endpoint and dialect. */
 export interface SessionPorts {

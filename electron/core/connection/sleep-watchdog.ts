@@ -1,4 +1,4 @@
-import type { Clock, TimerHandle } from './ports';
+import type { Clock, TimerHandle } from '../kernel/ports';
 
 /**
  * A timer whose lateness reveals that the process was suspended (laptop lid closed): it fires

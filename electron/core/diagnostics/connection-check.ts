@@ -13,9 +13,9 @@ import type { DeliveryHealth, RankedCause, RedisProbeResult } from '../../../sha
 import { classifyEnding } from '../connection/close-policy';
 import { InstrumentedSocket } from '../connection/instrumented-socket';
 import { replyOf, type OpenReply } from '../connection/open-sequence';
-import { CredentialsError, type CredentialProvider } from '../connection/ports';
-import type { Credentials, DecodeResult, Dialect } from '../dialects/dialect';
-import type { Redactor } from './redact';
+import { CredentialsError, type CredentialProvider, type Credentials } from '../kernel/ports';
+import type { DecodeResult, Dialect } from '../dialects/dialect';
+import type { Redactor } from '../kernel/redact';
 
 export interface ConnectionCheckOptions {
   endpoint: EndpointConfig;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RotatingLogFile } from './log-file';
-import { Redactor } from './redact';
+import { Redactor } from '../kernel/redact';
 
 let dir: string;
 beforeEach(async () => {

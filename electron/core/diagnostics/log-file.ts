@@ -9,8 +9,8 @@ import {
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import type { Logger } from '../connection/ports';
-import type { Redactor } from './redact';
+import type { Logger } from '../kernel/ports';
+import type { Redactor } from '../kernel/redact';
 
 export interface RotatingLogFileOptions {
   dir: string;

@@ -1,7 +1,7 @@
 import { endpointUrls, type EndpointConfig } from '../../../shared/config/endpoint';
 import type { ProbeResult } from '../../../shared/model/diagnostics';
 import type { Dialect, ProbeSpec } from '../dialects/dialect';
-import type { Redactor } from './redact';
+import type { Redactor } from '../kernel/redact';
 
 export type FetchLike = (
   url: string,

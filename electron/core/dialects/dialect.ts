@@ -3,20 +3,13 @@ import type { DialectId, EndpointConfig } from '../../../shared/config/endpoint'
 import type { ChannelReset, DropReason, HandshakeSent } from '../../../shared/model/connection';
 import type { RankedCause } from '../../../shared/model/health';
 import type { LiveEvent } from '../../../shared/model/live-event';
+import type { Credentials } from '../kernel/ports';
 
 /**
  * A dialect is the small, pure translation between one backend's wire format and Lookout's
  * canonical events and commands, plus that backend's connection profile. It does no I/O: the
  * session does the socket work and asks the dialect what to send and what a frame means.
  */
-
-/** Secrets resolved by the session's credential provider for one attempt. Never logged. */
-export interface Credentials {
-  /** Bearer / query token (JWT or API token). */
-  token?: string;
-  /** Cookie header value, e.g. `sessionid=…` (django-channels as built). */
-  cookie?: string;
-}
 
 /** What to open: the URL (may carry a query token) and the upgrade headers. */
 export interface HandshakePlan {

@@ -7,13 +7,13 @@ import type { HandshakeSent } from '../../../shared/model/connection';
 import { rankCauses, type RankedCause } from '../../../shared/model/health';
 import type {
   AmbiguityFacts,
-  Credentials,
   DecodeResult,
   Dialect,
   DialectCodec,
   HandshakePlan,
   ProbeVerdict,
 } from './dialect';
+import type { Credentials } from '../kernel/ports';
 import { stableEventId } from './event-id';
 import { parseServerTime, serverTimeMs } from './timestamps';
 import { readBusinessPayload, readReservationPayload } from './django-payloads';

@@ -7,14 +7,8 @@ import {
   serverFrameSchema,
   type WireEvent,
 } from '../../../shared/protocol/lookout-wire';
-import type {
-  Credentials,
-  DecodeResult,
-  Dialect,
-  DialectCodec,
-  HandshakePlan,
-  ProbeVerdict,
-} from './dialect';
+import type { DecodeResult, Dialect, DialectCodec, HandshakePlan, ProbeVerdict } from './dialect';
+import type { Credentials } from '../kernel/ports';
 import { fastWireEvent } from './lookout-fast-event';
 import { parseObject, schemaReason, unknownType } from './wire';
 

@@ -1,14 +1,8 @@
 import { z } from 'zod';
 import type { EndpointConfig } from '../../../shared/config/endpoint';
 import type { Json, LiveEvent } from '../../../shared/model/live-event';
-import type {
-  Credentials,
-  DecodeResult,
-  Dialect,
-  DialectCodec,
-  HandshakePlan,
-  ProbeVerdict,
-} from './dialect';
+import type { DecodeResult, Dialect, DialectCodec, HandshakePlan, ProbeVerdict } from './dialect';
+import type { Credentials } from '../kernel/ports';
 import { stableEventId } from './event-id';
 import { parseServerTime } from './timestamps';
 import { clip, linkPart, parseObject, primitives, schemaReason, textOf, unknownType } from './wire';

@@ -1,13 +1,7 @@
 import { z } from 'zod';
 import type { EndpointConfig } from '../../../shared/config/endpoint';
-import type {
-  Credentials,
-  DecodeResult,
-  Dialect,
-  DialectCodec,
-  HandshakePlan,
-  ProbeVerdict,
-} from './dialect';
+import type { DecodeResult, Dialect, DialectCodec, HandshakePlan, ProbeVerdict } from './dialect';
+import type { Credentials } from '../kernel/ports';
 import { stableEventId } from './event-id';
 import { parseServerTime } from './timestamps';
 import { parseObject, schemaReason, unknownType } from './wire';

@@ -1,5 +1,5 @@
 import type { LiveEvent } from '../../../shared/model/live-event';
-import { silentLogger, type Clock, type Logger, type TimerHandle } from '../connection/ports';
+import { silentLogger, type Clock, type Logger, type TimerHandle } from '../kernel/ports';
 import type { NotifyPolicy, PolicyContext, PolicyDecision } from './notify-policy';
 import type { Notifier, NotifyResult, OsNotification } from './notifier';
 

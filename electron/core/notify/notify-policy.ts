@@ -9,7 +9,7 @@ import {
 import { DecisionTrace, type TraceEntry } from './decision-trace';
 import type { OsNotification } from './notifier';
 import { inQuietHours, systemLocalMinutes, type LocalMinutes } from './quiet-hours';
-import { SeenIds } from './seen-ids';
+import { SeenIds } from '../kernel/seen-ids';
 import { countPhrase, digestPhrase, latestTitles } from './summary-text';
 
 /** What the policy knows about the user at the moment of deciding (gathered by the host). */

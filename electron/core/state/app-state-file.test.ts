@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eventKey } from '../../../shared/model/event-identity';
 import type { LiveEvent } from '../../../shared/model/live-event';
-import { systemClock } from '../connection/ports';
+import { systemClock } from '../kernel/ports';
 import { openAppState } from './app-state-file';
 
 let dir: string;

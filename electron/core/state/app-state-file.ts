@@ -1,6 +1,6 @@
 import type { AppLimits, AppSnapshot } from '../../../shared/model/app-state';
-import type { Clock, Logger } from '../connection/ports';
-import { AppStore } from './app-store';
+import type { Clock, Logger } from '../kernel/ports';
+import { AppModel } from './app-model';
 import { appSnapshotSchema } from './app-state-schema';
 import { STATE_FORMAT } from './file-formats';
 import { PersistedFile, type SaveResult } from './persist';
@@ -23,7 +23,7 @@ export interface OpenAppStateOptions {
 }
 
 export interface OpenedAppState {
-  store: AppStore;
+  store: AppModel;
   file: PersistedFile<AppSnapshot>;
   /** Set when the saved model could not be used: show it to the user once. */
   notice: string | null;
@@ -47,7 +47,7 @@ export async function openAppState(options: OpenAppStateOptions): Promise<Opened
     ...(options.onSaved ? { onSaved: options.onSaved } : {}),
   });
   const loaded = await file.load();
-  const store = new AppStore({
+  const store = new AppModel({
     ...(loaded.value ? { initial: loaded.value } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
   });

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Redactor } from '../diagnostics/redact';
+import { Redactor } from '../kernel/redact';
 import { TestCipher } from '../../../test/support/test-cipher';
 import { EncryptedFileCredentialStore, MemoryCredentialStore } from './credential-store';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { systemClock, type Clock, type Logger } from '../connection/ports';
+import { systemClock, type Clock, type Logger, type SecretSink } from '../kernel/ports';
 import { CREDENTIALS_FORMAT } from './file-formats';
 import { PersistedFile, type SaveResult } from './persist';
 
@@ -39,11 +39,6 @@ export interface SecretCipher {
 export interface DecryptedSecret {
   plain: string;
   reEncrypt: boolean;
-}
-
-/** Told about every secret the store hands out or accepts, so logs can scrub it (the Redactor). */
-export interface SecretSink {
-  addSecret(value: string): void;
 }
 
 /** Secrets in memory only: for tests, and where nothing safe to persist with exists. */

@@ -1,5 +1,5 @@
 import { isEmptyPatch, mergePatchList, type AppPatch } from '../../../shared/model/app-state';
-import type { Clock, TimerHandle } from '../connection/ports';
+import type { Clock, TimerHandle } from '../kernel/ports';
 
 /**
  * Collects patches and hands them on as ONE merged patch at most every `intervalMs`, so a flood

@@ -5,8 +5,8 @@ import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { LiveEvent } from '../../../shared/model/live-event';
-import { systemClock, type Clock, type TimerHandle } from '../connection/ports';
-import { AppStore } from './app-store';
+import { systemClock, type Clock, type TimerHandle } from '../kernel/ports';
+import { AppModel } from './app-model';
 import { appSnapshotSchema } from './app-state-schema';
 import { writerState, writerStateSchema } from './fixtures/kill-writer';
 import { STATE_FORMAT } from './file-formats';
@@ -52,7 +52,7 @@ describe('PersistedFile', () => {
   it('round-trips the app model and reports a first start as missing', async () => {
     const file = stateFile();
     expect(await file.load()).toEqual({ status: 'missing', value: null });
-    const store = new AppStore();
+    const store = new AppModel();
     store.apply(Array.from({ length: 20 }, (_, i) => event(i)));
     store.markRead('e3');
     expect(await file.save(store.snapshot())).toEqual({ ok: true });
@@ -108,7 +108,7 @@ describe('PersistedFile', () => {
         /state\.json was written by a newer Lookout \(format 7; this one reads up to 2\)\. It is kept as it is and will not be overwritten/,
       ),
     });
-    const store = new AppStore();
+    const store = new AppModel();
     store.apply([event(1)]);
     const refused = await file.save(store.snapshot());
     expect(refused).toEqual({
@@ -126,7 +126,7 @@ describe('PersistedFile', () => {
 
   it('migrates a file of an older format and keeps the original once, beside it', async () => {
     const path = join(dir, 'state.json');
-    const store = new AppStore();
+    const store = new AppModel();
     store.apply([event(1), event(2)]);
     const v1 = JSON.stringify({
       app: 'lookout',
@@ -163,7 +163,7 @@ describe('PersistedFile', () => {
       clearTimeout: () => {},
     };
     const file = stateFile(join(dir, 'state.json'), clock);
-    const store = new AppStore();
+    const store = new AppModel();
     for (let i = 0; i < 50; i += 1) {
       store.apply([event(i)]);
       file.schedule(() => store.snapshot());
@@ -234,7 +234,7 @@ describe('PersistedFile', () => {
     // A missing folder is created; a path through a regular file cannot be.
     await writeFile(join(dir, 'a-file'), 'x');
     const file = stateFile(join(dir, 'a-file', 'state.json'));
-    const result = await file.save(new AppStore().snapshot());
+    const result = await file.save(new AppModel().snapshot());
     expect(result.ok).toBe(false);
     expect(!result.ok && result.error).toMatch(/Could not save .*a-file/);
     expect(file.lastError).toMatch(/ENOTDIR|EEXIST/);

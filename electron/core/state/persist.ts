@@ -1,8 +1,8 @@
 import { readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { z } from 'zod';
-import { silentLogger, type Clock, type Logger, type TimerHandle } from '../connection/ports';
-import { writeFileAtomic } from '../config/atomic-write';
+import { silentLogger, type Clock, type Logger, type TimerHandle } from '../kernel/ports';
+import { writeFileAtomic } from '../kernel/atomic-write';
 import { migrate, newerFileMessage, type Migration } from './migrations';
 
 /**

@@ -1,5 +1,5 @@
 import type { StorageProblem, StoredFile } from '../../../shared/model/storage';
-import type { Logger } from '../connection/ports';
+import type { Logger } from '../kernel/ports';
 
 /**
  * Which saves in the data folder are failing. Every save reports its outcome here; the listener

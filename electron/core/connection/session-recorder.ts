@@ -8,7 +8,7 @@ import type {
   SessionDiagnostics,
   StateChange,
 } from '../../../shared/model/connection';
-import type { Redactor } from './redact';
+import type { Redactor } from '../kernel/redact';
 import { Ring } from './ring';
 import { RttHistory } from './rtt-history';
 

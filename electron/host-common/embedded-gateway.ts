@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { createGateway, DEMO_USERS, silentGatewayLogger } from '../../../gateway/src';
-import type { EmbeddedGateway } from './core-api';
+import { createGateway, DEMO_USERS, silentGatewayLogger } from '../../gateway/src';
+import type { EmbeddedGateway } from '../core/app/core-api';
 
 /**
  * The default backend: our own gateway in this process, in demo mode, on a free loopback port,

@@ -9,7 +9,7 @@ import {
 import { eventKey, occurrenceKey } from '../../../shared/model/event-identity';
 import type { EventKind, LiveEvent } from '../../../shared/model/live-event';
 import { ManualClock } from '../../../test/support/manual-clock';
-import { AppStore, type DroppedEvent } from './app-store';
+import { AppModel, type DroppedEvent } from './app-model';
 import { PatchBatcher } from './patch-batcher';
 
 let n = 0;
@@ -34,9 +34,9 @@ function ev(
   };
 }
 
-describe('AppStore', () => {
+describe('AppModel', () => {
   it('keeps the bell newest first with read/unread, and leaves telemetry out of it', () => {
-    const store = new AppStore();
+    const store = new AppModel();
     const [a, b] = [ev('business.created'), ev('task.failed')];
     store.apply([a, b, ev('stats.update', { total_messages: 3 }), ev('task.progress')]);
     let s = store.snapshot();
@@ -53,7 +53,7 @@ describe('AppStore', () => {
   });
 
   it('bounds the bell (5,000 by default) and ignores replays of the same event id', () => {
-    const store = new AppStore();
+    const store = new AppModel();
     const events = Array.from({ length: 5_200 }, () => ev('notification'));
     store.apply(events);
     const s = store.snapshot();
@@ -64,13 +64,13 @@ describe('AppStore', () => {
   });
 
   it('reports which events were new, remembering what a saved bell already holds', () => {
-    const first = new AppStore();
+    const first = new AppModel();
     const [a, b, c] = [ev('business.created'), ev('notification'), ev('stats.update')];
     const accepted: LiveEvent[] = [];
     first.apply([a, b, a], accepted);
     expect(accepted).toEqual([a, b]);
     // Restarted on the saved model: its bell entries are replays, the stats event is new.
-    const again = new AppStore({ initial: first.snapshot() });
+    const again = new AppModel({ initial: first.snapshot() });
     const second: LiveEvent[] = [];
     expect(again.apply([a, b], second)).toBeNull();
     again.apply([b, c], second);
@@ -78,7 +78,7 @@ describe('AppStore', () => {
   });
 
   it('scopes identity: same ids on two endpoints, or in two epochs of one channel, are different events', () => {
-    const store = new AppStore();
+    const store = new AppModel();
     const dropped: DroppedEvent[] = [];
     const same = { id: 'dashboard:1', seq: 1, channel: 'dashboard' };
     const a = ev('alert', {}, { ...same, endpoint: 'demo', epoch: 'E1' });
@@ -110,7 +110,7 @@ describe('AppStore', () => {
   });
 
   it('makes one entry of one occurrence sent on several channels, listing each channel', () => {
-    const store = new AppStore();
+    const store = new AppModel();
     const alert = (channel: string, origin = 'o-1') =>
       ev('alert', {}, { channel, origin, endpoint: 'demo', severity: 'critical', epoch: channel });
     const accepted: LiveEvent[] = [];
@@ -130,7 +130,7 @@ describe('AppStore', () => {
     expect(accepted.map((e) => e.origin)).toEqual(['o-1', 'o-2']);
     expect(dropped.map((d) => d.reason)).toEqual(['same-origin', 'duplicate']);
     // After a restart on the saved bell, a copy still joins its entry.
-    const again = new AppStore({ initial: s });
+    const again = new AppModel({ initial: s });
     again.apply([alert('notifications:support')]);
     expect(again.snapshot().notifications[1]?.channels).toEqual([
       'dashboard',
@@ -140,7 +140,7 @@ describe('AppStore', () => {
   });
 
   it('forgets a lost incarnation, and drops a removed endpoint’s data but not its bell entries', () => {
-    const store = new AppStore();
+    const store = new AppModel();
     const e = ev('stats.update', { total_messages: 1 }, { endpoint: 'demo', epoch: 'E1' });
     store.apply([e, ev('task.created', { task_id: 't1' }, { endpoint: 'demo' })]);
     store.apply([ev('business.created', { business: { id: 1, name: 'A' } }, { endpoint: 'demo' })]);
@@ -158,7 +158,7 @@ describe('AppStore', () => {
   });
 
   it('marks the unfinished tasks of an endpoint whose server lost its history as unknown', () => {
-    const store = new AppStore();
+    const store = new AppModel();
     store.apply([
       ev('task.progress', { task_id: 'a', progress: 40 }, { endpoint: 'gw', receivedAt: 10 }),
       ev('task.completed', { task_id: 'b' }, { endpoint: 'gw', receivedAt: 10 }),
@@ -180,7 +180,7 @@ describe('AppStore', () => {
   });
 
   it('keeps the latest version of each business, per endpoint, most recent first', () => {
-    const store = new AppStore();
+    const store = new AppModel();
     store.apply([
       ev('business.created', { business: { id: 17, name: 'Acme' } }),
       ev('business.created', { business: { id: 18, name: 'Globex' } }),
@@ -196,7 +196,7 @@ describe('AppStore', () => {
   });
 
   it('tracks tasks with status and progress, keeps their title, and removes deleted ones', () => {
-    const store = new AppStore();
+    const store = new AppModel();
     store.apply([ev('task.created', { task_id: 't1', title: 'Import CSV' })]);
     store.apply([ev('task.progress', { task_id: 't1', status: 'processing', progress: 40 })]);
     let [task] = store.snapshot().tasks;
@@ -214,7 +214,7 @@ describe('AppStore', () => {
   });
 
   it('keeps the latest stats and a bounded history per endpoint, plus unread counts and site status', () => {
-    const store = new AppStore({ limits: { ...emptySnapshot().limits, statsHistory: 3 } });
+    const store = new AppModel({ limits: { ...emptySnapshot().limits, statsHistory: 3 } });
     for (let i = 1; i <= 5; i += 1) {
       store.apply([
         ev('stats.update', { total_messages: i, queue_depth: 2 * i }, { endpoint: 'stats' }),
@@ -239,7 +239,7 @@ describe('PatchBatcher', () => {
   it('turns a flood into at most one patch per interval', () => {
     const clock = new ManualClock();
     const sent: AppPatch[] = [];
-    const store = new AppStore();
+    const store = new AppModel();
     const batcher = new PatchBatcher(clock, (p) => sent.push(p), 100);
     store.subscribe((p) => batcher.push(p));
     for (let i = 0; i < 1_000; i += 1) {
@@ -295,7 +295,7 @@ describe('PatchBatcher', () => {
           tasks: 3,
           statsHistory: 4,
         };
-        const store = new AppStore({ limits });
+        const store = new AppModel({ limits });
         let mirror: AppSnapshot = store.snapshot();
         const batcher = new PatchBatcher(clock, (p) => (mirror = applyPatch(mirror, p)), 100);
         // Also every patch on its own, unmerged: the store folds merged patches lazily.

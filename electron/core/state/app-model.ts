@@ -18,7 +18,7 @@ import {
 import type { DropReason } from '../../../shared/model/connection';
 import { eventKey, incarnationKey, occurrenceKey } from '../../../shared/model/event-identity';
 import type { LiveEvent, StatsSample } from '../../../shared/model/live-event';
-import { SeenIds } from '../notify/seen-ids';
+import { SeenIds } from '../kernel/seen-ids';
 import { boundSnapshotItems, boundText, ITEM_LIMITS } from '../../../shared/model/item-bounds';
 import {
   businessFields,
@@ -61,7 +61,7 @@ const MAX_PENDING_PATCHES = 16;
  * `mergePatchList`, which applies as the patches would one by one): when the snapshot is read,
  * or once `MAX_PENDING_PATCHES` wait.
  */
-export class AppStore {
+export class AppModel {
   private state: AppSnapshot;
   private pending: AppPatch[] = [];
   /** Keys of events applied (`eventKey`): scoped by endpoint, channel and epoch. */

@@ -1,10 +1,17 @@
 import type WebSocket from 'ws';
-import type { Credentials } from '../dialects/dialect';
 
 /**
  * Everything the connection engine needs from the outside world, injected by a composition root
  * (desktop/main.ts, browser-host, tests). No module reaches for globals itself.
  */
+
+/** Secrets resolved by the session's credential provider for one attempt. Never logged. */
+export interface Credentials {
+  /** Bearer / query token (JWT or API token). */
+  token?: string;
+  /** Cookie header value, e.g. `sessionid=…` (django-channels as built). */
+  cookie?: string;
+}
 
 export type TimerHandle = { readonly __timer: unique symbol } | ReturnType<typeof setTimeout>;
 
@@ -71,6 +78,11 @@ export type WebSocketConstructor = typeof WebSocket;
 /** Network and power events from the OS (Electron powerMonitor / net, or tests). */
 export interface SystemEvents {
   on(event: 'online' | 'offline' | 'resume' | 'suspend', listener: () => void): () => void;
+}
+
+/** Told about every secret the store hands out or accepts, so logs can scrub it (the Redactor). */
+export interface SecretSink {
+  addSecret(value: string): void;
 }
 
 /** A small structured logger; the composition root decides where lines go (and redacts). */
