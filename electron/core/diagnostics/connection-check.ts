@@ -358,10 +358,7 @@ export async function runConnectionCheck(
   }
 }
 
-type Reply =
-  | OpenReply
-  | { kind: 'closed'; code: number; reason: string }
-  | { kind: 'silent' };
+type Reply = OpenReply | { kind: 'closed'; code: number; reason: string } | { kind: 'silent' };
 
 async function waitForReply(
   frames: string[],
