@@ -39,7 +39,8 @@ interface Report {
 async function fire(port: number, corpus: FuzzRequest[]): Promise<Report> {
   const report: Report = { perClass: {}, answers: {}, bad: [] };
   const one = async ({ cls, bytes }: FuzzRequest) => {
-    const answer = await rawRequest(port, bytes, { timeoutMs: 3_000, waitMs: 100 });
+    // A generous bound: on a loaded machine a sign-in's password hash alone can take seconds.
+    const answer = await rawRequest(port, bytes, { timeoutMs: 10_000, waitMs: 100 });
     report.perClass[cls] = (report.perClass[cls] ?? 0) + 1;
     const key =
       answer.status === null

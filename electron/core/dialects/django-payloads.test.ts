@@ -12,6 +12,12 @@ import {
 const maybe = <T>(arb: fc.Arbitrary<T>) => fc.oneof(arb, fc.anything());
 const wireId = maybe(fc.oneof(fc.string(), fc.integer(), fc.double({ noNaN: true })));
 const extras = fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 4 });
+/** Extras a plainly valid payload may carry: any key but `__proto__` (left to the schema). */
+const plainExtras = fc.dictionary(
+  fc.string().filter((key) => key !== '__proto__'),
+  fc.jsonValue({ maxDepth: 3 }),
+  { maxKeys: 4 },
+);
 const runs = Number(process.env.LOOKOUT_FUZZ_RUNS ?? 3_000);
 
 /** Through JSON, as frames arrive: no undefined, no functions, no NaN. */
@@ -102,10 +108,26 @@ describe('django-channels payload fast path', () => {
     );
   });
 
+  it('leaves an own __proto__ key to the schema, which drops it (found by the property above)', () => {
+    const reservation = readReservationPayload(JSON.parse('{"reservation":{"__proto__":0}}'));
+    const business = readBusinessPayload(
+      JSON.parse('{"business":{"id":7,"__proto__":{"admin":true}}}'),
+    );
+    if (typeof reservation === 'string' || typeof business === 'string') {
+      throw new Error('both payloads are valid');
+    }
+    expect(Object.hasOwn(reservation.reservation, '__proto__')).toBe(false);
+    expect(Object.hasOwn(business.business, '__proto__')).toBe(false);
+    expect(business.id).toBe('7');
+    const merged: Record<string, unknown> = Object.assign({}, business.business);
+    expect(Object.getPrototypeOf(merged)).toBe(Object.prototype);
+    expect(merged.admin).toBeUndefined();
+  });
+
   it('takes every plainly valid payload without the schema', () => {
     fc.assert(
       fc.property(
-        extras,
+        plainExtras,
         fc.oneof(fc.string(), fc.integer()),
         fc.option(fc.string(), { nil: undefined }),
         (extra, id, message) => {

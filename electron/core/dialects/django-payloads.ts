@@ -40,8 +40,16 @@ export const reservationPayloadSchema = z.object({
   message: z.string().optional(),
 });
 
+/**
+ * A plain object the fast path may keep as it is. One with an own `__proto__` key (JSON.parse
+ * makes one from `{"__proto__": …}`) is left to the schema, which drops that key: kept, it would
+ * set the prototype of any object it is later spread or assigned into.
+ */
 function record(value: unknown): Record<string, unknown> | null {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
+  return typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    !Object.hasOwn(value, '__proto__')
     ? (value as Record<string, unknown>)
     : null;
 }

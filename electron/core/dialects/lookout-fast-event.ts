@@ -56,7 +56,11 @@ export function fastWireEvent(raw: Record<string, unknown>): WireEvent | null {
   return event;
 }
 
-/** A JSON object (from JSON.parse, so every leaf is JSON) nested at most MAX_DEPTH deep. */
+/**
+ * A JSON object (from JSON.parse, so every leaf is JSON) nested at most MAX_DEPTH deep, with no
+ * own `__proto__` key anywhere (the schema drops those; kept, one would set the prototype of an
+ * object the data is later assigned into).
+ */
 function isPlainJsonObject(value: unknown): boolean {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   if (Object.getPrototypeOf(value) !== Object.prototype) return false;
@@ -64,6 +68,7 @@ function isPlainJsonObject(value: unknown): boolean {
   while (stack.length > 0) {
     const { v, depth } = stack.pop() as { v: unknown; depth: number };
     if (depth > MAX_DEPTH) return false;
+    if (!Array.isArray(v) && Object.hasOwn(v as object, '__proto__')) return false;
     const children = Array.isArray(v) ? v : Object.values(v as Record<string, unknown>);
     for (const child of children) {
       if (typeof child === 'object' && child !== null) stack.push({ v: child, depth: depth + 1 });
