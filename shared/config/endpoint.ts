@@ -11,20 +11,57 @@ export const DIALECT_IDS = [
 ] as const;
 export type DialectId = (typeof DIALECT_IDS)[number];
 
-// `pattern` repeats the refinement for the JSON Schema (editors cannot run a refinement).
-const wsUrl = z
-  .string()
-  .url('must be a URL like ws://host:port/path')
-  .refine((u) => /^wss?:\/\//i.test(u), 'must start with ws:// or wss://')
-  .meta({ pattern: '^[wW][sS][sS]?://' });
-const httpUrl = z
-  .string()
-  .url('must be a URL like http://host:port/path')
-  .refine((u) => /^https?:\/\//i.test(u), 'must start with http:// or https://')
-  .meta({ pattern: '^[hH][tT][tT][pP][sS]?://' });
+/**
+ * Why a URL a user typed is refused, in words that say what to fix; null when it is usable.
+ * Stricter than a browser's parser on purpose: Chromium takes `ws://exa mple/ws` (escaping the
+ * space) where Node, which opens the connection, refuses it.
+ */
+export function urlProblem(
+  url: string,
+  schemes: readonly string[],
+  example: string,
+): string | null {
+  if (url === '') return `is empty: enter one like ${example}`;
+  if (/\s/.test(url)) return 'must not contain spaces (remove them, or write %20 in a path)';
+  const parts = /^([a-z][a-z0-9+.-]*:)\/\/(?:[^/?#@]*@)?(\[[^\]]*\]|[^/?#:]*)(?::([^/?#]*))?/i.exec(
+    url,
+  );
+  if (!parts) return `must be a URL like ${example}`;
+  const [, scheme = '', host = '', port] = parts;
+  if (!schemes.includes(scheme.toLowerCase()))
+    return `must start with ${schemes.map((s) => `${s}//`).join(' or ')}`;
+  if (!host) return `has no host name: write it after ${scheme}// (e.g. ${example})`;
+  if (port !== undefined && port !== '') {
+    if (!/^\d+$/.test(port)) return `has a port "${port}" that is not a number`;
+    const n = Number(port);
+    if (n < 1 || n > 65_535)
+      return `has port ${port}, which does not exist: ports go from 1 to 65535`;
+  }
+  try {
+    new URL(url);
+  } catch {
+    return `must be a URL like ${example}`;
+  }
+  return null;
+}
+
+/** A string field holding a URL of one of `schemes`, refused in words by `urlProblem`. */
+function urlField(schemes: readonly string[], example: string, pattern: string) {
+  // `format` and `pattern` say in the JSON Schema what the refinement checks (editors cannot run it).
+  return z
+    .string()
+    .superRefine((u, ctx) => {
+      const problem = urlProblem(u, schemes, example);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .meta({ format: 'uri', pattern });
+}
+
+const wsUrl = urlField(['ws:', 'wss:'], 'ws://host:port/path', '^[wW][sS][sS]?://');
+const httpUrl = urlField(['http:', 'https:'], 'http://host:port/path', '^[hH][tT][tT][pP][sS]?://');
 const credentialRef = z
   .string()
-  .min(1)
+  .min(1, 'name the credential-store entry that holds the secret')
   .describe(
     "Name of the entry in Lookout's encrypted credential store that holds the secret (filled by signing in from the app). Never the secret itself.",
   );
@@ -43,7 +80,7 @@ export const authSchema = z.discriminatedUnion('method', [
   /** Email/user + password exchanged for a JWT pair at `loginUrl`, refreshed at `refreshUrl`. */
   z.object({
     method: z.literal('password-jwt'),
-    username: z.string().min(1),
+    username: z.string().min(1, 'enter the user name to sign in with'),
     credentialRef,
     loginUrl: httpUrl.describe('POST username + password here for a JWT pair.'),
     refreshUrl: httpUrl.optional().describe('POST the refresh token here for a new pair.'),
@@ -53,7 +90,7 @@ export const authSchema = z.discriminatedUnion('method', [
   /** Django admin login form → `sessionid` cookie (django-channels as built). */
   z.object({
     method: z.literal('django-session'),
-    username: z.string().min(1),
+    username: z.string().min(1, 'enter the user name to sign in with'),
     credentialRef,
     loginUrl: httpUrl.describe('The Django admin login form (its sessionid cookie is sent).'),
     /**
@@ -138,11 +175,18 @@ export const endpointSchema = z
         'use lowercase letters, digits and dashes (e.g. "prod-dashboard")',
       )
       .describe('Unique id: lowercase letters, digits and dashes.'),
-    name: z.string().min(1).max(80).describe('Shown in the app.'),
+    name: z
+      .string()
+      .min(1, 'enter a name, e.g. "Production dashboard"')
+      .max(80, 'keep the name under 80 characters')
+      .describe('Shown in the app.'),
     dialect: z.enum(DIALECT_IDS).describe('Which backend this is (how its frames are read).'),
     /** One URL, or several gateway instances to fail over between (first is preferred). */
     url: z
-      .union([wsUrl, z.array(wsUrl).min(1).max(16)])
+      .union([
+        wsUrl,
+        z.array(wsUrl).min(1, 'list at least one URL').max(16, 'list at most 16 URLs'),
+      ])
       .describe('ws:// or wss:// URL, or several to fail over between (the first is preferred).'),
     enabled: z.boolean().default(true),
     auth: authSchema

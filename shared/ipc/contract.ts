@@ -55,6 +55,10 @@ export interface EndpointSummary {
   subscriptions: string[];
   /** Dialect supports subscribing to task ids chosen at run time (task-status, lookout). */
   watchesTasks: boolean;
+  /** The task ids watched (task subscriptions only, as the user typed them; never `dashboard`). */
+  watchedTasks: string[];
+  /** The embedded demo gateway Lookout starts while no backend is configured (sample data). */
+  embedded: boolean;
 }
 
 /** Everything the renderer needs for its first paint; pushes follow. */

@@ -91,6 +91,8 @@ export interface TaskItem {
   endpoint: string;
   taskId: string;
   title: string;
+  /** The title is the task's own name (an event carried one); else it is the latest event's title. */
+  named?: true;
   status: TaskStatus;
   /** 0–100 when the backend reports progress, else null. */
   progress: number | null;

@@ -1,13 +1,14 @@
 import { endpointUrls, type EndpointConfig } from '../../../shared/config/endpoint';
 import type { EndpointSummary } from '../../../shared/ipc/contract';
 import type { Redactor } from '../kernel/redact';
-import { DIALECTS, WATCHES_TASKS } from '../dialects';
+import { DIALECTS, watchedTaskIds } from '../dialects';
 
-/** What the renderer may know about an endpoint: never a secret. */
+/** What the renderer may know about an endpoint: never a secret. `embedded`: the built-in demo. */
 export function endpointSummary(
   endpoint: EndpointConfig,
   hasSecret: boolean,
   redactor: Redactor,
+  embedded = false,
 ): EndpointSummary {
   const auth = endpoint.auth;
   const authText =
@@ -18,6 +19,10 @@ export function endpointSummary(
         : auth.method === 'password-jwt'
           ? `password → JWT as ${auth.username}`
           : `Django session as ${auth.username}`;
+  const subscriptions = endpoint.subscriptions.length
+    ? endpoint.subscriptions
+    : [...DIALECTS[endpoint.dialect].defaultSubscriptions];
+  const watched = watchedTaskIds(endpoint.dialect, subscriptions);
   return {
     id: endpoint.id,
     name: endpoint.name,
@@ -27,9 +32,9 @@ export function endpointSummary(
     auth: authText,
     authMethod: auth.method,
     hasSecret,
-    subscriptions: endpoint.subscriptions.length
-      ? endpoint.subscriptions
-      : [...DIALECTS[endpoint.dialect].defaultSubscriptions],
-    watchesTasks: WATCHES_TASKS.has(endpoint.dialect),
+    subscriptions,
+    watchesTasks: watched !== null,
+    watchedTasks: watched ?? [],
+    embedded,
   };
 }

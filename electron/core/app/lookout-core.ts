@@ -657,7 +657,8 @@ export class LookoutCore implements LookoutCoreApi {
       this.endpoints.map(async (e) => {
         const ref = credentialRefOf(e.auth);
         const hasSecret = ref ? (await this.credentials.get(ref)) !== null : false;
-        return endpointSummary(e, hasSecret, this.redactor);
+        const embedded = e.id === DEMO_ENDPOINT_ID && this.embedded !== null;
+        return endpointSummary(e, hasSecret, this.redactor, embedded);
       }),
     );
   }
@@ -797,19 +798,16 @@ export class LookoutCore implements LookoutCoreApi {
 
   private async watchTask(id: string, taskId: string, watch: boolean): Promise<SaveResult> {
     const endpoint = this.endpoint(id);
-    const channel =
-      endpoint.dialect === 'lookout'
-        ? `task:${taskId}`
-        : endpoint.dialect === 'task-status'
-          ? taskId
-          : null;
-    if (!channel)
+    const channel = DIALECTS[endpoint.dialect].tasks?.taskChannel(taskId);
+    if (channel === undefined)
       return { ok: false, errors: [`${endpoint.name} does not subscribe to tasks by id.`] };
     const subs = new Set(
       endpoint.subscriptions.length
         ? endpoint.subscriptions
         : DIALECTS[endpoint.dialect].defaultSubscriptions,
     );
+    if (!watch && !subs.has(channel))
+      return { ok: false, errors: [`${endpoint.name} does not watch task ${taskId}.`] };
     if (watch) subs.add(channel);
     else subs.delete(channel);
     const updated = { ...endpoint, subscriptions: [...subs] };

@@ -112,6 +112,14 @@ export interface DialectCodec {
   idle?(subscriptions: readonly string[]): boolean;
 }
 
+/** The mapping between a task id a user types and the channel a backend carries it on. */
+export interface TaskChannels {
+  /** The subscription that follows `taskId` (`task:42` on the gateway, `42` on task-status). */
+  taskChannel(taskId: string): string;
+  /** The task id a subscription follows, or null when it is not a task subscription (`dashboard`). */
+  taskIdOf(channel: string): string | null;
+}
+
 /** What Lookout knows when it explains an ambiguous handshake refusal (django's HTTP 500). */
 export interface AmbiguityFacts {
   url: string;
@@ -160,5 +168,10 @@ export interface Dialect {
   readonly probes: readonly ProbeSpec[];
   /** Subscriptions used when the endpoint configures none. */
   readonly defaultSubscriptions: readonly string[];
+  /**
+   * How this backend follows one task chosen at run time, where it can: the one mapping between a
+   * task id and the subscription that carries it. Absent: the dialect cannot watch tasks by id.
+   */
+  readonly tasks?: TaskChannels;
   create(endpoint: EndpointConfig): DialectCodec;
 }

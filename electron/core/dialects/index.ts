@@ -17,5 +17,15 @@ export const DIALECTS: Readonly<Record<DialectId, Dialect>> = {
   'django-channels': djangoChannelsDialect,
 };
 
-/** Dialects whose users pick task ids to watch at run time. */
-export const WATCHES_TASKS: ReadonlySet<DialectId> = new Set<DialectId>(['task-status', 'lookout']);
+/** Task ids a user watches on an endpoint (its task subscriptions), or null where none can be. */
+export function watchedTaskIds(
+  dialect: DialectId,
+  subscriptions: readonly string[],
+): string[] | null {
+  const tasks = DIALECTS[dialect].tasks;
+  if (!tasks) return null;
+  return subscriptions.flatMap((channel) => {
+    const id = tasks.taskIdOf(channel);
+    return id === null ? [] : [id];
+  });
+}

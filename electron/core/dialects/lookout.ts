@@ -325,5 +325,10 @@ export const lookoutDialect: Dialect = {
   // The gateway reads Redis Streams, not pub/sub: no listener to probe.
   redisChannels: [],
   defaultSubscriptions: ['dashboard', 'stats'],
+  // One task's own channel; `tasks:<user>` (a user's whole list) is not a watched task.
+  tasks: {
+    taskChannel: (taskId) => `task:${taskId}`,
+    taskIdOf: (channel) => (channel.startsWith('task:') ? channel.slice('task:'.length) : null),
+  },
   create: (endpoint) => new LookoutCodec(endpoint),
 };

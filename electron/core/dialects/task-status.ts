@@ -176,5 +176,7 @@ export const taskStatusDialect: Dialect = {
   // Its listener subscribes once at start and never again after a Redis outage.
   redisChannels: ['task_status_updates'],
   defaultSubscriptions: [],
+  // Every subscription is a task id, verbatim (`{"type":"subscribe","task_id":T}`).
+  tasks: { taskChannel: (taskId) => taskId, taskIdOf: (channel) => channel },
   create: (endpoint) => new TaskStatusCodec(endpoint),
 };

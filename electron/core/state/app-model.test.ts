@@ -11,6 +11,8 @@ import type { EventKind, LiveEvent } from '../../../shared/model/live-event';
 import { ManualClock } from '../../../test/support/manual-clock';
 import { AppModel, type DroppedEvent } from './app-model';
 import { PatchBatcher } from './patch-batcher';
+import { taskStatusDialect } from '../dialects/task-status';
+import { testEndpoint } from '../../../test/dialects/endpoint-fixture';
 
 let n = 0;
 function ev(
@@ -211,6 +213,31 @@ describe('AppModel', () => {
     expect(task).toMatchObject({ status: 'completed', progress: 100 });
     store.apply([ev('task.deleted', { task_id: 't1' })]);
     expect(store.snapshot().tasks).toEqual([]);
+  });
+
+  it('titles a nameless task (task-status) by its latest state, and a named one by its name', () => {
+    const codec = taskStatusDialect.create(
+      testEndpoint({ id: 'ts', dialect: 'task-status', url: 'ws://127.0.0.1:8001/ws' }),
+    );
+    const frame = (status: string, progress: number) =>
+      codec.decode(
+        JSON.stringify({ type: 'status_update', task_id: 'demo-999', data: { status, progress } }),
+        2_000 + progress,
+      ).events ?? [];
+    const store = new AppModel();
+    store.apply(frame('processing', 10));
+    expect(store.snapshot().tasks[0]?.title).toBe('Task demo-999 processing (10%)');
+    store.apply(frame('processing', 60));
+    expect(store.snapshot().tasks[0]?.title).toBe('Task demo-999 processing (60%)');
+    store.apply(frame('failed', 60));
+    expect(store.snapshot().tasks[0]).toMatchObject({
+      title: 'Task demo-999 failed',
+      status: 'failed',
+    });
+    // A name carried once stays, whatever the later events' titles say.
+    store.apply([ev('task.created', { task_id: 'n1', title: 'Nightly export' })]);
+    store.apply([ev('task.completed', { task_id: 'n1' })]);
+    expect(store.snapshot().tasks.find((t) => t.taskId === 'n1')?.title).toBe('Nightly export');
   });
 
   it('keeps the latest stats and a bounded history per endpoint, plus unread counts and site status', () => {

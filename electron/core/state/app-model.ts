@@ -292,7 +292,13 @@ export class AppModel {
             key,
             endpoint: e.endpoint,
             taskId: f.taskId,
-            title: boundText(f.title ?? before?.title ?? e.title, ITEM_LIMITS.title),
+            // The task's own name once any event carried one; else this event's title, so the
+            // heading follows the latest state ("… completed"), never the first progress text.
+            title: boundText(
+              f.title ?? (before?.named ? before.title : e.title),
+              ITEM_LIMITS.title,
+            ),
+            ...(f.title !== null || before?.named ? { named: true as const } : {}),
             status: f.status,
             progress: f.progress ?? (f.status === 'completed' ? 100 : (before?.progress ?? null)),
             message: boundText(f.message, ITEM_LIMITS.text),

@@ -106,6 +106,7 @@ export const appSnapshotSchema: z.ZodType<AppSnapshot> = z.object({
       endpoint: z.string(),
       taskId: z.string(),
       title: z.string(),
+      named: z.literal(true).optional(),
       status: z.enum(TASK_STATUSES),
       progress: z.number().nullable(),
       message: z.string(),

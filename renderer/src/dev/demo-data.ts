@@ -48,6 +48,8 @@ export const DEMO_ENDPOINTS: EndpointSummary[] = [
     hasSecret: true,
     subscriptions: ['dashboard', 'tasks', 'alerts'],
     watchesTasks: true,
+    watchedTasks: [],
+    embedded: false,
   },
   {
     id: 'sakura-prod',
@@ -60,6 +62,8 @@ export const DEMO_ENDPOINTS: EndpointSummary[] = [
     hasSecret: false,
     subscriptions: ['chat_updates', 'unread_counts'],
     watchesTasks: false,
+    watchedTasks: [],
+    embedded: false,
   },
   {
     id: 'task-status',
@@ -72,6 +76,8 @@ export const DEMO_ENDPOINTS: EndpointSummary[] = [
     hasSecret: true,
     subscriptions: ['import-2291', 'export-88'],
     watchesTasks: true,
+    watchedTasks: ['import-2291', 'export-88'],
+    embedded: false,
   },
   {
     id: 'stats-stream',
@@ -84,6 +90,8 @@ export const DEMO_ENDPOINTS: EndpointSummary[] = [
     hasSecret: false,
     subscriptions: ['stats'],
     watchesTasks: false,
+    watchedTasks: [],
+    embedded: false,
   },
 ];
 

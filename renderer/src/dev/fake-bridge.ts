@@ -149,6 +149,8 @@ export function createFakeBridge(options: FakeBridgeOptions = {}): FakeBridge {
         hasSecret: false,
         subscriptions: endpoint.subscriptions ?? [],
         watchesTasks: endpoint.dialect === 'lookout' || endpoint.dialect === 'task-status',
+        watchedTasks: [],
+        embedded: false,
       };
       endpoints = [...endpoints.filter((e) => e.id !== endpoint.id), summary];
       queueMicrotask(() => emit('endpoints:changed', endpoints));
@@ -254,16 +256,14 @@ export function createFakeBridge(options: FakeBridgeOptions = {}): FakeBridge {
     'logs:open': () => ({ path: initial.host.logFile, opened: false }),
     'tasks:watch': ({ endpoint, taskId }) => {
       endpoints = endpoints.map((e) =>
-        e.id === endpoint ? { ...e, subscriptions: [...new Set([...e.subscriptions, taskId])] } : e,
+        e.id === endpoint ? { ...e, watchedTasks: [...new Set([...e.watchedTasks, taskId])] } : e,
       );
       queueMicrotask(() => emit('endpoints:changed', endpoints));
       return { ok: true };
     },
     'tasks:unwatch': ({ endpoint, taskId }) => {
       endpoints = endpoints.map((e) =>
-        e.id === endpoint
-          ? { ...e, subscriptions: e.subscriptions.filter((s) => s !== taskId) }
-          : e,
+        e.id === endpoint ? { ...e, watchedTasks: e.watchedTasks.filter((s) => s !== taskId) } : e,
       );
       queueMicrotask(() => emit('endpoints:changed', endpoints));
       return { ok: true };

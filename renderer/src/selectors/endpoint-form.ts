@@ -3,6 +3,7 @@ import {
   endpointSchema,
   endpointUrls,
   formatIssues,
+  urlProblem,
   type DialectId,
   type EndpointInput,
 } from '../../../shared/config/endpoint';
@@ -141,7 +142,7 @@ export function endpointFromForm(f: EndpointForm): EndpointInput {
     id: f.id.trim(),
     name: f.name.trim(),
     dialect: f.dialect,
-    url: urls.length === 1 ? (urls[0] ?? '') : urls,
+    url: urls.length <= 1 ? (urls[0] ?? '') : urls,
     enabled: f.enabled,
     auth,
     subscriptions: lines(f.subscriptions),
@@ -162,6 +163,8 @@ function fieldOf(path: string): keyof EndpointForm | 'form' {
   if (path.startsWith('url')) return 'urls';
   if (path.startsWith('auth.username')) return 'username';
   if (path.startsWith('auth.loginUrl')) return 'loginUrl';
+  // The form names the secret's store entry after the id: a problem there is the id's.
+  if (path.startsWith('auth.credentialRef')) return 'id';
   if (path.startsWith('auth')) return 'authMethod';
   if (path.startsWith('subscriptions')) return 'subscriptions';
   if (path.startsWith('redisProbe')) return 'redisUrl';
@@ -183,7 +186,57 @@ export function validateForm(
     const path = line.slice(0, sep);
     const message = line.slice(sep + 2);
     const field = fieldOf(path);
-    (out[field] ??= []).push(field === 'form' ? line : message);
+    // One message per field: the id's own rule says what an empty credentialRef would.
+    if (path.startsWith('auth.credentialRef') && out.id) continue;
+    const list = (out[field] ??= []);
+    const text = field === 'form' ? line : message;
+    if (!list.includes(text)) list.push(text);
   }
   return out;
+}
+
+/** An endpoint id from its name: `Production dashboard (EU)` → `production-dashboard-eu`. */
+export function idFromName(name: string): string {
+  return name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+/, '')
+    .slice(0, 63)
+    .replace(/-+$/, '');
+}
+
+/**
+ * The sign-in URL our gateway answers beside a WebSocket URL (`ws://host:8765/ws` →
+ * `http://host:8765/auth/login`), or '' when the URL is not one yet. Only for the Lookout
+ * gateway: other backends put their login elsewhere.
+ */
+export function suggestedLoginUrl(dialect: DialectId, wsUrls: string): string {
+  if (dialect !== 'lookout') return '';
+  const first = lines(wsUrls)[0] ?? '';
+  if (urlProblem(first, ['ws:', 'wss:'], '') !== null) return '';
+  const url = new URL(first);
+  return `${url.protocol === 'wss:' ? 'https:' : 'http:'}//${url.host}/auth/login`;
+}
+
+/**
+ * The form after the user edited `change`: the id follows the name and the login URL follows the
+ * WebSocket URL until the user types one of their own (`idEdited`, `loginEdited`).
+ */
+export function applyFormChange(
+  f: EndpointForm,
+  change: Partial<EndpointForm>,
+  auto: { id: boolean; loginUrl: boolean },
+): EndpointForm {
+  const next = { ...f, ...change };
+  if (auto.id && change.name !== undefined) next.id = idFromName(next.name);
+  if (
+    auto.loginUrl &&
+    (change.urls !== undefined || change.dialect !== undefined || change.authMethod !== undefined)
+  ) {
+    const suggested = suggestedLoginUrl(next.dialect, next.urls);
+    if (suggested || !next.loginUrl) next.loginUrl = suggested;
+  }
+  return next;
 }

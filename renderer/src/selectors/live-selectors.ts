@@ -32,23 +32,55 @@ export function statsEndpointOf(
   return candidates[0] ?? null;
 }
 
-/** uPlot columns (seconds, messages/s, queue depth) of the last `windowMs` of samples. */
+/** A stretch of time with no samples (ms): the app was not running, or no figures came. */
+export interface SeriesGap {
+  from: number;
+  to: number;
+}
+
+/** Samples further apart than this (and than 3 × the usual spacing) are not joined by a line. */
+export const MIN_GAP_MS = 5_000;
+
+/** The gaps between consecutive sample times: spacing beyond max(MIN_GAP_MS, 3 × the median). */
+export function sampleGaps(times: readonly number[]): SeriesGap[] {
+  if (times.length < 2) return [];
+  const steps = times.slice(1).map((t, i) => t - (times[i] ?? t));
+  const median = [...steps].sort((a, b) => a - b)[Math.floor(steps.length / 2)] ?? 0;
+  const limit = Math.max(MIN_GAP_MS, 3 * median);
+  const gaps: SeriesGap[] = [];
+  steps.forEach((step, i) => {
+    if (step > limit) gaps.push({ from: times[i] ?? 0, to: times[i + 1] ?? 0 });
+  });
+  return gaps;
+}
+
+/**
+ * uPlot columns (seconds, messages/s, queue depth) of the last `windowMs` of samples. A gap gets a
+ * null point in its middle, so the chart shows it as a gap instead of a straight line across it.
+ */
 export function throughputSeries(
   history: readonly StatsSample[],
   windowMs = 5 * 60_000,
-): [number[], number[], number[]] {
+): [number[], Array<number | null>, Array<number | null>] {
   const last = history[history.length - 1];
   if (!last) return [[], [], []];
   const from = last.at - windowMs;
+  const shown = history.filter((s) => s.at >= from);
+  const gapsAfter = new Set(sampleGaps(shown.map((s) => s.at)).map((g) => g.from));
   const xs: number[] = [];
-  const rate: number[] = [];
-  const queue: number[] = [];
-  for (const s of history) {
-    if (s.at < from) continue;
+  const rate: Array<number | null> = [];
+  const queue: Array<number | null> = [];
+  shown.forEach((s, i) => {
     xs.push(s.at / 1_000);
     rate.push(s.messagesPerSecond);
     queue.push(s.queueDepth);
-  }
+    const next = shown[i + 1];
+    if (next && gapsAfter.has(s.at)) {
+      xs.push((s.at + next.at) / 2 / 1_000);
+      rate.push(null);
+      queue.push(null);
+    }
+  });
   return [xs, rate, queue];
 }
 
@@ -164,4 +196,29 @@ export function keyFields(data: Record<string, unknown>, max = 4): Array<[string
     }
   }
   return out;
+}
+
+export interface InboxCard {
+  key: string;
+  /** `agent-inbox-active` → `Agent inbox active`. */
+  label: string;
+  count: number;
+}
+
+/** One card per inbox of an `unread.counts` report, the unified inbox first, then by name. */
+export function inboxCards(counts: Readonly<Record<string, number>> | null): InboxCard[] {
+  if (!counts) return [];
+  const label = (key: string) => {
+    const words = key.replace(/[-_]+/g, ' ').trim();
+    return words ? words.charAt(0).toUpperCase() + words.slice(1) : key;
+  };
+  return Object.entries(counts)
+    .map(([key, count]) => ({ key, label: label(key), count }))
+    .sort((a, b) =>
+      a.key === 'unified-inbox'
+        ? -1
+        : b.key === 'unified-inbox'
+          ? 1
+          : a.label.localeCompare(b.label),
+    );
 }

@@ -1,4 +1,5 @@
 import { BusinessesPanel, ReservationsPanel } from './businesses-view';
+import { InboxPanels } from './inbox-panel';
 import { StatsPanel } from './stats-view';
 import { TasksPanel } from './tasks-view';
 
@@ -8,6 +9,7 @@ export function DashboardView() {
     <div className="page">
       <h1 className="page__title">Dashboard</h1>
       <StatsPanel compact />
+      <InboxPanels />
       <div className="grid grid--2-1">
         <BusinessesPanel limit={8} />
         <TasksPanel limit={5} />

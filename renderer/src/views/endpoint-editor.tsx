@@ -4,11 +4,12 @@ import {
   DIALECT_LABELS,
   DIALECT_OPTIONS,
   REDIS_PROBE_HINTS,
+  applyFormChange,
   endpointFromForm,
   validateForm,
   type EndpointForm,
 } from '../selectors/endpoint-form';
-import { useAppStore } from '../ui/store-context';
+import { useApp, useAppStore } from '../ui/store-context';
 
 function Field({
   label,
@@ -71,7 +72,14 @@ export function EndpointEditor({
   const [serverErrors, setServerErrors] = useState<string[]>([]);
   const [report, setReport] = useState<ConnectionCheckReport | null>(null);
   const errors = touched ? validateForm(form) : {};
-  const set = (change: Partial<EndpointForm>) => setForm((f) => ({ ...f, ...change }));
+  // The id follows the name, and the login URL the WebSocket URL, until the user types their own.
+  const [auto, setAuto] = useState({ id: isNew && !initial.id, loginUrl: !initial.loginUrl });
+  const set = (change: Partial<EndpointForm>) => setForm((f) => applyFormChange(f, change, auto));
+  const host = useApp((s) => s.host);
+  // Where this host really keeps it (keyring, encrypted file, or memory only): its own words.
+  const secretHint = isNew
+    ? (host?.secretsNote ?? 'Kept by Lookout, never in its config files.')
+    : 'Leave empty to keep the stored one.';
   const needsUser = form.authMethod === 'password-jwt' || form.authMethod === 'django-session';
 
   const valid = () => {
@@ -81,6 +89,7 @@ export function EndpointEditor({
   const save = async (e: FormEvent) => {
     e.preventDefault();
     if (!valid()) return;
+    setServerErrors([]);
     setBusy('save');
     try {
       const r = await store
@@ -100,6 +109,7 @@ export function EndpointEditor({
   };
   const test = async () => {
     if (!valid()) return;
+    setServerErrors([]);
     setBusy('test');
     setReport(null);
     try {
@@ -133,7 +143,10 @@ export function EndpointEditor({
         <Field label="Id" hint="Used in links and config files." errors={errors.id}>
           <input
             value={form.id}
-            onChange={(e) => set({ id: e.target.value })}
+            onChange={(e) => {
+              setAuto((a) => ({ ...a, id: false }));
+              set({ id: e.target.value });
+            }}
             placeholder="prod-dashboard"
             disabled={!isNew}
           />
@@ -197,7 +210,10 @@ export function EndpointEditor({
             <Field label="Login URL" errors={errors.loginUrl}>
               <input
                 value={form.loginUrl}
-                onChange={(e) => set({ loginUrl: e.target.value })}
+                onChange={(e) => {
+                  setAuto((a) => ({ ...a, loginUrl: false }));
+                  set({ loginUrl: e.target.value });
+                }}
                 placeholder="https://admin.example.com/auth/login"
               />
             </Field>
@@ -206,11 +222,7 @@ export function EndpointEditor({
         {form.authMethod !== 'none' ? (
           <SecretField
             label={form.authMethod === 'token' ? 'Token' : 'Password'}
-            hint={
-              isNew
-                ? 'Stored in the system keyring by the main process.'
-                : 'Leave empty to keep the stored one.'
-            }
+            hint={secretHint}
             value={form.secret}
             onChange={(secret) => set({ secret })}
           />
@@ -265,7 +277,7 @@ export function EndpointEditor({
       </label>
       {errors.form?.length || serverErrors.length ? (
         <ul className="field__errors" role="alert">
-          {[...(errors.form ?? []), ...serverErrors].map((m) => (
+          {[...new Set([...(errors.form ?? []), ...serverErrors])].map((m) => (
             <li key={m}>{m}</li>
           ))}
         </ul>

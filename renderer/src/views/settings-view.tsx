@@ -387,22 +387,27 @@ function AppPanel() {
           <option value="dark">Dark</option>
         </select>
       </label>
-      <label className="check">
-        <input
-          type="checkbox"
-          checked={settings.startAtLogin}
-          onChange={(e) => update({ startAtLogin: e.target.checked })}
-        />{' '}
-        Start Lookout when I log in
-      </label>
-      <label className="check">
-        <input
-          type="checkbox"
-          checked={settings.closeToTray}
-          onChange={(e) => update({ closeToTray: e.target.checked })}
-        />{' '}
-        Closing the window keeps Lookout running in the tray
-      </label>
+      {/* Start at login and the tray belong to the desktop app: the browser host has neither. */}
+      {host?.kind === 'electron' ? (
+        <>
+          <label className="check">
+            <input
+              type="checkbox"
+              checked={settings.startAtLogin}
+              onChange={(e) => update({ startAtLogin: e.target.checked })}
+            />{' '}
+            Start Lookout when I log in
+          </label>
+          <label className="check">
+            <input
+              type="checkbox"
+              checked={settings.closeToTray}
+              onChange={(e) => update({ closeToTray: e.target.checked })}
+            />{' '}
+            Closing the window keeps Lookout running in the tray
+          </label>
+        </>
+      ) : null}
       <label className="check">
         <input
           type="checkbox"

@@ -1,8 +1,10 @@
 import { useMemo } from 'react';
+import { formatClock } from '../selectors/format';
 import { endpointName } from '../selectors/connection-health';
 import {
   endpointsWithStats,
   sampleBefore,
+  sampleGaps,
   statCards,
   statsEndpointOf,
   throughputSeries,
@@ -11,7 +13,7 @@ import { EmptyState, Panel, ProgressBar, RelativeTime } from '../ui/common';
 import { useApp, useAppStore } from '../ui/store-context';
 import { UPlotChart } from '../ui/uplot-chart';
 import { useResolvedTheme } from '../ui/theme';
-import { ServerText } from '../ui/server-text';
+import { InboxPanels } from './inbox-panel';
 
 const SERIES = [
   { label: 'Throughput', colorVar: '--chart-1', fill: true, unit: 'msg/s' },
@@ -33,6 +35,13 @@ export function StatsPanel({ compact = false }: { compact?: boolean }) {
     () => throughputSeries(history ?? [], compact ? 3 * 60_000 : 5 * 60_000),
     [history, compact],
   );
+  const gaps = useMemo(() => {
+    const last = history?.[history.length - 1];
+    if (!history || !last) return [];
+    const from = last.at - (compact ? 3 : 5) * 60_000;
+    return sampleGaps(history.filter((s) => s.at >= from).map((s) => s.at));
+  }, [history, compact]);
+  const gapText = gaps.map((g) => `${formatClock(g.from)}–${formatClock(g.to)}`).join(', ');
   const withStats = endpointsWithStats(live, configured);
   const sample = data?.stats ?? null;
   const cards = statCards(sample, history ? sampleBefore(history) : null);
@@ -94,8 +103,14 @@ export function StatsPanel({ compact = false }: { compact?: boolean }) {
               series={SERIES}
               height={compact ? 170 : 260}
               themeKey={theme}
-              label={`Throughput chart of ${endpointName(endpoints, id ?? '')}`}
+              label={`Throughput chart of ${endpointName(endpoints, id ?? '')}${gapText ? `; no samples ${gapText}` : ''}`}
             />
+            {gapText ? (
+              <p className="muted small chart-wrap__gaps">
+                No samples {gapText} (Lookout was not running, or the backend sent none): shown as a
+                gap.
+              </p>
+            ) : null}
           </div>
         </>
       )}
@@ -104,42 +119,11 @@ export function StatsPanel({ compact = false }: { compact?: boolean }) {
 }
 
 export function StatsView() {
-  const live = useApp((s) => s.live);
-  const endpoints = useApp((s) => s.endpoints);
-  const sites = Object.entries(live).filter(([, l]) => l.siteStatus || l.unreadCounts);
   return (
     <div className="page">
       <h1 className="page__title">Stats</h1>
       <StatsPanel />
-      {sites.length > 0 ? (
-        <Panel title="Site status and counters">
-          <ul className="list">
-            {sites.map(([id, l]) => (
-              <li key={id} className="list__row">
-                <div>
-                  <div className="list__title">{endpointName(endpoints, id)}</div>
-                  <div className="sub">
-                    {l.siteStatus ? (
-                      <ServerText
-                        text={`${l.siteStatus.status}: ${l.siteStatus.detail}`}
-                        max={300}
-                      />
-                    ) : (
-                      'No site status reported'
-                    )}
-                    {l.unreadCounts
-                      ? ` · unread ${Object.entries(l.unreadCounts)
-                          .map(([k, v]) => `${k} ${v}`)
-                          .join(', ')}`
-                      : ''}
-                  </div>
-                </div>
-                {l.siteStatus ? <RelativeTime at={l.siteStatus.at} /> : null}
-              </li>
-            ))}
-          </ul>
-        </Panel>
-      ) : null}
+      <InboxPanels />
     </div>
   );
 }

@@ -165,17 +165,20 @@ function WatchedTasks() {
           {watching.map((e) => (
             <div key={e.id} className="watch-group">
               <div className="watch-group__name">{e.name}</div>
-              {e.subscriptions.length === 0 ? (
-                <span className="muted small">Nothing watched.</span>
+              {e.watchedTasks.length === 0 ? (
+                <span className="muted small">No task watched.</span>
               ) : (
                 <ul className="chips" aria-label={`Watched on ${e.name}`}>
-                  {e.subscriptions.map((id) => (
+                  {e.watchedTasks.map((id) => (
                     <li key={id} className="chip chip--removable">
-                      <code>{id}</code>
+                      <code>
+                        <ServerText text={id} max={60} />
+                      </code>
                       <button
                         type="button"
                         className="chip__x"
-                        aria-label={`Stop watching ${id}`}
+                        aria-label={`Stop watching ${labelText(id)}`}
+                        title={`Stop watching ${labelText(id)}`}
                         onClick={() => void remove(e.id, id)}
                       >
                         ✕
