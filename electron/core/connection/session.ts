@@ -13,7 +13,7 @@ import type { LiveEvent } from '../../../shared/model/live-event';
 import type { Dialect, DialectCodec } from '../dialects/dialect';
 import { Redactor } from '../kernel/redact';
 import { SessionRecorder } from './session-recorder';
-import { classifyEnding } from './close-policy';
+import { classifyEnding, transportOutcome } from './close-policy';
 import {
   decide,
   formatMs,
@@ -43,6 +43,7 @@ import {
 import { ReconnectDriver, type Prepared } from './reconnect-driver';
 import { SleepWatchdog } from './sleep-watchdog';
 import { TypedEmitter } from '../kernel/typed-emitter';
+import type { EndpointTransport } from '../transport/network';
 
 /** Ports a session needs; every one has a production default except the endpoint and dialect. */
 export interface SessionPorts {
@@ -53,6 +54,8 @@ export interface SessionPorts {
   system?: SystemEvents;
   /** Shared redactor (the host registers every secret it knows); a private one by default. */
   redactor?: Redactor;
+  /** How to reach the server (proxy, trust); Node's defaults (direct, bundled roots) when absent. */
+  transport?: EndpointTransport;
 }
 
 export interface SessionOptions {
@@ -108,6 +111,7 @@ export class Session extends TypedEmitter<SessionEvents> {
   private readonly urls: string[];
   private readonly subscriptionSet: Set<string>;
   private readonly system: SystemEvents | undefined;
+  private readonly transport: EndpointTransport | undefined;
   private readonly unsubscribeSystem: Array<() => void> = [];
   private readonly context: MachineContext;
   private readonly driver: ReconnectDriver;
@@ -138,6 +142,7 @@ export class Session extends TypedEmitter<SessionEvents> {
     this.redactor = ports.redactor ?? new Redactor();
     this.recorder = new SessionRecorder(this.redactor);
     this.system = ports.system;
+    this.transport = ports.transport;
     this.urls = endpointUrls(endpoint);
     this.codec = options.dialect.create(endpoint);
     const configured = endpoint.subscriptions;
@@ -449,11 +454,19 @@ export class Session extends TypedEmitter<SessionEvents> {
       });
       return;
     }
-    this.finish(record, {
-      error: 'credentials',
-      meaning: `Could not get credentials: ${message}`,
-      action: 'back-off',
-    });
+    // A sign-in or refresh over HTTP that met a proxy or certificate problem says so, in the same
+    // words as the WebSocket's.
+    const onTheWay = transportOutcome(error);
+    if (onTheWay) {
+      const { facts, ...outcome } = onTheWay;
+      record.transport = facts;
+      this.finish(record, outcome);
+    } else
+      this.finish(record, {
+        error: 'credentials',
+        meaning: `Could not get credentials: ${message}`,
+        action: 'back-off',
+      });
     this.feed({ type: 'credentials-failed', attempt: n, userMustAct: false, reason: message });
   }
 
@@ -467,7 +480,11 @@ export class Session extends TypedEmitter<SessionEvents> {
     const { handshake, credentials } = prepared;
     const record = this.beginAttempt(handshake.url);
     record.sent = sentFacts(handshake.headers, credentials);
-    this.driver.open(handshake.url, socketPlan(this.endpoint, handshake.headers));
+    const timeoutMs = this.endpoint.handshakeTimeoutMs;
+    this.driver.open(handshake.url, {
+      ...socketPlan(this.endpoint, handshake.headers),
+      ...(this.transport ? { agent: this.transport.agent(timeoutMs) } : {}),
+    });
   }
 
   private beginAttempt(url: string): AttemptRecord {
@@ -488,6 +505,7 @@ export class Session extends TypedEmitter<SessionEvents> {
       this.attempt.openedAt = now;
       const headers = socket.facts.upgradeHeaders;
       if (headers) this.attempt.handshakeHeaders = this.redactor.headers(headers);
+      if (socket.facts.transport) this.attempt.transport = socket.facts.transport;
     }
     this.intake.opened(now);
     this.liveness.opened(now);
@@ -513,6 +531,7 @@ export class Session extends TypedEmitter<SessionEvents> {
     // Acks and refusals belong to the connection that just ended: channel rows follow the socket.
     this.intake.forgetAcks();
     if (!attempt || this.attemptFinished) return;
+    if (socket.facts.transport) attempt.transport = socket.facts.transport;
     const outcome = classifyEnding({
       facts: socket.facts,
       closeCode: code,

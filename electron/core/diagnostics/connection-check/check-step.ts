@@ -9,6 +9,7 @@ import type {
 import type { Dialect, DialectCodec, HandshakePlan } from '../../dialects/dialect';
 import type { Clock, CredentialProvider, Credentials } from '../../kernel/ports';
 import type { Redactor } from '../../kernel/redact';
+import type { EndpointTransport } from '../../transport/network';
 import type { CheckConnection } from './check-connection';
 
 /** What "Run connection check" is given. */
@@ -17,6 +18,8 @@ export interface ConnectionCheckOptions {
   dialect: Dialect;
   credentials: CredentialProvider;
   redactor: Redactor;
+  /** The endpoint's route and trust; Node's defaults (direct, bundled roots) when absent. */
+  transport?: EndpointTransport;
   /** The clock port (the system clock by default): timeouts and durations. */
   clock?: Clock;
   /** Per network step (default 5 s). */

@@ -29,11 +29,14 @@ export const upgradeStep = {
     ctx.handshake = handshake;
     ctx.sent = sent;
     const start = ctx.clock.now();
-    const plan = socketPlan(
-      endpoint,
-      handshake.headers,
-      Math.min(endpoint.handshakeTimeoutMs, ctx.stepTimeoutMs),
-    );
+    const plan = {
+      ...socketPlan(
+        endpoint,
+        handshake.headers,
+        Math.min(endpoint.handshakeTimeoutMs, ctx.stepTimeoutMs),
+      ),
+      ...(ctx.options.transport ? { agent: ctx.options.transport.agent(ctx.stepTimeoutMs) } : {}),
+    };
     const connection = new CheckConnection(openSocket(handshake.url, plan), codec, ctx.clock);
     ctx.connection = connection;
     if (await connection.opened())
