@@ -17,6 +17,7 @@ import {
 import { EMPTY_FILTER } from '../store/notifications-slice';
 import { itemLink } from '../ui/bell';
 import { Dot, EmptyState, RelativeTime, SEVERITY_TONE } from '../ui/common';
+import { formatClock, tomorrowMorning } from '../selectors/format';
 import { useApp, useAppStore } from '../ui/store-context';
 import { WhyDialog } from '../ui/why-dialog';
 import { labelText } from '../../../shared/util/display-text';
@@ -53,15 +54,32 @@ export function NotificationsView() {
       <div className="page__head">
         <h1 className="page__title">Notifications</h1>
         <div className="page__actions">
-          <button
-            type="button"
-            className="btn"
-            onClick={() =>
-              store.getState().pauseNotifications(paused ? null : Date.now() + 3_600_000)
-            }
-          >
-            {paused ? 'Resume desktop notifications' : 'Pause desktop notifications for 1 h'}
-          </button>
+          {paused ? (
+            <button
+              type="button"
+              className="btn"
+              onClick={() => store.getState().pauseNotifications(null)}
+            >
+              Resume desktop notifications (paused until {formatClock(prefs.pausedUntil ?? 0)})
+            </button>
+          ) : (
+            <>
+              <button
+                type="button"
+                className="btn"
+                onClick={() => store.getState().pauseNotifications(Date.now() + 3_600_000)}
+              >
+                Pause desktop notifications for 1 h
+              </button>
+              <button
+                type="button"
+                className="btn"
+                onClick={() => store.getState().pauseNotifications(tomorrowMorning(Date.now()))}
+              >
+                Pause until tomorrow 08:00
+              </button>
+            </>
+          )}
           <button
             type="button"
             className="btn btn--primary"
