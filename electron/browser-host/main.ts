@@ -48,6 +48,7 @@ try {
     newSecret: values['new-secret'],
     logger: consoleLogger,
     appVersion: process.env.npm_package_version ?? '0.0.0',
+    env: process.env,
   });
   faultLog = host.core.log;
   const initial = await host.core.invoke('app:initial-state', {});

@@ -3,6 +3,7 @@ import { hashPassword } from './auth/passwords';
 import { DEMO_API_KEY, DEMO_PASSWORD, DEMO_USERS } from './auth/users';
 import { BRIDGE_SOURCES, type BridgeSource } from './bridges/redis-bridge';
 import { loadGatewayConfig, optionsFromConfig } from './config-file';
+import { resolveRedisTopology } from './storage/redis-settings';
 import { createGateway } from './gateway';
 import type { GatewayOptions } from './options';
 import { consoleLogger } from './logger';
@@ -18,13 +19,17 @@ const USAGE = `usage: npm run gateway -- [options]
   --issuer ISS --audience AUD   expected iss/aud of tokens (or LOOKOUT_JWT_ISSUER, LOOKOUT_JWT_AUDIENCE);
                          both required with a JWKS (LOOKOUT_JWKS_URL)
   --trust-proxy ADDR…    proxies (address or CIDR) whose X-Forwarded-For is believed (or LOOKOUT_TRUSTED_PROXIES)
+  --redis-sentinels H:P,…  --redis-sentinel-name NAME   Redis through Sentinel (or REDIS_SENTINELS, REDIS_SENTINEL_NAME)
+  --redis-cluster H:P,…  Redis Cluster, discovered from these nodes (or REDIS_CLUSTER_NODES)
+  --redis-min-replicas N replicas that must hold an event before its publish is accepted
+                         (default 1 with Sentinel or Cluster, 0 with one server; or REDIS_MIN_REPLICAS)
   --bridge               republish the existing backends' Redis channels (needs REDIS_URL)
   --hash-password PW     print a hash for the users file and exit
   --revoke SUB [--url URL]   revoke a user on a running gateway (default URL http://127.0.0.1:8080;
                          the operator key from LOOKOUT_OPERATOR_KEY) and exit
 Signals: SIGTERM/SIGINT drain (readiness off, clients moved over the drain window) then stop; a
 second one stops at once. SIGHUP reads the users file again.
-Environment: REDIS_URL, LOOKOUT_GATEWAY_SECRET, LOOKOUT_API_KEYS and LOOKOUT_OPERATOR_KEYS
+Environment: REDIS_URL (one server), REDIS_USERNAME, REDIS_PASSWORD, LOOKOUT_GATEWAY_SECRET, LOOKOUT_API_KEYS and LOOKOUT_OPERATOR_KEYS
 (comma-separated), LOOKOUT_USERS_FILE, LOOKOUT_JWKS_URL, LOOKOUT_JWT_ISSUER, LOOKOUT_JWT_AUDIENCE,
 LOOKOUT_TRUSTED_PROXIES (comma-separated).`;
 
@@ -42,6 +47,10 @@ async function main(): Promise<void> {
       users: { type: 'string' },
       origin: { type: 'string', multiple: true },
       bridge: { type: 'boolean', default: false },
+      'redis-sentinels': { type: 'string' },
+      'redis-sentinel-name': { type: 'string' },
+      'redis-cluster': { type: 'string' },
+      'redis-min-replicas': { type: 'string' },
       issuer: { type: 'string' },
       audience: { type: 'string' },
       'trust-proxy': { type: 'string', multiple: true },
@@ -72,8 +81,18 @@ async function main(): Promise<void> {
   const drainWindowMs = drainText === undefined ? file.drainWindowMs : Number(drainText);
   if (drainWindowMs !== undefined && !(drainWindowMs >= 0))
     throw new Error(`bad --drain-window ${drainText} (milliseconds)`);
-  const redisUrl = process.env.REDIS_URL || undefined;
-  const redis = redisUrl ? ({ mode: 'standalone', url: redisUrl } as const) : file.redis;
+  const redis = resolveRedisTopology(
+    {
+      sentinels: values['redis-sentinels'],
+      sentinelName: values['redis-sentinel-name'],
+      cluster: values['redis-cluster'],
+      minReplicas: values['redis-min-replicas'],
+    },
+    process.env,
+    file.redis,
+  );
+  if (values.bridge && redis?.mode !== 'standalone')
+    throw new Error("--bridge reads the existing backends' Redis: it needs REDIS_URL (one server)");
   const trusted = [...(values['trust-proxy'] ?? []), ...list(process.env.LOOKOUT_TRUSTED_PROXIES)];
   const options: GatewayOptions = {
     ...file,

@@ -2,8 +2,14 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { BRIDGE_SOURCES } from './bridges/redis-bridge';
 import type { GatewayOptions } from './options';
+import { parseNodeList, type RedisTopology } from './storage/redis-topology';
 
 const portSchema = z.number().int().min(0).max(65_535);
+/** `host:port` entries (sentinels, cluster nodes to discover the cluster from). */
+const nodeList = z
+  .array(z.string().regex(/^\[?[^\]\s]+?\]?:\d{1,5}$/, 'expected host:port, e.g. 10.0.0.5:26379'))
+  .min(1);
+const replicasField = { minReplicas: z.number().int().min(0).max(10).optional() };
 
 /**
  * The gateway's config file (`--config gateway.json`, docs/deployment.md): everything but secrets.
@@ -23,7 +29,19 @@ export const gatewayConfigSchema = z
     jwksUrl: z.string().url().optional(),
     redis: z
       .discriminatedUnion('mode', [
-        z.object({ mode: z.literal('standalone'), url: z.string().min(1) }).strict(),
+        z
+          .object({ mode: z.literal('standalone'), url: z.string().min(1), ...replicasField })
+          .strict(),
+        z
+          .object({
+            mode: z.literal('sentinel'),
+            /** The service name the sentinels monitor (`sentinel monitor <name> …`). */
+            name: z.string().min(1),
+            sentinels: nodeList,
+            ...replicasField,
+          })
+          .strict(),
+        z.object({ mode: z.literal('cluster'), nodes: nodeList, ...replicasField }).strict(),
       ])
       .optional(),
     bridge: z.boolean().optional(),
@@ -50,7 +68,12 @@ export const gatewayConfigSchema = z
       .strict()
       .optional(),
   })
-  .strict();
+  .strict()
+  .refine((c) => !c.bridge || !c.redis || c.redis.mode === 'standalone', {
+    path: ['bridge'],
+    message:
+      "the bridge reads the existing backends' Redis pub/sub: it needs redis.mode standalone",
+  });
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
 
 /** Read and check a config file; the error names the file and the first wrong field. */
@@ -82,7 +105,7 @@ export async function loadGatewayConfig(path: string): Promise<GatewayConfig> {
 
 /** The gateway options a config file gives (flags and the environment are laid over them). */
 export function optionsFromConfig(config: GatewayConfig): GatewayOptions {
-  const redis = config.redis;
+  const redis = topologyFromConfig(config.redis);
   return {
     host: config.host,
     port: config.port,
@@ -106,4 +129,17 @@ export function optionsFromConfig(config: GatewayConfig): GatewayOptions {
     publicMetrics: config.publicMetrics,
     limits: config.limits,
   };
+}
+
+/** The file's `redis` as a topology (addresses parsed; credentials come from the environment). */
+export function topologyFromConfig(redis: GatewayConfig['redis']): RedisTopology | undefined {
+  if (!redis) return undefined;
+  switch (redis.mode) {
+    case 'standalone':
+      return redis;
+    case 'sentinel':
+      return { ...redis, sentinels: parseNodeList(redis.sentinels, 'redis.sentinels') };
+    case 'cluster':
+      return { ...redis, nodes: parseNodeList(redis.nodes, 'redis.nodes') };
+  }
 }

@@ -94,6 +94,7 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
       ? new LazyRedisEventLog({
           redis,
           retention,
+          channelTtlSec: options.channelTtlSec,
           logger,
           metrics,
         })

@@ -36,7 +36,11 @@ export interface CorePorts {
   openPath?: (path: string) => Promise<boolean>;
   appVersion: string;
   hostKind: 'electron' | 'browser';
+  /** How the host's system proxies and trusts (Electron session / environment); direct when absent. */
+  network?: NetworkPorts;
 }
+
+import type { NetworkPorts } from '../transport/network';
 
 export type { SecretCipher } from '../state/credential-store';
 

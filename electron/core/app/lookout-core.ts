@@ -66,6 +66,7 @@ import { endpointSecrets, redactedEndpoint, withSecretsRestored } from './endpoi
 import { endpointSummary } from './endpoint-summary';
 import { HistoryNotices, clockTime } from './history-notices';
 import { buildSupportBundle } from './support-bundle';
+import { Network } from '../transport/network';
 import { trayModel } from './tray-model';
 
 /** Id of the endpoint that points at the embedded demo gateway (never saved to endpoints.json). */
@@ -96,6 +97,8 @@ export class LookoutCore implements LookoutCoreApi {
   }
   private readonly logFile: RotatingLogFile;
   private readonly redactor = new Redactor();
+  /** Proxy and trust for every connection of every endpoint (WebSocket and HTTP alike). */
+  private readonly network: Network;
   private readonly pushListeners = new Set<PushListener>();
   private readonly trayListeners = new Set<(model: TrayModel) => void>();
   private readonly sessions = new Map<string, Session>();
@@ -145,6 +148,9 @@ export class LookoutCore implements LookoutCoreApi {
 
   constructor(private readonly ports: CorePorts) {
     this.clock = ports.clock ?? systemClock;
+    this.network = new Network(ports.network ?? {}, this.getSecret, (secret) =>
+      this.redactor.addSecret(secret),
+    );
     const dir = ports.dataDir;
     this.paths = {
       endpoints: join(dir, 'endpoints.json'),
@@ -314,6 +320,8 @@ export class LookoutCore implements LookoutCoreApi {
         dialect: 'lookout',
         url: gw.wsUrl,
         httpBase: gw.httpUrl,
+        // In this process, on loopback: never through a proxy, whatever the system says.
+        proxy: 'direct',
         auth: {
           method: 'password-jwt',
           username: gw.username,
@@ -359,6 +367,7 @@ export class LookoutCore implements LookoutCoreApi {
         logger: this.logger,
         ...(this.ports.system ? { system: this.ports.system } : {}),
         redactor: this.redactor,
+        transport: this.network.forEndpoint(endpoint),
       },
     });
     const monitor = new EndpointHealthMonitor({
@@ -466,7 +475,7 @@ export class LookoutCore implements LookoutCoreApi {
     return createCredentialProvider(
       endpoint.auth,
       getSecret,
-      secretHarvestingFetch(fetch, this.redactor),
+      secretHarvestingFetch(this.network.forEndpoint(endpoint, getSecret).fetch, this.redactor),
     );
   }
 
@@ -534,7 +543,9 @@ export class LookoutCore implements LookoutCoreApi {
   }
 
   private async probe(endpoint: EndpointConfig): Promise<ProbeResult[]> {
-    const results = await runProbes(endpoint, DIALECTS[endpoint.dialect], this.redactor);
+    const results = await runProbes(endpoint, DIALECTS[endpoint.dialect], this.redactor, {
+      fetch: this.network.forEndpoint(endpoint).fetch,
+    });
     this.lastProbes.set(endpoint.id, results);
     return results;
   }
@@ -753,6 +764,7 @@ export class LookoutCore implements LookoutCoreApi {
     edited: EndpointConfig,
     secret: string | undefined,
     redisSecret?: string,
+    proxySecret?: string,
   ): Promise<SaveResult> {
     // The edit form saw config secrets redacted: the ones it left alone are kept as stored.
     const endpoint = withSecretsRestored(
@@ -773,6 +785,12 @@ export class LookoutCore implements LookoutCoreApi {
         ok: false,
         errors: ['redisProbe: name a credentialRef for the Redis password (or leave it empty).'],
       };
+    const proxyRef = endpoint.proxyAuth?.credentialRef;
+    if (proxySecret && !proxyRef)
+      return {
+        ok: false,
+        errors: ['proxyAuth: name the proxy user for the proxy password (or leave it empty).'],
+      };
     // The first real endpoint replaces the embedded demo, and the demo's live data goes with it.
     const replacesDemo = this.embedded !== null && endpoint.id !== DEMO_ENDPOINT_ID;
     const saved = await this.persistEndpoints((list) => {
@@ -784,6 +802,7 @@ export class LookoutCore implements LookoutCoreApi {
     if (!saved.ok) return saved;
     if (secret && ref) await this.credentials.set(ref, secret);
     if (redisSecret && redisRef) await this.credentials.set(redisRef, redisSecret);
+    if (proxySecret && proxyRef) await this.credentials.set(proxyRef, proxySecret);
     if (replacesDemo) {
       await this.closeSession(DEMO_ENDPOINT_ID);
       this.store.removeEndpoint(DEMO_ENDPOINT_ID);
@@ -859,8 +878,8 @@ export class LookoutCore implements LookoutCoreApi {
       const found = this.endpoints.find((e) => e.id === id);
       return found ? redactedEndpoint(found, this.redactor) : null;
     },
-    'endpoints:save': async ({ endpoint, secret, redisSecret }) =>
-      this.saveEndpoint(endpoint, secret, redisSecret),
+    'endpoints:save': async ({ endpoint, secret, redisSecret, proxySecret }) =>
+      this.saveEndpoint(endpoint, secret, redisSecret, proxySecret),
     'endpoints:remove': async ({ id }) => {
       if (!this.endpoints.some((e) => e.id === id))
         return { ok: false, errors: [`No endpoint "${id}".`] };
@@ -871,7 +890,7 @@ export class LookoutCore implements LookoutCoreApi {
       this.emitTray();
       return { ok: true };
     },
-    'endpoints:test': async ({ endpoint: edited, secret, redisSecret }) => {
+    'endpoints:test': async ({ endpoint: edited, secret, redisSecret, proxySecret }) => {
       const endpoint = withSecretsRestored(
         edited,
         this.endpoints.find((e) => e.id === edited.id),
@@ -879,16 +898,24 @@ export class LookoutCore implements LookoutCoreApi {
       );
       this.registerConfigSecrets(endpoint);
       const redisRef = endpoint.redisProbe?.credentialRef;
+      const proxyRef = endpoint.proxyAuth?.credentialRef;
       const getSecret = async (ref: string) =>
-        (ref === redisRef ? redisSecret : secret) ?? (await this.credentials.get(ref)) ?? undefined;
+        (ref === redisRef ? redisSecret : ref === proxyRef ? proxySecret : secret) ??
+        (await this.credentials.get(ref)) ??
+        undefined;
       if (secret) this.redactor.addSecret(secret);
       this.redactor.addSecret(redisSecret);
+      this.redactor.addSecret(proxySecret);
       return runConnectionCheck({
         endpoint,
         dialect: DIALECTS[endpoint.dialect],
         credentials: this.providerFor(endpoint, getSecret),
         redactor: this.redactor,
-        probeHttp: () => runProbes(endpoint, DIALECTS[endpoint.dialect], this.redactor),
+        probeHttp: () =>
+          runProbes(endpoint, DIALECTS[endpoint.dialect], this.redactor, {
+            fetch: this.network.forEndpoint(endpoint, getSecret).fetch,
+          }),
+        transport: this.network.forEndpoint(endpoint, getSecret),
         ...this.redisProbeFor(endpoint, getSecret),
       });
     },
@@ -902,6 +929,7 @@ export class LookoutCore implements LookoutCoreApi {
         dialect: DIALECTS[endpoint.dialect],
         secret,
         redactor: this.redactor,
+        transport: this.network.forEndpoint(endpoint),
       });
       if (!verdict.ok) {
         this.logger.info('sign-in refused or not verified', { endpoint: id, why: verdict.errors });
@@ -930,6 +958,7 @@ export class LookoutCore implements LookoutCoreApi {
       return runConnectionCheck({
         endpoint,
         dialect: DIALECTS[endpoint.dialect],
+        transport: this.network.forEndpoint(endpoint),
         credentials: this.providerFor(endpoint),
         redactor: this.redactor,
         probeHttp: () => this.probe(endpoint),
@@ -953,6 +982,7 @@ export class LookoutCore implements LookoutCoreApi {
           },
           configProblems: this.configProblems,
           credentialStore: this.credentials.describe(),
+          network: this.network.describe(),
         },
         this.redactor,
       ),

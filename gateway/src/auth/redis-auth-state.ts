@@ -1,7 +1,7 @@
-import { createClient } from '@redis/client';
 import type { GatewayLogger } from '../logger';
-import type { RedisTopology } from '../storage/redis-topology';
-import { describeRedisError as describe, failFastClientOptions } from '../storage/redis-client';
+import { describeRedisError as describe } from '../storage/redis-client';
+import { connectRedis, type RedisConnection } from '../storage/redis-connection';
+import { slotTag, type RedisTopology } from '../storage/redis-topology';
 import {
   AuthStateUnavailableError,
   BoundedBuckets,
@@ -15,10 +15,9 @@ import {
 } from './auth-state';
 import type { Principal } from './tokens';
 
-type Client = ReturnType<typeof createClient>;
-
 /*
- * Keys (prefix `lookout:auth:`):
+ * Keys (prefix `lookout:auth:`; `lookout:{auth}:` in a Cluster, so that the scripts, which touch a
+ * session, the user's session set and the revocation sets together, find them in one slot):
  *   session:<sid>      the session's current refresh token id, expiring with it
  *   sessions:<sub>     zset of the user's sessions (score: start ms), for the per-user cap and revocation
  *   revoked:users      zset sub → revoked-at ms        revoked:sessions  zset sid → revoked-at ms
@@ -122,8 +121,7 @@ export interface RedisAuthStateOptions {
  */
 export class RedisAuthState implements AuthState {
   readonly kind = 'redis' as const;
-  private readonly client: Client;
-  private readonly subscriber: Client;
+  private readonly conn: RedisConnection;
   private readonly mirror: RevocationMirror;
   private readonly fallback: BoundedBuckets;
   private readonly prefix: string;
@@ -131,17 +129,14 @@ export class RedisAuthState implements AuthState {
   private fallbackWarned = false;
 
   constructor(private readonly options: RedisAuthStateOptions) {
-    this.prefix = `${options.keyPrefix ?? 'lookout'}:auth:`;
+    this.prefix = `${options.keyPrefix ?? 'lookout'}:${slotTag(options.redis, 'auth')}:`;
     this.channel = `${this.prefix}revocations`;
     this.mirror = new RevocationMirror(options.revocationRetentionMs);
     this.fallback = new BoundedBuckets(options.maxTrackedKeys);
-    const common = failFastClientOptions(options.redis.url);
-    this.client = createClient(common);
-    this.subscriber = createClient(common);
-    this.client.on('error', () => undefined);
-    this.subscriber.on('error', () => undefined);
+    this.conn = connectRedis(options.redis);
+    this.conn.onError(() => undefined);
     // After every (re)connection: what was revoked while we were away is loaded again.
-    this.subscriber.on('ready', () => void this.loadRevocations());
+    this.conn.onReady(() => void this.loadRevocations());
   }
 
   get trackedKeys(): number {
@@ -149,9 +144,9 @@ export class RedisAuthState implements AuthState {
   }
 
   async start(): Promise<void> {
-    const ready = Promise.all([this.client.connect(), this.subscriber.connect()]).then(
+    const ready = this.conn.connect().then(
       async () => {
-        await this.subscriber.subscribe(this.channel, (message) => this.onMessage(message));
+        await this.conn.subscribe(this.channel, (message) => this.onMessage(message));
         await this.loadRevocations();
       },
       () => undefined,
@@ -160,13 +155,7 @@ export class RedisAuthState implements AuthState {
   }
 
   async stop(): Promise<void> {
-    for (const c of [this.subscriber, this.client]) {
-      try {
-        c.destroy();
-      } catch {
-        // already closed
-      }
-    }
+    this.conn.destroy();
   }
 
   async createSession(session: NewSession, ttlMs: number): Promise<void> {
@@ -233,10 +222,11 @@ export class RedisAuthState implements AuthState {
 
   async take(key: string, spec: BucketSpec, cost = 1): Promise<TakeResult> {
     try {
-      const reply = (await this.client.eval(TAKE_SCRIPT, {
-        keys: [this.key('bucket', key)],
-        arguments: [String(spec.burst), String(spec.perMinute), String(cost)],
-      })) as [number, string];
+      const reply = (await this.conn.eval(
+        TAKE_SCRIPT,
+        [this.key('bucket', key)],
+        [String(spec.burst), String(spec.perMinute), String(cost)],
+      )) as [number, string];
       const tokens = Number(reply[1]);
       const ok = Number(reply[0]) === 1;
       return { ok, retryAfterSec: ok ? 0 : Math.ceil((1 - tokens) / (spec.perMinute / 60)) };
@@ -253,7 +243,7 @@ export class RedisAuthState implements AuthState {
 
   private async run(script: string, keys: string[], args: string[]): Promise<unknown> {
     try {
-      return await this.client.eval(script, { keys, arguments: args });
+      return await this.conn.eval(script, keys, args);
     } catch (error) {
       throw new AuthStateUnavailableError(`redis unavailable: ${describe(error)}`);
     }
@@ -266,8 +256,9 @@ export class RedisAuthState implements AuthState {
         ['user', 'revoked:users'],
         ['session', 'revoked:sessions'],
       ] as const) {
-        const entries = await this.client.zRangeWithScores(`${this.prefix}${name}`, 0, -1);
-        for (const { value, score } of entries)
+        const key = `${this.prefix}${name}`;
+        const reply = await this.conn.command(key, ['ZRANGE', key, '0', '-1', 'WITHSCORES']);
+        for (const { value, score } of withScores(reply))
           this.mirror.add(
             kind === 'user' ? { kind, sub: value, at: score } : { kind, sid: value, at: score },
             now,
@@ -297,4 +288,15 @@ export class RedisAuthState implements AuthState {
   private key(kind: 'session' | 'sessions' | 'bucket', id: string): string {
     return `${this.prefix}${kind}:${id}`;
   }
+}
+
+/** A `ZRANGE … WITHSCORES` reply (flat in RESP2, pairs in RESP3) as members and scores. */
+function withScores(reply: unknown): Array<{ value: string; score: number }> {
+  if (!Array.isArray(reply)) return [];
+  if (reply.every((r) => Array.isArray(r)))
+    return (reply as unknown[][]).map(([v, s]) => ({ value: String(v), score: Number(s) }));
+  const out: Array<{ value: string; score: number }> = [];
+  for (let i = 0; i + 1 < reply.length; i += 2)
+    out.push({ value: String(reply[i]), score: Number(reply[i + 1]) });
+  return out;
 }

@@ -1,9 +1,9 @@
-import { createClient } from '@redis/client';
 import type { PublishEvent, WireEvent } from '../../../shared/protocol/lookout-wire';
 import type { GatewayLogger } from '../logger';
 import type { GatewayMetrics } from '../metrics';
-import type { RedisTopology } from './redis-topology';
-import { describeRedisError as describe, failFastClientOptions } from './redis-client';
+import { describeRedisError as describe } from './redis-client';
+import { connectRedis, type RedisConnection } from './redis-connection';
+import { requiredReplicas, slotTag, type RedisTopology } from './redis-topology';
 import {
   StorageUnavailableError,
   judgeReplay,
@@ -15,25 +15,32 @@ import {
   type StorageHealth,
 } from './event-log';
 
-type Client = ReturnType<typeof createClient>;
-
 /**
  * Settles a channel's epoch and head before anything reads or writes it; shared by both scripts.
- * KEYS: stream, seq counter, epoch, epoch notices. ARGV[1]: a fresh epoch to use if one is needed,
- * ARGV[2]: notices kept.
+ * KEYS: stream, seq counter, epoch (one hash slot: in a Cluster they share the channel's hash tag).
+ * ARGV[1]: a fresh epoch to use if one is needed, ARGV[2]: the channel's idle lifetime in seconds
+ * (0 = forever).
  *
- * - The counter is gone (Redis came back empty or flushed, the key was evicted), or it says events
- *   exist but the stream is gone: the history is lost. The channel gets a new epoch, numbering
- *   restarts at 1 and any leftover entry is dropped, so no seq is ever reused within an epoch.
+ * - The counter is gone (Redis came back empty or flushed, the key was evicted or outlived its
+ *   idle lifetime), or it says events exist but the stream is gone: the history is lost. The
+ *   channel gets a new epoch, numbering restarts at 1 and any leftover entry is dropped, so no seq
+ *   is ever reused within an epoch (a client resuming from the old history is told `new-epoch`).
  * - No epoch yet but counter and stream intact (written before epochs existed): adopt an epoch
  *   and keep the numbering (nothing was lost).
  * - The stream's last entry is above the counter (a counter restored from an older copy): the
  *   counter moves up, never reusing a seq.
- * Every new epoch is announced on the notices stream, which every instance's reader also reads,
- * so an instance learns at once that a channel it serves started over, even when the first event
- * of the new epoch was published on another instance.
+ * Keys created here get the idle lifetime too, so reading a channel nobody publishes on leaves
+ * nothing behind for good.
  */
 const SETTLE = `
+local ttl = tonumber(ARGV[2])
+local function expire()
+  if ttl > 0 then
+    redis.call('EXPIRE', KEYS[1], ttl)
+    redis.call('EXPIRE', KEYS[2], ttl)
+    redis.call('EXPIRE', KEYS[3], ttl)
+  end
+end
 local function settle()
   local epoch = redis.call('GET', KEYS[3])
   local counter = redis.call('GET', KEYS[2])
@@ -45,32 +52,39 @@ local function settle()
       local top = tonumber(string.match(last[1], '^(%d+)'))
       if top > head then
         head = top
-        redis.call('SET', KEYS[2], head)
+        redis.call('SET', KEYS[2], head, 'KEEPTTL')
       end
     end
     return epoch, head
   end
   if not epoch and not lost then
     redis.call('SET', KEYS[3], ARGV[1])
+    expire()
     return ARGV[1], head
   end
   redis.call('DEL', KEYS[1])
   redis.call('SET', KEYS[2], 0)
   redis.call('SET', KEYS[3], ARGV[1])
-  redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[2], '*', 'c', KEYS[1], 'e', ARGV[1])
+  expire()
   return ARGV[1], 0
 end
 `;
 
 /**
  * Appends atomically: epoch, counter and stream entry move together, and the entry id IS the seq
- * (`<seq>-0`), so every instance sees the same numbering. ARGV[3..5]: retention, event, storedAt.
+ * (`<seq>-0`), so every instance sees the same numbering; the idle lifetime starts again.
+ * ARGV[3..5]: retention, event, storedAt. ARGV[6]: the pub/sub channel to announce the event on
+ * ('' = the caller announces it, after the replicas have it), ARGV[7]: the event's channel.
  */
 const APPEND_SCRIPT = `${SETTLE}
 local epoch, head = settle()
 head = head + 1
 redis.call('SET', KEYS[2], head)
 redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[3], string.format('%d-0', head), 'e', ARGV[4], 't', ARGV[5], 'p', epoch)
+expire()
+if ARGV[6] ~= '' then
+  redis.call('PUBLISH', ARGV[6], ARGV[7] .. '\\n' .. epoch .. '\\n' .. head .. '\\n' .. ARGV[5] .. '\\n' .. ARGV[4])
+end
 return {epoch, head}
 `;
 
@@ -89,16 +103,26 @@ end
 return {epoch, head, redis.call('XRANGE', KEYS[1], string.format('%d-0', since + 1), '+', 'COUNT', limit)}
 `;
 
-/** Epoch notices kept (each instance only needs the ones since its last read). */
-const NOTICES_KEPT = 1_000;
+/** First line of this log's liveness probes on the notification channel (no channel starts so). */
+const PROBE = '~probe';
+
+/** Channels of one user or one task: they come and go, so their keys get an idle lifetime. */
+const EPHEMERAL_CHANNEL = /^(notifications|tasks|task):/;
 
 export interface RedisEventLogOptions {
   redis: RedisTopology;
   /** Entries kept per channel stream (approximate trim). */
   retention: number;
+  /**
+   * Idle lifetime of the keys (stream, counter, epoch) of a per-user or per-task channel, seconds
+   * after its last event; 0 = forever. Default 7 days.
+   */
+  channelTtlSec?: number;
   keyPrefix?: string;
-  /** How long one XREAD blocks; the reader is woken early when a channel is added. */
-  blockMs?: number;
+  /** How often this instance checks its live notifications still arrive (a probe). Default 1 s. */
+  probeMs?: number;
+  /** How long a publish may take before it is refused (503). Default 5 s. */
+  appendTimeoutMs?: number;
   logger: GatewayLogger;
   /** Latency of the publish and replay commands goes to `redis.seconds`. */
   metrics?: GatewayMetrics;
@@ -111,88 +135,134 @@ interface ReadPosition {
 }
 
 /**
- * Redis Streams: one capped stream per channel, each with an epoch beside its counter. Each
- * instance reads the streams its own clients watch (XREAD BLOCK on a dedicated connection) and
- * fans out locally; replay is one atomic read script. While Redis is away, appends and replays
- * fail fast (no offline queue), the reader retries, and it resumes from the last entry id it saw,
- * so nothing written to the stream is skipped; when a channel started over in a new epoch (Redis
- * came back empty), the reader reads that epoch from its first event and the connections tell
- * their clients (`reset` `new-epoch`).
+ * Redis Streams: one capped stream per channel, each with an epoch beside its counter; the
+ * streams are the durable record, replay reads them with one atomic script.
+ *
+ * Live delivery does not read the streams: each stored event is announced once on one pub/sub
+ * channel that every instance subscribes to, and an instance hands an announcement on only when
+ * one of its clients watches that channel (a map lookup before anything is parsed). So the cost
+ * of live delivery is per event, not per watched channel: an instance watching 10,000 channels
+ * does not name 10,000 streams in a read. Pub/sub may drop messages (a reconnection, a failover);
+ * nothing is lost by that, because the stream still has the event: a connection that sees a seq
+ * jump fills the gap from the stream, and whenever the subscription may have missed something
+ * (its connection came back, or this instance's own probe did not come round in order) the
+ * instance reads every watched channel after the last seq it delivered.
+ *
+ * With replicas (Sentinel, Cluster) a publish is acknowledged only once `minReplicas` replicas
+ * hold it (`WAIT`), and announced only then: a failover cannot take back an event that a
+ * publisher was told is stored, nor one that a client has seen. While Redis is away, appends and
+ * replays fail fast (no offline queue) and answer 503.
  */
 export class RedisEventLog implements EventLog {
   readonly kind = 'redis' as const;
-  private readonly client: Client;
-  private readonly reader: Client;
+  private readonly conn: RedisConnection;
   private readonly prefix: string;
-  private readonly blockMs: number;
-  /** channel → where this instance's reader is. */
+  private readonly notifyChannel: string;
+  private readonly replicas: number;
+  private readonly ttlSec: number;
+  /** channel → where this instance's live delivery is. */
   private readonly watched = new Map<string, ReadPosition>();
   private readonly listeners = new Set<(event: WireEvent) => void>();
-  /** Last entry id of the epoch notices stream this reader has seen (null: not read yet). */
-  private noticeCursor: string | null = null;
-  private readerId: number | null = null;
-  private readerBlocked = false;
-  private wake: (() => void) | null = null;
+  private readonly probeToken = newEpoch();
+  private probeSent = 0;
+  private probeSeen = 0;
+  private probeSeenAt = 0;
+  /** Set when the subscription may have missed announcements: the next probe seen resyncs. */
+  private mayHaveMissed = false;
+  private subscribed = false;
+  private probeTimer: ReturnType<typeof setInterval> | null = null;
   private stopped = false;
-  private loop: Promise<void> | null = null;
   private up = false;
   private lastError = 'not connected yet';
 
   constructor(private readonly options: RedisEventLogOptions) {
-    this.prefix = options.keyPrefix ?? 'lookout';
-    this.blockMs = options.blockMs ?? 2_000;
-    const common = failFastClientOptions(options.redis.url);
-    this.client = createClient(common);
-    this.reader = createClient(common);
-    this.client.on('error', (error: unknown) => this.markDown(error));
-    this.reader.on('error', (error: unknown) => this.markDown(error));
-    this.client.on('ready', () => this.markUp());
-    this.reader.on('ready', () => {
-      this.readerId = null;
+    const prefix = options.keyPrefix ?? 'lookout';
+    if (/[{}]/.test(prefix))
+      throw new Error(`the Redis key prefix "${prefix}" may not hold { or }`);
+    this.prefix = prefix;
+    this.notifyChannel = `${prefix}:events`;
+    this.replicas = requiredReplicas(options.redis);
+    this.ttlSec = options.channelTtlSec ?? 7 * 24 * 3600;
+    this.conn = connectRedis(options.redis);
+    this.conn.onError((error) => {
+      this.mayHaveMissed = true;
+      this.markDown(error);
+    });
+    this.conn.onReady(() => {
+      this.mayHaveMissed = true;
+      this.markUp();
     });
   }
 
   async start(): Promise<void> {
-    // Start even when Redis is down: /health says so and the clients retry by themselves.
-    const ready = Promise.all([this.client.connect(), this.reader.connect()]).then(
-      () => true,
-      () => false,
+    // Start even when Redis is down: /health says so, the clients retry by themselves, and the
+    // probe subscribes once Redis answers.
+    const connected = this.conn.connect().then(
+      () => {
+        this.markUp();
+        return true;
+      },
+      (error: unknown) => {
+        this.markDown(error);
+        return false;
+      },
     );
-    await Promise.race([ready, new Promise((resolve) => setTimeout(resolve, 3_000))]);
-    this.loop = this.readLoop();
+    const timeout = () => new Promise<false>((resolve) => setTimeout(() => resolve(false), 3_000));
+    // Once Redis answers, the subscription is in place before the gateway takes clients, so no
+    // announcement of the first moments is missed (the probe subscribes later otherwise).
+    if (await Promise.race([connected, timeout()]))
+      await Promise.race([this.subscribe().catch(() => undefined), timeout()]);
+    this.probeSeenAt = Date.now();
+    this.probeTimer = setInterval(() => void this.probe(), this.options.probeMs ?? 1_000);
+    this.probeTimer.unref?.();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.wake?.();
-    for (const c of [this.reader, this.client]) {
-      try {
-        c.destroy();
-      } catch {
-        // already closed
-      }
-    }
-    await this.loop;
+    if (this.probeTimer) clearInterval(this.probeTimer);
+    this.probeTimer = null;
+    this.conn.destroy();
   }
 
   async append(event: PublishEvent): Promise<WireEvent> {
     const storedAt = Date.now();
     const stored: PublishEvent = { ...event, time: event.time ?? storedAt };
+    const json = JSON.stringify(stored);
+    const began = performance.now();
+    const streamKey = this.streamKey(event.channel);
     let epoch: string;
     let seq: number;
-    const began = performance.now();
     try {
-      const reply = await this.client.eval(APPEND_SCRIPT, {
-        keys: this.keys(event.channel),
-        arguments: [
+      [epoch, seq] = await this.withTimeout(async () => {
+        const reply = await this.conn.eval(APPEND_SCRIPT, this.keys(event.channel), [
           newEpoch(),
-          String(NOTICES_KEPT),
+          String(this.ttlFor(event.channel)),
           String(this.options.retention),
-          JSON.stringify(stored),
+          json,
           String(storedAt),
-        ],
+          // Without replicas to wait for, the script announces the event itself (one round trip,
+          // and announcements in exactly the order of the appends).
+          this.replicas === 0 ? this.notifyChannel : '',
+          event.channel,
+        ]);
+        const at = epochAndHead(reply);
+        if (this.replicas > 0) {
+          const acked = Number(
+            await this.conn.command(streamKey, ['WAIT', String(this.replicas), '1000']),
+          );
+          if (!(acked >= this.replicas)) {
+            this.options.metrics?.count('redis.replicaWaitsFailed');
+            throw new Error(
+              `the event reached ${acked} of the ${this.replicas} replica(s) required within 1 s; not accepted, since a failover could lose it (retry the publish)`,
+            );
+          }
+          await this.conn.publish(
+            this.notifyChannel,
+            `${event.channel}\n${at[0]}\n${at[1]}\n${storedAt}\n${json}`,
+          );
+        }
+        return at;
       });
-      [epoch, seq] = epochAndHead(reply);
       this.options.metrics?.observe('redis.seconds', (performance.now() - began) / 1000);
     } catch (error) {
       this.markDown(error);
@@ -208,27 +278,12 @@ export class RedisEventLog implements EventLog {
   ): Promise<ReplayResult> {
     let reply: unknown;
     try {
-      reply = await this.client.eval(READ_SCRIPT, {
-        keys: this.keys(channel),
-        arguments: [
-          newEpoch(),
-          String(NOTICES_KEPT),
-          String(since?.seq ?? -1),
-          since?.epoch ?? '',
-          String(limit),
-        ],
-      });
+      reply = await this.read(channel, since, limit);
     } catch (error) {
       this.markDown(error);
       throw new StorageUnavailableError(`redis unavailable: ${describe(error)}`);
     }
-    const [epoch, head] = epochAndHead(reply);
-    const entries = Array.isArray(reply) && Array.isArray(reply[2]) ? (reply[2] as unknown[]) : [];
-    const events = entries.flatMap((entry) => {
-      if (!Array.isArray(entry)) return [];
-      const event = this.parse(channel, String(entry[0]), fieldMap(entry[1]), epoch);
-      return event && event.epoch === epoch ? [event] : [];
-    });
+    const { epoch, head, events } = this.readReply(channel, reply);
     // The read script only returns entries when a replay is owed; the oldest one tells whether
     // the stream still reaches back to the cursor.
     const oldest = events[0]?.seq ?? head + 1;
@@ -238,7 +293,11 @@ export class RedisEventLog implements EventLog {
   watch(channel: string, from: Required<LogCursor>): void {
     if (this.watched.has(channel)) return;
     this.watched.set(channel, { epoch: from.epoch, last: from.seq });
-    this.interruptReader();
+    // An event stored between the caller's replay and now was announced before this instance
+    // listened for the channel: read it from the stream.
+    void this.catchUp(channel).catch(() => {
+      this.mayHaveMissed = true;
+    });
   }
 
   unwatch(channel: string): void {
@@ -251,15 +310,23 @@ export class RedisEventLog implements EventLog {
   }
 
   health(): StorageHealth {
-    return this.up && this.client.isReady
-      ? { ok: true, kind: 'redis' }
-      : { ok: false, kind: 'redis', reason: `redis unreachable: ${this.lastError}` };
+    if (!this.up || !this.conn.isReady)
+      return { ok: false, kind: 'redis', reason: `redis unreachable: ${this.lastError}` };
+    const silentMs = Date.now() - this.probeSeenAt;
+    const probeMs = this.options.probeMs ?? 1_000;
+    if (silentMs > 5 * probeMs + 2_000)
+      return {
+        ok: false,
+        kind: 'redis',
+        reason: `live notifications from Redis stopped ${Math.round(silentMs / 1000)} s ago (the subscription is being re-established)`,
+      };
+    return { ok: true, kind: 'redis' };
   }
 
   async check(): Promise<StorageHealth> {
     try {
       await Promise.race([
-        this.client.ping(),
+        this.conn.command(undefined, ['PING']),
         new Promise((_, reject) => setTimeout(() => reject(new Error('PING timed out')), 1_000)),
       ]);
       this.markUp();
@@ -269,98 +336,137 @@ export class RedisEventLog implements EventLog {
     return this.health();
   }
 
-  private async readLoop(): Promise<void> {
-    while (!this.stopped) {
-      if (this.watched.size === 0) {
-        await new Promise<void>((resolve) => {
-          this.wake = resolve;
-        });
-        this.wake = null;
-        continue;
-      }
-      try {
-        this.readerId ??= Number(await this.reader.clientId());
-        this.noticeCursor ??= await this.lastNoticeId();
-        await this.followEpochs();
-        const streams = [...this.watched].map(([channel, at]) => ({
-          key: this.streamKey(channel),
-          id: `${at.last}-0`,
-        }));
-        streams.push({ key: this.noticesKey(), id: this.noticeCursor });
-        this.readerBlocked = true;
-        const reply = await this.reader.xRead(streams, { BLOCK: this.blockMs, COUNT: 500 });
-        this.readerBlocked = false;
-        for (const stream of (reply ?? []) as Array<{
-          name: unknown;
-          messages: Array<{ id: unknown; message: unknown }>;
-        }>) {
-          const name = String(stream.name);
-          if (name === this.noticesKey()) {
-            // A channel started a new epoch somewhere: the next turn reads the epochs again.
-            const last = stream.messages.at(-1);
-            if (last) this.noticeCursor = String(last.id);
-            continue;
-          }
-          this.deliver(name.slice(this.streamKey('').length), stream.messages);
-        }
-      } catch (error) {
-        this.readerBlocked = false;
-        this.readerId = null;
-        if (this.stopped) break;
-        this.markDown(error);
-        await new Promise((resolve) => setTimeout(resolve, 250));
-      }
-    }
-  }
-
-  /** Hand a stream's new entries to the listeners, following the channel into a new epoch. */
-  private deliver(channel: string, messages: Array<{ id: unknown; message: unknown }>): void {
-    for (const m of messages) {
-      const at = this.watched.get(channel);
-      if (!at) return;
-      const event = this.parse(channel, String(m.id), m.message, at.epoch);
-      if (!event) continue;
-      if (event.epoch !== at.epoch) {
-        // The stream was started over (its old entries are gone): read the new epoch from its start.
-        this.watched.set(channel, { epoch: event.epoch ?? at.epoch, last: 0 });
-        return;
-      }
-      if (event.seq <= at.last) continue;
-      at.last = event.seq;
-      for (const listener of this.listeners) listener(event);
-    }
+  /** Subscribe to the announcements (again, when it failed: Redis was away at start). */
+  private async subscribe(): Promise<void> {
+    if (this.subscribed || this.stopped) return;
+    await this.conn.subscribe(this.notifyChannel, (message) => this.announced(message));
+    this.subscribed = true;
+    this.mayHaveMissed = true;
   }
 
   /**
-   * A watched channel whose epoch changed (its history was lost, e.g. Redis came back empty) is
-   * read again from the new epoch's first event: its old position means nothing there, and a
-   * position above the new head would skip the new events.
+   * Send this instance's probe round the notification channel. When it comes back in order,
+   * nothing was missed in between; when one is missing, or the connection went away meanwhile,
+   * every watched channel is read again from the streams.
    */
-  private async followEpochs(): Promise<void> {
-    const channels = [...this.watched.keys()];
-    const epochs = await this.reader.mGet(channels.map((c) => this.epochKey(c)));
-    channels.forEach((channel, i) => {
-      const current = epochs[i];
-      const at = this.watched.get(channel);
-      if (at && typeof current === 'string' && current !== at.epoch)
-        this.watched.set(channel, { epoch: current, last: 0 });
+  private async probe(): Promise<void> {
+    if (this.stopped) return;
+    try {
+      await this.subscribe();
+      this.probeSent += 1;
+      await this.conn.publish(
+        this.notifyChannel,
+        `${PROBE}\n${this.probeToken}\n${this.probeSent}`,
+      );
+    } catch {
+      this.mayHaveMissed = true;
+    }
+  }
+
+  /** One announcement from the pub/sub channel: `channel\nepoch\nseq\nstoredAt\nevent JSON`. */
+  private announced(message: string): void {
+    const a = message.indexOf('\n');
+    if (a < 0) return;
+    const channel = message.slice(0, a);
+    if (channel === PROBE) {
+      this.probeCameBack(message.slice(a + 1));
+      return;
+    }
+    const at = this.watched.get(channel);
+    if (!at) return;
+    const b = message.indexOf('\n', a + 1);
+    const c = message.indexOf('\n', b + 1);
+    const d = message.indexOf('\n', c + 1);
+    if (b < 0 || c < 0 || d < 0) return;
+    const epoch = message.slice(a + 1, b);
+    const seq = Number(message.slice(b + 1, c));
+    const storedAt = Number(message.slice(c + 1, d));
+    let stored: PublishEvent;
+    try {
+      stored = JSON.parse(message.slice(d + 1)) as PublishEvent;
+    } catch {
+      this.options.logger.warn('skipping an unreadable announcement', { channel });
+      return;
+    }
+    this.handOn(at, toWireEvent({ ...stored, channel }, seq, storedAt, epoch));
+  }
+
+  private probeCameBack(rest: string): void {
+    const [token, n] = rest.split('\n');
+    if (token !== this.probeToken) return;
+    const seen = Number(n);
+    const inOrder = seen === this.probeSeen + 1;
+    this.probeSeen = seen;
+    this.probeSeenAt = Date.now();
+    if (inOrder && !this.mayHaveMissed) return;
+    // The subscription works again (this probe proves it): read what it may have missed.
+    this.mayHaveMissed = false;
+    this.options.metrics?.count('redis.resyncs');
+    void this.resync().catch(() => {
+      this.mayHaveMissed = true;
     });
   }
 
-  private async lastNoticeId(): Promise<string> {
-    const last = await this.reader.xRevRange(this.noticesKey(), '+', '-', { COUNT: 1 });
-    const top = last?.[0];
-    return top ? String(top.id) : '0-0';
+  /** Hand a new event on (once: the same seq announced and read from the stream is dropped). */
+  private handOn(at: ReadPosition, event: WireEvent): void {
+    if (event.epoch !== at.epoch) {
+      // The channel started over (its history was lost): follow the new epoch; the connections
+      // tell their clients with a `reset`.
+      at.epoch = event.epoch ?? at.epoch;
+      at.last = 0;
+    }
+    if (event.seq <= at.last) return;
+    at.last = event.seq;
+    for (const listener of this.listeners) listener(event);
   }
 
-  private interruptReader(): void {
-    if (this.wake) {
-      this.wake();
-      return;
-    }
-    if (this.readerBlocked && this.readerId !== null && this.client.isReady) {
-      this.client.clientUnblock(this.readerId, 'TIMEOUT').catch(() => undefined);
-    }
+  /** Read every watched channel after the last seq delivered, a hundred at a time. */
+  private async resync(): Promise<void> {
+    const channels = [...this.watched.keys()];
+    for (let i = 0; i < channels.length && !this.stopped; i += 100)
+      await Promise.all(channels.slice(i, i + 100).map((c) => this.catchUp(c)));
+  }
+
+  /** Deliver what a watched channel's stream holds after the last seq this instance delivered. */
+  private async catchUp(channel: string): Promise<void> {
+    const at = this.watched.get(channel);
+    if (!at) return;
+    let read = this.readReply(
+      channel,
+      await this.read(channel, { seq: at.last, epoch: at.epoch }, this.options.retention),
+    );
+    if (read.epoch !== at.epoch && read.head > 0)
+      read = this.readReply(
+        channel,
+        await this.read(channel, { seq: 0, epoch: read.epoch }, this.options.retention),
+      );
+    const now = this.watched.get(channel);
+    if (now !== at) return;
+    for (const event of read.events) this.handOn(at, event);
+  }
+
+  private read(channel: string, since: LogCursor | undefined, limit: number): Promise<unknown> {
+    return this.conn.eval(READ_SCRIPT, this.keys(channel), [
+      newEpoch(),
+      String(this.ttlFor(channel)),
+      String(since?.seq ?? -1),
+      since?.epoch ?? '',
+      String(limit),
+    ]);
+  }
+
+  private readReply(
+    channel: string,
+    reply: unknown,
+  ): { epoch: string; head: number; events: WireEvent[] } {
+    const [epoch, head] = epochAndHead(reply);
+    const entries = Array.isArray(reply) && Array.isArray(reply[2]) ? (reply[2] as unknown[]) : [];
+    const events = entries.flatMap((entry) => {
+      if (!Array.isArray(entry)) return [];
+      const event = this.parse(channel, String(entry[0]), fieldMap(entry[1]), epoch);
+      return event && event.epoch === epoch ? [event] : [];
+    });
+    return { epoch, head, events };
   }
 
   /** A stream entry as a wire event; entries written before epochs existed take `epoch`. */
@@ -378,6 +484,21 @@ export class RedisEventLog implements EventLog {
     }
   }
 
+  private withTimeout<T>(work: () => Promise<T>): Promise<T> {
+    const ms = this.options.appendTimeoutMs ?? 5_000;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    return Promise.race([
+      work(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer from Redis within ${ms} ms`)), ms);
+      }),
+    ]).finally(() => clearTimeout(timer));
+  }
+
+  private ttlFor(channel: string): number {
+    return EPHEMERAL_CHANNEL.test(channel) ? this.ttlSec : 0;
+  }
+
   private markUp(): void {
     if (!this.up) this.options.logger.info('redis connected');
     this.up = true;
@@ -389,26 +510,14 @@ export class RedisEventLog implements EventLog {
     this.up = false;
   }
 
-  /** The keys both scripts take, in their order. */
+  /** The keys both scripts take, in their order (one hash slot per channel in a Cluster). */
   private keys(channel: string): string[] {
-    return [
-      this.streamKey(channel),
-      `${this.prefix}:seq:${channel}`,
-      this.epochKey(channel),
-      this.noticesKey(),
-    ];
+    const tag = slotTag(this.options.redis, channel);
+    return [this.streamKey(channel), `${this.prefix}:seq:${tag}`, `${this.prefix}:epoch:${tag}`];
   }
 
   private streamKey(channel: string): string {
-    return `${this.prefix}:stream:${channel}`;
-  }
-
-  private epochKey(channel: string): string {
-    return `${this.prefix}:epoch:${channel}`;
-  }
-
-  private noticesKey(): string {
-    return `${this.prefix}:epochs`;
+    return `${this.prefix}:stream:${slotTag(this.options.redis, channel)}`;
   }
 }
 
