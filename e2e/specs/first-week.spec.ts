@@ -107,20 +107,6 @@ test.describe('on the embedded demo', () => {
     await editor.getByRole('button', { name: 'Cancel' }).click();
   });
 
-  test('what the README promises is there: pause desktop notifications until tomorrow', async ({
-    page,
-  }) => {
-    await page.goto(host.url);
-    await nav(page, 'notifications');
-    await page.getByRole('button', { name: 'Pause until tomorrow 08:00' }).click();
-    const resume = page.getByRole('button', {
-      name: 'Resume desktop notifications (paused until 08:00:00)',
-    });
-    await expect(resume).toBeVisible();
-    await resume.click();
-    await expect(page.getByRole('button', { name: 'Pause until tomorrow 08:00' })).toBeVisible();
-  });
-
   test('a chart shows the time Lookout was not running as a gap, not a straight line', async ({
     page,
   }) => {

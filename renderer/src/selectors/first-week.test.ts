@@ -11,7 +11,6 @@ import {
   validateForm,
   type EndpointForm,
 } from './endpoint-form';
-import { tomorrowMorning } from './format';
 import { inboxCards, sampleGaps, throughputSeries } from './live-selectors';
 import { welcomeSituation } from './welcome';
 
@@ -159,14 +158,5 @@ describe('adding an endpoint without friction', () => {
       'must start with ws:// or wss://',
     ]);
     expect(validateForm(form({ ...base, urls: 'ws://gw.example:8765/ws' }))).toEqual({});
-  });
-});
-
-describe('pause until tomorrow', () => {
-  it('ends at 08:00 local time the next day, whatever the hour now', () => {
-    for (const hour of [0, 7, 8, 23]) {
-      const now = new Date(2026, 10, 30, hour, 30).getTime();
-      expect(new Date(tomorrowMorning(now))).toEqual(new Date(2026, 11, 1, 8, 0, 0, 0));
-    }
   });
 });

@@ -51,11 +51,3 @@ export function formatClock(at: number): string {
 export function formatClockMs(at: number): string {
   return `${formatClock(at)}.${String(new Date(at).getMilliseconds()).padStart(3, '0')}`;
 }
-
-/** 08:00 local time on the day after `now`: where "pause until tomorrow" ends. */
-export function tomorrowMorning(now: number): number {
-  const d = new Date(now);
-  d.setDate(d.getDate() + 1);
-  d.setHours(8, 0, 0, 0);
-  return d.getTime();
-}

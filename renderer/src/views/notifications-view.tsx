@@ -17,7 +17,7 @@ import {
 import { EMPTY_FILTER } from '../store/notifications-slice';
 import { itemLink } from '../ui/bell';
 import { Dot, EmptyState, RelativeTime, SEVERITY_TONE } from '../ui/common';
-import { formatClock, tomorrowMorning } from '../selectors/format';
+import { PauseControl } from '../ui/pause-control';
 import { useApp, useAppStore } from '../ui/store-context';
 import { WhyDialog } from '../ui/why-dialog';
 import { labelText } from '../../../shared/util/display-text';
@@ -32,7 +32,6 @@ export function NotificationsView() {
   const filter = useApp((s) => s.historyFilter);
   const unread = useApp((s) => s.unread);
   const endpoints = useApp((s) => s.endpoints);
-  const prefs = useApp((s) => s.prefs);
   const select = useMemo(() => createFilteredSelector(), []);
   const items = select(notifications, filter);
   const options = useMemo(() => filterOptions(notifications), [notifications]);
@@ -47,39 +46,13 @@ export function NotificationsView() {
   const set = store.getState().setHistoryFilter;
   const filtered =
     filter !== EMPTY_FILTER && JSON.stringify(filter) !== JSON.stringify(EMPTY_FILTER);
-  const paused = prefs.pausedUntil !== null && prefs.pausedUntil > Date.now();
 
   return (
     <div className="page page--fill">
       <div className="page__head">
         <h1 className="page__title">Notifications</h1>
         <div className="page__actions">
-          {paused ? (
-            <button
-              type="button"
-              className="btn"
-              onClick={() => store.getState().pauseNotifications(null)}
-            >
-              Resume desktop notifications (paused until {formatClock(prefs.pausedUntil ?? 0)})
-            </button>
-          ) : (
-            <>
-              <button
-                type="button"
-                className="btn"
-                onClick={() => store.getState().pauseNotifications(Date.now() + 3_600_000)}
-              >
-                Pause desktop notifications for 1 h
-              </button>
-              <button
-                type="button"
-                className="btn"
-                onClick={() => store.getState().pauseNotifications(tomorrowMorning(Date.now()))}
-              >
-                Pause until tomorrow 08:00
-              </button>
-            </>
-          )}
+          <PauseControl />
           <button
             type="button"
             className="btn btn--primary"
