@@ -22,7 +22,7 @@ const nodeBuiltinPatterns = {
  */
 const CORE_FLOORS = [
   ['kernel'],
-  ['dialects'],
+  ['dialects', 'transport'],
   ['connection', 'notify', 'state'],
   ['diagnostics', 'config'],
   ['auth'],

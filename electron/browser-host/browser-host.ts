@@ -13,6 +13,7 @@ import { createDesktopNotifier } from '../core/notify/desktop-notifier';
 import type { Notifier } from '../core/notify/notifier';
 import { BridgeServer } from './bridge-server';
 import { defaultDataDir } from './data-dir';
+import { environmentNetwork } from './environment-network';
 import { staticHandler } from './static-server';
 
 export interface BrowserHostOptions {
@@ -26,6 +27,12 @@ export interface BrowserHostOptions {
   /** Start the embedded demo gateway when no endpoint is configured (default true). */
   embedded?: boolean;
   appVersion?: string;
+  /**
+   * Where proxy settings (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY`) and
+   * `NODE_EXTRA_CA_CERTS` are read: `process.env` from the command line; none (direct) by default,
+   * so a test's connections never depend on the machine's environment.
+   */
+  env?: Readonly<Record<string, string | undefined>>;
   /** Override core ports (tests: clock, random). */
   corePorts?: Partial<CorePorts>;
 }
@@ -66,6 +73,7 @@ export async function startBrowserHost(options: BrowserHostOptions = {}): Promis
     ...(options.embedded === false ? {} : { embeddedGateway: () => startEmbeddedGateway() }),
     appVersion: options.appVersion ?? '0.0.0',
     hostKind: 'browser',
+    network: environmentNetwork(options.env ?? {}),
     ...options.corePorts,
   });
   let port = 0;

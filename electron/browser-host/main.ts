@@ -45,6 +45,7 @@ try {
     embedded: !values['no-demo'],
     logger: consoleLogger,
     appVersion: process.env.npm_package_version ?? '0.0.0',
+    env: process.env,
   });
   faultLog = host.core.log;
   const initial = await host.core.invoke('app:initial-state', {});

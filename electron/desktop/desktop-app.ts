@@ -23,6 +23,7 @@ import { acquireSingleInstance } from './single-instance';
 import { ElectronSystemEvents } from './system-events.electron';
 import { TrayController } from './tray';
 import { WindowManager, installSessionSecurity } from './window-manager';
+import { electronNetwork } from './system-proxy.electron';
 
 /** What `main.ts` hands the composition; tests pass fakes. */
 export interface DesktopOptions {
@@ -98,6 +99,7 @@ export async function startDesktop(options: DesktopOptions): Promise<DesktopApp 
     openPath: async (path) => (await shell.openPath(path)) === '',
     appVersion: app.getVersion(),
     hostKind: 'electron',
+    network: electronNetwork(session.defaultSession),
   });
 
   let settings = defaultAppSettings();

@@ -155,6 +155,70 @@ export const redisProbeSchema = z
   .strict();
 export type RedisProbeConfig = z.infer<typeof redisProbeSchema>;
 
+const proxyUrl = z
+  .string()
+  .url('must be a URL like http://proxy.example.com:3128')
+  .refine(
+    (u) => /^https?:\/\//i.test(u),
+    'must start with http:// or https:// (SOCKS proxies are not supported)',
+  )
+  .refine((u) => {
+    try {
+      const url = new URL(u);
+      return url.username === '' && url.password === '';
+    } catch {
+      return true;
+    }
+  }, 'must not contain a user or password: set proxyAuth, whose password is kept in the credential store')
+  .meta({ pattern: '^[hH][tT][tT][pP][sS]?://' });
+
+/** How an endpoint's connections reach the server (WebSocket and every HTTP call alike). */
+export const proxySettingSchema = z
+  .union([z.literal('system'), z.literal('direct'), proxyUrl])
+  .describe(
+    '"system" (default): the system proxy settings and PAC in the desktop app, HTTPS_PROXY / HTTP_PROXY / ALL_PROXY / NO_PROXY in the browser host; "direct": never a proxy; or an HTTP proxy URL such as http://proxy.example.com:3128 (no credentials in it).',
+  );
+
+export const proxyAuthSchema = z
+  .object({
+    username: z.string().min(1).max(200).describe('Proxy user (Basic authentication).'),
+    credentialRef: credentialRef.describe(
+      'Credential-store entry holding the proxy password (filled from the app). Never the password itself.',
+    ),
+  })
+  .strict()
+  .describe(
+    'Credentials for a proxy that answers 407; the password stays in the credential store.',
+  );
+
+const sha256Fingerprint = z
+  .string()
+  .refine(
+    (v) => /^(sha-?256[/:])?([0-9a-fA-F]{2}:?){31}[0-9a-fA-F]{2}$/i.test(v.trim()),
+    'must be a SHA-256 fingerprint: 64 hex digits, with or without colons',
+  );
+
+export const tlsSettingsSchema = z
+  .object({
+    caFile: z
+      .string()
+      .min(1)
+      .max(4_096)
+      .optional()
+      .describe(
+        'A PEM file of the authorities (your private CA) to trust for this endpoint, besides the system store.',
+      ),
+    pinnedCertificateSha256: sha256Fingerprint
+      .optional()
+      .describe(
+        'DISCOURAGED: trust exactly this one certificate (a self-signed server), by its SHA-256 fingerprint, instead of any authority. It breaks when the certificate is renewed, and you must have checked the fingerprint with the server’s administrator. Prefer caFile.',
+      ),
+  })
+  .strict()
+  .describe(
+    'Which certificates to trust for this endpoint. There is no setting to ignore TLS errors.',
+  );
+
 export const backoffSchema = z
   .object({
     minMs: z.number().int().min(0).max(60_000).default(500),
@@ -215,6 +279,9 @@ export const endpointSchema = z
     liveness: livenessSchema.default({}),
     /** Optional Redis-side deafness probe (PUBSUB NUMSUB on the channels the service listens to). */
     redisProbe: redisProbeSchema.optional(),
+    proxy: proxySettingSchema.optional(),
+    proxyAuth: proxyAuthSchema.optional(),
+    tls: tlsSettingsSchema.optional(),
     backoff: backoffSchema.default({ minMs: 500, maxMs: 20_000, factor: 2, stableAfterMs: 10_000 }),
     maxPayloadBytes: z
       .number()
@@ -228,6 +295,24 @@ export const endpointSchema = z
   .strict();
 
 export type EndpointConfig = z.infer<typeof endpointSchema>;
+
+/** An endpoint's network settings: how its WebSocket and HTTP calls reach the server. */
+export interface EndpointNetwork {
+  proxy: 'system' | 'direct' | (string & {});
+  proxyAuth?: z.infer<typeof proxyAuthSchema>;
+  tls?: z.infer<typeof tlsSettingsSchema>;
+}
+
+/** The network settings of an endpoint, defaults filled in. */
+export function endpointNetwork(
+  endpoint: Pick<EndpointConfig, 'proxy' | 'proxyAuth' | 'tls'>,
+): EndpointNetwork {
+  return {
+    proxy: endpoint.proxy ?? 'system',
+    ...(endpoint.proxyAuth ? { proxyAuth: endpoint.proxyAuth } : {}),
+    ...(endpoint.tls ? { tls: endpoint.tls } : {}),
+  };
+}
 export type EndpointInput = z.input<typeof endpointSchema>;
 
 /** The format version of `endpoints.json` this Lookout writes (its history: `file-formats.ts`). */

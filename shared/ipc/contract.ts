@@ -98,12 +98,19 @@ export const invokeRequestSchemas = {
       secret: secret.optional(),
       /** The Redis probe's password, stored under `endpoint.redisProbe.credentialRef`. */
       redisSecret: secret.optional(),
+      /** The proxy's password, stored under `endpoint.proxyAuth.credentialRef`. */
+      proxySecret: secret.optional(),
     })
     .strict(),
   'endpoints:remove': z.object({ id: endpointId }).strict(),
   /** Run the connection check against a config that is not saved yet. */
   'endpoints:test': z
-    .object({ endpoint: endpointSchema, secret: secret.optional(), redisSecret: secret.optional() })
+    .object({
+      endpoint: endpointSchema,
+      secret: secret.optional(),
+      redisSecret: secret.optional(),
+      proxySecret: secret.optional(),
+    })
     .strict(),
   /**
    * Sign in to an endpoint: the real login (or, for a token, the upgrade) runs first; only

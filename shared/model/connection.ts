@@ -1,3 +1,4 @@
+import type { TransportFacts } from './transport';
 /** Connection states of one endpoint session: an explicit state machine, one `state` event per change. */
 export const CONNECTION_STATES = [
   'idle',
@@ -44,6 +45,8 @@ export interface AttemptOutcome {
   /** Transport error (ECONNREFUSED, timeout…), when there was no close frame. */
   error?: string;
   meaning: string;
+  /** What to do about it, where the table says (proxy and TLS failures). */
+  advice?: string;
   action: CloseAction;
 }
 
@@ -80,6 +83,8 @@ export interface AttemptRecord {
   handshakeHeaders?: Record<string, string>;
   /** What our upgrade request carried (Origin, kind of credentials). */
   sent?: HandshakeSent;
+  /** The route (direct or which proxy, and why) and the server's certificate chain. */
+  transport?: TransportFacts;
   outcome?: AttemptOutcome;
 }
 

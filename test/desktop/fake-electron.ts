@@ -322,6 +322,10 @@ export const state = {
   ready: false,
   /** `protocol.handle` handlers by scheme. */
   protocolHandlers: new Map<string, (request: Request) => Promise<Response> | Response>(),
+  /** What `session.resolveProxy` answers (Chromium's PAC-style string), by URL; DIRECT otherwise. */
+  proxyAnswers: new Map<string, string>(),
+  /** URLs `session.resolveProxy` was asked about, in order. */
+  proxyQueries: [] as string[],
 };
 
 /** A fresh fake for every test. */
@@ -343,6 +347,8 @@ export function resetFakeElectron(): void {
   state.privilegedBeforeReady = false;
   state.ready = false;
   state.protocolHandlers = new Map();
+  state.proxyAnswers = new Map();
+  state.proxyQueries = [];
   FakeBrowserWindow.instances.length = 0;
   FakeTray.instances.length = 0;
   FakeNotification.instances.length = 0;
@@ -417,6 +423,10 @@ export const fakeElectronModule = {
       },
       setPermissionCheckHandler: (handler: typeof state.permissionCheck) => {
         state.permissionCheck = handler;
+      },
+      resolveProxy: (url: string) => {
+        state.proxyQueries.push(url);
+        return Promise.resolve(state.proxyAnswers.get(url) ?? 'DIRECT');
       },
     },
   },

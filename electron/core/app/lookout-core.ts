@@ -36,6 +36,10 @@ import { probeRedis } from '../diagnostics/redis-probe';
 import { Redactor } from '../kernel/redact';
 import { DIALECTS } from '../dialects';
 import { NotificationService } from '../notify/notification-service';
+import { DndMonitor, gnomeShowBanners, type DndReader } from '../notify/dnd-monitor';
+import { IncidentNotifier } from '../notify/incident-notifier';
+import type { NotificationAction, OsNotification } from '../notify/notifier';
+import { isWatchedEvent } from '../notify/watched-events';
 import { NotifyPolicy, type PolicyContext } from '../notify/notify-policy';
 import { AppModel, type DroppedEvent } from '../state/app-model';
 import { openAppState } from '../state/app-state-file';
@@ -66,6 +70,7 @@ import { endpointSecrets, redactedEndpoint, withSecretsRestored } from './endpoi
 import { endpointSummary } from './endpoint-summary';
 import { HistoryNotices, clockTime } from './history-notices';
 import { buildSupportBundle } from './support-bundle';
+import { Network } from '../transport/network';
 import { trayModel } from './tray-model';
 
 /** Id of the endpoint that points at the embedded demo gateway (never saved to endpoints.json). */
@@ -96,6 +101,8 @@ export class LookoutCore implements LookoutCoreApi {
   }
   private readonly logFile: RotatingLogFile;
   private readonly redactor = new Redactor();
+  /** Proxy and trust for every connection of every endpoint (WebSocket and HTTP alike). */
+  private readonly network: Network;
   private readonly pushListeners = new Set<PushListener>();
   private readonly trayListeners = new Set<(model: TrayModel) => void>();
   private readonly sessions = new Map<string, Session>();
@@ -120,6 +127,10 @@ export class LookoutCore implements LookoutCoreApi {
   private credentials: CredentialStore = new MemoryCredentialStore();
   private policy = new NotifyPolicy({ dedupe: false });
   private notifications: NotificationService | null = null;
+  /** Connection incidents (down, deaf, sign-in needed past a threshold) as notifications. */
+  private incidents: IncidentNotifier | null = null;
+  /** The OS's do-not-disturb, where it can be read. */
+  private dnd: DndMonitor | null = null;
   private batcher: PatchBatcher | null = null;
   private embedded: EmbeddedGateway | null = null;
   private context: PolicyContext = { focused: false };
@@ -137,6 +148,7 @@ export class LookoutCore implements LookoutCoreApi {
     notifier: '',
     error: null,
     since: 0,
+    dnd: { state: 'unknown', source: null, detail: '' },
   };
   private unsubscribeSystem: (() => void) | null = null;
   private lastTray = '';
@@ -145,6 +157,9 @@ export class LookoutCore implements LookoutCoreApi {
 
   constructor(private readonly ports: CorePorts) {
     this.clock = ports.clock ?? systemClock;
+    this.network = new Network(ports.network ?? {}, this.getSecret, (secret) =>
+      this.redactor.addSecret(secret),
+    );
     const dir = ports.dataDir;
     this.paths = {
       endpoints: join(dir, 'endpoints.json'),
@@ -240,18 +255,44 @@ export class LookoutCore implements LookoutCoreApi {
       policy: this.policy,
       notifier: this.ports.notifier,
       clock: this.clock,
-      context: () => this.context,
+      context: () => ({
+        ...this.context,
+        osDoNotDisturb: this.dnd?.active(),
+        isWatched: (e) =>
+          isWatchedEvent(e, this.endpoints.find((x) => x.id === e.endpoint)?.dialect),
+      }),
       logger: this.logger,
+      sourceName: (id) => this.nameOf(id),
+      onAction: (n, action) => this.notificationAction(n, action),
       onClick: (n) => this.notificationClicked(n.link),
       onDelivery: (result, notifier) =>
         this.noteDelivery(result.ok ? null : result.error, notifier),
+    });
+    this.incidents = new IncidentNotifier({
+      service: this.notifications,
+      clock: this.clock,
+      logger: this.logger,
+      afterMs: this.prefs.incidents.afterMs,
+      nameOf: (id) => this.nameOf(id),
+    });
+    const readers: DndReader[] = [
+      ...(this.ports.notifier.readDoNotDisturb
+        ? [() => this.ports.notifier.readDoNotDisturb!()]
+        : []),
+      ...(this.ports.readDoNotDisturb ? [this.ports.readDoNotDisturb] : [gnomeShowBanners()]),
+    ];
+    this.dnd = new DndMonitor(readers, this.clock, (dnd) => {
+      this.notificationHealth = { ...this.notificationHealth, dnd };
+      this.push('notifications:health', this.notificationHealth);
     });
     this.notificationHealth = {
       ok: true,
       notifier: this.ports.notifier.name,
       error: null,
       since: this.clock.now(),
+      dnd: this.dnd.current(),
     };
+    this.dnd.start();
     this.batcher = new PatchBatcher(
       this.clock,
       (patch) => {
@@ -293,6 +334,8 @@ export class LookoutCore implements LookoutCoreApi {
     this.sessions.clear();
     this.drainInbox();
     this.notifications?.dispose();
+    this.incidents?.dispose();
+    this.dnd?.stop();
     this.batcher?.flush();
     await this.closeState();
     await Promise.all([this.settingsFile.flush(), this.prefsFile.flush()]);
@@ -314,6 +357,8 @@ export class LookoutCore implements LookoutCoreApi {
         dialect: 'lookout',
         url: gw.wsUrl,
         httpBase: gw.httpUrl,
+        // In this process, on loopback: never through a proxy, whatever the system says.
+        proxy: 'direct',
         auth: {
           method: 'password-jwt',
           username: gw.username,
@@ -359,6 +404,7 @@ export class LookoutCore implements LookoutCoreApi {
         logger: this.logger,
         ...(this.ports.system ? { system: this.ports.system } : {}),
         redactor: this.redactor,
+        transport: this.network.forEndpoint(endpoint),
       },
     });
     const monitor = new EndpointHealthMonitor({
@@ -372,6 +418,7 @@ export class LookoutCore implements LookoutCoreApi {
       getSecret: this.getSecret,
       probeHttp: () => this.probe(endpoint),
       onChange: (health) => {
+        this.incidents?.update(health);
         this.push('connection:health', health);
         this.emitTray();
       },
@@ -448,6 +495,7 @@ export class LookoutCore implements LookoutCoreApi {
     this.sessions.delete(id);
     this.monitors.get(id)?.dispose();
     this.monitors.delete(id);
+    this.incidents?.forget(id);
     this.wasOpen.delete(id);
     await session?.stop();
   }
@@ -466,7 +514,7 @@ export class LookoutCore implements LookoutCoreApi {
     return createCredentialProvider(
       endpoint.auth,
       getSecret,
-      secretHarvestingFetch(fetch, this.redactor),
+      secretHarvestingFetch(this.network.forEndpoint(endpoint, getSecret).fetch, this.redactor),
     );
   }
 
@@ -534,7 +582,9 @@ export class LookoutCore implements LookoutCoreApi {
   }
 
   private async probe(endpoint: EndpointConfig): Promise<ProbeResult[]> {
-    const results = await runProbes(endpoint, DIALECTS[endpoint.dialect], this.redactor);
+    const results = await runProbes(endpoint, DIALECTS[endpoint.dialect], this.redactor, {
+      fetch: this.network.forEndpoint(endpoint).fetch,
+    });
     this.lastProbes.set(endpoint.id, results);
     return results;
   }
@@ -616,12 +666,41 @@ export class LookoutCore implements LookoutCoreApi {
   private noteDelivery(error: string | null, notifier: string): void {
     const ok = error === null;
     if (ok === this.notificationHealth.ok && error === this.notificationHealth.error) return;
-    this.notificationHealth = { ok, notifier, error, since: this.clock.now() };
+    this.notificationHealth = {
+      ...this.notificationHealth,
+      ok,
+      notifier,
+      error,
+      since: this.clock.now(),
+    };
     this.push('notifications:health', this.notificationHealth);
   }
 
   notificationClicked(link: string | undefined): void {
     this.push('app:navigate', { link: link ?? 'notifications' });
+  }
+
+  /** "Mark read" or "Mute 1 h" on an OS notification. */
+  private notificationAction(n: OsNotification, action: NotificationAction): void {
+    if (action === 'mark-read') {
+      for (const id of n.eventIds) this.store.markRead(id);
+      this.emitTray();
+      return;
+    }
+    const current = this.prefs.endpoints[n.endpoint] ?? {
+      muted: false,
+      mutedUntil: null,
+      kinds: {},
+    };
+    const endpoints = {
+      ...this.prefs.endpoints,
+      [n.endpoint]: { ...current, mutedUntil: this.clock.now() + 3_600_000 },
+    };
+    this.setPrefs({ ...this.prefs, endpoints }).catch(() => undefined);
+  }
+
+  private nameOf(id: string): string {
+    return this.endpoints.find((e) => e.id === id)?.name ?? id;
   }
 
   reconnectAll(): void {
@@ -643,6 +722,7 @@ export class LookoutCore implements LookoutCoreApi {
     }
     this.prefs = next;
     this.policy.setPrefs(this.prefs);
+    this.incidents?.setThreshold(next.incidents.afterMs);
     this.push('prefs:changed', this.prefs);
     this.emitTray();
     return this.prefs;
@@ -753,6 +833,7 @@ export class LookoutCore implements LookoutCoreApi {
     edited: EndpointConfig,
     secret: string | undefined,
     redisSecret?: string,
+    proxySecret?: string,
   ): Promise<SaveResult> {
     // The edit form saw config secrets redacted: the ones it left alone are kept as stored.
     const endpoint = withSecretsRestored(
@@ -773,6 +854,12 @@ export class LookoutCore implements LookoutCoreApi {
         ok: false,
         errors: ['redisProbe: name a credentialRef for the Redis password (or leave it empty).'],
       };
+    const proxyRef = endpoint.proxyAuth?.credentialRef;
+    if (proxySecret && !proxyRef)
+      return {
+        ok: false,
+        errors: ['proxyAuth: name the proxy user for the proxy password (or leave it empty).'],
+      };
     // The first real endpoint replaces the embedded demo, and the demo's live data goes with it.
     const replacesDemo = this.embedded !== null && endpoint.id !== DEMO_ENDPOINT_ID;
     const saved = await this.persistEndpoints((list) => {
@@ -784,6 +871,7 @@ export class LookoutCore implements LookoutCoreApi {
     if (!saved.ok) return saved;
     if (secret && ref) await this.credentials.set(ref, secret);
     if (redisSecret && redisRef) await this.credentials.set(redisRef, redisSecret);
+    if (proxySecret && proxyRef) await this.credentials.set(proxyRef, proxySecret);
     if (replacesDemo) {
       await this.closeSession(DEMO_ENDPOINT_ID);
       this.store.removeEndpoint(DEMO_ENDPOINT_ID);
@@ -859,8 +947,8 @@ export class LookoutCore implements LookoutCoreApi {
       const found = this.endpoints.find((e) => e.id === id);
       return found ? redactedEndpoint(found, this.redactor) : null;
     },
-    'endpoints:save': async ({ endpoint, secret, redisSecret }) =>
-      this.saveEndpoint(endpoint, secret, redisSecret),
+    'endpoints:save': async ({ endpoint, secret, redisSecret, proxySecret }) =>
+      this.saveEndpoint(endpoint, secret, redisSecret, proxySecret),
     'endpoints:remove': async ({ id }) => {
       if (!this.endpoints.some((e) => e.id === id))
         return { ok: false, errors: [`No endpoint "${id}".`] };
@@ -871,7 +959,7 @@ export class LookoutCore implements LookoutCoreApi {
       this.emitTray();
       return { ok: true };
     },
-    'endpoints:test': async ({ endpoint: edited, secret, redisSecret }) => {
+    'endpoints:test': async ({ endpoint: edited, secret, redisSecret, proxySecret }) => {
       const endpoint = withSecretsRestored(
         edited,
         this.endpoints.find((e) => e.id === edited.id),
@@ -879,16 +967,24 @@ export class LookoutCore implements LookoutCoreApi {
       );
       this.registerConfigSecrets(endpoint);
       const redisRef = endpoint.redisProbe?.credentialRef;
+      const proxyRef = endpoint.proxyAuth?.credentialRef;
       const getSecret = async (ref: string) =>
-        (ref === redisRef ? redisSecret : secret) ?? (await this.credentials.get(ref)) ?? undefined;
+        (ref === redisRef ? redisSecret : ref === proxyRef ? proxySecret : secret) ??
+        (await this.credentials.get(ref)) ??
+        undefined;
       if (secret) this.redactor.addSecret(secret);
       this.redactor.addSecret(redisSecret);
+      this.redactor.addSecret(proxySecret);
       return runConnectionCheck({
         endpoint,
         dialect: DIALECTS[endpoint.dialect],
         credentials: this.providerFor(endpoint, getSecret),
         redactor: this.redactor,
-        probeHttp: () => runProbes(endpoint, DIALECTS[endpoint.dialect], this.redactor),
+        probeHttp: () =>
+          runProbes(endpoint, DIALECTS[endpoint.dialect], this.redactor, {
+            fetch: this.network.forEndpoint(endpoint, getSecret).fetch,
+          }),
+        transport: this.network.forEndpoint(endpoint, getSecret),
         ...this.redisProbeFor(endpoint, getSecret),
       });
     },
@@ -902,6 +998,7 @@ export class LookoutCore implements LookoutCoreApi {
         dialect: DIALECTS[endpoint.dialect],
         secret,
         redactor: this.redactor,
+        transport: this.network.forEndpoint(endpoint),
       });
       if (!verdict.ok) {
         this.logger.info('sign-in refused or not verified', { endpoint: id, why: verdict.errors });
@@ -930,6 +1027,7 @@ export class LookoutCore implements LookoutCoreApi {
       return runConnectionCheck({
         endpoint,
         dialect: DIALECTS[endpoint.dialect],
+        transport: this.network.forEndpoint(endpoint),
         credentials: this.providerFor(endpoint),
         redactor: this.redactor,
         probeHttp: () => this.probe(endpoint),
@@ -953,6 +1051,7 @@ export class LookoutCore implements LookoutCoreApi {
           },
           configProblems: this.configProblems,
           credentialStore: this.credentials.describe(),
+          network: this.network.describe(),
         },
         this.redactor,
       ),

@@ -16,6 +16,28 @@ export interface SupportBundleInput {
   notifications: { counters: unknown; trace: NotificationTraceEntry[] };
   configProblems: string[];
   credentialStore: { persistent: boolean; backend: string; reason: string };
+  /** Where the system proxy comes from and which authorities are trusted (no secrets). */
+  network?: { proxySource: string; trust: string[] };
+}
+
+/**
+ * Per endpoint, the route its last connection took (or tried) and the certificate chain the
+ * server presented: what a network team needs first. Facts only (proxies are host:port).
+ */
+function effectiveTransport(input: SupportBundleInput) {
+  return input.connections.map((c) => {
+    const last = [...c.attempts].reverse().find((a) => a.transport)?.transport;
+    const config = input.endpoints.find((e) => e.id === c.endpoint);
+    return {
+      endpoint: c.endpoint,
+      proxySetting: config?.proxy ?? 'system',
+      ...(config?.proxyAuth ? { proxyUser: config.proxyAuth.username } : {}),
+      ...(config?.tls ? { tlsSettings: config.tls } : {}),
+      ...(last
+        ? { target: last.target, route: last.route, ...(last.tls ? { tls: last.tls } : {}) }
+        : { route: null }),
+    };
+  });
 }
 
 /**
@@ -30,6 +52,7 @@ export function buildSupportBundle(input: SupportBundleInput, redactor: Redactor
     generatedAt: new Date(input.generatedAt).toISOString(),
     host: input.host,
     credentialStore: input.credentialStore,
+    network: { ...input.network, endpoints: effectiveTransport(input) },
     configProblems: input.configProblems,
     endpoints: input.endpoints.map((e) => ({ ...e, headers: redactor.headers(e.headers) })),
     health: input.health,

@@ -5,6 +5,7 @@ import type { Redactor } from '../kernel/redact';
 import type { Dialect } from '../dialects/dialect';
 import { createCredentialProvider } from './credential-provider-factory';
 import type { FetchLike } from './secrets';
+import type { EndpointTransport } from '../transport/network';
 
 export type SignInVerdict =
   /** The server accepted the secret; `provider` already holds the session or token it issued. */
@@ -22,6 +23,8 @@ export async function verifySignIn(input: {
   secret: string;
   redactor: Redactor;
   fetch?: FetchLike;
+  /** The endpoint's route and trust (its fetch is used when `fetch` is absent). */
+  transport?: EndpointTransport;
   /** Per network step of a token check (default 5 s). */
   stepTimeoutMs?: number;
 }): Promise<SignInVerdict> {
@@ -34,7 +37,11 @@ export async function verifySignIn(input: {
       errors: [`${endpoint.name} uses no authentication, so there is nothing to sign in to.`],
     };
   }
-  const provider = createCredentialProvider(auth, async () => secret, input.fetch);
+  const provider = createCredentialProvider(
+    auth,
+    async () => secret,
+    input.fetch ?? input.transport?.fetch,
+  );
   if (auth.method === 'token') {
     const report = await runConnectionCheck({
       endpoint,
@@ -42,6 +49,7 @@ export async function verifySignIn(input: {
       credentials: provider,
       redactor,
       stopAfterAuth: true,
+      ...(input.transport ? { transport: input.transport } : {}),
       ...(input.stepTimeoutMs ? { stepTimeoutMs: input.stepTimeoutMs } : {}),
     });
     if (report.ok) return { ok: true, provider };

@@ -5,6 +5,9 @@ import {
   type CodeMeaning,
 } from '../../../shared/close-codes';
 import type { AttemptOutcome, CloseAction } from '../../../shared/model/connection';
+import { isTransportProblem, type TransportFacts } from '../../../shared/model/transport';
+import { findTransportError } from '../transport/transport-error';
+import { explainTransportProblem } from '../../../shared/transport-explanations';
 import type { SocketFacts } from './instrumented-socket';
 
 /** An ending the session caused itself (dead peer, stale, manual reconnect, stop). */
@@ -22,6 +25,25 @@ export interface EndingInput {
   handshakeOverrides?: Readonly<Record<number, CodeMeaning>>;
   /** The dialect's explanation of a refused upgrade from what was sent; wins over the tables. */
   explainRefusal?: (status: number) => CodeMeaning | undefined;
+}
+
+/**
+ * The outcome of an attempt that failed on the way to a server before any socket opened (the
+ * sign-in or refresh over HTTP met a proxy or certificate problem): the same words as the
+ * WebSocket's, so the user reads "Unknown certificate authority", not "could not get credentials".
+ */
+export function transportOutcome(
+  error: unknown,
+): (AttemptOutcome & { facts: TransportFacts }) | null {
+  const found = findTransportError(error);
+  if (!found) return null;
+  return {
+    error: found.code,
+    meaning: `${found.title}: ${found.message}`,
+    advice: found.advice,
+    action: 'back-off',
+    facts: found.facts,
+  };
 }
 
 /** ws error codes that stand for a close code. */
@@ -64,6 +86,19 @@ export function classifyEnding(input: EndingInput): AttemptOutcome {
     };
   }
   const error = facts.transportError;
+  if (error && isTransportProblem(error.code)) {
+    // A proxy or TLS failure carries its own explanation, with the facts (certificate, proxy).
+    const explained = explainTransportProblem({
+      code: error.code,
+      ...(facts.transport ? { facts: facts.transport } : {}),
+    });
+    return {
+      error: error.code,
+      meaning: `${explained.name}: ${error.message}`,
+      advice: explained.advice,
+      action: 'back-off',
+    };
+  }
   if (error) {
     const mapped = WS_ERROR_CLOSE[error.code];
     if (mapped !== undefined) {

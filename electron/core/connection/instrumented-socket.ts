@@ -1,5 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
+import type { TransportFacts } from '../../../shared/model/transport';
+import type { TransportAgent } from '../transport/transport-agent';
+import { TransportError } from '../transport/transport-error';
 
 /** Per-attempt options the session decides before partysocket constructs the socket. */
 export interface SocketPlan {
@@ -7,6 +10,8 @@ export interface SocketPlan {
   handshakeTimeoutMs: number;
   /** Hard cap enforced by ws (closes 1009); the session's own soft cap rejects smaller frames first. */
   maxPayloadBytes: number;
+  /** How to reach the server (proxy, trust): the endpoint's transport, a fresh agent per attempt. */
+  agent?: TransportAgent;
 }
 
 /** What the underlying socket learned that partysocket's events do not carry. */
@@ -15,6 +20,8 @@ export interface SocketFacts {
   handshakeHeaders?: IncomingMessage['headers'];
   upgradeHeaders?: IncomingMessage['headers'];
   transportError?: { code: string; message: string };
+  /** The route taken and the server's certificate chain (or why neither worked out). */
+  transport?: TransportFacts;
 }
 
 /**
@@ -46,7 +53,9 @@ export class InstrumentedSocket extends WebSocket {
       maxPayload: plan.maxPayloadBytes,
       followRedirects: false,
       perMessageDeflate: false,
+      ...(plan.agent ? { agent: plan.agent } : {}),
     });
+    const agent = plan.agent;
     this.on('unexpected-response', (_req, res) => {
       this.facts.handshakeStatus = res.statusCode;
       this.facts.handshakeHeaders = res.headers;
@@ -56,9 +65,12 @@ export class InstrumentedSocket extends WebSocket {
     });
     this.on('upgrade', (res) => {
       this.facts.upgradeHeaders = res.headers;
+      if (agent?.facts) this.facts.transport = agent.facts;
     });
     this.on('error', (error: Error & { code?: string }) => {
       this.facts.transportError ??= { code: errorCode(error), message: error.message };
+      if (error instanceof TransportError) this.facts.transport ??= error.facts;
+      else if (agent?.facts) this.facts.transport ??= agent.facts;
     });
   }
 }

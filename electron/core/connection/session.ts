@@ -17,7 +17,7 @@ import type { DecodeResult, Dialect, DialectCodec } from '../dialects/dialect';
 import { Redactor } from '../kernel/redact';
 import { SessionRecorder, type RawFrame } from './session-recorder';
 import { Backoff } from './backoff';
-import { classifyEnding, type LocalEnding } from './close-policy';
+import { classifyEnding, transportOutcome, type LocalEnding } from './close-policy';
 import type { InstrumentedSocket } from './instrumented-socket';
 import { instrumentedSocketClass, type SocketPlan } from './instrumented-socket';
 import { LivenessTracker, type LivenessConfig } from './liveness';
@@ -34,6 +34,7 @@ import {
   type TimerHandle,
 } from '../kernel/ports';
 import { TypedEmitter } from '../kernel/typed-emitter';
+import type { EndpointTransport } from '../transport/network';
 
 /** Ports a session needs; every one has a production default except the endpoint and dialect. */
 export interface SessionPorts {
@@ -44,6 +45,8 @@ export interface SessionPorts {
   system?: SystemEvents;
   /** Shared redactor (the host registers every secret it knows); a private one by default. */
   redactor?: Redactor;
+  /** How to reach the server (proxy, trust); Node's defaults (direct, bundled roots) when absent. */
+  transport?: EndpointTransport;
 }
 
 export interface SessionOptions {
@@ -127,6 +130,7 @@ export class Session extends TypedEmitter<SessionEvents> {
   private readonly subscriptionSet: Set<string>;
   private readonly sleepDetectionMs: number;
   private readonly system: SystemEvents | undefined;
+  private readonly transport: EndpointTransport | undefined;
   private readonly unsubscribeSystem: Array<() => void> = [];
 
   private current: ConnectionState = 'idle';
@@ -190,6 +194,7 @@ export class Session extends TypedEmitter<SessionEvents> {
     this.backoff = new Backoff(options.endpoint.backoff, this.random);
     this.sleepDetectionMs = options.sleepDetectionMs ?? 10_000;
     this.system = ports.system;
+    this.transport = ports.transport;
     this.urls = endpointUrls(options.endpoint);
     this.codec = options.dialect.create(options.endpoint);
     const configured = options.endpoint.subscriptions;
@@ -424,11 +429,17 @@ export class Session extends TypedEmitter<SessionEvents> {
           this.transition('auth-required', `${head}: ${this.redactor.text(message)}`);
           return this.abandonAttempt();
         }
-        this.finish(record, {
-          error: 'credentials',
-          meaning: `Could not get credentials: ${message}`,
-          action: 'back-off',
-        });
+        const onTheWay = transportOutcome(error);
+        if (onTheWay) {
+          const { facts, ...outcome } = onTheWay;
+          record.transport = facts;
+          this.finish(record, outcome);
+        } else
+          this.finish(record, {
+            error: 'credentials',
+            meaning: `Could not get credentials: ${message}`,
+            action: 'back-off',
+          });
         this.nextDelay = this.backoff.next();
         this.nextTrigger = 'backoff';
         if (this.stopRequested) return this.abandonAttempt();
@@ -454,6 +465,7 @@ export class Session extends TypedEmitter<SessionEvents> {
       handshakeTimeoutMs: this.endpoint.handshakeTimeoutMs,
       // Hard cap at 4× the soft limit: smaller oversized frames are rejected and counted, the socket kept.
       maxPayloadBytes: Math.min(this.endpoint.maxPayloadBytes * 4, 1024 * 1024 * 1024),
+      ...(this.transport ? { agent: this.transport.agent(this.endpoint.handshakeTimeoutMs) } : {}),
     };
   }
 
@@ -476,6 +488,7 @@ export class Session extends TypedEmitter<SessionEvents> {
       this.attempt.openedAt = now;
       const headers = socket.facts.upgradeHeaders;
       if (headers) this.attempt.handshakeHeaders = this.redactor.headers(headers);
+      if (socket.facts.transport) this.attempt.transport = socket.facts.transport;
     }
     this.tracker = new LivenessTracker(this.liveness);
     this.tracker.opened(now);
@@ -523,6 +536,7 @@ export class Session extends TypedEmitter<SessionEvents> {
     const local = this.pendingLocal ?? undefined;
     this.pendingLocal = null;
     const trigger = local?.trigger;
+    if (socket.facts.transport) attempt.transport = socket.facts.transport;
     const outcome = classifyEnding({
       facts: socket.facts,
       closeCode: code,

@@ -15,12 +15,15 @@ import { InstrumentedSocket } from '../connection/instrumented-socket';
 import { CredentialsError, type CredentialProvider, type Credentials } from '../kernel/ports';
 import type { DecodeResult, Dialect } from '../dialects/dialect';
 import type { Redactor } from '../kernel/redact';
+import type { EndpointTransport } from '../transport/network';
 
 export interface ConnectionCheckOptions {
   endpoint: EndpointConfig;
   dialect: Dialect;
   credentials: CredentialProvider;
   redactor: Redactor;
+  /** The endpoint's route and trust; Node's defaults (direct, bundled roots) when absent. */
+  transport?: EndpointTransport;
   /** Per network step (default 5 s). */
   stepTimeoutMs?: number;
   /** How long to wait for the first reply after subscribing (default 3 s). */
@@ -189,6 +192,7 @@ export async function runConnectionCheck(
     headers: plan.headers,
     handshakeTimeoutMs: Math.min(endpoint.handshakeTimeoutMs, stepTimeout),
     maxPayloadBytes: endpoint.maxPayloadBytes * 4,
+    ...(options.transport ? { agent: options.transport.agent(stepTimeout) } : {}),
   });
   const frames: string[] = [];
   socket.on('message', (data, isBinary) => {
