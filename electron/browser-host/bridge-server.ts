@@ -52,8 +52,12 @@ export class BridgeServer {
   }
 
   private secretMatches(protocol: string): boolean {
-    if (!protocol.startsWith('lookout.')) return false;
-    const given = Buffer.from(protocol.slice('lookout.'.length));
+    return protocol.startsWith('lookout.') && this.keyMatches(protocol.slice('lookout.'.length));
+  }
+
+  /** Whether `key` is this host's secret (constant time). */
+  keyMatches(key: string): boolean {
+    const given = Buffer.from(key);
     const expected = Buffer.from(this.secret);
     return given.length === expected.length && timingSafeEqual(given, expected);
   }
