@@ -4,7 +4,7 @@ import type { Duplex } from 'node:stream';
 import { answerSocket } from '../../gateway/src/http/http-util';
 import { guardParserErrors, totalHandler } from '../../gateway/src/http/server-guards';
 import { join } from 'node:path';
-import { LookoutCore } from '../core/app/lookout-core';
+import { LookoutCore } from '../core/compose/lookout-core';
 import type { CorePorts } from '../core/app/core-api';
 import { startEmbeddedGateway } from '../host-common/embedded-gateway';
 import { silentLogger, type Logger } from '../core/kernel/ports';
