@@ -126,7 +126,9 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
     metrics,
   });
   const publisher = new Publisher(log, metrics, logger, maxPendingAppends);
-  const demo = options.demo ? new DemoSource((e) => publisher.publish(e), logger) : null;
+  const demo = options.demo
+    ? new DemoSource((e) => publisher.publish(e), logger, options.demoTickMs)
+    : null;
   const fanOut = new FanOut({
     onBatch(batch) {
       metrics.count('fanout.batches');

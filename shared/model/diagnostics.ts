@@ -56,7 +56,7 @@ export interface NotificationTraceEntry {
   eventId: string;
   at: number;
   endpoint: string;
-  kind: EventKind | 'summary' | 'digest';
+  kind: EventKind | 'summary' | 'digest' | 'incident';
   step: 'notify' | 'suppress' | 'coalesce' | 'summary' | 'digest' | 'delivered' | 'failed';
   reason: string;
   detail: string;
@@ -70,6 +70,20 @@ export interface NotificationHealth {
   /** What went wrong and what to do, when not ok. */
   error: string | null;
   since: number;
+  /** What the OS says about do-not-disturb, and where Lookout read it (or why it cannot). */
+  dnd: DndReading;
+}
+
+/**
+ * The OS's do-not-disturb as Lookout could read it. `unknown` when this desktop offers no way to
+ * read it: the setting then says so instead of pretending to honour it.
+ */
+export interface DndReading {
+  state: 'on' | 'off' | 'unknown';
+  /** Where it was read: `dunst`, `freedesktop Inhibited`, `GNOME show-banners`, or none. */
+  source: string | null;
+  /** One sentence for Settings. */
+  detail: string;
 }
 
 /** Counters of the notification pipeline (delivered, suppressed, failed…). */

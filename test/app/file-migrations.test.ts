@@ -7,6 +7,11 @@ import { MemoryNotifier } from '../../electron/core/notify/notifier.memory';
 import type { PushChannel } from '../../shared/ipc/contract';
 import { defaultAppSettings } from '../../shared/model/settings';
 import { defaultNotifyPrefs } from '../../shared/model/notify-prefs';
+import {
+  PREFS_FORMAT,
+  SETTINGS_FORMAT,
+  STATE_FORMAT,
+} from '../../electron/core/state/file-formats';
 
 /**
  * The app restarted after an update, on the files the previous version wrote: each versioned file
@@ -47,6 +52,11 @@ async function startCore(dir: string) {
 }
 
 const FILES = ['settings', 'prefs', 'state'] as const;
+const CURRENT: Record<(typeof FILES)[number], number> = {
+  settings: SETTINGS_FORMAT.version,
+  prefs: PREFS_FORMAT.version,
+  state: STATE_FORMAT.version,
+};
 
 async function envelope(path: string): Promise<{ version: number; data: Record<string, unknown> }> {
   return JSON.parse(await readFile(path, 'utf8')) as {
@@ -78,11 +88,10 @@ describe('files written by the previous Lookout (format 1)', () => {
         'business.created': { notify: false, minSeverity: 'info' },
         alert: { notify: true, minSeverity: 'warning' },
       },
-      endpoints: { gateway: { muted: true, kinds: {} } },
+      endpoints: { gateway: { muted: true, mutedUntil: null, kinds: {} } },
       quietHours: { enabled: true, start: '21:30', end: '06:45' },
       criticalBypassesQuiet: true,
       respectOsDoNotDisturb: false,
-      rateCap: { max: 3, windowMs: 20_000 },
       digestWindowMs: 8_000,
     });
     const state = await envelope(join(FIXTURES, 'state.v1.json'));
@@ -121,21 +130,53 @@ describe('files written by the previous Lookout (format 1)', () => {
   });
 });
 
-describe('files written by a newer Lookout (format 3)', () => {
+describe('notification preferences of format 2 (before the working-day defaults)', () => {
+  it('take the new defaults where the user had left the old ones, and keep every choice they made', async () => {
+    const dir = await dataDir();
+    await copyFile(join(FIXTURES, 'prefs.v2.json'), join(dir, 'prefs.json'));
+    const { core } = await startCore(dir);
+    const { prefs, configProblems } = await core.invoke('app:initial-state', {});
+    expect(configProblems).toEqual([]);
+    expect(prefs).toEqual({
+      ...defaultNotifyPrefs(),
+      kinds: {
+        ...defaultNotifyPrefs().kinds,
+        // Changed by the user in format 2: kept.
+        'chat.message': { notify: true, minSeverity: 'warning' },
+      },
+      endpoints: {
+        gateway: {
+          muted: false,
+          mutedUntil: null,
+          kinds: { 'task.created': { notify: true, minSeverity: 'info' } },
+        },
+      },
+      quietHours: { enabled: true, start: '22:00', end: '07:00' },
+    });
+    expect(prefs.kinds['business.updated'].notify).toBe(false);
+    expect(prefs.criticalBypassesQuiet).toBe(true);
+    expect(prefs).not.toHaveProperty('rateCap');
+    expect(await readFile(join(dir, 'prefs.json.v2.bak'), 'utf8')).toBe(
+      await readFile(join(FIXTURES, 'prefs.v2.json'), 'utf8'),
+    );
+  });
+});
+
+describe('files written by a newer Lookout (one format ahead)', () => {
   it('are kept byte for byte: the app runs on defaults, says why, and never writes over them', async () => {
     const dir = await dataDir();
     const newer: Record<string, string> = {};
     for (const name of FILES) {
       const file = await envelope(join(FIXTURES, `${name}.v1.json`));
       newer[name] =
-        `${JSON.stringify({ ...file, version: 3, data: { reshaped: true, ...file.data } }, null, 2)}\n`;
+        `${JSON.stringify({ ...file, version: CURRENT[name] + 1, data: { reshaped: true, ...file.data } }, null, 2)}\n`;
       await writeFile(join(dir, `${name}.json`), newer[name]!);
     }
     const { core, pushes, stop } = await startCore(dir);
     const initial = await core.invoke('app:initial-state', {});
     for (const name of FILES) {
       expect(initial.configProblems).toContainEqual(
-        `${join(dir, `${name}.json`)} was written by a newer Lookout (format 3; this one reads up to 2). It is kept as it is and will not be overwritten: this Lookout runs with default ${name} and does not save them. Update Lookout to use it again, or move the file away to start over with this version.`,
+        `${join(dir, `${name}.json`)} was written by a newer Lookout (format ${CURRENT[name] + 1}; this one reads up to ${CURRENT[name]}). It is kept as it is and will not be overwritten: this Lookout runs with default ${name} and does not save them. Update Lookout to use it again, or move the file away to start over with this version.`,
       );
     }
     expect(initial.settings).toEqual(defaultAppSettings());

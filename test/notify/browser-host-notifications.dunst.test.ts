@@ -97,7 +97,7 @@ describe.runIf(process.platform === 'linux')('the browser host on a Linux deskto
     );
     expect(shown).toMatchObject({
       summary: '--version',
-      body: '-u low --app-name=spoof',
+      body: 'Gateway — -u low --app-name=spoof',
       appname: 'Lookout',
       urgency: 'critical',
     });

@@ -103,20 +103,24 @@ describe.runIf(process.platform === 'linux')('D-Bus notifier on a real notificat
     expect(history).toContainEqual(
       expect.objectContaining({
         summary: '--version',
-        body: '-u low --help',
+        // The source leads the body: with two backends the user can tell which one spoke.
+        body: 'admin — -u low --help',
         appname: 'Lookout',
         urgency: 'critical',
       }),
     );
     expect(history).toContainEqual(
-      expect.objectContaining({ summary: '-', body: '--', urgency: 'normal' }),
+      expect.objectContaining({ summary: '-', body: 'admin — --', urgency: 'normal' }),
     );
     expect(history).toContainEqual(
-      expect.objectContaining({ summary: '-t 1 --app-name=evil', body: '', urgency: 'low' }),
+      expect.objectContaining({ summary: '-t 1 --app-name=evil', body: 'admin', urgency: 'low' }),
     );
     // A right-to-left override cannot turn "invoice…exe" into "invoiceexe.pdf" on screen.
     expect(history).toContainEqual(
-      expect.objectContaining({ summary: 'invoice\uFFFDfdp.exe', body: 'from \uFFFDadmin\uFFFD' }),
+      expect.objectContaining({
+        summary: 'invoice\uFFFDfdp.exe',
+        body: 'admin — from \uFFFDadmin\uFFFD',
+      }),
     );
   });
 
@@ -139,10 +143,12 @@ describe.runIf(process.platform === 'linux')('D-Bus notifier on a real notificat
       expect(shown?.summary).toBe('<b>Acme</b>');
       if (markup) {
         // Escaped, so the daemon shows the link as text instead of making it a link.
-        expect(shown?.body).toBe('&lt;a href="https://evil.example"&gt;pay&lt;/a&gt; &amp; more');
+        expect(shown?.body).toBe(
+          'admin — &lt;a href="https://evil.example"&gt;pay&lt;/a&gt; &amp; more',
+        );
         expect(shown?.message).toContain('&lt;a href="https://evil.example"&gt;pay&lt;/a&gt;');
       } else {
-        expect(shown?.body).toBe(link);
+        expect(shown?.body).toBe(`admin — ${link}`);
       }
       dbus.dispose();
       await session.stop();
@@ -153,7 +159,7 @@ describe.runIf(process.platform === 'linux')('D-Bus notifier on a real notificat
   it('delivers through the whole service: events in, one flood summary out', async () => {
     session = await DesktopSession.start();
     const policy = new NotifyPolicy({
-      prefs: notifyPrefsSchema.parse({ rateCap: { max: 2, windowMs: 1_000 } }),
+      prefs: notifyPrefsSchema.parse({ budget: { max: 2, windowMs: 1_000 } }),
     });
     const service = new NotificationService({
       policy,

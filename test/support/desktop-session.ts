@@ -105,6 +105,11 @@ export class DesktopSession {
     return /boolean true/.test(out);
   }
 
+  /** Runs `dunstctl` on this desktop (`['action', '0']` clicks the topmost notification). */
+  dunstctl(args: string[]): Promise<string> {
+    return run('dunstctl', args, this.env);
+  }
+
   /** Close everything dunst shows (so it moves to history), then read the history, newest first. */
   async history(): Promise<{ summary: string; body: string; appname: string }[]> {
     return (await this.details()).map(({ summary, body, appname }) => ({ summary, body, appname }));

@@ -8,6 +8,7 @@ import type {
   SendPayload,
 } from '../../../shared/ipc/contract';
 import type { Clock, Logger, SystemEvents } from '../kernel/ports';
+import type { DndReading } from '../../../shared/model/diagnostics';
 import type { Notifier } from '../notify/notifier';
 import type { SecretCipher } from '../state/credential-store';
 
@@ -24,6 +25,8 @@ export interface CorePorts {
   /** Folder for the log file; `<dataDir>/logs` when absent (macOS: `~/Library/Logs/Lookout`). */
   logsDir?: string;
   notifier: Notifier;
+  /** Reads the OS's do-not-disturb where the notifier cannot (default: GNOME's show-banners). */
+  readDoNotDisturb?: () => Promise<DndReading>;
   /** Cipher for secrets at rest (Electron safeStorage); absent → secrets kept in memory only. */
   secretCipher?: SecretCipher;
   logger?: Logger;

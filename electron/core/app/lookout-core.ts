@@ -36,6 +36,10 @@ import { probeRedis } from '../diagnostics/redis-probe';
 import { Redactor } from '../kernel/redact';
 import { DIALECTS } from '../dialects';
 import { NotificationService } from '../notify/notification-service';
+import { DndMonitor, gnomeShowBanners, type DndReader } from '../notify/dnd-monitor';
+import { IncidentNotifier } from '../notify/incident-notifier';
+import type { NotificationAction, OsNotification } from '../notify/notifier';
+import { isWatchedEvent } from '../notify/watched-events';
 import { NotifyPolicy, type PolicyContext } from '../notify/notify-policy';
 import { AppModel, type DroppedEvent } from '../state/app-model';
 import { openAppState } from '../state/app-state-file';
@@ -123,6 +127,10 @@ export class LookoutCore implements LookoutCoreApi {
   private credentials: CredentialStore = new MemoryCredentialStore();
   private policy = new NotifyPolicy({ dedupe: false });
   private notifications: NotificationService | null = null;
+  /** Connection incidents (down, deaf, sign-in needed past a threshold) as notifications. */
+  private incidents: IncidentNotifier | null = null;
+  /** The OS's do-not-disturb, where it can be read. */
+  private dnd: DndMonitor | null = null;
   private batcher: PatchBatcher | null = null;
   private embedded: EmbeddedGateway | null = null;
   private context: PolicyContext = { focused: false };
@@ -140,6 +148,7 @@ export class LookoutCore implements LookoutCoreApi {
     notifier: '',
     error: null,
     since: 0,
+    dnd: { state: 'unknown', source: null, detail: '' },
   };
   private unsubscribeSystem: (() => void) | null = null;
   private lastTray = '';
@@ -246,18 +255,44 @@ export class LookoutCore implements LookoutCoreApi {
       policy: this.policy,
       notifier: this.ports.notifier,
       clock: this.clock,
-      context: () => this.context,
+      context: () => ({
+        ...this.context,
+        osDoNotDisturb: this.dnd?.active(),
+        isWatched: (e) =>
+          isWatchedEvent(e, this.endpoints.find((x) => x.id === e.endpoint)?.dialect),
+      }),
       logger: this.logger,
+      sourceName: (id) => this.nameOf(id),
+      onAction: (n, action) => this.notificationAction(n, action),
       onClick: (n) => this.notificationClicked(n.link),
       onDelivery: (result, notifier) =>
         this.noteDelivery(result.ok ? null : result.error, notifier),
+    });
+    this.incidents = new IncidentNotifier({
+      service: this.notifications,
+      clock: this.clock,
+      logger: this.logger,
+      afterMs: this.prefs.incidents.afterMs,
+      nameOf: (id) => this.nameOf(id),
+    });
+    const readers: DndReader[] = [
+      ...(this.ports.notifier.readDoNotDisturb
+        ? [() => this.ports.notifier.readDoNotDisturb!()]
+        : []),
+      ...(this.ports.readDoNotDisturb ? [this.ports.readDoNotDisturb] : [gnomeShowBanners()]),
+    ];
+    this.dnd = new DndMonitor(readers, this.clock, (dnd) => {
+      this.notificationHealth = { ...this.notificationHealth, dnd };
+      this.push('notifications:health', this.notificationHealth);
     });
     this.notificationHealth = {
       ok: true,
       notifier: this.ports.notifier.name,
       error: null,
       since: this.clock.now(),
+      dnd: this.dnd.current(),
     };
+    this.dnd.start();
     this.batcher = new PatchBatcher(
       this.clock,
       (patch) => {
@@ -299,6 +334,8 @@ export class LookoutCore implements LookoutCoreApi {
     this.sessions.clear();
     this.drainInbox();
     this.notifications?.dispose();
+    this.incidents?.dispose();
+    this.dnd?.stop();
     this.batcher?.flush();
     await this.closeState();
     await Promise.all([this.settingsFile.flush(), this.prefsFile.flush()]);
@@ -381,6 +418,7 @@ export class LookoutCore implements LookoutCoreApi {
       getSecret: this.getSecret,
       probeHttp: () => this.probe(endpoint),
       onChange: (health) => {
+        this.incidents?.update(health);
         this.push('connection:health', health);
         this.emitTray();
       },
@@ -457,6 +495,7 @@ export class LookoutCore implements LookoutCoreApi {
     this.sessions.delete(id);
     this.monitors.get(id)?.dispose();
     this.monitors.delete(id);
+    this.incidents?.forget(id);
     this.wasOpen.delete(id);
     await session?.stop();
   }
@@ -627,12 +666,41 @@ export class LookoutCore implements LookoutCoreApi {
   private noteDelivery(error: string | null, notifier: string): void {
     const ok = error === null;
     if (ok === this.notificationHealth.ok && error === this.notificationHealth.error) return;
-    this.notificationHealth = { ok, notifier, error, since: this.clock.now() };
+    this.notificationHealth = {
+      ...this.notificationHealth,
+      ok,
+      notifier,
+      error,
+      since: this.clock.now(),
+    };
     this.push('notifications:health', this.notificationHealth);
   }
 
   notificationClicked(link: string | undefined): void {
     this.push('app:navigate', { link: link ?? 'notifications' });
+  }
+
+  /** "Mark read" or "Mute 1 h" on an OS notification. */
+  private notificationAction(n: OsNotification, action: NotificationAction): void {
+    if (action === 'mark-read') {
+      for (const id of n.eventIds) this.store.markRead(id);
+      this.emitTray();
+      return;
+    }
+    const current = this.prefs.endpoints[n.endpoint] ?? {
+      muted: false,
+      mutedUntil: null,
+      kinds: {},
+    };
+    const endpoints = {
+      ...this.prefs.endpoints,
+      [n.endpoint]: { ...current, mutedUntil: this.clock.now() + 3_600_000 },
+    };
+    this.setPrefs({ ...this.prefs, endpoints }).catch(() => undefined);
+  }
+
+  private nameOf(id: string): string {
+    return this.endpoints.find((e) => e.id === id)?.name ?? id;
   }
 
   reconnectAll(): void {
@@ -654,6 +722,7 @@ export class LookoutCore implements LookoutCoreApi {
     }
     this.prefs = next;
     this.policy.setPrefs(this.prefs);
+    this.incidents?.setThreshold(next.incidents.afterMs);
     this.push('prefs:changed', this.prefs);
     this.emitTray();
     return this.prefs;

@@ -9,7 +9,7 @@ export interface TraceEntry {
   eventId: string;
   at: number;
   endpoint: string;
-  kind: EventKind | 'summary' | 'digest';
+  kind: EventKind | 'summary' | 'digest' | 'incident';
   step: TraceStep;
   /** Machine-readable reason (`quiet-hours`, `rate-cap`…). */
   reason: string;

@@ -48,12 +48,12 @@ describe('NotificationService', () => {
   it('shows what the policy allows and releases the flood summary on its own timer', async () => {
     const { clock, notifier, service } = setup();
     await service.handle(Array.from({ length: 12 }, () => ev()));
-    expect(notifier.shown).toHaveLength(5);
+    expect(notifier.shown).toHaveLength(4);
     expect(clock.pending).toBe(1);
-    await clock.advanceAsync(10_000);
-    expect(notifier.shown).toHaveLength(6);
-    expect(notifier.shown[5]?.title).toBe('7 new businesses');
-    expect(service.stats()).toMatchObject({ shown: 6, coalesced: 7, failed: 0 });
+    await clock.advanceAsync(60_000);
+    expect(notifier.shown).toHaveLength(5);
+    expect(notifier.shown[4]?.title).toBe('8 new businesses');
+    expect(service.stats()).toMatchObject({ shown: 5, coalesced: 8, failed: 0 });
     service.dispose();
     expect(clock.pending).toBe(0);
   });
@@ -91,11 +91,11 @@ describe('NotificationService', () => {
   it('makes one digest of a replay after a reconnect, and passes clicks to the host', async () => {
     const { clock, notifier, service, clicked } = setup();
     service.reconnected('admin');
-    await service.handle(Array.from({ length: 30 }, () => ev({ kind: 'task.updated' })));
+    await service.handle(Array.from({ length: 30 }, () => ev({ kind: 'task.failed' })));
     expect(notifier.shown).toHaveLength(0);
     await clock.advanceAsync(5_000);
     expect(notifier.shown.map((x) => [x.title, x.body])).toEqual([
-      ['While you were away', '30 tasks updated'],
+      ['While you were away', '30 tasks failed'],
     ]);
     notifier.click(notifier.shown[0]!);
     expect(clicked).toEqual([notifier.shown[0]!.id]);
@@ -105,9 +105,49 @@ describe('NotificationService', () => {
   it('does not notify while the user looks at the same view', async () => {
     const { notifier, service, setContext } = setup();
     setContext({ focused: true, viewing: { endpoint: 'admin', kind: 'business.updated' } });
+
     await service.handle([ev()]);
     expect(notifier.shown).toHaveLength(0);
     expect(service.stats().suppressed).toBe(1);
+    service.dispose();
+  });
+
+  it('says where every notification comes from and passes its buttons to the host', async () => {
+    const clock = new ManualClock(1_000_000);
+    const notifier = new MemoryNotifier();
+    const acted: string[] = [];
+    const service = new NotificationService({
+      policy: new NotifyPolicy({ localMinutes: () => 12 * 60 }),
+      notifier,
+      clock,
+      context: () => ({ focused: false }),
+      sourceName: (id) => (id === 'admin' ? 'Reservations admin' : id),
+      onAction: (n, action) => acted.push(`${n.id}:${action}`),
+    });
+    await service.handle([ev(), ev({ endpoint: 'chat', kind: 'alert', severity: 'critical' })]);
+    expect(notifier.shown.map((x) => x.source)).toEqual(['Reservations admin', 'chat']);
+    notifier.act(notifier.shown[0]!, 'mute-1h');
+    expect(acted).toEqual([`${notifier.shown[0]!.id}:mute-1h`]);
+    service.dispose();
+  });
+
+  it('announces host notices unless paused, and counts them against the budget', async () => {
+    const { notifier, policy, service, clock } = setup();
+    const notice = {
+      id: 'incident:admin:1',
+      title: 'Admin is down',
+      body: 'Not connected for 2 min.',
+      severity: 'warning' as const,
+      endpoint: 'admin',
+      groupKey: 'admin|incident',
+      origin: 'incident' as const,
+      eventIds: ['incident:admin:1'],
+    };
+    expect(await service.announce(notice)).toBe(true);
+    policy.setPrefs({ ...policy.getPrefs(), pausedUntil: clock.now() + 60_000 });
+    expect(await service.announce({ ...notice, id: 'incident:admin:2' })).toBe(false);
+    expect(notifier.shown.map((x) => x.title)).toEqual(['Admin is down']);
+    expect(policy.explain('incident:admin:2').map((t) => t.reason)).toEqual(['paused']);
     service.dispose();
   });
 });

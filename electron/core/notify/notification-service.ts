@@ -1,7 +1,7 @@
 import type { LiveEvent } from '../../../shared/model/live-event';
 import { silentLogger, type Clock, type Logger, type TimerHandle } from '../kernel/ports';
 import type { NotifyPolicy, PolicyContext, PolicyDecision } from './notify-policy';
-import type { Notifier, NotifyResult, OsNotification } from './notifier';
+import type { NotificationAction, Notifier, NotifyResult, OsNotification } from './notifier';
 
 /** Counters the diagnostics panel shows next to the decision trace. */
 export interface NotificationCounters {
@@ -22,6 +22,10 @@ export interface NotificationServiceOptions {
   logger?: Logger;
   /** Where a clicked notification leads (the host opens the window at `link`). */
   onClick?: (notification: OsNotification) => void;
+  /** A button on a notification was picked ("Mark read", "Mute 1 h"). */
+  onAction?: (notification: OsNotification, action: NotificationAction) => void;
+  /** The endpoint's name as the user knows it: every notification says where it comes from. */
+  sourceName?: (endpoint: string) => string;
   /** Told about every delivery attempt (the core turns failures into a visible banner). */
   onDelivery?: (result: NotifyResult, notifier: string) => void;
 }
@@ -40,6 +44,7 @@ export class NotificationService {
   };
   private timer: { handle: TimerHandle; at: number } | null = null;
   private readonly unsubscribeClick: (() => void) | undefined;
+  private readonly unsubscribeAction: (() => void) | undefined;
   private disposed = false;
   private readonly logger: Logger;
 
@@ -47,6 +52,27 @@ export class NotificationService {
     this.logger = options.logger ?? silentLogger;
     const onClick = options.onClick;
     this.unsubscribeClick = onClick ? options.notifier.onClick?.(onClick) : undefined;
+    const onAction = options.onAction;
+    this.unsubscribeAction = onAction ? options.notifier.onAction?.(onAction) : undefined;
+  }
+
+  /**
+   * Shows a notification the host raised itself (a connection incident), if the user's pause,
+   * quiet hours, mutes and the OS allow; resolves true when it was shown.
+   */
+  async announce(notification: OsNotification): Promise<boolean> {
+    if (this.disposed) return false;
+    const { osDoNotDisturb } = this.options.context();
+    const decision = this.options.policy.decideNotice(
+      notification,
+      osDoNotDisturb === undefined ? {} : { osDoNotDisturb },
+      this.options.clock.now(),
+    );
+    if (decision.kind !== 'notify') {
+      this.counters.suppressed += 1;
+      return false;
+    }
+    return this.deliver(decision.notification);
   }
 
   /** Decide about a batch of events and show what should be shown; resolves once delivery was tried. */
@@ -91,6 +117,7 @@ export class NotificationService {
     if (this.timer) this.options.clock.clearTimeout(this.timer.handle);
     this.timer = null;
     this.unsubscribeClick?.();
+    this.unsubscribeAction?.();
   }
 
   private async apply(decisions: PolicyDecision[]): Promise<void> {
@@ -101,8 +128,12 @@ export class NotificationService {
     }
   }
 
-  private async deliver(notification: OsNotification): Promise<void> {
-    const { notifier, policy, clock } = this.options;
+  private async deliver(decided: OsNotification): Promise<boolean> {
+    const { notifier, policy, clock, sourceName } = this.options;
+    const notification: OsNotification = {
+      ...decided,
+      source: decided.source ?? sourceName?.(decided.endpoint) ?? decided.endpoint,
+    };
     let result: NotifyResult;
     try {
       result = await notifier.show(notification);
@@ -129,6 +160,7 @@ export class NotificationService {
         detail: result.ok ? `Shown by ${notifier.name}.` : result.error,
       });
     }
+    return result.ok;
   }
 
   private schedule(): void {

@@ -1,8 +1,18 @@
-import { Message, sessionBus, Variant, type MessageBus } from '@jellybrick/dbus-next';
+import { Message, MessageType, sessionBus, Variant, type MessageBus } from '@jellybrick/dbus-next';
+import type { DndReading } from '../../../shared/model/diagnostics';
 import type { Severity } from '../../../shared/model/live-event';
 import { neutraliseText } from '../../../shared/util/display-text';
 import { NO_DAEMON_ERROR, NO_SESSION_BUS_ERROR, notAnsweredError } from './desktop-errors';
-import type { Notifier, NotifyResult, OsNotification } from './notifier';
+import {
+  actionsFor,
+  bodyWithSource,
+  NOTIFICATION_ACTION_LABELS,
+  NOTIFICATION_ACTIONS,
+  type NotificationAction,
+  type Notifier,
+  type NotifyResult,
+  type OsNotification,
+} from './notifier';
 
 /**
  * Desktop notifications on Linux and the BSDs, straight over D-Bus: the freedesktop
@@ -14,10 +24,10 @@ import type { Notifier, NotifyResult, OsNotification } from './notifier';
  * The connection is opened on first use and kept; a broken one is dropped and opened again on the
  * next notification. Every failure is returned with what to do, never thrown.
  *
- * Built to grow (issue 16): `notifyCall` assembles the whole request (actions, hints, icon) from
- * the notification and the daemon's capabilities (read once per connection), and the connection
- * is long-lived, so click actions need only a list of actions in `notifyCall` and, on the same
- * connection, a match for the `ActionInvoked` signal keyed by the id `Notify` returns.
+ * Where the daemon advertises `actions`, every notification carries a default action (a click
+ * opens its item in the app) and "Mark read" / "Mute 1 h" buttons; the `ActionInvoked` signal is
+ * matched on the same long-lived connection and keyed by the id `Notify` returned. The source
+ * (endpoint name) leads the body, and the app icon is sent where the host has one.
  */
 
 const SERVICE = 'org.freedesktop.Notifications';
@@ -44,7 +54,7 @@ export interface NotifyCall {
   appIcon: string;
   summary: string;
   body: string;
-  /** Pairs of action key and label (`['default', 'Open']`); none yet. */
+  /** Pairs of action key and label (`['default', 'Open', 'mark-read', 'Mark read']`). */
   actions: string[];
   hints: Record<string, Variant>;
   /** -1: the daemon's default; critical notifications stay until dismissed on most daemons. */
@@ -62,7 +72,7 @@ export function notifyCall(
   options: { appName: string; appIcon: string },
 ): NotifyCall {
   // Bidi overrides and control characters cannot disguise a name on the desktop either.
-  const text = neutraliseText(notification.body);
+  const text = neutraliseText(bodyWithSource(notification));
   const body = capabilities.has('body-markup') ? escapeMarkup(text) : text;
   return {
     appName: options.appName,
@@ -70,8 +80,26 @@ export function notifyCall(
     appIcon: options.appIcon,
     summary: neutraliseText(notification.title),
     body,
-    actions: [],
-    hints: { urgency: new Variant('y', URGENCY[notification.severity]) },
+    actions: capabilities.has('actions')
+      ? [
+          'default',
+          'Open',
+          ...actionsFor(notification).flatMap((a) => [a, NOTIFICATION_ACTION_LABELS[a]]),
+        ]
+      : [],
+    hints: {
+      urgency: new Variant('y', URGENCY[notification.severity]),
+      // Info arrives silently; warnings and critical alerts may sound where the daemon plays sounds.
+      ...(notification.severity === 'info' ? { 'suppress-sound': new Variant('b', true) } : {}),
+      ...(capabilities.has('sound') && notification.severity !== 'info'
+        ? {
+            'sound-name': new Variant(
+              's',
+              notification.severity === 'critical' ? 'dialog-warning' : 'message-new-instant',
+            ),
+          }
+        : {}),
+    },
     expireTimeout: -1,
   };
 }
@@ -86,9 +114,18 @@ interface Connection {
   capabilities: ReadonlySet<string>;
 }
 
+/** Shown notifications remembered for their actions (a daemon keeps few on screen anyway). */
+const MAX_REMEMBERED = 500;
+
 export class DbusNotifier implements Notifier {
   readonly name = 'dbus/org.freedesktop.Notifications';
   private connection: Promise<Connection> | null = null;
+  /** By the id the daemon gave: what a click or a button on it stands for. */
+  private readonly shown = new Map<number, OsNotification>();
+  private readonly clickListeners = new Set<(notification: OsNotification) => void>();
+  private readonly actionListeners = new Set<
+    (notification: OsNotification, action: NotificationAction) => void
+  >();
   private readonly appName: string;
   private readonly appIcon: string;
   private readonly timeoutMs: number;
@@ -106,7 +143,7 @@ export class DbusNotifier implements Notifier {
         appName: this.appName,
         appIcon: this.appIcon,
       });
-      await this.withTimeout(
+      const reply = await this.withTimeout(
         bus.call(
           new Message({
             destination: SERVICE,
@@ -127,9 +164,129 @@ export class DbusNotifier implements Notifier {
           }),
         ),
       );
+      const id = reply?.body[0];
+      if (typeof id === 'number' && call.actions.length > 0) this.remember(id, notification);
       return { ok: true };
     } catch (error) {
       return { ok: false, error: this.explain(error) };
+    }
+  }
+
+  onClick(listener: (notification: OsNotification) => void): () => void {
+    this.clickListeners.add(listener);
+    return () => this.clickListeners.delete(listener);
+  }
+
+  onAction(
+    listener: (notification: OsNotification, action: NotificationAction) => void,
+  ): () => void {
+    this.actionListeners.add(listener);
+    return () => this.actionListeners.delete(listener);
+  }
+
+  /**
+   * The daemon's do-not-disturb, read where it can be: the freedesktop `Inhibited` property (spec
+   * 1.3; KDE Plasma), else dunst's own `paused` property (what `dunstctl is-paused` reads). A
+   * daemon with neither is reported as unknown, with its name.
+   */
+  async readDoNotDisturb(): Promise<DndReading> {
+    try {
+      const { bus } = await this.withTimeout(this.connect());
+      const inhibited = await this.property(bus, SERVICE, 'Inhibited');
+      if (typeof inhibited === 'boolean') {
+        return {
+          state: inhibited ? 'on' : 'off',
+          source: 'freedesktop Inhibited',
+          detail: `The notification service reports do-not-disturb ${inhibited ? 'on' : 'off'} (its Inhibited property).`,
+        };
+      }
+      const paused = await this.property(bus, 'org.dunstproject.cmd0', 'paused');
+      if (typeof paused === 'boolean') {
+        return {
+          state: paused ? 'on' : 'off',
+          source: 'dunst',
+          detail: `dunst is ${paused ? 'paused (do-not-disturb on)' : 'not paused'}.`,
+        };
+      }
+      const daemon = await this.serverName(bus);
+      return {
+        state: 'unknown',
+        source: null,
+        detail: `The notification service${daemon ? ` (${daemon})` : ''} does not report a do-not-disturb state, so Lookout cannot honour it here.`,
+      };
+    } catch (error) {
+      return { state: 'unknown', source: null, detail: this.explain(error) };
+    }
+  }
+
+  private remember(id: number, notification: OsNotification): void {
+    this.shown.delete(id);
+    this.shown.set(id, notification);
+    while (this.shown.size > MAX_REMEMBERED) {
+      const oldest = this.shown.keys().next().value;
+      if (oldest === undefined) break;
+      this.shown.delete(oldest);
+    }
+  }
+
+  /** `ActionInvoked(id, key)` from the daemon: a click (`default`) or one of our buttons. */
+  private signal(message: Message): void {
+    if (message.type !== MessageType.SIGNAL || message.interface !== SERVICE) return;
+    const id = message.body[0];
+    if (typeof id !== 'number') return;
+    if (message.member === 'NotificationClosed') {
+      // Closed by a click too: ActionInvoked came first, so forgetting it now loses nothing.
+      this.shown.delete(id);
+      return;
+    }
+    if (message.member !== 'ActionInvoked') return;
+    const notification = this.shown.get(id);
+    const key = message.body[1];
+    if (!notification || typeof key !== 'string') return;
+    if (key === 'default') {
+      for (const listener of this.clickListeners) listener(notification);
+      return;
+    }
+    const action = NOTIFICATION_ACTIONS.find((a) => a === key);
+    if (action) for (const listener of this.actionListeners) listener(notification, action);
+  }
+
+  private async property(bus: MessageBus, iface: string, name: string): Promise<unknown> {
+    try {
+      const reply = await this.withTimeout(
+        bus.call(
+          new Message({
+            destination: SERVICE,
+            path: PATH,
+            interface: 'org.freedesktop.DBus.Properties',
+            member: 'Get',
+            signature: 'ss',
+            body: [iface, name],
+          }),
+        ),
+      );
+      const value: unknown = reply?.body[0];
+      return value instanceof Variant ? (value.value as unknown) : undefined;
+    } catch {
+      return undefined; // no such interface or property on this daemon
+    }
+  }
+
+  private async serverName(bus: MessageBus): Promise<string | null> {
+    try {
+      const reply = await this.withTimeout(
+        bus.call(
+          new Message({
+            destination: SERVICE,
+            path: PATH,
+            interface: SERVICE,
+            member: 'GetServerInformation',
+          }),
+        ),
+      );
+      return typeof reply?.body[0] === 'string' ? reply.body[0] : null;
+    } catch {
+      return null;
     }
   }
 
@@ -181,6 +338,21 @@ export class DbusNotifier implements Notifier {
       failed,
     ]);
     const caps = Array.isArray(reply?.body[0]) ? (reply.body[0] as unknown[]) : [];
+    // Clicks and buttons arrive as signals on this connection.
+    bus.on('message', (message: Message) => this.signal(message));
+    await Promise.race([
+      bus.call(
+        new Message({
+          destination: 'org.freedesktop.DBus',
+          path: '/org/freedesktop/DBus',
+          interface: 'org.freedesktop.DBus',
+          member: 'AddMatch',
+          signature: 's',
+          body: [`type='signal',interface='${SERVICE}',path='${PATH}'`],
+        }),
+      ),
+      failed,
+    ]);
     return { bus, capabilities: new Set(caps.filter((c): c is string => typeof c === 'string')) };
   }
 

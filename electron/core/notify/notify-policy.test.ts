@@ -4,7 +4,8 @@ import { occurrenceKey } from '../../../shared/model/event-identity';
 import type { EventKind, LiveEvent, Severity } from '../../../shared/model/live-event';
 import { notifyPrefsSchema, type NotifyPrefsInput } from '../../../shared/model/notify-prefs';
 import { NotifyPolicy, type PolicyContext, type PolicyDecision } from './notify-policy';
-import { pauseForOneHour, pauseUntilTomorrow, type LocalMinutes } from './quiet-hours';
+import { pauseEnd } from '../../../shared/model/pause-presets';
+import type { LocalMinutes } from './quiet-hours';
 import { countPhrase, digestPhrase } from './summary-text';
 
 const T0 = Date.UTC(2026, 10, 22, 12, 0, 0); // noon UTC
@@ -50,12 +51,20 @@ function reasons(ds: PolicyDecision[]) {
 }
 
 describe('which events notify', () => {
-  it('notifies business, task and chat events by default and never stats or progress ticks', () => {
-    const p = policy();
+  it('by default notifies only what needs a person; routine updates go to the bell silently', () => {
+    const p = policy({ budget: { max: 100, windowMs: 60_000 } });
     const ds = p.decide(
       [
         ev('business.created'),
-        ev('task.completed'),
+        ev('reservation.created'),
+        ev('task.failed'),
+        ev('notification'),
+        ev('alert', {}, 'warning'),
+        ev('alert', {}, 'critical'),
+        ev('alert'),
+        ev('business.updated'),
+        ev('task.created'),
+        ev('task.updated'),
         ev('chat.message'),
         ev('stats.update'),
         ev('task.progress'),
@@ -64,19 +73,36 @@ describe('which events notify', () => {
       away,
       T0,
     );
-    expect(reasons(ds)).toEqual(['notify', 'notify', 'notify', 'kind-off', 'kind-off', 'kind-off']);
+    expect(reasons(ds)).toEqual([
+      ...Array<string>(6).fill('notify'),
+      'below-min-severity',
+      ...Array<string>(7).fill('kind-off'),
+    ]);
   });
 
-  it('applies per-endpoint mutes, per-endpoint kind overrides and severity thresholds', () => {
+  it('notifies a completed task only when the user watches it', () => {
+    const p = policy();
+    const watched: PolicyContext = { focused: false, isWatched: (e) => e.channel === 'task:7' };
+    const ds = p.decide(
+      [ev('task.completed', { channel: 'task:7' }), ev('task.completed', { channel: 'tasks' })],
+      watched,
+      T0,
+    );
+    expect(reasons(ds)).toEqual(['notify', 'not-watched']);
+  });
+
+  it('applies per-endpoint mutes (also for a while), kind overrides and severity thresholds', () => {
     const p = policy({
       endpoints: {
         noisy: { muted: true },
+        later: { mutedUntil: T0 + 60_000 },
         shop: { kinds: { 'business.updated': { notify: true, minSeverity: 'warning' } } },
       },
     });
     const ds = p.decide(
       [
         ev('business.created', { endpoint: 'noisy' }),
+        ev('business.created', { endpoint: 'later' }),
         ev('business.updated', { endpoint: 'shop' }),
         ev('business.updated', { endpoint: 'shop' }, 'warning'),
         ev('business.updated', { endpoint: 'other' }),
@@ -84,7 +110,16 @@ describe('which events notify', () => {
       away,
       T0,
     );
-    expect(reasons(ds)).toEqual(['endpoint-muted', 'below-min-severity', 'notify', 'notify']);
+    expect(reasons(ds)).toEqual([
+      'endpoint-muted',
+      'endpoint-muted',
+      'below-min-severity',
+      'notify',
+      'kind-off',
+    ]);
+    expect(
+      reasons(p.decide([ev('business.created', { endpoint: 'later' })], away, T0 + 60_000)),
+    ).toEqual(['notify']);
   });
 
   it('carries title, body, severity, link, endpoint and group key into the notification', () => {
@@ -115,7 +150,7 @@ describe('focus', () => {
       viewing: { endpoint: 'admin', kind: 'business.created' },
     };
     const ds = p.decide(
-      [ev('business.updated'), ev('task.created'), ev('business.created', { endpoint: 'other' })],
+      [ev('business.created'), ev('task.failed'), ev('business.created', { endpoint: 'other' })],
       viewingBusinesses,
       T0,
     );
@@ -124,9 +159,9 @@ describe('focus', () => {
 
   it('matches a viewed link and its children, and ignores viewing when the window is not focused', () => {
     const p = policy();
-    const e1 = ev('task.updated', { link: 'tasks/42' });
-    const e2 = ev('task.updated', { link: 'tasks/43' });
-    const e3 = ev('task.updated', { link: 'tasks/42' });
+    const e1 = ev('task.failed', { link: 'tasks/42' });
+    const e2 = ev('task.failed', { link: 'tasks/43' });
+    const e3 = ev('task.failed', { link: 'tasks/42' });
     const ctx: PolicyContext = { focused: true, viewing: { endpoint: 'admin', link: 'tasks/42' } };
     expect(reasons(p.decide([e1, e2], ctx, T0))).toEqual(['viewing', 'notify']);
     expect(reasons(p.decide([e3], { ...ctx, focused: false }, T0))).toEqual(['notify']);
@@ -137,47 +172,56 @@ describe('focus', () => {
   });
 });
 
-describe('flood control', () => {
-  it('shows the first five of a burst, then one pluralised summary of the rest when the window frees', () => {
+describe('the budget', () => {
+  it('shows the first four of a burst in a minute, then one summary per endpoint when the window frees', () => {
     const p = policy();
     const burst = Array.from({ length: 37 }, () => ev('business.created'));
     const ds = p.decide(burst, away, T0);
-    expect(kinds(ds).filter((k) => k === 'notify')).toHaveLength(5);
-    expect(kinds(ds).filter((k) => k === 'coalesce')).toHaveLength(32);
+    expect(kinds(ds).filter((k) => k === 'notify')).toHaveLength(4);
+    expect(kinds(ds).filter((k) => k === 'coalesce')).toHaveLength(33);
     const last = ds[36];
-    expect(last?.kind === 'coalesce' && last.pending).toBe(32);
-    expect(p.nextDueAt()).toBe(T0 + 10_000);
+    expect(last?.kind === 'coalesce' && last.pending).toBe(33);
+    expect(p.nextDueAt()).toBe(T0 + 60_000);
 
-    expect(p.tick(T0 + 9_999)).toEqual([]);
-    const released = p.tick(T0 + 10_000);
+    expect(p.tick(T0 + 59_999)).toEqual([]);
+    const released = p.tick(T0 + 60_000);
     expect(released).toHaveLength(1);
     const [summary] = notifications(released);
-    expect(summary?.title).toBe('32 new businesses');
-    expect(summary?.body).toContain('and 29 more');
+    expect(summary?.title).toBe('33 new businesses');
+    expect(summary?.body).toContain('and 30 more');
     expect(summary?.link).toBe('businesses');
-    expect(summary?.eventIds).toEqual(burst.slice(5).map(occurrenceKey));
+    expect(summary?.groupKey).toBe('admin|summary');
+    expect(summary?.eventIds).toEqual(burst.slice(4).map(occurrenceKey));
     expect(p.nextDueAt()).toBeNull();
   });
 
-  it('caps per endpoint and kind, so a flood of one does not silence another', () => {
-    const p = policy();
-    p.decide(
-      Array.from({ length: 10 }, () => ev('business.created')),
+  it('is one budget across all endpoints and kinds, with a summary per endpoint', () => {
+    const p = policy({ budget: { max: 2, windowMs: 10_000 } });
+    const ds = p.decide(
+      [
+        ev('business.created', { endpoint: 'a' }),
+        ev('reservation.created', { endpoint: 'b' }),
+        ev('task.failed', { endpoint: 'a' }),
+        ev('reservation.created', { endpoint: 'a', link: 'businesses/3' }),
+        ev('business.created', { endpoint: 'b', title: 'Acme' }),
+      ],
       away,
       T0,
     );
-    const ds = p.decide(
-      [ev('task.created'), ev('business.created', { endpoint: 'second' })],
-      away,
-      T0 + 1,
-    );
-    expect(kinds(ds)).toEqual(['notify', 'notify']);
+    expect(kinds(ds)).toEqual(['notify', 'notify', 'coalesce', 'coalesce', 'coalesce']);
+    const released = notifications(p.tick(T0 + 10_000));
+    // A summary of one is shown as the event itself.
+    expect(released.map((n) => [n.endpoint, n.title])).toEqual([
+      ['a', '1 task failed and 1 new reservation'],
+      ['b', 'Acme'],
+    ]);
+    expect(released[0]?.link).toBe('notifications');
   });
 
-  it('never coalesces critical events, even mid-flood', () => {
+  it('never holds critical events, even when the budget is used up', () => {
     const p = policy();
     p.decide(
-      Array.from({ length: 8 }, () => ev('alert')),
+      Array.from({ length: 8 }, () => ev('alert', {}, 'warning')),
       away,
       T0,
     );
@@ -188,44 +232,51 @@ describe('flood control', () => {
   });
 
   it('shows a summary of one as the event itself', () => {
-    const p = policy({ rateCap: { max: 1, windowMs: 5_000 } });
-    const [, second] = [ev('task.failed'), ev('task.failed', { title: 'Import failed' })];
-    p.decide([ev('task.failed'), second!], away, T0);
+    const p = policy({ budget: { max: 1, windowMs: 5_000 } });
+    const second = ev('task.failed', { title: 'Import failed' });
+    p.decide([ev('task.failed'), second], away, T0);
     const [n] = notifications(p.tick(T0 + 5_000));
     expect(n?.title).toBe('Import failed');
   });
 
-  it('never exceeds the cap in any window and accounts for every event (property)', () => {
+  it('never shows more than the budget plus one summary per endpoint in any window, and accounts for every event (property)', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 3_000 }), { maxLength: 120 }), (gaps) => {
-        const p = policy();
-        let now = T0;
-        const shownAt: number[] = [];
-        let accounted = 0;
-        const release = (at: number) => {
-          for (const d of p.tick(at)) {
-            if (d.kind === 'notify') {
-              shownAt.push(at);
-              accounted += d.notification.eventIds.length;
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 20_000 }), fc.constantFrom('a', 'b', 'c')), {
+          maxLength: 150,
+        }),
+        (arrivals) => {
+          const p = policy();
+          let now = T0;
+          const shownAt: number[] = [];
+          let accounted = 0;
+          const release = (at: number) => {
+            for (const d of p.tick(at)) {
+              if (d.kind === 'notify') {
+                shownAt.push(at);
+                accounted += d.notification.eventIds.length;
+              }
+            }
+          };
+          for (const [gap, endpoint] of arrivals) {
+            now += gap;
+            release(now);
+            const [d] = p.decide([ev('business.created', { endpoint })], away, now);
+            if (d?.kind === 'notify') {
+              shownAt.push(now);
+              accounted += 1;
             }
           }
-        };
-        for (const gap of gaps) {
-          now += gap;
-          release(now);
-          const [d] = p.decide([ev('chat.message')], away, now);
-          if (d?.kind === 'notify') {
-            shownAt.push(now);
-            accounted += 1;
+          release(now + 120_000);
+          for (const t of shownAt) {
+            expect(shownAt.filter((u) => u >= t && u < t + 60_000).length).toBeLessThanOrEqual(
+              4 + 3,
+            );
           }
-        }
-        release(now + 60_000);
-        for (const t of shownAt) {
-          expect(shownAt.filter((u) => u >= t && u < t + 10_000).length).toBeLessThanOrEqual(5);
-        }
-        expect(accounted).toBe(gaps.length);
-        return true;
-      }),
+          expect(accounted).toBe(arrivals.length);
+          return true;
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -237,11 +288,11 @@ describe('while you were away', () => {
     p.beginDigest(T0, 'reconnect', 'admin');
     const replay = [
       ...Array.from({ length: 37 }, () => ev('business.created')),
-      ...Array.from({ length: 12 }, () => ev('task.updated')),
+      ...Array.from({ length: 12 }, () => ev('task.failed')),
     ];
     const ds = p.decide(replay, away, T0 + 100);
     expect(new Set(kinds(ds))).toEqual(new Set(['coalesce']));
-    expect(kinds(p.decide([ev('task.created', { endpoint: 'other' })], away, T0 + 100))).toEqual([
+    expect(kinds(p.decide([ev('task.failed', { endpoint: 'other' })], away, T0 + 100))).toEqual([
       'notify',
     ]);
 
@@ -249,10 +300,10 @@ describe('while you were away', () => {
     const released = notifications(p.tick(T0 + 5_000));
     expect(released).toHaveLength(1);
     expect(released[0]?.title).toBe('While you were away');
-    expect(released[0]?.body).toBe('37 new businesses and 12 tasks updated');
+    expect(released[0]?.body).toBe('37 new businesses and 12 tasks failed');
     expect(released[0]?.eventIds).toHaveLength(49);
     // After the window, events notify normally again.
-    expect(kinds(p.decide([ev('task.created')], away, T0 + 5_001))).toEqual(['notify']);
+    expect(kinds(p.decide([ev('task.failed')], away, T0 + 5_001))).toEqual(['notify']);
   });
 
   it('covers every endpoint after a wake, lets critical through, and shows nothing when nothing came', () => {
@@ -309,22 +360,27 @@ describe('quiet hours, pause and do-not-disturb', () => {
     expect(reasons(p.decide([ev('task.failed')], away, at(21, 59)))).toEqual(['notify']);
   });
 
-  it('keeps critical quiet by default and lets it through when the user allows it', () => {
-    expect(reasons(policy(quiet).decide([ev('alert', {}, 'critical')], away, at(23)))).toEqual([
+  it('lets critical through quiet hours, pause and DND by default; one setting keeps it quiet', () => {
+    const paused = { ...quiet, pausedUntil: at(23, 30) };
+    const dnd: PolicyContext = { focused: false, osDoNotDisturb: true };
+    expect(
+      reasons(policy(paused).decide([ev('alert', {}, 'critical'), ev('task.failed')], dnd, at(23))),
+    ).toEqual(['notify', 'paused']);
+    const strict = policy({ ...quiet, criticalBypassesQuiet: false });
+    expect(reasons(strict.decide([ev('alert', {}, 'critical')], away, at(23)))).toEqual([
       'quiet-hours',
     ]);
-    const bypass = policy({ ...quiet, criticalBypassesQuiet: true });
-    expect(
-      reasons(bypass.decide([ev('alert', {}, 'critical'), ev('alert')], away, at(23))),
-    ).toEqual(['notify', 'quiet-hours']);
   });
 
-  it('pauses for an hour or until tomorrow morning', () => {
-    const p = policy({ pausedUntil: pauseForOneHour(T0) });
-    expect(reasons(p.decide([ev('task.failed')], away, T0 + 59 * 60_000))).toEqual(['paused']);
+  it('pauses for a preset and says until when in local words, never raw UTC', () => {
+    const p = policy({ pausedUntil: pauseEnd('1h', T0) });
+    const [held] = p.decide([ev('task.failed')], away, T0 + 35 * 60_000);
+    expect(held?.kind === 'suppress' && held.reason).toBe('paused');
+    expect(held?.kind === 'suppress' && held.detail).toMatch(
+      /paused until \d\d:\d\d \(in 25 min\)/,
+    );
+    expect(held?.kind === 'suppress' && held.detail).not.toMatch(/Z\b|T\d\d:/);
     expect(reasons(p.decide([ev('task.failed')], away, T0 + 60 * 60_000))).toEqual(['notify']);
-    expect(pauseUntilTomorrow(at(15, 30), utcMinutes)).toBe(Date.UTC(2026, 10, 23, 8, 0));
-    expect(pauseUntilTomorrow(at(0, 10), utcMinutes)).toBe(Date.UTC(2026, 10, 23, 8, 0));
   });
 
   it('respects the OS do-not-disturb state unless told not to', () => {
@@ -338,7 +394,7 @@ describe('quiet hours, pause and do-not-disturb', () => {
   it('holds back a summary that comes due during quiet hours', () => {
     const p = policy({ quietHours: { enabled: true, start: '12:00', end: '13:00' } });
     p.decide(
-      Array.from({ length: 7 }, () => ev('task.created')),
+      Array.from({ length: 7 }, () => ev('task.failed')),
       away,
       at(11, 59),
     );
@@ -350,23 +406,23 @@ describe('quiet hours, pause and do-not-disturb', () => {
 describe('dedupe and trace', () => {
   it('notifies an event id once across reconnects and forgets the oldest ids when full', () => {
     const p = new NotifyPolicy({ dedupeCapacity: 3, localMinutes: utcMinutes });
-    const a = ev('task.created');
+    const a = ev('task.failed');
     expect(reasons(p.decide([a, a], away, T0))).toEqual(['notify', 'duplicate']);
-    p.decide([ev('task.created'), ev('task.created'), ev('task.created')], away, T0 + 20_000);
-    expect(reasons(p.decide([a], away, T0 + 40_000))).toEqual(['notify']);
+    p.decide([ev('task.failed'), ev('task.failed'), ev('task.failed')], away, T0 + 70_000);
+    expect(reasons(p.decide([a], away, T0 + 140_000))).toEqual(['notify']);
   });
 
   it('explains why an event did or did not notify, in a bounded ring', () => {
     const p = new NotifyPolicy({ traceCapacity: 50, localMinutes: utcMinutes });
     const burst = Array.from({ length: 8 }, () => ev('business.created'));
     p.decide(burst, away, T0);
-    p.tick(T0 + 10_000);
+    p.tick(T0 + 60_000);
     const last = burst[7]!;
     expect(p.explain(occurrenceKey(last)).map((e) => [e.step, e.reason])).toEqual([
-      ['coalesce', 'rate-cap'],
+      ['coalesce', 'budget'],
       ['summary', 'summary'],
     ]);
-    expect(p.explain(occurrenceKey(burst[0]!))[0]?.detail).toMatch(/Within the rate cap/);
+    expect(p.explain(occurrenceKey(burst[0]!))[0]?.detail).toMatch(/Within the budget/);
     p.decide(
       Array.from({ length: 100 }, () => ev('stats.update')),
       away,
@@ -398,9 +454,10 @@ describe('texts and preferences', () => {
     expect(prefs.kinds['stats.update'].notify).toBe(false);
     expect(prefs.kinds['business.created'].notify).toBe(true);
     expect(prefs.quietHours.enabled).toBe(false);
-    expect(prefs.criticalBypassesQuiet).toBe(false);
-    expect(prefs.rateCap).toEqual({ max: 5, windowMs: 10_000 });
+    expect(prefs.criticalBypassesQuiet).toBe(true);
+    expect(prefs.budget).toEqual({ max: 4, windowMs: 60_000 });
+    expect(prefs.incidents).toEqual({ enabled: true, afterMs: 120_000 });
     expect(notifyPrefsSchema.safeParse({ quietHours: { start: '25:00' } }).success).toBe(false);
-    expect(notifyPrefsSchema.safeParse({ rateCap: { max: 0 } }).success).toBe(false);
+    expect(notifyPrefsSchema.safeParse({ budget: { max: 0 } }).success).toBe(false);
   });
 });

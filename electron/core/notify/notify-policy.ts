@@ -10,6 +10,7 @@ import { DecisionTrace, type TraceEntry } from './decision-trace';
 import type { OsNotification } from './notifier';
 import { inQuietHours, systemLocalMinutes, type LocalMinutes } from './quiet-hours';
 import { SeenIds } from '../kernel/seen-ids';
+import { untilPhrase } from '../../../shared/util/local-time';
 import { countPhrase, digestPhrase, latestTitles } from './summary-text';
 
 /** What the policy knows about the user at the moment of deciding (gathered by the host). */
@@ -20,6 +21,11 @@ export interface PolicyContext {
   viewing?: { endpoint: string; kind?: EventKind; link?: string };
   /** The OS reports do-not-disturb (where the platform can tell; undefined = unknown). */
   osDoNotDisturb?: boolean;
+  /**
+   * Whether the user follows what this event is about (a task they watch): kinds whose rule is
+   * `watchedOnly` notify only then. Absent: nothing is watched.
+   */
+  isWatched?: (event: LiveEvent) => boolean;
 }
 
 export const SUPPRESS_REASONS = [
@@ -27,6 +33,7 @@ export const SUPPRESS_REASONS = [
   'disabled',
   'endpoint-muted',
   'kind-off',
+  'not-watched',
   'below-min-severity',
   'viewing',
   'paused',
@@ -68,7 +75,6 @@ interface Pending {
 }
 
 interface Summary extends Pending {
-  kind: EventKind;
   dueAt: number;
 }
 
@@ -103,8 +109,9 @@ export class NotifyPolicy {
   private readonly localMinutes: LocalMinutes;
   private readonly seen: SeenIds | null;
   readonly trace: DecisionTrace;
-  /** Per `endpoint|kind`: when the notifications in the current rate window were shown. */
-  private readonly sent = new Map<string, number[]>();
+  /** When the notifications in the current budget window were shown, across all endpoints. */
+  private sent: number[] = [];
+  /** Per endpoint: what waits for the budget, released as one summary. */
   private readonly summaries = new Map<string, Summary>();
   /** Per endpoint, or `*` for all endpoints (a wake). */
   private readonly digests = new Map<string, Digest>();
@@ -175,6 +182,48 @@ export class NotifyPolicy {
     return next;
   }
 
+  /**
+   * A notification the host raises itself (a connection incident or its end): not an event, so
+   * no kind rule or budget applies, but the master switch, the endpoint's mute, the incidents
+   * switch, a pause, quiet hours and the OS do-not-disturb do. Recorded in the trace like events.
+   */
+  decideNotice(
+    notification: OsNotification,
+    context: Pick<PolicyContext, 'osDoNotDisturb'>,
+    now: number,
+  ): PolicyDecision {
+    const prefs = this.prefs;
+    const endpointPrefs = prefs.endpoints[notification.endpoint];
+    const decision: PolicyDecision = !prefs.enabled
+      ? suppress('disabled', 'OS notifications are turned off.')
+      : !prefs.incidents.enabled
+        ? suppress('kind-off', 'Connection incidents are set not to notify.')
+        : endpointPrefs?.muted ||
+            (endpointPrefs?.mutedUntil != null && now < endpointPrefs.mutedUntil)
+          ? suppress('endpoint-muted', `Notifications from ${notification.endpoint} are muted.`)
+          : (this.quietGate(notification.severity, context, now) ?? {
+              kind: 'notify',
+              notification,
+              reason: 'A connection incident: shown once, and once more when it ends.',
+            });
+    if (decision.kind === 'notify') this.noteSent(now);
+    this.trace.record({
+      eventId: notification.id,
+      at: now,
+      endpoint: notification.endpoint,
+      kind: 'incident',
+      step: decision.kind === 'notify' ? 'notify' : 'suppress',
+      reason: decision.kind === 'suppress' ? decision.reason : 'notify',
+      detail:
+        decision.kind === 'suppress'
+          ? decision.detail
+          : decision.kind === 'notify'
+            ? decision.reason
+            : decision.detail,
+    });
+    return decision;
+  }
+
   /** "Why did / didn't I get this notification?" */
   explain(eventId: string): TraceEntry[] {
     return this.trace.explain(eventId);
@@ -189,11 +238,11 @@ export class NotifyPolicy {
 
     const groupKey = `${event.endpoint}|${event.kind}`;
     if (event.severity === 'critical') {
-      this.noteSent(groupKey, now);
+      this.noteSent(now);
       return {
         kind: 'notify',
         notification: single(event, groupKey),
-        reason: 'Critical: shown at once, never coalesced.',
+        reason: 'Critical: shown at once, never held for the budget or coalesced.',
       };
     }
 
@@ -211,26 +260,27 @@ export class NotifyPolicy {
       };
     }
 
-    const waiting = this.summaries.get(groupKey);
+    const summaryKey = `${event.endpoint}|summary`;
+    const waiting = this.summaries.get(event.endpoint);
     if (waiting) {
-      addTo(waiting, event, groupKey); // mutates the waiting summary in place
+      addTo(waiting, event, summaryKey); // mutates the waiting summary in place
       return coalesced(waiting);
     }
-    const recent = this.recentSent(groupKey, now);
-    if (recent.length < this.prefs.rateCap.max) {
+    const { max, windowMs } = this.prefs.budget;
+    const recent = this.recentSent(now);
+    if (recent.length < max) {
       recent.push(now);
       return {
         kind: 'notify',
         notification: single(event, groupKey),
-        reason: `Within the rate cap (${recent.length}/${this.prefs.rateCap.max} in ${this.prefs.rateCap.windowMs / 1000} s).`,
+        reason: `Within the budget (${recent.length} of ${max} in ${windowMs / 1000} s, all endpoints).`,
       };
     }
     const summary: Summary = {
-      ...addTo(null, event, groupKey),
-      kind: event.kind,
-      dueAt: (recent[0] ?? now) + this.prefs.rateCap.windowMs,
+      ...addTo(null, event, summaryKey),
+      dueAt: (recent[0] ?? now) + windowMs,
     };
-    this.summaries.set(groupKey, summary);
+    this.summaries.set(event.endpoint, summary);
     return coalesced(summary);
   }
 
@@ -242,9 +292,21 @@ export class NotifyPolicy {
     if (endpointPrefs?.muted) {
       return suppress('endpoint-muted', `Notifications from ${event.endpoint} are muted.`);
     }
+    if (endpointPrefs?.mutedUntil != null && now < endpointPrefs.mutedUntil) {
+      return suppress(
+        'endpoint-muted',
+        `Notifications from ${event.endpoint} are muted ${untilPhrase(endpointPrefs.mutedUntil, now)}.`,
+      );
+    }
     const rule: KindRule = endpointPrefs?.kinds[event.kind] ?? prefs.kinds[event.kind];
     if (!rule.notify) {
       return suppress('kind-off', `${event.kind} events are set not to notify.`);
+    }
+    if (rule.watchedOnly && event.severity !== 'critical' && !context.isWatched?.(event)) {
+      return suppress(
+        'not-watched',
+        `${event.kind} notifies only for tasks you watch; this one is in the bell.`,
+      );
     }
     if (severityRank(event.severity) < severityRank(rule.minSeverity)) {
       return suppress(
@@ -258,8 +320,11 @@ export class NotifyPolicy {
     return this.quietGate(event.severity, context, now);
   }
 
-  /** Pause, quiet hours and OS do-not-disturb; critical passes if the user allowed it. */
-  private quietGate(
+  /**
+   * Pause, quiet hours and OS do-not-disturb; critical passes if the user allowed it. Also what
+   * the host asks before a notification of its own (a connection incident).
+   */
+  quietGate(
     severity: Severity,
     context: Pick<PolicyContext, 'osDoNotDisturb'>,
     now: number,
@@ -269,7 +334,7 @@ export class NotifyPolicy {
     if (prefs.pausedUntil !== null && now < prefs.pausedUntil) {
       return suppress(
         'paused',
-        `Notifications are paused until ${new Date(prefs.pausedUntil).toISOString()}.`,
+        `Notifications are paused ${untilPhrase(prefs.pausedUntil, now)}; it is in the bell.`,
       );
     }
     if (inQuietHours(prefs.quietHours, now, this.localMinutes)) {
@@ -284,15 +349,15 @@ export class NotifyPolicy {
     return null;
   }
 
-  private recentSent(groupKey: string, now: number): number[] {
-    const cutoff = now - this.prefs.rateCap.windowMs;
-    const times = (this.sent.get(groupKey) ?? []).filter((t) => t > cutoff);
-    this.sent.set(groupKey, times);
-    return times;
+  private recentSent(now: number): number[] {
+    const cutoff = now - this.prefs.budget.windowMs;
+    this.sent = this.sent.filter((t) => t > cutoff);
+    return this.sent;
   }
 
-  private noteSent(groupKey: string, now: number): void {
-    this.recentSent(groupKey, now).push(now);
+  /** Counts a shown notification against the budget (critical ones too: they were seen). */
+  private noteSent(now: number): void {
+    this.recentSent(now).push(now);
   }
 
   private release(
@@ -308,7 +373,7 @@ export class NotifyPolicy {
         : as === 'summary'
           ? {
               id: `summary:${group.groupKey}:${group.eventIds[0]}`,
-              title: countPhrase(group.first.kind, group.count),
+              title: digestPhrase(group.counts),
               body: latestTitles(group.titles, MAX_TITLES_PER_GROUP, group.count),
               severity: group.severity,
               ...(group.link ? { link: group.link } : {}),
@@ -332,7 +397,7 @@ export class NotifyPolicy {
       notification,
       reason:
         as === 'summary'
-          ? `Rate cap reached: ${group.count} events shown as one summary.`
+          ? `Budget reached: ${group.count} events from this endpoint shown as one summary.`
           : `${group.count} events after a reconnect or wake shown as one digest.`,
     };
     const step = decision.kind === 'notify' ? as : 'suppress';
@@ -354,7 +419,7 @@ export class NotifyPolicy {
         detail,
       });
     }
-    if (decision.kind === 'notify') this.noteSent(group.groupKey, now);
+    if (decision.kind === 'notify') this.noteSent(now);
     return decision;
   }
 
@@ -371,7 +436,7 @@ export class NotifyPolicy {
           : decision.kind === 'suppress'
             ? decision.reason
             : decision.into === 'summary'
-              ? 'rate-cap'
+              ? 'budget'
               : 'digest',
       detail: decision.kind === 'notify' ? decision.reason : decision.detail,
     });
@@ -389,7 +454,7 @@ function coalesced(summary: Summary): PolicyDecision {
     groupKey: summary.groupKey,
     pending: summary.count,
     dueAt: summary.dueAt,
-    detail: `Rate cap reached for ${summary.groupKey}: joins a summary of ${summary.count}.`,
+    detail: `The notification budget is used up: joins ${summary.endpoint}'s summary of ${summary.count}.`,
   };
 }
 
@@ -430,7 +495,9 @@ function addTo(group: Pending | null, event: LiveEvent, groupKey: string): Pendi
   if (link) {
     const slash = link.indexOf('/');
     const area = slash < 0 ? link : link.slice(0, slash);
-    if (area) g.link = area;
+    // Events of several areas lead to the list that holds them all.
+    if (area)
+      g.link = g.count > 1 && g.link !== undefined && g.link !== area ? 'notifications' : area;
   }
   return g;
 }

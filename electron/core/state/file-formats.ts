@@ -1,3 +1,4 @@
+import { prefsToWorkingDay } from '../../../shared/model/notify-prefs';
 import { defineFormat, withoutKey } from './migrations';
 
 /**
@@ -17,6 +18,12 @@ export const SETTINGS_FORMAT = defineFormat('settings', [
 /** `prefs.json`: notification preferences. */
 export const PREFS_FORMAT = defineFormat('prefs', [
   { from: 1, change: ENVELOPE_ONLY, up: withoutKey('version') },
+  {
+    from: 2,
+    change:
+      'working-day defaults: kind rules left at the old defaults take the new ones, the per-kind rate cap gives way to a total budget, critical bypasses quiet unless set',
+    up: prefsToWorkingDay,
+  },
 ]);
 
 /** `state.json`: the bell, businesses, tasks, stats. */

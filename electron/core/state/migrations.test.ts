@@ -67,10 +67,10 @@ describe('migrate', () => {
     expect(withoutKey('version')(null)).toBeNull();
   });
 
-  it("the app's formats: settings, prefs and state at version 2; endpoints.json still at 1", () => {
+  it("the app's formats: settings and state at version 2, prefs at 3; endpoints.json still at 1", () => {
     expect([SETTINGS_FORMAT, PREFS_FORMAT, STATE_FORMAT].map((f) => [f.kind, f.version])).toEqual([
       ['settings', 2],
-      ['prefs', 2],
+      ['prefs', 3],
       ['state', 2],
     ]);
     expect(ENDPOINTS_FORMAT.version).toBe(1);

@@ -696,7 +696,13 @@ export function demoInitialState(now: number, seed = 7): InitialState {
   ];
   return {
     app,
-    notificationHealth: { ok: true, notifier: 'demo', error: null, since: now },
+    notificationHealth: {
+      ok: true,
+      notifier: 'demo',
+      error: null,
+      since: now,
+      dnd: { state: 'off', source: 'dunst', detail: 'dunst is not paused.' },
+    },
     connections,
     health: connections.map((d) =>
       demoHealth(d, DEMO_ENDPOINTS.find((e) => e.id === d.endpoint) ?? demo, now),

@@ -80,6 +80,7 @@ describe('desktop notification health', () => {
       notifier: 'node-notifier/notify-send',
       error: 'No notification service.',
       since: 5,
+      dnd: { state: 'unknown', source: null, detail: 'cannot be read here' },
     });
     expect(store.getState().notificationHealth).toMatchObject({
       ok: false,

@@ -4,6 +4,7 @@ import { VIEWS, VIEW_LABELS, formatRoute, type ViewId } from '../store/routes';
 import type { AppState } from '../store/app-store';
 import { ConnectionBanners } from './banners';
 import { Bell } from './bell';
+import { PauseControl } from './pause-control';
 import { Dot, Skeleton } from './common';
 import { ErrorBoundary } from './error-boundary';
 import { createErrorReporter, type ErrorContext } from './error-report';
@@ -105,6 +106,7 @@ function Header() {
       ) : null}
       <div className="topbar__spacer" />
       <ConnectionPill />
+      <PauseControl />
       <Bell />
       <ThemeToggle />
     </header>

@@ -10,6 +10,7 @@ import {
 import { Dot, EmptyState, RelativeTime, SEVERITY_TONE } from './common';
 import { useApp, useAppStore } from './store-context';
 import { labelText } from '../../../shared/util/display-text';
+import { PauseControl } from './pause-control';
 import { ServerText } from './server-text';
 
 /** Where a click on a bell item leads: its own link, else the history page. */
@@ -101,6 +102,7 @@ export function Bell() {
           <div className="bell__head">
             <strong>Notifications</strong>
             <span className="muted">{unread} unread</span>
+            <PauseControl compact />
             <button
               type="button"
               className="link-btn"

@@ -17,6 +17,7 @@ import {
 import { EMPTY_FILTER } from '../store/notifications-slice';
 import { itemLink } from '../ui/bell';
 import { Dot, EmptyState, RelativeTime, SEVERITY_TONE } from '../ui/common';
+import { PauseControl } from '../ui/pause-control';
 import { useApp, useAppStore } from '../ui/store-context';
 import { WhyDialog } from '../ui/why-dialog';
 import { labelText } from '../../../shared/util/display-text';
@@ -31,7 +32,6 @@ export function NotificationsView() {
   const filter = useApp((s) => s.historyFilter);
   const unread = useApp((s) => s.unread);
   const endpoints = useApp((s) => s.endpoints);
-  const prefs = useApp((s) => s.prefs);
   const select = useMemo(() => createFilteredSelector(), []);
   const items = select(notifications, filter);
   const options = useMemo(() => filterOptions(notifications), [notifications]);
@@ -46,22 +46,13 @@ export function NotificationsView() {
   const set = store.getState().setHistoryFilter;
   const filtered =
     filter !== EMPTY_FILTER && JSON.stringify(filter) !== JSON.stringify(EMPTY_FILTER);
-  const paused = prefs.pausedUntil !== null && prefs.pausedUntil > Date.now();
 
   return (
     <div className="page page--fill">
       <div className="page__head">
         <h1 className="page__title">Notifications</h1>
         <div className="page__actions">
-          <button
-            type="button"
-            className="btn"
-            onClick={() =>
-              store.getState().pauseNotifications(paused ? null : Date.now() + 3_600_000)
-            }
-          >
-            {paused ? 'Resume desktop notifications' : 'Pause desktop notifications for 1 h'}
-          </button>
+          <PauseControl />
           <button
             type="button"
             className="btn btn--primary"

@@ -20,6 +20,8 @@ import { kindLabel } from '../selectors/notification-filters';
 import { Dialog, Dot, EmptyState, Panel, RelativeTime } from '../ui/common';
 import { useApp, useAppStore } from '../ui/store-context';
 import { EndpointEditor } from './endpoint-editor';
+import { untilPhrase } from '../../../shared/util/local-time';
+import { useNow } from '../ui/ticker';
 
 const AUTH_TONE: Record<AuthStatus, Tone> = {
   'not-needed': 'muted',
@@ -211,6 +213,15 @@ function PrefsPanel() {
   const [draft, setDraft] = useState<NotifyPrefs | null>(null);
   const [status, setStatus] = useState('');
   const prefs = draft ?? stored;
+  const dnd = useApp((s) => s.notificationHealth?.dnd);
+  const endpoints = useApp((s) => s.endpoints);
+  const now = useNow();
+  const setMute = (id: string, muted: boolean) => {
+    const current = prefs.endpoints[id] ?? { muted: false, mutedUntil: null, kinds: {} };
+    change({
+      endpoints: { ...prefs.endpoints, [id]: { ...current, muted, mutedUntil: null } },
+    });
+  };
   const change = (next: Partial<NotifyPrefs>) => {
     setDraft({ ...prefs, ...next });
     setStatus('');
@@ -306,6 +317,94 @@ function PrefsPanel() {
         />{' '}
         Respect the system's Do Not Disturb
       </label>
+      <p className="small muted" data-testid="dnd-reading">
+        {dnd
+          ? dnd.state === 'unknown'
+            ? `${dnd.detail} (this setting has no effect on this system)`
+            : `Do Not Disturb is ${dnd.state} now (read from ${dnd.source}).`
+          : 'Reading the system’s Do Not Disturb…'}
+      </p>
+      <div className="prefs-row">
+        <label htmlFor="prefs-budget">At most</label>
+        <input
+          id="prefs-budget"
+          type="number"
+          min={1}
+          max={100}
+          value={prefs.budget.max}
+          onChange={(e) =>
+            change({
+              budget: {
+                ...prefs.budget,
+                max: Math.min(100, Math.max(1, Math.round(Number(e.target.value) || 1))),
+              },
+            })
+          }
+        />
+        <span>
+          desktop notifications a minute from all endpoints together; the rest become one summary
+          per endpoint (critical alerts never wait)
+        </span>
+      </div>
+      <div className="prefs-row">
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={prefs.incidents.enabled}
+            onChange={(e) =>
+              change({ incidents: { ...prefs.incidents, enabled: e.target.checked } })
+            }
+          />{' '}
+          Tell me when an endpoint is down, deaf or needs a sign-in for more than
+        </label>
+        <input
+          type="number"
+          aria-label="Minutes before a connection incident notifies"
+          min={1}
+          max={60}
+          value={Math.round(prefs.incidents.afterMs / 60_000)}
+          disabled={!prefs.incidents.enabled}
+          onChange={(e) =>
+            change({
+              incidents: {
+                ...prefs.incidents,
+                afterMs:
+                  Math.min(60, Math.max(1, Math.round(Number(e.target.value) || 1))) * 60_000,
+              },
+            })
+          }
+        />
+        <span>min (and again when it recovers)</span>
+      </div>
+      {endpoints.length > 0 ? (
+        <fieldset className="prefs-endpoints">
+          <legend>Per endpoint</legend>
+          {endpoints.map((e) => {
+            const ep = prefs.endpoints[e.id];
+            const until = ep?.mutedUntil ?? null;
+            return (
+              <div key={e.id} className="prefs-row">
+                <label className="check">
+                  <input
+                    type="checkbox"
+                    checked={ep?.muted ?? false}
+                    onChange={(ev) => setMute(e.id, ev.target.checked)}
+                  />{' '}
+                  Mute {e.name}
+                </label>
+                {until !== null && until > now && !ep?.muted ? (
+                  <span className="small muted">
+                    muted {untilPhrase(until, now)}{' '}
+                    <button type="button" className="link-btn" onClick={() => setMute(e.id, false)}>
+                      Unmute
+                    </button>
+                  </span>
+                ) : null}
+              </div>
+            );
+          })}
+        </fieldset>
+      ) : null}
       <table className="table table--compact prefs-kinds">
         <caption className="sr-only">Notification rules per event kind</caption>
         <thead>
@@ -318,7 +417,12 @@ function PrefsPanel() {
         <tbody>
           {EVENT_KINDS.map((k) => (
             <tr key={k}>
-              <td>{kindLabel(k)}</td>
+              <td>
+                {kindLabel(k)}
+                {prefs.kinds[k].watchedOnly ? (
+                  <span className="small muted"> (only tasks you watch)</span>
+                ) : null}
+              </td>
               <td>
                 <input
                   type="checkbox"
