@@ -16,6 +16,7 @@ import { CredentialsError, type CredentialProvider, type Credentials } from '../
 import type { DecodeResult, Dialect } from '../dialects/dialect';
 import type { Redactor } from '../kernel/redact';
 import type { EndpointTransport } from '../transport/network';
+import { dialTargetOf, transportSteps } from './transport-steps';
 
 export interface ConnectionCheckOptions {
   endpoint: EndpointConfig;
@@ -89,16 +90,23 @@ export async function runConnectionCheck(
       detail: `"${base}" is not a valid URL.`,
       advice: 'Fix the URL in Settings → Endpoints.',
     });
-    skipRest(['tcp', 'upgrade', 'auth', 'subscribe', 'round-trip', 'delivery']);
+    skipRest(['tcp', 'proxy', 'tls', 'upgrade', 'auth', 'subscribe', 'round-trip', 'delivery']);
     return report();
   }
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  const port = Number(url.port || (url.protocol === 'wss:' ? 443 : 80));
+  // Through a proxy, DNS and TCP are the proxy's: the server may not even resolve from here.
+  const { dial } = await dialTargetOf(options.transport, url, stepTimeout);
+  const host = dial?.host ?? url.hostname.replace(/^\[|\]$/g, '');
+  const port = dial?.port ?? Number(url.port || (url.protocol === 'wss:' ? 443 : 80));
+  const named = dial ? `${dial.label}: ` : '';
 
   // DNS
   let address = host;
   if (isIP(host)) {
-    add({ id: 'dns', status: 'ok', detail: `${host} is an IP address: no lookup needed.` });
+    add({
+      id: 'dns',
+      status: 'ok',
+      detail: `${named}${host} is an IP address: no lookup needed.`,
+    });
   } else {
     const t0 = performance.now();
     try {
@@ -111,18 +119,20 @@ export async function runConnectionCheck(
       add({
         id: 'dns',
         status: 'ok',
-        detail: `${host} resolves to ${found.map((a) => a.address).join(', ')}.`,
+        detail: `${named}${host} resolves to ${found.map((a) => a.address).join(', ')}.`,
         durationMs: ms(t0),
       });
     } catch (error) {
       add({
         id: 'dns',
         status: 'failed',
-        detail: `${host} does not resolve (${errorText(error)}).`,
-        advice: 'Check the host name in the endpoint URL, or your DNS / VPN.',
+        detail: `${named}${host} does not resolve (${errorText(error)}).`,
+        advice: dial
+          ? 'Check the proxy’s host name (the endpoint’s proxy, the system settings or HTTPS_PROXY).'
+          : 'Check the host name in the endpoint URL, or your DNS / VPN.',
         durationMs: ms(t0),
       });
-      skipRest(['tcp', 'upgrade', 'auth', 'subscribe', 'round-trip', 'delivery']);
+      skipRest(['tcp', 'proxy', 'tls', 'upgrade', 'auth', 'subscribe', 'round-trip', 'delivery']);
       return report();
     }
   }
@@ -134,7 +144,7 @@ export async function runConnectionCheck(
     add({
       id: 'tcp',
       status: 'ok',
-      detail: `${host}:${port} accepted a TCP connection.`,
+      detail: `${named}${host}:${port} accepted a TCP connection.`,
       durationMs: ms(tcpStart),
     });
   } else {
@@ -143,16 +153,27 @@ export async function runConnectionCheck(
       status: 'failed',
       detail:
         tcp.code === 'ECONNREFUSED'
-          ? `Nothing is listening on ${host}:${port}.`
-          : `${host}:${port} did not accept a connection (${tcp.code}).`,
-      advice:
-        tcp.code === 'ECONNREFUSED'
+          ? `Nothing is listening on ${named}${host}:${port}.`
+          : `${named}${host}:${port} did not accept a connection (${tcp.code}).`,
+      advice: dial
+        ? 'Check the proxy address (the endpoint’s proxy, the system settings or HTTPS_PROXY), or set the endpoint’s proxy to "direct".'
+        : tcp.code === 'ECONNREFUSED'
           ? 'Start the backend, or fix the port in the endpoint URL.'
           : 'A firewall or proxy may drop the traffic; check the network path to the server.',
       durationMs: ms(tcpStart),
     });
-    skipRest(['upgrade', 'auth', 'subscribe', 'round-trip', 'delivery']);
+    skipRest(['proxy', 'tls', 'upgrade', 'auth', 'subscribe', 'round-trip', 'delivery']);
     return report();
+  }
+
+  // Proxy and TLS: reached exactly as a connection reaches the server, each failure explained.
+  if (options.transport) {
+    const reached = await transportSteps(options.transport, base, stepTimeout);
+    for (const step of reached.steps) add(step);
+    if (!reached.ok) {
+      skipRest(['upgrade', 'auth', 'subscribe', 'round-trip', 'delivery']);
+      return report();
+    }
   }
 
   // Credentials (reported under "auth")

@@ -182,6 +182,8 @@ function HealthTable({ selected }: { selected: string | null }) {
 const STEP_LABEL: Record<CheckStep['id'], string> = {
   dns: 'DNS lookup',
   tcp: 'TCP connect',
+  proxy: 'Proxy',
+  tls: 'TLS certificate',
   upgrade: 'WebSocket upgrade',
   auth: 'Authentication',
   subscribe: 'Subscribe',
