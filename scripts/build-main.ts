@@ -1,7 +1,7 @@
 /**
  * Bundles the Electron main process and the preload with esbuild:
  * - `electron/desktop/main.ts` → `dist/desktop/main.cjs` (Node, CJS; the core, shared code, the
- *   embedded gateway and their packages (zod, ws, partysocket, jose) are bundled in; `electron`,
+ *   embedded gateway and their packages (zod, ws, jose) are bundled in; `electron`,
  *   `electron-updater` and ws's optional native add-ons stay external). The Redis client is left
  *   out: the embedded gateway runs in memory and loads it only when given a Redis URL, which the
  *   desktop app never does; a stub says so if that ever changes.

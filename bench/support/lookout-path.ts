@@ -18,7 +18,7 @@ import type { AppPatch } from '../../shared/model/app-state';
 
 /**
  * Lookout's full ingest path, assembled exactly as `LookoutCore.openSession`/`ingest` wire it:
- * the real Session (partysocket + ws, liveness, recorder), the real dialect (decode + zod
+ * the real Session (its reconnect driver over ws, liveness, recorder), the real dialect (decode + zod
  * validation), `AppModel.apply`, the `PatchBatcher` that feeds the renderer (100 ms), and
  * `NotificationService` with the default `NotifyPolicy` and a notifier that only records.
  * Left out on purpose: the debounced state-file save and IPC serialisation, which depend on the host.

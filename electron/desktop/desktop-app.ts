@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { app, protocol, session, shell } from 'electron';
+import { app, nativeImage, protocol, session, shell } from 'electron';
 import type { CorePorts, LookoutCoreApi } from '../core/app/core-api';
 import { systemClock, type Clock, type Logger } from '../core/kernel/ports';
 import { defaultAppSettings, type AppSettings } from '../../shared/model/settings';
@@ -20,6 +20,8 @@ import { ElectronNotifier, prepareNotifications } from './notifier.electron';
 import { RendererWatchdog, rendererHealthLabel } from './renderer-watchdog';
 import { createSafeStorageCipher } from './secret-cipher.electron';
 import { acquireSingleInstance } from './single-instance';
+import { linkFromArgv, registerDeepLinks } from './deep-links';
+import { showUnreadBadge } from './unread-badge';
 import { ElectronSystemEvents } from './system-events.electron';
 import { TrayController } from './tray';
 import { WindowManager, installSessionSecurity } from './window-manager';
@@ -75,7 +77,20 @@ export async function startDesktop(options: DesktopOptions): Promise<DesktopApp 
   const { logger } = options;
   const platform = options.platform ?? process.platform;
   let windows: WindowManager | null = null;
-  if (!acquireSingleInstance(app, () => windows?.show())) return null;
+  /** A `lookout://` link that came before the page listened (a cold start). */
+  let pendingLink: string | null = null;
+  let openLink: (link: string) => void = (link) => {
+    pendingLink = link;
+  };
+  if (
+    !acquireSingleInstance(app, (argv) => {
+      windows?.show();
+      const link = linkFromArgv(argv);
+      if (link) openLink(link);
+    })
+  )
+    return null;
+  registerDeepLinks(app, options.argv ?? process.argv, (link) => openLink(link));
   const logsDir = options.logsDir ?? join(options.dataDir, 'logs');
   startCrashReporter(logsDir, logger);
   prepareNotifications(app, APP_ID, platform);
@@ -86,7 +101,12 @@ export async function startDesktop(options: DesktopOptions): Promise<DesktopApp 
 
   const dist = join(options.appRoot, 'dist');
   protocol.handle(APP_SCHEME, rendererFileHandler(join(dist, 'renderer')));
-  const notifier = new ElectronNotifier({ iconPath: join(dist, 'desktop', 'icon.png'), logger });
+  const notifier = new ElectronNotifier({
+    iconPath: join(dist, 'desktop', 'icon.png'),
+    logger,
+    platform,
+    onActivation: (link) => openLink(link ?? 'notifications'),
+  });
   const system = new ElectronSystemEvents();
   const core = options.createCore({
     dataDir: options.dataDir,
@@ -138,6 +158,8 @@ export async function startDesktop(options: DesktopOptions): Promise<DesktopApp 
   // Host-side state (updates, a recovery notice) goes to each freshly loaded page once it listens.
   const gateway = new IpcGateway(core, windows, core.log, () => {
     gateway.push('app:update', updates.state);
+    if (pendingLink) gateway.push('app:navigate', { link: pendingLink });
+    pendingLink = null;
     const notice = watchdog.takeNotice();
     if (notice) {
       gateway.push('app:recovered', notice);
@@ -172,6 +194,28 @@ export async function startDesktop(options: DesktopOptions): Promise<DesktopApp 
   notifier.onClick(() => shown.show());
 
   await core.start();
+  openLink = (link) => {
+    shown.show();
+    core.notificationClicked(link);
+  };
+  if (pendingLink) shown.show();
+  const badge = (unread: number) =>
+    showUnreadBadge(
+      {
+        setBadgeCount: (n) => app.setBadgeCount(n),
+        setOverlayIcon: (overlay, description) =>
+          shown.window?.setOverlayIcon(
+            overlay
+              ? nativeImage.createFromPath(join(dist, 'desktop', 'tray', 'tray-ok-unread.png'))
+              : null,
+            description,
+          ),
+      },
+      unread,
+      platform,
+    );
+  badge(core.trayModel().unread);
+  core.onTrayChange((model) => badge(model.unread));
   const initial = await core.invoke('app:initial-state', {});
   // First application: start-at-login is only written when it differs from the defaults.
   applySettings(initial.settings);

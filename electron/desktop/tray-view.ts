@@ -1,5 +1,11 @@
 import type { TrayHealth, TrayModel } from '../core/app/core-api';
 import { assertNever } from '../../shared/util/assert-never';
+import {
+  PAUSE_PRESETS,
+  PAUSE_PRESET_LABELS,
+  type PausePreset,
+} from '../../shared/model/pause-presets';
+import { localWhen } from '../../shared/util/local-time';
 
 /** One entry of the tray menu, as data: tested without Electron, applied by `TrayController`. */
 export type TrayMenuItem =
@@ -10,7 +16,7 @@ export type TrayMenuItem =
 
 /** What a tray click asks for. */
 export type TrayAction =
-  'open' | 'pause-1h' | 'pause-8h' | 'resume' | 'reconnect' | 'install-update' | 'quit';
+  'open' | `pause-${PausePreset}` | 'resume' | 'reconnect' | 'install-update' | 'quit';
 
 /** An app update worth mentioning in the tray (from the auto-updater). */
 export interface TrayUpdate {
@@ -62,8 +68,7 @@ export const TRAY_ICON_NAMES: string[] = (
 export function trayMenuModel(
   model: TrayModel,
   extras: TrayExtras = {},
-  formatTime: (epochMs: number) => string = (ms) =>
-    new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }),
+  formatTime: (epochMs: number) => string = (ms) => localWhen(ms, Date.now()),
 ): TrayView {
   const unread = Math.max(0, Math.floor(model.unread));
   const { update = null, windowProblem = null } = extras;
@@ -81,10 +86,10 @@ export function trayMenuModel(
     : {
         kind: 'submenu',
         label: 'Pause notifications',
-        items: [
-          { id: 'pause-1h', label: 'For 1 hour' },
-          { id: 'pause-8h', label: 'For 8 hours' },
-        ],
+        items: PAUSE_PRESETS.map((p) => ({
+          id: `pause-${p}` as const,
+          label: PAUSE_PRESET_LABELS[p],
+        })),
       };
   return {
     icon: `tray-${model.health}${unread > 0 ? '-unread' : ''}`,
@@ -92,6 +97,14 @@ export function trayMenuModel(
     title: unread > 0 ? (unread > 99 ? '99+' : String(unread)) : '',
     items: [
       { kind: 'status', label: statusLabel },
+      ...(model.notificationsPaused && model.pausedUntil !== null
+        ? [
+            {
+              kind: 'status' as const,
+              label: `Notifications paused until ${formatTime(model.pausedUntil)}`,
+            },
+          ]
+        : []),
       ...(windowProblem ? [{ kind: 'status' as const, label: windowProblem }] : []),
       ...updateItems(update),
       { kind: 'separator' },

@@ -3,6 +3,7 @@ import { Menu, Tray, nativeImage } from 'electron';
 import type { MenuItemConstructorOptions } from 'electron';
 import type { TrayModel } from '../core/app/core-api';
 import { assertNever } from '../../shared/util/assert-never';
+import { pauseEnd, type PausePreset } from '../../shared/model/pause-presets';
 import {
   TRAY_TEMPLATE_SUFFIX,
   trayMenuModel,
@@ -31,7 +32,10 @@ export interface TraySource {
   onTrayChange(listener: (model: TrayModel) => void): () => void;
 }
 
-const HOUR = 3_600_000;
+/** `pause-2h` → `2h`. */
+function presetOf(action: `pause-${PausePreset}`): PausePreset {
+  return action.slice('pause-'.length) as PausePreset;
+}
 
 /** Thin: keeps one Electron `Tray` in step with the core's tray model. */
 export class TrayController {
@@ -78,10 +82,11 @@ export class TrayController {
     switch (action) {
       case 'open':
         return this.actions.open();
+      case 'pause-30m':
       case 'pause-1h':
-        return this.actions.pauseNotifications(this.now() + HOUR);
-      case 'pause-8h':
-        return this.actions.pauseNotifications(this.now() + 8 * HOUR);
+      case 'pause-2h':
+      case 'pause-tomorrow':
+        return this.actions.pauseNotifications(pauseEnd(presetOf(action), this.now()));
       case 'resume':
         return this.actions.pauseNotifications(null);
       case 'reconnect':

@@ -227,6 +227,18 @@ export class FakeApp extends EventEmitter {
   setAppLogsPath(path?: string): void {
     this.logsPath = path ?? null;
   }
+  /** The dock / launcher badge (`setBadgeCount`). */
+  badgeCount = 0;
+  setBadgeCount(count = 0): boolean {
+    this.badgeCount = count;
+    return true;
+  }
+  /** Schemes registered with the OS (`setAsDefaultProtocolClient`). */
+  readonly protocolClients: string[] = [];
+  setAsDefaultProtocolClient(scheme: string): boolean {
+    this.protocolClients.push(scheme);
+    return true;
+  }
   whenReady(): Promise<void> {
     state.ready = true;
     return Promise.resolve();
@@ -268,6 +280,11 @@ export class FakeTray extends EventEmitter {
 export class FakeNotification extends EventEmitter {
   static instances: FakeNotification[] = [];
   static supported = true;
+  /** What `Notification.handleActivation` registered (Windows action centre clicks). */
+  static activation: ((details: { type: string; arguments: string }) => void) | null = null;
+  static handleActivation(callback: (details: { type: string; arguments: string }) => void): void {
+    FakeNotification.activation = callback;
+  }
   static isSupported(): boolean {
     return FakeNotification.supported;
   }
@@ -353,6 +370,7 @@ export function resetFakeElectron(): void {
   FakeTray.instances.length = 0;
   FakeNotification.instances.length = 0;
   FakeNotification.supported = true;
+  FakeNotification.activation = null;
 }
 
 /**

@@ -40,7 +40,8 @@ describe('Electron notifier', () => {
       id: 'evt-1',
       groupId: 'prod|site.status',
       title: 'Business 17 went offline',
-      body: 'prod · site.status',
+      // The source leads the body (Linux, Windows); macOS has a subtitle line for it.
+      body: 'prod — prod · site.status',
       urgency: 'critical',
       timeoutType: 'never',
       icon: '/icon.png',

@@ -67,7 +67,12 @@ describe('trayMenuModel', () => {
     ]);
     expect(view.items[3]).toMatchObject({
       kind: 'submenu',
-      items: [{ id: 'pause-1h' }, { id: 'pause-8h' }],
+      items: [
+        { id: 'pause-30m', label: 'For 30 minutes' },
+        { id: 'pause-1h', label: 'For 1 hour' },
+        { id: 'pause-2h', label: 'For 2 hours' },
+        { id: 'pause-tomorrow', label: 'Until tomorrow morning' },
+      ],
     });
   });
 
@@ -77,7 +82,11 @@ describe('trayMenuModel', () => {
       {},
       () => '14:30',
     );
-    expect(view.items[3]).toEqual({
+    expect(view.items[1]).toEqual({
+      kind: 'status',
+      label: 'Notifications paused until 14:30',
+    });
+    expect(view.items[4]).toEqual({
       kind: 'action',
       id: 'resume',
       label: 'Resume notifications (paused until 14:30)',
@@ -143,7 +152,7 @@ describe('TrayController', () => {
     menu.find((i) => i.id === 'quit')!.click!();
     expect(actions.open).toHaveBeenCalledTimes(1);
     expect(actions.reconnectAll).toHaveBeenCalledTimes(1);
-    expect(actions.pauseNotifications).toHaveBeenCalledWith(1_000_000 + 3_600_000);
+    expect(actions.pauseNotifications).toHaveBeenCalledWith(1_000_000 + 30 * 60_000);
     expect(actions.quit).toHaveBeenCalledTimes(1);
     core.setTray({ notificationsPaused: true, pausedUntil: 5 });
     (tray.menu as MenuTemplate).template.find((i) => i.id === 'resume')!.click!();

@@ -154,7 +154,7 @@ describe('packaging config', () => {
 describe('what ships', () => {
   it('dependencies are only what main.cjs loads at run time; bundled packages are devDependencies', () => {
     expect(Object.keys(pkg.dependencies)).toEqual(['electron-updater']);
-    for (const bundled of ['react', 'react-dom', 'zod', 'zustand', 'ws', 'jose', 'partysocket'])
+    for (const bundled of ['react', 'react-dom', 'zod', 'zustand', 'ws', 'jose'])
       expect(Object.keys(pkg.devDependencies), bundled).toContain(bundled);
     expect(Object.keys({ ...pkg.dependencies, ...pkg.devDependencies })).not.toContain('redis');
     expect(checkShippedDependencies(['electron-updater', 'react'], ['electron-updater'])).toEqual([

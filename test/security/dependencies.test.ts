@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 /**
  * The supply-chain rules for production dependencies: exact versions only (no ranges, tags,
  * URLs or git refs), the lock file agrees, and the reconnect library we decided against
- * (`reconnecting-websocket`, unmaintained; partysocket replaces it) never comes back.
+ * (`reconnecting-websocket`, unmaintained; the session's own reconnect driver replaces it) never
+ * comes back.
  */
 
 interface PackageJson {

@@ -1,3 +1,4 @@
+import { localWhen } from '../../../shared/util/local-time';
 import type { ConnectionState } from '../../../shared/model/connection';
 import { isHealthy, type DeliveryStatus } from '../../../shared/model/health';
 import type { TrayHealth, TrayModel } from './core-api';
@@ -52,7 +53,9 @@ export function trayModel(input: {
     unverified > 0 ? `${unverified} delivery unverified` : '',
     signIn > 0 ? `${signIn} need${signIn === 1 ? 's' : ''} sign-in` : '',
     unread > 0 ? `${unread} unread` : '',
-    paused ? 'notifications paused' : '',
+    paused && input.pausedUntil !== null
+      ? `notifications paused until ${localWhen(input.pausedUntil, now)}`
+      : '',
   ].filter(Boolean);
   return {
     health,

@@ -27,21 +27,35 @@ export class Backoff {
 
   /** The cap for the current attempt (before jitter). */
   cap(): number {
-    const { minMs, maxMs, factor } = this.options;
-    return Math.min(maxMs, minMs * factor ** this.failures);
+    return backoffCap(this.options, this.failures);
   }
 
   /** Delay before the next attempt; counts a failure. */
   next(): number {
-    const cap = this.cap();
-    this.failures = Math.min(this.failures + 1, 64);
-    const r = this.random();
-    const unit = Number.isFinite(r) ? Math.min(Math.max(r, 0), 1) : 0.5;
-    return Math.floor(unit * cap);
+    const delay = jitteredDelay(this.options, this.failures, this.random());
+    this.failures = nextFailureCount(this.failures);
+    return delay;
   }
 
   /** After a stable connection: the next failure starts from `minMs` again. */
   reset(): void {
     this.failures = 0;
   }
+}
+
+/** The cap after `failures` consecutive failures: `minMs · factor^failures`, at most `maxMs`. */
+export function backoffCap(options: BackoffOptions, failures: number): number {
+  const { minMs, maxMs, factor } = options;
+  return Math.min(maxMs, minMs * factor ** failures);
+}
+
+/** Full jitter: `unit` (a draw in [0, 1)) of the cap; a draw that is not a number counts as 0.5. */
+export function jitteredDelay(options: BackoffOptions, failures: number, unit: number): number {
+  const u = Number.isFinite(unit) ? Math.min(Math.max(unit, 0), 1) : 0.5;
+  return Math.floor(u * backoffCap(options, failures));
+}
+
+/** The failure count after one more failure (bounded, so the exponent never overflows). */
+export function nextFailureCount(failures: number): number {
+  return Math.min(failures + 1, 64);
 }

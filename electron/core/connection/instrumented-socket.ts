@@ -4,7 +4,7 @@ import type { TransportFacts } from '../../../shared/model/transport';
 import type { TransportAgent } from '../transport/transport-agent';
 import { TransportError } from '../transport/transport-error';
 
-/** Per-attempt options the session decides before partysocket constructs the socket. */
+/** Per-attempt options decided before the socket is constructed. */
 export interface SocketPlan {
   headers: Record<string, string>;
   handshakeTimeoutMs: number;
@@ -14,7 +14,7 @@ export interface SocketPlan {
   agent?: TransportAgent;
 }
 
-/** What the underlying socket learned that partysocket's events do not carry. */
+/** What the socket learned that its `close` event does not carry. */
 export interface SocketFacts {
   handshakeStatus?: number;
   handshakeHeaders?: IncomingMessage['headers'];
@@ -25,24 +25,10 @@ export interface SocketFacts {
 }
 
 /**
- * Builds the `WebSocket` class handed to partysocket: a `ws` subclass that applies the session's
- * per-attempt headers and limits (partysocket only passes url and protocols) and records the
- * handshake status and headers of a rejected upgrade, which ws would otherwise reduce to an
- * error message. `onCreated` hands each new socket to the session before any event can fire.
+ * A `ws` socket with the attempt's headers and limits that records the handshake status and
+ * headers of a rejected upgrade (which ws would otherwise reduce to an error message), the
+ * upgrade's headers, and the first transport error.
  */
-export function instrumentedSocketClass(
-  plan: () => SocketPlan,
-  onCreated: (socket: InstrumentedSocket) => void,
-): typeof WebSocket {
-  class Socket extends InstrumentedSocket {
-    constructor(url: string, protocols?: string | string[]) {
-      super(url, protocols, plan());
-      onCreated(this);
-    }
-  }
-  return Socket as unknown as typeof WebSocket;
-}
-
 export class InstrumentedSocket extends WebSocket {
   readonly facts: SocketFacts = {};
 

@@ -1,9 +1,9 @@
-import type { CheckStep } from '../../../shared/model/diagnostics';
-import type { TransportFacts } from '../../../shared/model/transport';
-import { certificateLine } from '../../../shared/transport-explanations';
-import type { EndpointTransport } from '../transport/network';
-import { describeCandidate, type ProxyDecision } from '../transport/proxy-rules';
-import { findTransportError } from '../transport/transport-error';
+import type { CheckStep } from '../../../../shared/model/diagnostics';
+import type { TransportFacts } from '../../../../shared/model/transport';
+import { certificateLine } from '../../../../shared/transport-explanations';
+import type { EndpointTransport } from '../../transport/network';
+import { describeCandidate, type ProxyDecision } from '../../transport/proxy-rules';
+import { findTransportError } from '../../transport/transport-error';
 
 /** Where the check's DNS and TCP steps dial: the server, or the first proxy of the route. */
 export interface DialTarget {
