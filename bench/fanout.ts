@@ -55,7 +55,7 @@ async function runMode(
       Proc.start('fanout-gateway', gatewayOptions),
     );
     procs.push(...gateways);
-    const ready = await Promise.all(gateways.map((g) => g.next<Ready>('ready', 30_000)));
+    const ready = await Promise.all(gateways.map((g) => g.next<Ready>('ready', 90_000)));
     const urls = ready.map((r) => r.wsUrl);
     const token = ready[0]?.token ?? '';
     const clients = Array.from({ length: processes }, () =>

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { fanout } from './fanout';
 import { ingestStages } from './ingest-stages';
 import { ingestThroughput } from './ingest-throughput';
+import { liveDelivery } from './live-delivery';
 import { memoryGrowth } from './memory-growth';
 import { notifyLatency } from './notify-latency';
 import { reconnect } from './reconnect';
@@ -30,6 +31,7 @@ const BENCHES: Array<[string, Bench]> = [
   ['memory', memoryGrowth],
   ['reconnect', reconnect],
   ['fanout', fanout],
+  ['live', liveDelivery],
   ['renderer', rendererBurst],
   ['state', stateWrites],
 ];

@@ -414,7 +414,7 @@ export async function packageCheck(options: { keep?: boolean } = {}): Promise<Pa
     problems.push(...checkRuntimeDeps(asar, entries, externals));
     for (const [marker, what] of [
       ['// electron/desktop/desktop-app.ts', 'the desktop composition'],
-      ['// electron/core/app/lookout-core.ts', 'the core'],
+      ['// electron/core/compose/lookout-core.ts', 'the core'],
       ['// gateway/src/gateway.ts', 'the embedded gateway'],
     ] as const) {
       if (!main.includes(marker)) problems.push(`main.cjs does not contain ${what} (${marker})`);

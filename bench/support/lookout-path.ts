@@ -17,7 +17,7 @@ import { PatchBatcher } from '../../electron/core/state/patch-batcher';
 import type { AppPatch } from '../../shared/model/app-state';
 
 /**
- * Lookout's full ingest path, assembled exactly as `LookoutCore.openSession`/`ingest` wire it:
+ * Lookout's full ingest path, assembled exactly as `composeCore` wires it (`SessionPool`, `IngestPipeline`, `ModelFeed`):
  * the real Session (its reconnect driver over ws, liveness, recorder), the real dialect (decode + zod
  * validation), `AppModel.apply`, the `PatchBatcher` that feeds the renderer (100 ms), and
  * `NotificationService` with the default `NotifyPolicy` and a notifier that only records.
@@ -98,7 +98,7 @@ export function endpointFor(options: PathOptions): EndpointConfig {
   });
 }
 
-/** The model and the notification policy, wired as LookoutCore wires them. */
+/** The model and the notification policy, wired as `composeCore` wires them. */
 export interface ModelPath {
   store: AppModel;
   policy: NotifyPolicy;
@@ -127,7 +127,7 @@ export function startModelPath(
     context: () => ({ focused: false }),
   });
   let patchCount = 0;
-  // As LookoutCore: each flushed patch carries the unread count, read from the store then.
+  // As `ModelFeed`: each flushed patch carries the unread count, read from the store then.
   let lastPatch: AppPatch | null = null;
   const batcher = new PatchBatcher(clock, (patch: AppPatch) => {
     patchCount += 1;
@@ -164,7 +164,7 @@ export function startLookoutPath(options: PathOptions): LookoutPath {
     dialect,
     ports: { clock, ...(options.credentials ? { credentials: options.credentials } : {}) },
   });
-  // LookoutCore.ingest: events of one socket read are queued and applied together once per turn
+  // As `IngestPipeline`: events of one socket read are queued and applied together once per turn
   // of the event loop (setImmediate).
   const inbox: LiveEvent[] = [];
   let scheduled = false;

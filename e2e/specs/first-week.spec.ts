@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
@@ -176,5 +176,53 @@ test.describe('on a chat dashboard (sakura)', () => {
     await expect(site).toContainText('down');
     await expect(site).toContainText('shop.example is down.');
     await page.screenshot({ path: test.info().outputPath('inbox-cards.png') });
+  });
+});
+
+test.describe('the browser host, day after day', () => {
+  let host: HostProc | undefined;
+  let dataDir: string;
+  test.beforeAll(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'lookout-every-day-'));
+  });
+  test.afterAll(async () => {
+    await host?.kill();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  test('keeps its address and secret (0600) across restarts; a tab with an old key says what to do', async ({
+    page,
+  }) => {
+    host = await startHost({ dataDir });
+    const first = host.url;
+    const file = join(dataDir, 'browser-host.json');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const kept = JSON.parse(readFileSync(file, 'utf8')) as { port: number; secret: string };
+    expect(first).toBe(`http://127.0.0.1:${kept.port}/?k=${kept.secret}`);
+    expect(host.output()).toContain('This address stays the same at every start');
+
+    await page.goto(first);
+    await expect(page.getByText('Connected').first()).toBeVisible();
+    // Restarted: the same address, and the open tab carries on by itself.
+    await host.kill();
+    host = await startHost({ dataDir });
+    expect(host.url).toBe(first);
+    await nav(page, 'tasks');
+    await expect(page.getByRole('heading', { name: 'Tasks', exact: true })).toBeVisible();
+    await expect(page.getByText('No task watched.')).toBeVisible();
+
+    // A new secret on purpose: the old tab is told exactly what to do, not "Restart Lookout".
+    await host.kill();
+    host = await startHost({ dataDir, args: ['--new-secret'] });
+    expect(host.url).not.toBe(first);
+    expect(new URL(host.url).port).toBe(String(kept.port));
+    expect(host.output()).toContain('A new secret was made (--new-secret)');
+    const alert = page.getByRole('alert');
+    await expect(alert).toContainText("This tab's key to Lookout is out of date", {
+      timeout: 20_000,
+    });
+    await expect(alert).toContainText('Open the address Lookout printed when it started');
+    await expect(page.getByText('Restart Lookout')).toHaveCount(0);
+    await page.screenshot({ path: test.info().outputPath('old-key.png') });
   });
 });

@@ -85,7 +85,7 @@ export interface HostProc extends Proc {
  * `endpoints` pre-writes an endpoints.json (else: embedded demo).
  */
 export async function startHost(
-  options: { endpoints?: unknown[]; dataDir?: string } = {},
+  options: { endpoints?: unknown[]; dataDir?: string; args?: string[] } = {},
 ): Promise<HostProc> {
   const owned = options.dataDir === undefined;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'lookout-e2e-'));
@@ -95,7 +95,7 @@ export async function startHost(
       JSON.stringify({ version: 1, endpoints: options.endpoints }),
     );
   const { proc, match } = await start(
-    ['electron/browser-host/main.ts', '--data-dir', dataDir],
+    ['electron/browser-host/main.ts', '--data-dir', dataDir, ...(options.args ?? [])],
     /Open: (http:\/\/127\.0\.0\.1:\d+\/\?k=[0-9a-f]+)/,
   );
   return {

@@ -2,28 +2,21 @@ import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import {
-  INVOKE_CHANNELS,
-  SEND_CHANNELS,
-  type BridgeWire,
-  type InvokeChannel,
-  type SendChannel,
-} from '../../shared/ipc/contract';
+import type { BridgeWire, InvokeChannel, SendChannel } from '../../shared/ipc/contract';
 import type { Logger } from '../core/kernel/ports';
 import type { LookoutCoreApi } from '../core/app/core-api';
+import { IpcRejectedError } from '../core/ipc/ipc-router';
 import { parseRequestTarget } from '../../shared/http/request-target';
 import { isAllowedHost, requestedHost } from './static-server';
 
-const INVOKE = new Set<string>(INVOKE_CHANNELS);
-const SEND = new Set<string>(SEND_CHANNELS);
 /** A renderer message larger than this is refused (the biggest legitimate one is an endpoint form). */
 const MAX_MESSAGE_BYTES = 256 * 1024;
 
 /**
  * The browser host's IPC gateway: the typed contract over a loopback WebSocket at `/bridge`.
  * Only a page served by us (Origin and Host checked) that presents this launch's secret (as the
- * `lookout.<secret>` subprotocol) gets in; every message is validated against the contract by the
- * core before anything happens.
+ * `lookout.<secret>` subprotocol) gets in. It only checks who is talking: the core validates every
+ * message against the contract (its IPC router) before anything happens.
  */
 export class BridgeServer {
   private readonly wss: WebSocketServer;
@@ -52,8 +45,12 @@ export class BridgeServer {
   }
 
   private secretMatches(protocol: string): boolean {
-    if (!protocol.startsWith('lookout.')) return false;
-    const given = Buffer.from(protocol.slice('lookout.'.length));
+    return protocol.startsWith('lookout.') && this.keyMatches(protocol.slice('lookout.'.length));
+  }
+
+  /** Whether `key` is this host's secret (constant time). */
+  keyMatches(key: string): boolean {
+    const given = Buffer.from(key);
     const expected = Buffer.from(this.secret);
     return given.length === expected.length && timingSafeEqual(given, expected);
   }
@@ -101,11 +98,12 @@ export class BridgeServer {
       return;
     }
     if (wire?.kind === 'send') {
-      if (!SEND.has(wire.channel)) {
+      try {
+        if (!this.core.send(wire.channel as SendChannel, wire.payload as never)) this.rejected += 1;
+      } catch (error) {
         this.rejected += 1;
-        return;
+        this.logger.error('bridge send handler failed', { error: describeError(error) });
       }
-      this.core.send(wire.channel as SendChannel, wire.payload as never);
       return;
     }
     if (wire?.kind !== 'invoke' || typeof wire.id !== 'number') {
@@ -115,16 +113,6 @@ export class BridgeServer {
     const reply = (result: BridgeWire) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(result));
     };
-    if (!INVOKE.has(wire.channel)) {
-      this.rejected += 1;
-      reply({
-        kind: 'result',
-        id: wire.id,
-        ok: false,
-        error: `Unknown request "${wire.channel}".`,
-      });
-      return;
-    }
     try {
       const value = await this.core.invoke(wire.channel as InvokeChannel, wire.request as never);
       reply({ kind: 'result', id: wire.id, ok: true, value });
@@ -141,8 +129,10 @@ export class BridgeServer {
   }
 }
 
-/** zod errors become "field: problem" lines; everything else its message. */
+/** Refused payloads and zod errors become "field: problem" lines; everything else its message. */
 function describeError(error: unknown): string {
+  if (error instanceof IpcRejectedError && error.reason === 'invalid-payload')
+    return `Invalid request: ${error.detail}`;
   if (
     error &&
     typeof error === 'object' &&

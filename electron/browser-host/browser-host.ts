@@ -1,11 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { answerSocket } from '../../gateway/src/http/http-util';
 import { guardParserErrors, totalHandler } from '../../gateway/src/http/server-guards';
 import { join } from 'node:path';
-import { LookoutCore } from '../core/app/lookout-core';
+import { LookoutCore } from '../core/compose/lookout-core';
 import type { CorePorts } from '../core/app/core-api';
 import { startEmbeddedGateway } from '../host-common/embedded-gateway';
 import { silentLogger, type Logger } from '../core/kernel/ports';
@@ -14,6 +13,7 @@ import type { Notifier } from '../core/notify/notifier';
 import { BridgeServer } from './bridge-server';
 import { defaultDataDir } from './data-dir';
 import { environmentNetwork } from './environment-network';
+import { ADDRESS_FILE, loadHostAddress, saveHostAddress } from './host-address';
 import { staticHandler } from './static-server';
 
 export interface BrowserHostOptions {
@@ -35,6 +35,8 @@ export interface BrowserHostOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** Override core ports (tests: clock, random). */
   corePorts?: Partial<CorePorts>;
+  /** Make a new secret instead of the one kept in the data folder (`--new-secret`). */
+  newSecret?: boolean;
 }
 
 export interface BrowserHost {
@@ -43,6 +45,10 @@ export interface BrowserHost {
   port: number;
   core: LookoutCore;
   bridge: BridgeServer;
+  /** Where the address is kept between starts (0600). */
+  addressFile: string;
+  /** What changed about the address at this start, in words (a new secret, a busy port). */
+  notes: string[];
   stop(): Promise<void>;
 }
 
@@ -60,9 +66,14 @@ export async function startBrowserHost(options: BrowserHostOptions = {}): Promis
     );
   }
   const logger = options.logger ?? silentLogger;
-  const secret = randomBytes(24).toString('hex');
+  const dataDir = options.dataDir ?? defaultDataDir();
+  // The same address every day (port and secret kept in the data folder), so open tabs and
+  // bookmarks keep working across restarts.
+  const address = await loadHostAddress(dataDir, { newSecret: options.newSecret ?? false });
+  const notes = address.note ? [address.note] : [];
+  const secret = address.secret;
   const core = new LookoutCore({
-    dataDir: options.dataDir ?? defaultDataDir(),
+    dataDir,
     notifier:
       options.notifier ??
       createDesktopNotifier({
@@ -80,7 +91,10 @@ export async function startBrowserHost(options: BrowserHostOptions = {}): Promis
   // Every handler is total: whatever a request holds, it gets an answer and the host keeps going.
   const server = createServer(
     totalHandler(
-      staticHandler(rendererDir, () => port),
+      withKeyCheck(
+        () => bridge,
+        staticHandler(rendererDir, () => port),
+      ),
       (error, _req, res) => {
         logger.error('page request failed', { error: String(error) });
         if (!res.headersSent)
@@ -102,12 +116,35 @@ export async function startBrowserHost(options: BrowserHostOptions = {}): Promis
     ),
   );
   guardParserErrors(server, () => {});
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const address = server.address();
-  port = typeof address === 'object' && address ? address.port : 0;
+  const listen = (wanted: number) =>
+    new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(wanted, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  const asked = options.port ?? 0;
+  try {
+    await listen(asked || (address.port ?? 0));
+  } catch (error) {
+    // Only the kept port may move (something else took it); a port the user asked for may not.
+    if (asked || address.port === null || (error as NodeJS.ErrnoException).code !== 'EADDRINUSE')
+      throw error;
+    await listen(0);
+    notes.push(
+      `Port ${address.port} is taken by another program, so Lookout listens on a new port this time: open the new address below.`,
+    );
+  }
+  const bound = server.address();
+  port = typeof bound === 'object' && bound ? bound.port : 0;
+  try {
+    await saveHostAddress(dataDir, { port, secret });
+  } catch (error) {
+    notes.push(
+      `The address could not be kept for the next start (${error instanceof Error ? error.message : String(error)}): it will change when Lookout restarts.`,
+    );
+  }
   try {
     await core.start();
   } catch (error) {
@@ -119,11 +156,30 @@ export async function startBrowserHost(options: BrowserHostOptions = {}): Promis
     port,
     core,
     bridge,
+    addressFile: join(dataDir, ADDRESS_FILE),
+    notes,
     async stop() {
       bridge.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await core.stop();
     },
+  };
+}
+
+/**
+ * `GET /bridge/check` with the tab's key in `X-Lookout-Key`: 204 when the host takes it, 401 when
+ * not. A browser cannot read why a WebSocket was refused; with this a tab holding an old key says
+ * so (and what to do) instead of retrying forever. It tells nothing to whoever lacks the key.
+ */
+function withKeyCheck(
+  bridge: () => BridgeServer,
+  next: (req: IncomingMessage, res: ServerResponse) => void,
+): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    if (req.url !== '/bridge/check') return next(req, res);
+    const key = req.headers['x-lookout-key'];
+    const ok = typeof key === 'string' && bridge().keyMatches(key);
+    res.writeHead(ok ? 204 : 401, { 'Cache-Control': 'no-store' }).end();
   };
 }

@@ -1,6 +1,7 @@
 /**
  * `npm start` without an Electron binary: the browser host. Prints the address to open.
- * Options: --port N, --data-dir DIR, --no-demo (do not start the embedded demo gateway).
+ * Options: --port N, --data-dir DIR, --no-demo (do not start the embedded demo gateway),
+ * --new-secret (replace the kept secret: tabs opened with the old address are refused).
  */
 import { parseArgs } from 'node:util';
 import { installLastResortHandlers } from '../../shared/process/last-resort';
@@ -11,6 +12,7 @@ const { values } = parseArgs({
     port: { type: 'string', default: process.env.LOOKOUT_PORT ?? '0' },
     'data-dir': { type: 'string' },
     'no-demo': { type: 'boolean', default: false },
+    'new-secret': { type: 'boolean', default: false },
   },
 });
 
@@ -43,6 +45,7 @@ try {
     port: Number(values.port),
     ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
     embedded: !values['no-demo'],
+    newSecret: values['new-secret'],
     logger: consoleLogger,
     appVersion: process.env.npm_package_version ?? '0.0.0',
     env: process.env,
@@ -51,7 +54,11 @@ try {
   const initial = await host.core.invoke('app:initial-state', {});
   console.log('');
   console.log('  Lookout is running (browser host).');
+  for (const note of host.notes) console.log(`  Note: ${note}`);
   console.log(`  Open: ${host.url}`);
+  console.log(
+    `  This address stays the same at every start (kept in ${host.addressFile}, readable by you only; --new-secret makes a new one).`,
+  );
   console.log(`  Data and config: ${initial.host.configDir}`);
   console.log(`  Log file: ${initial.host.logFile}`);
   console.log(

@@ -185,9 +185,7 @@ export async function startDesktop(options: DesktopOptions): Promise<DesktopApp 
     settings = next;
     updates.apply(next);
   };
-  core.onPush((channel, payload) => {
-    if (channel === 'settings:changed') applySettings(payload as AppSettings);
-  });
+  core.onSettingsChanged(applySettings);
 
   const shown = windows;
   // The core subscribes to the same clicks and pushes `app:navigate`; the host brings the window up.

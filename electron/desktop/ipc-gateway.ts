@@ -1,17 +1,15 @@
 import { ipcMain } from 'electron';
 import type { IpcMainEvent, IpcMainInvokeEvent, WebContents } from 'electron';
-import type { z } from 'zod';
 import {
   INVOKE_CHANNELS,
   SEND_CHANNELS,
-  invokeRequestSchemas,
-  sendPayloadSchemas,
   type InvokeChannel,
   type PushChannel,
   type PushPayloads,
   type SendChannel,
 } from '../../shared/ipc/contract';
 import type { LookoutCoreApi } from '../core/app/core-api';
+import { IpcRejectedError } from '../core/ipc/ipc-router';
 import type { Logger } from '../core/kernel/ports';
 
 /** Where the gateway may accept messages from and push to; the window manager supplies it. */
@@ -31,16 +29,11 @@ export interface IpcGatewayCounters {
   pushesDropped: number;
 }
 
-/** The one error every rejected invoke carries to the renderer (never the payload itself). */
-export class IpcRejectedError extends Error {
-  override readonly name = 'IpcRejectedError';
-}
-
 /**
  * THE one place main listens to the renderer (lint forbids `ipcMain` elsewhere). Registers a
- * handler for every channel of the shared contract, checks that the message comes from our window's
- * main frame at our renderer URL, validates the payload with the contract's zod schemas, and only
- * then hands it to the core. Pushes go to our window only.
+ * handler for every channel of the shared contract and checks that the message comes from our
+ * window's main frame at our renderer URL; the core validates it against the contract (its IPC
+ * router, the one place that does). Pushes go to our window only.
  */
 export class IpcGateway {
   readonly counters: IpcGatewayCounters = {
@@ -95,23 +88,26 @@ export class IpcGateway {
     event: IpcMainInvokeEvent,
     request: unknown,
   ): Promise<unknown> {
-    if (!this.trusted(channel, event)) {
-      throw new IpcRejectedError(`lookout: ${channel} refused: unknown sender`);
+    if (!this.trusted(channel, event)) throw new IpcRejectedError(channel, 'unknown-sender', '');
+    try {
+      const answer = await this.core.invoke(channel, request as never);
+      this.counters.accepted += 1;
+      return answer;
+    } catch (error) {
+      if (error instanceof IpcRejectedError) this.counters.invalidPayload += 1;
+      else this.counters.accepted += 1;
+      throw error;
     }
-    const parsed = this.validate(channel, invokeRequestSchemas[channel], request);
-    if (!parsed.ok) throw new IpcRejectedError(`lookout: ${channel} refused: ${parsed.error}`);
-    this.counters.accepted += 1;
-    // The schema's output is exactly the core's request type for this channel.
-    return this.core.invoke(channel, parsed.value as never);
   }
 
   private handleSend(channel: SendChannel, event: IpcMainEvent, payload: unknown): void {
     if (!this.trusted(channel, event)) return;
-    const parsed = this.validate(channel, sendPayloadSchemas[channel], payload);
-    if (!parsed.ok) return;
-    this.counters.accepted += 1;
     try {
-      this.core.send(channel, parsed.value as never);
+      if (!this.core.send(channel, payload as never)) {
+        this.counters.invalidPayload += 1;
+        return;
+      }
+      this.counters.accepted += 1;
       if (channel === 'app:ready') this.onRendererReady();
     } catch (error) {
       this.logger.error('ipc send handler failed', {
@@ -139,22 +135,6 @@ export class IpcGateway {
       });
     }
     return ok;
-  }
-
-  private validate(
-    channel: string,
-    schema: z.ZodType,
-    value: unknown,
-  ): { ok: true; value: unknown } | { ok: false; error: string } {
-    const result = schema.safeParse(value);
-    if (result.success) return { ok: true, value: result.data };
-    this.counters.invalidPayload += 1;
-    const error = result.error.issues
-      .slice(0, 5)
-      .map((issue) => `${issue.path.join('.') || '(payload)'}: ${issue.message}`)
-      .join('; ');
-    this.logger.warn('ipc payload failed validation', { channel, error });
-    return { ok: false, error: `invalid payload (${error})` };
   }
 }
 

@@ -2,7 +2,7 @@ import { app } from 'electron';
 import { autoUpdater } from 'electron-updater';
 import type { Logger } from '../core/kernel/ports';
 import { startEmbeddedGateway } from '../host-common/embedded-gateway';
-import { LookoutCore } from '../core/app/lookout-core';
+import { LookoutCore } from '../core/compose/lookout-core';
 import { installLastResortHandlers } from '../../shared/process/last-resort';
 import { PRODUCT_NAME } from './app-identity';
 import { desktopPaths } from './desktop-paths';

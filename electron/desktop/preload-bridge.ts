@@ -1,5 +1,5 @@
 import type { IpcRendererEvent } from 'electron';
-import { INVOKE_CHANNELS, PUSH_CHANNELS, SEND_CHANNELS } from '../../shared/ipc/channels';
+import { isInvokeChannel, isPushChannel, isSendChannel } from '../../shared/ipc/channels';
 import type { LookoutBridge } from '../../shared/ipc/contract';
 
 /** The slice of `ipcRenderer` the bridge uses (the real one in the preload, a fake in tests). */
@@ -13,10 +13,6 @@ export interface IpcRendererLike {
   ): unknown;
 }
 
-const invokeChannels = new Set<string>(INVOKE_CHANNELS);
-const sendChannels = new Set<string>(SEND_CHANNELS);
-const pushChannels = new Set<string>(PUSH_CHANNELS);
-
 /**
  * Builds `window.lookout` from the shared contract's channel lists (`channels.ts`: plain names, so
  * the sandboxed preload carries no zod): only those channels, one
@@ -26,19 +22,19 @@ const pushChannels = new Set<string>(PUSH_CHANNELS);
 export function createPreloadBridge(ipc: IpcRendererLike): LookoutBridge {
   const bridge: LookoutBridge = {
     invoke: (channel, request) => {
-      if (!invokeChannels.has(channel)) {
+      if (!isInvokeChannel(channel)) {
         return Promise.reject(new Error(`lookout: unknown invoke channel ${String(channel)}`));
       }
       // The response type is guaranteed by main's handler for this channel.
       return ipc.invoke(channel, request) as never;
     },
     send: (channel, payload) => {
-      if (!sendChannels.has(channel))
+      if (!isSendChannel(channel))
         throw new Error(`lookout: unknown send channel ${String(channel)}`);
       ipc.send(channel, payload);
     },
     on: (channel, listener) => {
-      if (!pushChannels.has(channel))
+      if (!isPushChannel(channel))
         throw new Error(`lookout: unknown push channel ${String(channel)}`);
       const wrapped = (_event: IpcRendererEvent, payload: unknown): void =>
         listener(payload as Parameters<typeof listener>[0]);

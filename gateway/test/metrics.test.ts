@@ -1,37 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../../test/support/wait';
-import { Fixtures, TEST_API_KEY, TEST_OPERATOR_KEY } from './fixtures';
+import { Fixtures, TEST_API_KEY } from './fixtures';
+import { scrape } from './scrape-metrics';
 import { connect, http } from './ws-test-client';
 
 const fx = new Fixtures();
 afterEach(() => fx.cleanup());
 
 const admin = { sub: 'admin@lookout.local', role: 'super_admin' } as const;
-
-/** Prometheus text → `name{labels}` → value (comments and the instance label left out). */
-function parseExposition(text: string): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    if (!line || line.startsWith('#')) continue;
-    const match = /^([a-zA-Z_:][\w:]*)(\{[^}]*\})?\s+(\S+)$/.exec(line);
-    if (!match) throw new Error(`not Prometheus text: ${line}`);
-    const labels = (match[2] ?? '')
-      .replace(/instance_id="[^"]*",?/, '')
-      .replace(/,\}$/, '}')
-      .replace(/^\{\}$/, '');
-    out.set(`${match[1]}${labels}`, Number(match[3]));
-  }
-  return out;
-}
-
-async function scrape(base: string): Promise<Map<string, number>> {
-  const res = await fetch(`${base}/metrics`, {
-    headers: { authorization: `Bearer ${TEST_OPERATOR_KEY}` },
-  });
-  expect(res.status).toBe(200);
-  expect(res.headers.get('content-type')).toContain('text/plain');
-  return parseExposition(await res.text());
-}
 
 describe('GET /metrics (Prometheus)', () => {
   it('needs an operator key, then exposes connections, subscriptions, deliveries, drops, replays and the event loop', async () => {

@@ -72,6 +72,7 @@ async function publishThroughFailover(
     session.on('reset', (reset) => resets.push(reset));
     session.start();
   }
+  let warmUps = 0;
   // Live on every channel: a session has an event of each (a publish that raced the
   // subscription itself would rightly not be owed to it, so warm-ups are repeated until seen).
   for (const channel of CHANNELS)
@@ -79,7 +80,10 @@ async function publishThroughFailover(
       async () => {
         if ([...received.values()].every((events) => events.some((e) => e.channel === channel)))
           return true;
-        await a.gateway.publish(channel, { kind: 'alert', title: `${channel}#warm-up` });
+        await a.gateway.publish(channel, {
+          kind: 'alert',
+          title: `${channel}#warm-up-${warmUps++}`,
+        });
         await new Promise((resolve) => setTimeout(resolve, 200));
         return false;
       },

@@ -10,7 +10,12 @@ declare global {
 
 /** Where the bridge came from: the real host, the built-in demo, or nowhere. */
 export type BridgeSource =
-  | { kind: 'host'; bridge: LookoutBridge }
+  | {
+      kind: 'host';
+      bridge: LookoutBridge;
+      /** Settles when the browser host refuses this tab's key (an old or wrong address). */
+      refused?: Promise<void>;
+    }
   | { kind: 'demo'; bridge: LookoutBridge; start: () => () => void }
   | { kind: 'missing' };
 
@@ -23,8 +28,13 @@ export async function getBridge(win: Window = window): Promise<BridgeSource> {
   // The browser host prints an address carrying this launch's secret (`?k=…`).
   const secret = secretFromPage(win);
   if (secret) {
-    win.lookout = createWsBridge(secret, win);
-    return { kind: 'host', bridge: win.lookout };
+    let onRefused = () => {};
+    const refused = new Promise<void>((resolve) => (onRefused = resolve));
+    const bridge = createWsBridge(secret, win, (status) => {
+      if (status === 'refused') onRefused();
+    });
+    win.lookout = bridge;
+    return { kind: 'host', bridge, refused };
   }
   const params = new URLSearchParams(win.location.search);
   if (params.get('fake') === '1') {

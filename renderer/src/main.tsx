@@ -16,12 +16,34 @@ function NoBridge() {
     <div className="fatal" role="alert">
       <h1>Lookout cannot reach its core</h1>
       <p>
-        This page must be opened by the Lookout desktop app or by its browser host (
-        <code>npm start</code>), which connect it to the process that holds the connections.
+        This page must be opened by the Lookout desktop app, or by its browser host (
+        <code>npm start</code>) at the address it printed (
+        <code>Open: http://127.0.0.1:…/?k=…</code>, also kept in <code>browser-host.json</code> in
+        Lookout's data folder).
       </p>
       <p>
         To look around with demo data instead, open{' '}
         <a href="?fake=1#/dashboard">this page with ?fake=1</a>.
+      </p>
+    </div>
+  );
+}
+
+/** Full-page message when the browser host refuses this tab's key: say exactly what to do. */
+function WrongKey() {
+  return (
+    <div className="fatal" role="alert">
+      <h1>This tab's key to Lookout is out of date</h1>
+      <p>
+        Lookout is running, but it no longer accepts the key this tab was opened with: a new one was
+        made (<code>--new-secret</code>), or this address belongs to another Lookout data folder.
+        Nothing is lost.
+      </p>
+      <p>
+        Open the address Lookout printed when it started (the line{' '}
+        <code>Open: http://127.0.0.1:…/?k=…</code>
+        ); it is also kept in <code>browser-host.json</code> in Lookout's data folder. That address
+        stays the same from one start to the next.
       </p>
     </div>
   );
@@ -45,6 +67,11 @@ async function boot(): Promise<void> {
   window.addEventListener('unhandledrejection', (event) =>
     report({ scope: 'promise', ...describeThrown(event.reason), at: Date.now() }),
   );
+  if (source.kind === 'host')
+    void source.refused?.then(() => {
+      root.render(<WrongKey />);
+      document.title = 'Lookout: open the address it printed';
+    });
   bindWindow(store);
   bindBridge(store, source.bridge);
   if (source.kind === 'demo') {

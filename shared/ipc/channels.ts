@@ -57,3 +57,12 @@ export const PUSH_CHANNELS = [
 export type InvokeChannel = (typeof INVOKE_CHANNELS)[number];
 export type SendChannel = (typeof SEND_CHANNELS)[number];
 export type PushChannel = (typeof PUSH_CHANNELS)[number];
+
+const invokeSet: ReadonlySet<string> = new Set(INVOKE_CHANNELS);
+const sendSet: ReadonlySet<string> = new Set(SEND_CHANNELS);
+const pushSet: ReadonlySet<string> = new Set(PUSH_CHANNELS);
+
+/** The allowlists, built once from the lists above: every side checks a name with these. */
+export const isInvokeChannel = (name: string): name is InvokeChannel => invokeSet.has(name);
+export const isSendChannel = (name: string): name is SendChannel => sendSet.has(name);
+export const isPushChannel = (name: string): name is PushChannel => pushSet.has(name);

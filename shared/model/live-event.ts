@@ -61,6 +61,13 @@ export interface LiveEvent {
    * (lookout: `origin`): copies with one origin are one bell row and one OS notification.
    */
   origin?: string;
+  /**
+   * The dialect's doubt about the figures (stats-stream: an all-zero sample, which its server also
+   * sends while its Redis is down): `true` = may not be real, `false` = proves the figures real
+   * again; absent = the dialect has no opinion. The core marks suspect samples degraded while the
+   * backend's health probe says so.
+   */
+  suspect?: boolean;
   /** Kind-specific payload, already normalised by the dialect. */
   data: Record<string, Json>;
   /** Where clicking the event should lead in the app, e.g. `businesses/17` or `tasks/abc`. */

@@ -2,7 +2,7 @@ import { copyFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/pro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LookoutCore } from '../../electron/core/app/lookout-core';
+import { LookoutCore } from '../../electron/core/compose/lookout-core';
 import { MemoryNotifier } from '../../electron/core/notify/notifier.memory';
 import type { PushChannel } from '../../shared/ipc/contract';
 import { defaultAppSettings } from '../../shared/model/settings';

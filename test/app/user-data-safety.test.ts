@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LookoutCore } from '../../electron/core/app/lookout-core';
+import { LookoutCore } from '../../electron/core/compose/lookout-core';
 import type { Logger } from '../../electron/core/kernel/ports';
 import { MemoryNotifier } from '../../electron/core/notify/notifier.memory';
 import type { PushChannel } from '../../shared/ipc/contract';

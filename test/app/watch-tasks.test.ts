@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LookoutCore } from '../../electron/core/app/lookout-core';
+import { LookoutCore } from '../../electron/core/compose/lookout-core';
 import { startEmbeddedGateway } from '../../electron/host-common/embedded-gateway';
 import { MemoryNotifier } from '../../electron/core/notify/notifier.memory';
 import { DIALECTS, watchedTaskIds } from '../../electron/core/dialects';

@@ -17,7 +17,7 @@ import {
 vi.mock('electron', async () => (await import('./fake-electron')).fakeElectronModule);
 
 const { startDesktop } = await import('../../electron/desktop/desktop-app');
-const { LookoutCore } = await import('../../electron/core/app/lookout-core');
+const { LookoutCore } = await import('../../electron/core/compose/lookout-core');
 const { startEmbeddedGateway } = await import('../../electron/host-common/embedded-gateway');
 
 const logger = { info: () => {}, warn: () => {}, error: () => {} };

@@ -1,6 +1,13 @@
+import { INVOKE_CHANNELS, SEND_CHANNELS } from '../../shared/ipc/contract';
+import type { AppSettings } from '../../shared/model/settings';
 import type { LookoutCoreApi, PushListener, TrayModel } from '../../electron/core/app/core-api';
+import { IpcRouter, type IpcHandlers } from '../../electron/core/ipc/ipc-router';
 
-/** A core that records what the host asked of it; tests drive pushes and tray changes by hand. */
+/**
+ * A core that records what the host asked of it; tests drive pushes and tray changes by hand.
+ * Messages go through the real IPC router (validation is the core's job), so only what the
+ * contract accepts is recorded.
+ */
 export class FakeCore implements LookoutCoreApi {
   readonly invoked: Array<{ channel: string; request: unknown }> = [];
   readonly sent: Array<{ channel: string; payload: unknown }> = [];
@@ -37,20 +44,42 @@ export class FakeCore implements LookoutCoreApi {
   async stop(): Promise<void> {
     this.stopped += 1;
   }
-  invoke: LookoutCoreApi['invoke'] = async (channel, request) => {
-    this.invoked.push({ channel, request });
-    return (this.responses.get(channel) ?? { ok: true }) as never;
-  };
-  send: LookoutCoreApi['send'] = (channel, payload) => {
-    this.sent.push({ channel, payload });
-  };
+  private readonly router = new IpcRouter(
+    Object.fromEntries([
+      ...INVOKE_CHANNELS.map((channel) => [
+        channel,
+        async (request: unknown) => {
+          this.invoked.push({ channel, request });
+          return this.responses.get(channel) ?? { ok: true };
+        },
+      ]),
+      ...SEND_CHANNELS.map((channel) => [
+        channel,
+        (payload: unknown) => {
+          this.sent.push({ channel, payload });
+        },
+      ]),
+    ]) as IpcHandlers,
+    this.log,
+  );
+  invoke: LookoutCoreApi['invoke'] = async (channel, request) =>
+    (await this.router.invoke(channel, request)) as never;
+  send: LookoutCoreApi['send'] = (channel, payload) => this.router.send(channel, payload);
   onPush(listener: PushListener): () => void {
     this.pushListeners.add(listener);
     return () => this.pushListeners.delete(listener);
   }
+  /** As the real core: a settings change is pushed to the renderer and told to the host. */
   push: PushListener = (channel, payload) => {
     for (const listener of this.pushListeners) listener(channel, payload);
+    if (channel === 'settings:changed')
+      for (const listener of this.settingsListeners) listener(payload as AppSettings);
   };
+  private readonly settingsListeners = new Set<(settings: AppSettings) => void>();
+  onSettingsChanged(listener: (settings: AppSettings) => void): () => void {
+    this.settingsListeners.add(listener);
+    return () => this.settingsListeners.delete(listener);
+  }
   trayModel(): TrayModel {
     return this.tray;
   }

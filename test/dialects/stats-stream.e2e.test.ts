@@ -48,9 +48,7 @@ describe('stats-stream end to end through the engine', () => {
     await waitFor(() => t.events.find((e) => e.kind === 'stats.batch'));
 
     await redis.stop();
-    await waitFor(() =>
-      t.events.find((e) => e.kind === 'stats.update' && e.data.suspectZero === true),
-    );
+    await waitFor(() => t.events.find((e) => e.kind === 'stats.update' && e.suspect === true));
     const probe = statsStreamDialect.probes[0];
     const res = await fetch(`${double.httpUrl}${probe?.path ?? ''}`);
     expect(probe?.interpret(res.status, await res.json()).status).toBe('degraded');

@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LookoutCore } from '../../electron/core/app/lookout-core';
+import { LookoutCore } from '../../electron/core/compose/lookout-core';
 import { MemoryNotifier } from '../../electron/core/notify/notifier.memory';
 import type { EndpointInput } from '../../shared/config/endpoint';
 import type { PushChannel, PushPayloads } from '../../shared/ipc/contract';

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { LookoutCore } from '../../electron/core/app/lookout-core';
+import { LookoutCore } from '../../electron/core/compose/lookout-core';
 import type { EmbeddedGateway } from '../../electron/core/app/core-api';
 import { MemoryNotifier } from '../../electron/core/notify/notifier.memory';
 import type { EndpointInput } from '../../shared/config/endpoint';

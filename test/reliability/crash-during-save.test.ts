@@ -3,7 +3,7 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LookoutCore } from '../../electron/core/app/lookout-core';
+import { LookoutCore } from '../../electron/core/compose/lookout-core';
 import { MemoryNotifier } from '../../electron/core/notify/notifier.memory';
 
 /**

@@ -7,7 +7,8 @@ import type {
   SendChannel,
   SendPayload,
 } from '../../../shared/ipc/contract';
-import type { Clock, Logger, SystemEvents } from '../kernel/ports';
+import type { AppSettings } from '../../../shared/model/settings';
+import type { Clock, Logger, Scheduler, SystemEvents } from '../kernel/ports';
 import type { DndReading } from '../../../shared/model/diagnostics';
 import type { Notifier } from '../notify/notifier';
 import type { SecretCipher } from '../state/credential-store';
@@ -32,6 +33,8 @@ export interface CorePorts {
   logger?: Logger;
   clock?: Clock;
   random?: () => number;
+  /** Runs the ingest pipeline's queued work once per burst; the next event-loop turn when absent. */
+  schedule?: Scheduler;
   system?: SystemEvents;
   /** Starts the embedded demo gateway when no endpoint is configured; returns its base URLs and a demo login. */
   embeddedGateway?: () => Promise<EmbeddedGateway>;
@@ -77,15 +80,23 @@ export interface LookoutCoreApi {
   readonly log: Logger;
   start(): Promise<void>;
   stop(): Promise<void>;
+  /**
+   * A request from the renderer, exactly as it arrived: the core checks it against the shared
+   * contract (the one place IPC is validated) and throws an `IpcRejectedError` for an unknown
+   * channel or an invalid payload; hosts only check who is talking.
+   */
   invoke<C extends InvokeChannel>(
     channel: C,
     request: InvokeRequest<C>,
   ): Promise<InvokeResponses[C]>;
-  send<C extends SendChannel>(channel: C, payload: SendPayload<C>): void;
+  /** A fire-and-forget message from the renderer, checked the same way; false when refused. */
+  send<C extends SendChannel>(channel: C, payload: SendPayload<C>): boolean;
   /** Main → renderer pushes; returns unsubscribe. */
   onPush(listener: PushListener): () => void;
   trayModel(): TrayModel;
   onTrayChange(listener: (model: TrayModel) => void): () => void;
+  /** The user's settings changed (saved): the host applies what is its own (tray, login item, updates). */
+  onSettingsChanged(listener: (settings: AppSettings) => void): () => void;
   /** A click on an OS notification: the host focuses the window; the core pushes `app:navigate`. */
   notificationClicked(link: string | undefined): void;
   reconnectAll(): void;

@@ -1,3 +1,4 @@
+/** One endpoint's health beyond its socket state (delivery, verified auth, ranked causes), gathered and pushed on change. */
 import { endpointUrls, type EndpointConfig } from '../../../shared/config/endpoint';
 import type { ProbeResult } from '../../../shared/model/diagnostics';
 import type { EndpointHealth, RankedCause, RedisProbeResult } from '../../../shared/model/health';
@@ -93,20 +94,26 @@ export class EndpointHealthMonitor {
   }
 
   /**
-   * Events on their way to the model: all-zero stats (`suspectZero`) may mean the backend lost its
-   * Redis (stats-stream keeps sending zeros then), so they trigger a rate-limited health probe;
-   * while it says degraded the samples are marked so the views never show zeros as real figures.
+   * Events on their way to the model: suspect samples (stats-stream's all zeros) may mean the
+   * backend lost its Redis, so they trigger a rate-limited health probe; while it says degraded
+   * they go on as degraded copies, so the views never show zeros as real figures. The events given
+   * are never changed.
    */
-  noteEvents(events: readonly LiveEvent[]): void {
-    for (const event of events) {
-      if (event.data.suspectZero === true) {
-        if (this.degraded) event.data.degraded = true;
+  noteEvents(events: readonly LiveEvent[]): LiveEvent[] {
+    return events.map((event) => {
+      if (event.suspect === true) {
+        const marked = this.degraded
+          ? { ...event, data: { ...event.data, degraded: true } }
+          : event;
         this.checkDegraded();
-      } else if (event.data.suspectZero === false && this.degraded) {
+        return marked;
+      }
+      if (event.suspect === false && this.degraded) {
         this.degraded = null;
         this.update();
       }
-    }
+      return event;
+    });
   }
 
   // -----------------------------------------------------------------------------------------------

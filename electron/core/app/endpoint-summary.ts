@@ -1,7 +1,7 @@
 import { endpointUrls, type EndpointConfig } from '../../../shared/config/endpoint';
 import type { EndpointSummary } from '../../../shared/ipc/contract';
 import type { Redactor } from '../kernel/redact';
-import { DIALECTS, watchedTaskIds } from '../dialects';
+import { subscriptionsFor, watchedTaskIds } from '../dialects';
 
 /** What the renderer may know about an endpoint: never a secret. `embedded`: the built-in demo. */
 export function endpointSummary(
@@ -19,9 +19,7 @@ export function endpointSummary(
         : auth.method === 'password-jwt'
           ? `password → JWT as ${auth.username}`
           : `Django session as ${auth.username}`;
-  const subscriptions = endpoint.subscriptions.length
-    ? endpoint.subscriptions
-    : [...DIALECTS[endpoint.dialect].defaultSubscriptions];
+  const subscriptions = [...subscriptionsFor(endpoint)];
   const watched = watchedTaskIds(endpoint.dialect, subscriptions);
   return {
     id: endpoint.id,

@@ -1,3 +1,4 @@
+/** The support bundle: one redacted JSON of everything support needs to explain a connection. */
 import type { EndpointConfig } from '../../../shared/config/endpoint';
 import type { SessionDiagnostics } from '../../../shared/model/connection';
 import type { NotificationTraceEntry, ProbeResult } from '../../../shared/model/diagnostics';

@@ -1,3 +1,4 @@
+/** Verified auth, decided purely from how the last credential requests and handshakes went. */
 import type { AuthConfig } from '../../../shared/config/endpoint';
 import type { AttemptOutcome, ConnectionState } from '../../../shared/model/connection';
 import type { AuthState } from '../../../shared/model/health';

@@ -1,3 +1,4 @@
+/** The credential provider an endpoint's auth config asks for. */
 import type { AuthConfig } from '../../../shared/config/endpoint';
 import { type CredentialProvider, noCredentials } from '../kernel/ports';
 import { DjangoSessionProvider } from './django-session-provider';

@@ -1,3 +1,4 @@
+/** django-channels credentials: a session cookie from the admin login form, renewed when refused. */
 import type { Credentials } from '../kernel/ports';
 import { type CredentialProvider, CredentialsError, type SessionCheck } from '../kernel/ports';
 import type { FetchLike, SecretGetter } from './secrets';

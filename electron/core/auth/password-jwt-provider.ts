@@ -1,3 +1,4 @@
+/** Password → JWT credentials: sign in, refresh with the refresh token, sign in again when refused. */
 import { decodeJwt } from 'jose';
 import type { Credentials } from '../kernel/ports';
 import { type CredentialProvider, CredentialsError } from '../kernel/ports';

@@ -1,3 +1,4 @@
+/** Wraps a credential provider and records how its requests went, for the verified-auth facet. */
 import type { Credentials } from '../kernel/ports';
 import { type CredentialProvider, CredentialsError, type SessionCheck } from '../kernel/ports';
 

@@ -1,3 +1,4 @@
+/** The sign-in dialog's check: the real login runs first, and only a secret the server accepted is kept. */
 import type { EndpointConfig } from '../../../shared/config/endpoint';
 import { type CredentialProvider, CredentialsError } from '../kernel/ports';
 import { runConnectionCheck } from '../diagnostics/connection-check';

@@ -1,3 +1,4 @@
+/** endpoints.json's format versions: brings an older file to the current format in memory. */
 import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ENDPOINTS_FILE_VERSION } from '../../../shared/config/endpoint';

@@ -1,3 +1,4 @@
+/** Reconnect delays: exponential backoff with full jitter (injected random), reset once a connection held. */
 import type { RandomSource } from '../kernel/ports';
 
 /** Backoff settings, as in the endpoint config (`shared/config/endpoint.ts`). */

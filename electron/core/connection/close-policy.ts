@@ -1,3 +1,4 @@
+/** Pure: what an attempt's ending (close code, handshake status, local reason) means and what to do next. */
 import {
   explainCloseCode,
   explainHandshakeStatus,

@@ -1,3 +1,4 @@
+/** Pure: whether data is really flowing on an open connection (delivery health), from facts the session gathers. */
 import type { DeliveryHealth, RedisProbeResult } from '../../../shared/model/health';
 import type { DeliveryFacts } from './session';
 

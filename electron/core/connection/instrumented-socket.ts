@@ -1,3 +1,4 @@
+/** A ws subclass that records what each handshake sent and got (status, headers, ping RTT). */
 import type { IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
 import type { TransportFacts } from '../../../shared/model/transport';

@@ -1,3 +1,4 @@
+/** Liveness of an open socket: ping/pong deadlines, staleness and quiet windows, from the dialect's rules. */
 /** Effective liveness settings of a session: the dialect's rules with the endpoint's overrides. */
 export interface LivenessConfig {
   pingIntervalMs: number;

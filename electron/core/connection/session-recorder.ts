@@ -1,3 +1,4 @@
+/** The bounded frame log, timeline, counters and RTT history each session keeps for diagnostics. */
 import type {
   AttemptOutcome,
   AttemptRecord,

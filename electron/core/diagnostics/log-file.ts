@@ -1,3 +1,4 @@
+/** The rotating, redacted log file the user can open from the app. */
 import {
   closeSync,
   existsSync,

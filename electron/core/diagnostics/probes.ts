@@ -1,3 +1,4 @@
+/** The backend's HTTP health probes, read by each dialect's own interpretation. */
 import { endpointUrls, type EndpointConfig } from '../../../shared/config/endpoint';
 import type { ProbeResult } from '../../../shared/model/diagnostics';
 import type { Dialect, ProbeSpec } from '../dialects/dialect';

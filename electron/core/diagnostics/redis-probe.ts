@@ -1,3 +1,4 @@
+/** The Redis deafness probe: whether a backend's listener still subscribes (PUBSUB NUMSUB). */
 import { RespConnection, RespError, type RespValue } from './resp-client';
 import type { RedisProbeConfig } from '../../../shared/config/endpoint';
 import type { RedisProbeResult } from '../../../shared/model/health';

@@ -87,22 +87,25 @@ export interface ProbeVerdict {
   summary: string;
 }
 
-/** Per-session state of a dialect (e.g. the lookout resume cursors). */
-export interface DialectCodec {
+/**
+ * What a dialect module writes for one session (e.g. the lookout resume cursors): the handshake and
+ * `decode` always, the rest only where its backend has it. `completeCodec` fills in the rest.
+ */
+export interface CodecParts {
   /**
    * Called before every attempt with fresh credentials. `baseUrl` is the endpoint URL chosen for
    * this attempt (one of `endpoint.url`; several are listed when the user configured failover).
    */
   handshake(credentials: Credentials, baseUrl: string): HandshakePlan;
-  /** Frames to send right after open, before any subscription (most dialects: none). */
-  onOpen(): string[];
-  /** Frame that subscribes to a channel, or null when the dialect subscribes by URL only. */
-  subscribe(channel: string): string | null;
-  unsubscribe(channel: string): string | null;
-  /** An application-level ping frame, or null when the backend has none. */
-  appPing(now: number): string | null;
   /** Translate one incoming text frame. Must never throw. */
   decode(text: string, receivedAt: number): DecodeResult;
+  /** Frames to send right after open, before any subscription. Absent: none. */
+  onOpen?(): string[];
+  /** Frame that subscribes to a channel. Absent (or null): the dialect subscribes by URL only. */
+  subscribe?(channel: string): string | null;
+  unsubscribe?(channel: string): string | null;
+  /** An application-level ping frame. Absent (or null): the backend has none. */
+  appPing?(now: number): string | null;
   /** Where a channel resumes after a reconnect (protocols with cursors), for diagnostics. */
   resumePoint?(channel: string): { seq: number; epoch: string | null } | null;
   /**
@@ -110,6 +113,29 @@ export interface DialectCodec {
    * task). Absent: silence is never normal while `quietAfterMs` > 0.
    */
   idle?(subscriptions: readonly string[]): boolean;
+}
+
+/** Per-session state of a dialect as the session drives it: every frame-producing method present. */
+export interface DialectCodec extends CodecParts {
+  onOpen(): string[];
+  subscribe(channel: string): string | null;
+  unsubscribe(channel: string): string | null;
+  appPing(now: number): string | null;
+}
+
+/** A dialect's codec with the defaults for what its backend does not have (no frames to send). */
+export function completeCodec(parts: CodecParts): DialectCodec {
+  const { resumePoint, idle } = parts;
+  return {
+    handshake: (credentials, baseUrl) => parts.handshake(credentials, baseUrl),
+    decode: (text, receivedAt) => parts.decode(text, receivedAt),
+    onOpen: () => parts.onOpen?.() ?? [],
+    subscribe: (channel) => parts.subscribe?.(channel) ?? null,
+    unsubscribe: (channel) => parts.unsubscribe?.(channel) ?? null,
+    appPing: (now) => parts.appPing?.(now) ?? null,
+    ...(resumePoint ? { resumePoint: (channel) => resumePoint.call(parts, channel) } : {}),
+    ...(idle ? { idle: (subscriptions) => idle.call(parts, subscriptions) } : {}),
+  };
 }
 
 /** The mapping between a task id a user types and the channel a backend carries it on. */
@@ -166,7 +192,7 @@ export interface Dialect {
    */
   readonly redisChannels: readonly string[];
   readonly probes: readonly ProbeSpec[];
-  /** Subscriptions used when the endpoint configures none. */
+  /** Subscriptions used when the endpoint configures none (read them through `subscriptionsFor`). */
   readonly defaultSubscriptions: readonly string[];
   /**
    * How this backend follows one task chosen at run time, where it can: the one mapping between a

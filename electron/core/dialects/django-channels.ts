@@ -5,11 +5,12 @@ import { SEVERITIES } from '../../../shared/model/live-event';
 import type { CodeMeaning } from '../../../shared/close-codes';
 import type { HandshakeSent } from '../../../shared/model/connection';
 import { rankCauses, type RankedCause } from '../../../shared/model/health';
+import { completeCodec } from './dialect';
 import type {
   AmbiguityFacts,
+  CodecParts,
   DecodeResult,
   Dialect,
-  DialectCodec,
   HandshakePlan,
   ProbeVerdict,
 } from './dialect';
@@ -76,7 +77,7 @@ function joinPart(line: string, part: string): string {
   return line ? `${line}, ${part}` : part;
 }
 
-class DjangoChannelsCodec implements DialectCodec {
+class DjangoChannelsCodec implements CodecParts {
   private readonly channel: DjangoChannel;
   private readonly url: string;
   constructor(private readonly endpoint: EndpointConfig) {
@@ -110,21 +111,12 @@ class DjangoChannelsCodec implements DialectCodec {
     }
     return { url: url.toString(), headers };
   }
-  onOpen(): string[] {
-    return [];
-  }
-  // Each socket is one fixed group: subscription is by URL.
-  subscribe(): null {
-    return null;
-  }
-  unsubscribe(): null {
-    return null;
-  }
   // The notifications consumer ignores client messages, so a ping there would never be answered.
   appPing(): string | null {
     return this.channel === 'dashboard' ? '{"type":"ping"}' : null;
   }
 
+  // No subscribe: each socket is one fixed group, subscription is by URL.
   decode(text: string, receivedAt: number): DecodeResult {
     const frame = parseObject(text);
     if (typeof frame === 'string') return { rejected: frame };
@@ -486,5 +478,5 @@ export const djangoChannelsDialect: Dialect = {
   // tells whether Redis answers, the likeliest cause of a 500 with a live session.
   redisChannels: [],
   defaultSubscriptions: [],
-  create: (endpoint) => new DjangoChannelsCodec(endpoint),
+  create: (endpoint) => completeCodec(new DjangoChannelsCodec(endpoint)),
 };

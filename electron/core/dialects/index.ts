@@ -1,4 +1,4 @@
-import type { DialectId } from '../../../shared/config/endpoint';
+import type { DialectId, EndpointConfig } from '../../../shared/config/endpoint';
 import type { Dialect } from './dialect';
 import { djangoChannelsDialect } from './django-channels';
 import { lookoutDialect } from './lookout';
@@ -16,6 +16,20 @@ export const DIALECTS: Readonly<Record<DialectId, Dialect>> = {
   'task-status': taskStatusDialect,
   'django-channels': djangoChannelsDialect,
 };
+
+/** The dialect an endpoint speaks. */
+export function dialectOf(endpoint: Pick<EndpointConfig, 'dialect'>): Dialect {
+  return DIALECTS[endpoint.dialect];
+}
+
+/** The channels an endpoint subscribes to: its own list, or its dialect's defaults when it names none. */
+export function subscriptionsFor(
+  endpoint: Pick<EndpointConfig, 'dialect' | 'subscriptions'>,
+): readonly string[] {
+  return endpoint.subscriptions.length > 0
+    ? endpoint.subscriptions
+    : dialectOf(endpoint).defaultSubscriptions;
+}
 
 /** Task ids a user watches on an endpoint (its task subscriptions), or null where none can be. */
 export function watchedTaskIds(

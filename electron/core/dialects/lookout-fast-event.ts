@@ -1,3 +1,4 @@
+/** The lookout dialect's fast path for plainly valid event frames (the schema checks the rest). */
 import type { WireEvent } from '../../../shared/protocol/lookout-wire';
 import {
   EVENT_KINDS,

@@ -7,7 +7,8 @@ import {
   serverFrameSchema,
   type WireEvent,
 } from '../../../shared/protocol/lookout-wire';
-import type { DecodeResult, Dialect, DialectCodec, HandshakePlan, ProbeVerdict } from './dialect';
+import { completeCodec } from './dialect';
+import type { CodecParts, DecodeResult, Dialect, HandshakePlan, ProbeVerdict } from './dialect';
 import type { Credentials } from '../kernel/ports';
 import { fastWireEvent } from './lookout-fast-event';
 import { parseObject, schemaReason, unknownType } from './wire';
@@ -39,7 +40,7 @@ interface Position {
   resyncing: boolean;
 }
 
-class LookoutCodec implements DialectCodec {
+class LookoutCodec implements CodecParts {
   private readonly positions = new Map<string, Position>();
   /** False once a hello said protocol 1: `subscribe.epoch` would be refused there. */
   private epochs = true;
@@ -60,10 +61,6 @@ class LookoutCodec implements DialectCodec {
     }
     headers.Authorization = `Bearer ${credentials.token}`;
     return { url: baseUrl, headers };
-  }
-
-  onOpen(): string[] {
-    return [];
   }
 
   subscribe(channel: string): string {
@@ -330,5 +327,5 @@ export const lookoutDialect: Dialect = {
     taskChannel: (taskId) => `task:${taskId}`,
     taskIdOf: (channel) => (channel.startsWith('task:') ? channel.slice('task:'.length) : null),
   },
-  create: (endpoint) => new LookoutCodec(endpoint),
+  create: (endpoint) => completeCodec(new LookoutCodec(endpoint)),
 };

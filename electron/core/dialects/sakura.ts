@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { EndpointConfig } from '../../../shared/config/endpoint';
 import type { Json, LiveEvent } from '../../../shared/model/live-event';
-import type { DecodeResult, Dialect, DialectCodec, HandshakePlan, ProbeVerdict } from './dialect';
+import { completeCodec } from './dialect';
+import type { CodecParts, DecodeResult, Dialect, HandshakePlan, ProbeVerdict } from './dialect';
 import type { Credentials } from '../kernel/ports';
 import { stableEventId } from './event-id';
 import { parseServerTime } from './timestamps';
@@ -207,7 +208,7 @@ function dataEvents(ctx: Ctx, channel: SakuraChannel, data: unknown): DecodeResu
   }
 }
 
-class SakuraCodec implements DialectCodec {
+class SakuraCodec implements CodecParts {
   private readonly active = new Set<string>();
   constructor(private readonly endpoint: EndpointConfig) {}
 
@@ -337,5 +338,5 @@ export const sakuraDialect: Dialect = {
   // Its listener subscribes to all three at start and never again after a Redis outage.
   redisChannels: SAKURA_CHANNELS,
   defaultSubscriptions: SAKURA_CHANNELS,
-  create: (endpoint) => new SakuraCodec(endpoint),
+  create: (endpoint) => completeCodec(new SakuraCodec(endpoint)),
 };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { EndpointConfig } from '../../../shared/config/endpoint';
-import type { DecodeResult, Dialect, DialectCodec, HandshakePlan, ProbeVerdict } from './dialect';
+import { completeCodec } from './dialect';
+import type { CodecParts, DecodeResult, Dialect, HandshakePlan, ProbeVerdict } from './dialect';
 import type { Credentials } from '../kernel/ports';
 import { stableEventId } from './event-id';
 import { parseServerTime } from './timestamps';
@@ -13,7 +14,7 @@ import { parseObject, schemaReason, unknownType } from './wire';
  *
  * Degraded detection is split on purpose: while its Redis is down the server keeps sending the
  * same shape with all zeros, which looks exactly like an idle system. This codec cannot see HTTP,
- * so it only marks such samples `suspectZero: true` (and `degraded: false`); the session/probe
+ * so it only marks such samples `suspect: true` (and `degraded: false`); the session/probe
  * layer combines that with the `/health` probe (503 = `degraded`) and reports "backend degraded"
  * instead of showing zeros as real figures.
  */
@@ -41,26 +42,14 @@ const batchSchema = z.object({
 /** Channel name the stats events are reported on (the server has no channels). */
 export const STATS_CHANNEL = 'stats';
 
-class StatsStreamCodec implements DialectCodec {
+class StatsStreamCodec implements CodecParts {
   constructor(private readonly endpoint: EndpointConfig) {}
 
   handshake(_credentials: Credentials, baseUrl: string): HandshakePlan {
     return { url: baseUrl, headers: { ...this.endpoint.headers } };
   }
-  onOpen(): string[] {
-    return [];
-  }
-  // The server never reads the socket: nothing to subscribe to, no app ping.
-  subscribe(): null {
-    return null;
-  }
-  unsubscribe(): null {
-    return null;
-  }
-  appPing(): null {
-    return null;
-  }
 
+  // No onOpen, subscribe or appPing: the server never reads the socket.
   decode(text: string, receivedAt: number): DecodeResult {
     const frame = parseObject(text);
     if (typeof frame === 'string') return { rejected: frame };
@@ -107,8 +96,8 @@ class StatsStreamCodec implements DialectCodec {
             batchProgressPercent: s.batch_progress_percent,
             batchesReady: s.batches_ready,
             degraded: false,
-            suspectZero,
           },
+          suspect: suspectZero,
         },
       ],
     };
@@ -216,5 +205,5 @@ export const statsStreamDialect: Dialect = {
   // so it never goes deaf: nothing for the Redis probe to count.
   redisChannels: [],
   defaultSubscriptions: [],
-  create: (endpoint) => new StatsStreamCodec(endpoint),
+  create: (endpoint) => completeCodec(new StatsStreamCodec(endpoint)),
 };

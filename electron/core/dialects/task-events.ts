@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { EndpointConfig } from '../../../shared/config/endpoint';
 import type { EventKind } from '../../../shared/model/live-event';
-import type { DecodeResult, Dialect, DialectCodec, HandshakePlan, ProbeVerdict } from './dialect';
+import { completeCodec } from './dialect';
+import type { CodecParts, DecodeResult, Dialect, HandshakePlan, ProbeVerdict } from './dialect';
 import type { Credentials } from '../kernel/ports';
 import { stableEventId } from './event-id';
 import { parseServerTime } from './timestamps';
@@ -40,7 +41,7 @@ const taskUpdateSchema = z.object({
   timestamp: z.string().optional(),
 });
 
-class TaskEventsCodec implements DialectCodec {
+class TaskEventsCodec implements CodecParts {
   private readonly userId: string | undefined;
   constructor(private readonly endpoint: EndpointConfig) {
     this.userId = endpoint.params.userId || undefined;
@@ -53,20 +54,11 @@ class TaskEventsCodec implements DialectCodec {
     if (credentials.token) url.searchParams.set('token', credentials.token);
     return { url: url.toString(), headers: { ...this.endpoint.headers } };
   }
-  onOpen(): string[] {
-    return [];
-  }
-  // Subscription is by URL (the user), not by message.
-  subscribe(): null {
-    return null;
-  }
-  unsubscribe(): null {
-    return null;
-  }
   appPing(): string {
     return '{"type":"ping"}';
   }
 
+  // No subscribe: subscription is by URL (the user), not by message.
   decode(text: string, receivedAt: number): DecodeResult {
     const frame = parseObject(text);
     if (typeof frame === 'string') return { rejected: frame };
@@ -178,5 +170,5 @@ export const taskEventsDialect: Dialect = {
   // Fed by Dapr over HTTP, not by a Redis listener: nothing to probe there.
   redisChannels: [],
   defaultSubscriptions: [],
-  create: (endpoint) => new TaskEventsCodec(endpoint),
+  create: (endpoint) => completeCodec(new TaskEventsCodec(endpoint)),
 };

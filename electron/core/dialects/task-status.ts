@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { EndpointConfig } from '../../../shared/config/endpoint';
 import type { EventKind, Severity } from '../../../shared/model/live-event';
-import type { DecodeResult, Dialect, DialectCodec, HandshakePlan, ProbeVerdict } from './dialect';
+import { completeCodec } from './dialect';
+import type { CodecParts, DecodeResult, Dialect, HandshakePlan, ProbeVerdict } from './dialect';
 import type { Credentials } from '../kernel/ports';
 import { stableEventId } from './event-id';
 import { clip, linkPart, parseObject, schemaReason, unknownType } from './wire';
@@ -32,7 +33,7 @@ function kindOf(status: string): { kind: EventKind; severity: Severity } {
 /** Statuses after which a task says nothing more: its silence is then normal. */
 const FINAL_STATUSES = new Set(['completed', 'failed']);
 
-class TaskStatusCodec implements DialectCodec {
+class TaskStatusCodec implements CodecParts {
   /** Last status seen per task id (bounded by the subscriptions, at most 500). */
   private readonly lastStatus = new Map<string, string>();
   constructor(private readonly endpoint: EndpointConfig) {}
@@ -45,20 +46,14 @@ class TaskStatusCodec implements DialectCodec {
   handshake(_credentials: Credentials, baseUrl: string): HandshakePlan {
     return { url: baseUrl, headers: { ...this.endpoint.headers } };
   }
-  onOpen(): string[] {
-    return [];
-  }
   subscribe(channel: string): string {
     return JSON.stringify({ type: 'subscribe', task_id: channel });
   }
   unsubscribe(channel: string): string {
     return JSON.stringify({ type: 'unsubscribe', task_id: channel });
   }
-  // `{"type":"ping"}` is an error here ("Required: type, task_id"): liveness uses WS PINGs.
-  appPing(): null {
-    return null;
-  }
 
+  // No appPing: `{"type":"ping"}` is an error here ("Required: type, task_id"); liveness uses WS PINGs.
   decode(text: string, receivedAt: number): DecodeResult {
     const frame = parseObject(text);
     if (typeof frame === 'string') return { rejected: frame };
@@ -178,5 +173,5 @@ export const taskStatusDialect: Dialect = {
   defaultSubscriptions: [],
   // Every subscription is a task id, verbatim (`{"type":"subscribe","task_id":T}`).
   tasks: { taskChannel: (taskId) => taskId, taskIdOf: (channel) => channel },
-  create: (endpoint) => new TaskStatusCodec(endpoint),
+  create: (endpoint) => completeCodec(new TaskStatusCodec(endpoint)),
 };

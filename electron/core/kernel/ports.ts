@@ -31,6 +31,17 @@ export const systemClock: Clock = {
   clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
 };
 
+/**
+ * Runs a task once, soon, after the current one (the next turn of the event loop in production; by
+ * hand in tests), so work that arrives in a burst is done once for the burst.
+ */
+export type Scheduler = (task: () => void) => void;
+
+/** The real scheduler: the next turn of Node's event loop. */
+export const nextTurn: Scheduler = (task) => {
+  setImmediate(task);
+};
+
 /** Uniform in [0, 1): Math.random in production, a seeded or fixed sequence in tests. */
 export type RandomSource = () => number;
 

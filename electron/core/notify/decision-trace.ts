@@ -1,3 +1,4 @@
+/** The notification policy's "why" trace: what happened to each event on its way to the OS. */
 import type { EventKind } from '../../../shared/model/live-event';
 
 /** What happened to an event on its way to (or not to) the OS, in order. */

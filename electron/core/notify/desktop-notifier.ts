@@ -1,3 +1,4 @@
+/** Picks the desktop notifier for a Node host (D-Bus on freedesktop systems, node-notifier elsewhere). */
 import { existsSync } from 'node:fs';
 import { DbusNotifier } from './notifier.dbus';
 import { NodeNotifierAdapter } from './notifier.node-notifier';

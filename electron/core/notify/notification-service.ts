@@ -1,3 +1,4 @@
+/** Runs the pure notification policy against the Notifier port: timers, digests, delivery results. */
 import type { LiveEvent } from '../../../shared/model/live-event';
 import { silentLogger, type Clock, type Logger, type TimerHandle } from '../kernel/ports';
 import type { NotifyPolicy, PolicyContext, PolicyDecision } from './notify-policy';

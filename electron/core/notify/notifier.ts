@@ -1,3 +1,4 @@
+/** The Notifier port: how the core shows an OS notification, whatever the host. */
 import type { DndReading } from '../../../shared/model/diagnostics';
 import type { EventKind, Severity } from '../../../shared/model/live-event';
 

@@ -1,3 +1,4 @@
+/** Pure: whether a time falls in the user's quiet hours (local time injected). */
 import type { NotifyPrefs } from '../../../shared/model/notify-prefs';
 
 /** Minutes since local midnight for an epoch ms; injected so tests do not depend on the machine's zone. */

@@ -1,3 +1,4 @@
+/** The words of flood summaries and digests ("3 new businesses"). */
 import type { EventKind } from '../../../shared/model/live-event';
 
 /** How to say "N of this kind" in a notification title: [singular, plural] noun phrases. */

@@ -1,3 +1,4 @@
+/** The main-owned model (bell, businesses, stats, tasks): applies events, deduplicates, emits patches. */
 import {
   applyPatch,
   BELL_KINDS,

@@ -1,3 +1,4 @@
+/** state.json: the model loaded at start (never throwing) and saved on change, debounced and crash-safe. */
 import type { AppLimits, AppSnapshot } from '../../../shared/model/app-state';
 import type { Clock, Logger } from '../kernel/ports';
 import { AppModel } from './app-model';

@@ -1,3 +1,4 @@
+/** The zod schema a saved model must pass on load. */
 import { z } from 'zod';
 import {
   TASK_STATUSES,

@@ -11,7 +11,7 @@ import type {
 } from '../../../shared/ipc/contract';
 import { endpointUrls, type EndpointInput } from '../../../shared/config/endpoint';
 import type { ConnectionCheckReport } from '../../../shared/model/diagnostics';
-import { demoInitialState, demoPatch, seededRandom } from './demo-data';
+import { DEMO_ENDPOINTS, demoInitialState, demoPatch, seededRandom } from './demo-data';
 
 /**
  * An in-memory `LookoutBridge`: records every invoke and send, lets a test (or the demo page)
@@ -148,7 +148,9 @@ export function createFakeBridge(options: FakeBridgeOptions = {}): FakeBridge {
         authMethod: endpoint.auth?.method ?? 'none',
         hasSecret: false,
         subscriptions: endpoint.subscriptions ?? [],
-        watchesTasks: endpoint.dialect === 'lookout' || endpoint.dialect === 'task-status',
+        // What the dialect can do is the main process's knowledge: the demo fixtures stand in for it.
+        watchesTasks:
+          DEMO_ENDPOINTS.find((e) => e.dialect === endpoint.dialect)?.watchesTasks ?? false,
         watchedTasks: [],
         embedded: false,
       };

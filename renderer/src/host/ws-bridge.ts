@@ -40,7 +40,7 @@ interface Pending {
 export function createWsBridge(
   secret: string,
   win: Window = window,
-  onStatus?: (status: 'open' | 'closed') => void,
+  onStatus?: (status: 'open' | 'closed' | 'refused') => void,
 ): LookoutBridge {
   const listeners = new Map<string, Set<(payload: never) => void>>();
   const pending = new Map<number, Pending>();
@@ -51,10 +51,14 @@ export function createWsBridge(
 
   const url = `${win.location.protocol === 'https:' ? 'wss' : 'ws'}://${win.location.host}/bridge`;
 
+  let refused = false;
   const connect = () => {
+    if (refused) return;
     const ws = new WebSocket(url, [`lookout.${secret}`]);
     socket = ws;
+    let opened = false;
     ws.onopen = () => {
+      opened = true;
       retryMs = 250;
       onStatus?.('open');
       for (const text of queue.splice(0)) ws.send(text);
@@ -83,9 +87,25 @@ export function createWsBridge(
         waiting.reject(new Error('Lost the connection to Lookout; retrying.'));
         pending.delete(id);
       }
+      // An attempt refused before it opened: the host is down, or it does not take this key.
+      if (!opened) void checkKey();
       win.setTimeout(connect, retryMs);
       retryMs = Math.min(retryMs * 2, 5_000);
     };
+  };
+  // A browser does not say why a WebSocket was refused: ask the host whether it takes this key.
+  const checkKey = async () => {
+    try {
+      const r = await win.fetch('/bridge/check', {
+        headers: { 'X-Lookout-Key': secret },
+        cache: 'no-store',
+      });
+      if (r.status !== 401 || refused) return;
+      refused = true;
+      onStatus?.('refused');
+    } catch {
+      // The host is not running (or restarting): keep retrying.
+    }
   };
   connect();
 
