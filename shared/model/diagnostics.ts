@@ -2,12 +2,14 @@ import type { RankedCause } from './health';
 import type { EventKind } from './live-event';
 
 /**
- * One step of "run connection check": DNS → TCP → upgrade → auth → subscribe → round trip →
+ * One step of "run connection check": DNS → TCP → proxy → TLS → upgrade → auth → subscribe → round trip →
  * delivery (whether data reaches us: data seen, or the service's Redis subscription, never a pong).
  */
 export const CHECK_STEPS = [
   'dns',
   'tcp',
+  'proxy',
+  'tls',
   'upgrade',
   'auth',
   'subscribe',

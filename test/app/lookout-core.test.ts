@@ -106,12 +106,18 @@ describe('LookoutCore on the embedded demo gateway', () => {
     expect(report.steps.map((s) => [s.id, s.status])).toEqual([
       ['dns', 'ok'],
       ['tcp', 'ok'],
+      ['proxy', 'ok'],
+      ['tls', 'skipped'],
       ['upgrade', 'ok'],
       ['auth', 'ok'],
       ['subscribe', 'ok'],
       ['round-trip', 'ok'],
       ['delivery', 'ok'],
     ]);
+    // The embedded gateway is in this process: never through a proxy, whatever the system says.
+    expect(report.steps.find((s) => s.id === 'proxy')?.detail).toBe(
+      'No proxy: this endpoint’s proxy is "direct".',
+    );
     expect(report.summary).toMatch(/^All checks passed/);
   });
 

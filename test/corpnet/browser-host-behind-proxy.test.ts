@@ -157,3 +157,59 @@ describe('the browser host behind an authenticating proxy, to a gateway with a p
     }
   });
 });
+
+describe('the connection check walks the proxy and the certificate', () => {
+  const stepsOf = (report: { steps: Array<{ id: string; status: string; detail: string }> }) =>
+    Object.fromEntries(report.steps.map((s) => [s.id, s]));
+
+  it('passes through the proxy: DNS and TCP name the proxy, the tunnel and the accepted certificate are said', async () => {
+    const report = await host.core.invoke('endpoints:test', {
+      endpoint: endpoint('check-ok', {
+        proxyAuth: { username: 'corp-user', credentialRef: 'check-ok-proxy' },
+        tls: { caFile: pki.caFile },
+      }),
+      secret: PASSWORD,
+      proxySecret: PROXY_PASSWORD,
+    });
+    const steps = stepsOf(report);
+    expect(steps.tcp).toMatchObject({ status: 'ok' });
+    expect(steps.tcp?.detail).toContain(`the proxy ${proxy.url}: 127.0.0.1:${proxy.port}`);
+    expect(steps.proxy?.detail).toContain(`${proxy.url} opened a tunnel to 127.0.0.1:`);
+    expect(steps.tls).toMatchObject({ status: 'ok' });
+    expect(steps.tls?.detail).toContain('issuer CN=Lookout Test Corp Root CA, O=Lookout Tests');
+    expect(steps.upgrade).toMatchObject({ status: 'ok' });
+    expect(steps.auth).toMatchObject({ status: 'ok' });
+    expect(JSON.stringify(report)).not.toContain(PROXY_PASSWORD);
+  });
+
+  it('stops at TLS without the CA file, and at the proxy with a wrong proxy password', async () => {
+    const noCa = stepsOf(
+      await host.core.invoke('endpoints:test', {
+        endpoint: endpoint('check-noca', {
+          proxyAuth: { username: 'corp-user', credentialRef: 'check-noca-proxy' },
+        }),
+        secret: PASSWORD,
+        proxySecret: PROXY_PASSWORD,
+      }),
+    );
+    expect(noCa.proxy).toMatchObject({ status: 'ok' });
+    expect(noCa.tls).toMatchObject({ status: 'failed' });
+    expect(noCa.tls?.detail).toMatch(/^Unknown certificate authority: /);
+    expect(noCa.tls?.detail).toContain(pki.good.fingerprint256);
+    expect(noCa.upgrade).toMatchObject({ status: 'skipped' });
+
+    const wrong = stepsOf(
+      await host.core.invoke('endpoints:test', {
+        endpoint: endpoint('check-407', {
+          proxyAuth: { username: 'corp-user', credentialRef: 'check-407-proxy' },
+          tls: { caFile: pki.caFile },
+        }),
+        secret: PASSWORD,
+        proxySecret: 'not-the-password',
+      }),
+    );
+    expect(wrong.proxy).toMatchObject({ status: 'failed' });
+    expect(wrong.proxy?.detail).toMatch(/^Proxy needs authentication \(407\): /);
+    expect(wrong.tls).toMatchObject({ status: 'skipped' });
+  });
+});

@@ -73,6 +73,35 @@ export class TransportAgent extends Agent {
     }
   }
 
+  /**
+   * Reach the server of `url` as a connection would (route, tunnel, TLS) and hang up: for the
+   * connection check's proxy and TLS steps. Never throws; `error` is what a connection would
+   * have failed with (a `TransportError` for proxy and certificate problems).
+   */
+  async probe(
+    url: string,
+    timeoutMs: number,
+  ): Promise<{ facts: TransportFacts | null; error?: unknown }> {
+    const target = new URL(url);
+    const secure = target.protocol === 'wss:' || target.protocol === 'https:';
+    const host = target.hostname.replace(/^\[|\]$/g, '');
+    const port = Number(target.port || (secure ? 443 : 80));
+    const abort = new AbortController();
+    const timer = setTimeout(
+      () => abort.abort(new Error(`no connection within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    try {
+      const socket = await this.reach(secure, host, port, abort.signal);
+      socket.destroy();
+      return { facts: this.facts };
+    } catch (error) {
+      return { facts: this.facts, error };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   /** What this endpoint's settings say for a URL, without connecting (connection check, bundle). */
   async decide(secure: boolean, host: string, port: number): Promise<ProxyDecision> {
     const setting = this.settings.network.proxy;

@@ -28,6 +28,17 @@ export interface EndpointForm {
   redisUrl: string;
   /** The Redis password; only sent to main, stored under the probe's credentialRef. */
   redisSecret: string;
+  /** `system` (OS settings / PAC / *_PROXY), `direct`, or `url` (the proxy below). */
+  proxyMode: 'system' | 'direct' | 'url';
+  proxyUrl: string;
+  /** Proxy user for a proxy that answers 407 (its password goes to the credential store). */
+  proxyUser: string;
+  /** The proxy password; only sent to main, never read back. */
+  proxySecret: string;
+  /** A PEM file of the private CA to trust for this endpoint. */
+  caFile: string;
+  /** Discouraged: one pinned certificate (SHA-256) for a self-signed server. */
+  pinnedSha256: string;
   /** Kept from a loaded config so saving does not drop fields the form does not show. */
   rest: Partial<EndpointInput>;
 }
@@ -58,6 +69,12 @@ export function emptyForm(): EndpointForm {
     secret: '',
     redisUrl: '',
     redisSecret: '',
+    proxyMode: 'system',
+    proxyUrl: '',
+    proxyUser: '',
+    proxySecret: '',
+    caFile: '',
+    pinnedSha256: '',
     rest: {},
   };
 }
@@ -92,6 +109,17 @@ export function formFromEndpoint(e: EndpointInput): EndpointForm {
     secret: '',
     redisUrl: e.redisProbe?.url ?? '',
     redisSecret: '',
+    proxyMode:
+      e.proxy === undefined || e.proxy === 'system'
+        ? 'system'
+        : e.proxy === 'direct'
+          ? 'direct'
+          : 'url',
+    proxyUrl: e.proxy && e.proxy !== 'system' && e.proxy !== 'direct' ? e.proxy : '',
+    proxyUser: e.proxyAuth?.username ?? '',
+    proxySecret: '',
+    caFile: e.tls?.caFile ?? '',
+    pinnedSha256: e.tls?.pinnedCertificateSha256 ?? '',
     rest: e,
   };
 }
@@ -133,7 +161,16 @@ export function endpointFromForm(f: EndpointForm): EndpointInput {
       };
       break;
   }
-  const { redisProbe: storedProbe, ...rest } = f.rest;
+  const {
+    redisProbe: storedProbe,
+    proxy: _proxy,
+    proxyAuth: storedProxyAuth,
+    tls: _tls,
+    ...rest
+  } = f.rest;
+  const proxyUser = f.proxyUser.trim();
+  const caFile = f.caFile.trim();
+  const pinned = f.pinnedSha256.trim();
   const redisUrl = f.redisUrl.trim();
   const redisRef =
     storedProbe?.credentialRef ?? (f.redisSecret ? `${f.id.trim()}-redis` : undefined);
@@ -155,6 +192,27 @@ export function endpointFromForm(f: EndpointForm): EndpointInput {
           },
         }
       : {}),
+    ...(f.proxyMode === 'direct'
+      ? { proxy: 'direct' }
+      : f.proxyMode === 'url'
+        ? { proxy: f.proxyUrl.trim() }
+        : {}),
+    ...(proxyUser && f.proxyMode !== 'direct'
+      ? {
+          proxyAuth: {
+            username: proxyUser,
+            credentialRef: storedProxyAuth?.credentialRef ?? `${f.id.trim()}-proxy`,
+          },
+        }
+      : {}),
+    ...(caFile || pinned
+      ? {
+          tls: {
+            ...(caFile ? { caFile } : {}),
+            ...(pinned ? { pinnedCertificateSha256: pinned } : {}),
+          },
+        }
+      : {}),
   };
 }
 
@@ -168,6 +226,10 @@ function fieldOf(path: string): keyof EndpointForm | 'form' {
   if (path.startsWith('auth')) return 'authMethod';
   if (path.startsWith('subscriptions')) return 'subscriptions';
   if (path.startsWith('redisProbe')) return 'redisUrl';
+  if (path === 'proxy' || path.startsWith('proxy.')) return 'proxyUrl';
+  if (path.startsWith('proxyAuth')) return 'proxyUser';
+  if (path.startsWith('tls.caFile')) return 'caFile';
+  if (path.startsWith('tls.pinned')) return 'pinnedSha256';
   if (path.startsWith('id')) return 'id';
   if (path.startsWith('name')) return 'name';
   if (path.startsWith('dialect')) return 'dialect';

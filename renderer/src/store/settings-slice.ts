@@ -24,12 +24,18 @@ export interface SettingsSlice {
   savePrefs(prefs: NotifyPrefs): Promise<void>;
   pauseNotifications(until: number | null): void;
   getEndpoint(id: string): Promise<EndpointInput | null>;
-  saveEndpoint(endpoint: EndpointInput, secret?: string, redisSecret?: string): Promise<SaveResult>;
+  saveEndpoint(
+    endpoint: EndpointInput,
+    secret?: string,
+    redisSecret?: string,
+    proxySecret?: string,
+  ): Promise<SaveResult>;
   removeEndpoint(id: string): Promise<SaveResult>;
   testEndpoint(
     endpoint: EndpointInput,
     secret?: string,
     redisSecret?: string,
+    proxySecret?: string,
   ): Promise<ConnectionCheckReport>;
   listEndpoints(): Promise<EndpointSummary[]>;
 }
@@ -73,18 +79,20 @@ export const createSettingsSlice: SliceCreator<SettingsSlice> = (set, get) => {
       get().bridge?.send('notifications:pause', { until });
     },
     getEndpoint: (id) => bridge().invoke('endpoints:get', { id }),
-    saveEndpoint: (endpoint, secret, redisSecret) =>
+    saveEndpoint: (endpoint, secret, redisSecret, proxySecret) =>
       bridge().invoke('endpoints:save', {
         endpoint,
         ...(secret ? { secret } : {}),
         ...(redisSecret ? { redisSecret } : {}),
+        ...(proxySecret ? { proxySecret } : {}),
       }),
     removeEndpoint: (id) => bridge().invoke('endpoints:remove', { id }),
-    testEndpoint: (endpoint, secret, redisSecret) =>
+    testEndpoint: (endpoint, secret, redisSecret, proxySecret) =>
       bridge().invoke('endpoints:test', {
         endpoint,
         ...(secret ? { secret } : {}),
         ...(redisSecret ? { redisSecret } : {}),
+        ...(proxySecret ? { proxySecret } : {}),
       }),
     listEndpoints: () => bridge().invoke('endpoints:list', {}),
   };

@@ -21,6 +21,7 @@ import { useResolvedTheme } from '../ui/theme';
 import { useNow } from '../ui/ticker';
 import { UPlotChart } from '../ui/uplot-chart';
 import { FrameLog } from './frame-log';
+import { TransportPanel } from './transport-panel';
 import type { Pending } from '../store/connections-slice';
 import { ServerText } from '../ui/server-text';
 
@@ -181,6 +182,8 @@ function HealthTable({ selected }: { selected: string | null }) {
 const STEP_LABEL: Record<CheckStep['id'], string> = {
   dns: 'DNS lookup',
   tcp: 'TCP connect',
+  proxy: 'Proxy',
+  tls: 'TLS certificate',
   upgrade: 'WebSocket upgrade',
   auth: 'Authentication',
   subscribe: 'Subscribe',
@@ -511,9 +514,13 @@ function EndpointDetail({ diag }: { diag: SessionDiagnostics }) {
               </span>
             </>
           ) : null}
+          {diag.lastOutcome.advice && diag.recoveredAt === null ? (
+            <div>What to do: {diag.lastOutcome.advice}</div>
+          ) : null}
         </div>
       ) : null}
       {health ? <DeliveryPanel health={health} /> : null}
+      <TransportPanel diag={diag} />
       <div className="grid grid--2">
         <Panel title="Connection">
           <dl className="kv">

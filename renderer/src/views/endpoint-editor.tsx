@@ -98,6 +98,7 @@ export function EndpointEditor({
           endpointFromForm(form),
           form.secret || undefined,
           form.redisSecret || undefined,
+          form.proxySecret || undefined,
         );
       if (r.ok) onDone();
       else setServerErrors(r.errors);
@@ -120,6 +121,7 @@ export function EndpointEditor({
             endpointFromForm(form),
             form.secret || undefined,
             form.redisSecret || undefined,
+            form.proxySecret || undefined,
           ),
       );
     } catch (err) {
@@ -264,6 +266,86 @@ export function EndpointEditor({
             value={form.subscriptions}
             onChange={(e) => set({ subscriptions: e.target.value })}
             placeholder="dashboard"
+          />
+        </Field>
+        <Field
+          label="Proxy"
+          hint={
+            host?.kind === 'electron'
+              ? 'System: the proxy your operating system (or its PAC file) names for this server.'
+              : 'System: HTTPS_PROXY / HTTP_PROXY / ALL_PROXY / NO_PROXY of the environment Lookout started in.'
+          }
+          errors={errors.proxyUrl}
+        >
+          <select
+            value={form.proxyMode}
+            onChange={(e) => set({ proxyMode: e.target.value as EndpointForm['proxyMode'] })}
+          >
+            <option value="system">System settings</option>
+            <option value="direct">No proxy (direct)</option>
+            <option value="url">This proxy…</option>
+          </select>
+        </Field>
+        {form.proxyMode === 'url' ? (
+          <Field
+            label="Proxy URL"
+            hint="An HTTP proxy; no user or password in it."
+            errors={errors.proxyUrl}
+          >
+            <input
+              value={form.proxyUrl}
+              onChange={(e) => set({ proxyUrl: e.target.value })}
+              placeholder="http://proxy.example.com:3128"
+            />
+          </Field>
+        ) : null}
+        {form.proxyMode !== 'direct' ? (
+          <Field
+            label="Proxy user (optional)"
+            hint="Only for a proxy that asks for a password (407)."
+            errors={errors.proxyUser}
+          >
+            <input
+              value={form.proxyUser}
+              onChange={(e) => set({ proxyUser: e.target.value })}
+              autoComplete="off"
+            />
+          </Field>
+        ) : null}
+        {form.proxyMode !== 'direct' && form.proxyUser.trim() ? (
+          <SecretField
+            label="Proxy password"
+            hint={
+              form.rest.proxyAuth?.credentialRef
+                ? 'Leave empty to keep the stored one.'
+                : 'Kept in the credential store, never in endpoints.json.'
+            }
+            value={form.proxySecret}
+            onChange={(proxySecret) => set({ proxySecret })}
+          />
+        ) : null}
+        <Field
+          label="CA file (optional)"
+          hint="A PEM file of your organisation's certificate authority, trusted for this endpoint besides the system's."
+          errors={errors.caFile}
+        >
+          <input
+            value={form.caFile}
+            onChange={(e) => set({ caFile: e.target.value })}
+            placeholder="/etc/pki/corp/root-ca.pem"
+          />
+        </Field>
+        <Field
+          label="Pinned certificate SHA-256 (discouraged)"
+          hint="Trusts exactly one self-signed certificate. It breaks at the next renewal; check the fingerprint with the server's administrator first. Prefer a CA file."
+          errors={errors.pinnedSha256}
+        >
+          <input
+            className={form.pinnedSha256.trim() ? 'input--discouraged' : undefined}
+            value={form.pinnedSha256}
+            onChange={(e) => set({ pinnedSha256: e.target.value })}
+            placeholder="AB:CD:…"
+            spellCheck={false}
           />
         </Field>
       </div>

@@ -52,6 +52,10 @@ export interface CheckContext {
   port?: number;
   /** Where TCP connects: the first address DNS gave, or the host itself. */
   address?: string;
+  /** `the proxy http://p:3128: ` when DNS and TCP dial the route's proxy instead of the server. */
+  dialLabel?: string;
+  /** The proxy and TLS steps, reached together by `proxy.step.ts`. */
+  reached?: { steps: CheckStep[]; ok: boolean };
   credentials?: Credentials;
   /** Why no credentials came (the auth step reports it). */
   credentialsError?: unknown;

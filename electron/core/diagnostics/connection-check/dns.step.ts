@@ -1,6 +1,44 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import { errorText, since, withTimeout, type CheckStepRunner } from './check-step';
+import {
+  errorText,
+  since,
+  withTimeout,
+  type CheckContext,
+  type CheckStepRunner,
+  type StepOutcome,
+} from './check-step';
+import { dialTargetOf } from './transport-steps';
+
+/** The proxy's host resolves (the server's name is the proxy's business then). */
+async function dialLookup(ctx: CheckContext, host: string): Promise<StepOutcome> {
+  const named = ctx.dialLabel ?? '';
+  if (isIP(host))
+    return { status: 'ok', detail: `${named}${host} is an IP address: no lookup needed.` };
+  const start = ctx.clock.now();
+  try {
+    const found = await withTimeout(
+      ctx.clock,
+      lookup(host, { all: true }),
+      ctx.stepTimeoutMs,
+      'DNS lookup timed out',
+    );
+    ctx.address = found[0]?.address ?? host;
+    return {
+      status: 'ok',
+      detail: `${named}${host} resolves to ${found.map((a) => a.address).join(', ')}.`,
+      durationMs: since(ctx, start),
+    };
+  } catch (error) {
+    return {
+      status: 'failed',
+      detail: `${named}${host} does not resolve (${errorText(error)}).`,
+      advice:
+        'Check the proxy’s host name (the endpoint’s proxy, the system settings or HTTPS_PROXY).',
+      durationMs: since(ctx, start),
+    };
+  }
+}
 
 /** The endpoint's URL parses, and its host name resolves (an IP address needs no lookup). */
 export const dnsStep = {
@@ -21,6 +59,15 @@ export const dnsStep = {
     ctx.host = host;
     ctx.port = Number(url.port || (url.protocol === 'wss:' ? 443 : 80));
     ctx.address = host;
+    // Through a proxy, DNS and TCP are the proxy's: the server may not even resolve from here.
+    const { dial } = await dialTargetOf(ctx.options.transport, url, ctx.stepTimeoutMs);
+    if (dial) {
+      ctx.host = dial.host;
+      ctx.port = dial.port;
+      ctx.address = dial.host;
+      ctx.dialLabel = `${dial.label}: `;
+      return dialLookup(ctx, dial.host);
+    }
     if (isIP(host)) return { status: 'ok', detail: `${host} is an IP address: no lookup needed.` };
     const start = ctx.clock.now();
     try {

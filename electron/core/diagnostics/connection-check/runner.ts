@@ -12,12 +12,16 @@ import { dnsStep } from './dns.step';
 import { roundTripStep } from './round-trip.step';
 import { subscribeStep } from './subscribe.step';
 import { tcpStep } from './tcp.step';
+import { proxyStep } from './proxy.step';
+import { tlsStep } from './tls.step';
 import { upgradeStep } from './upgrade.step';
 
 /** The steps, in the order they run: each needs what the ones before it found. */
 export const STEPS: readonly CheckStepRunner[] = [
   dnsStep,
   tcpStep,
+  proxyStep,
+  tlsStep,
   upgradeStep,
   authStep,
   subscribeStep,

@@ -6,10 +6,10 @@ import { since, type CheckStepRunner } from './check-step';
 export const tcpStep = {
   id: 'tcp',
   async run(ctx) {
-    const host = ctx.host ?? '';
+    const host = `${ctx.dialLabel ?? ''}${ctx.host ?? ''}`;
     const port = ctx.port ?? 0;
     const start = ctx.clock.now();
-    const tcp = await tcpProbe(ctx.clock, ctx.address ?? host, port, ctx.stepTimeoutMs);
+    const tcp = await tcpProbe(ctx.clock, ctx.address ?? ctx.host ?? '', port, ctx.stepTimeoutMs);
     if (tcp.ok)
       return {
         status: 'ok',
@@ -22,9 +22,11 @@ export const tcpStep = {
       detail: refused
         ? `Nothing is listening on ${host}:${port}.`
         : `${host}:${port} did not accept a connection (${tcp.code}).`,
-      advice: refused
-        ? 'Start the backend, or fix the port in the endpoint URL.'
-        : 'A firewall or proxy may drop the traffic; check the network path to the server.',
+      advice: ctx.dialLabel
+        ? 'Check the proxy address (the endpoint’s proxy, the system settings or HTTPS_PROXY), or set the endpoint’s proxy to "direct".'
+        : refused
+          ? 'Start the backend, or fix the port in the endpoint URL.'
+          : 'A firewall or proxy may drop the traffic; check the network path to the server.',
       durationMs: since(ctx, start),
     };
   },
