@@ -164,6 +164,8 @@ describe('django-channels: no dead ends', () => {
     }
     await t.waitHealth('admin', (h) => h.state === 'open', 'dashboard open');
     await t.waitHealth('notes', (h) => h.state === 'open', 'notifications open');
+    // All three open before the server restarts (a late first attempt would meet the restart).
+    await t.waitHealth('unchecked', (h) => h.state === 'open', 'unchecked open');
     await double.notify(DJANGO_ADMIN.email, { title: 'Before', message: 'first' });
     await waitFor(() => t.notifier.shown.some((n) => n.title === 'Before'), {
       what: 'the first notification',
