@@ -303,7 +303,7 @@ const app = {
   setName() {}, getPath: () => ${JSON.stringify(workDir)}, getAppPath: () => ${JSON.stringify(stage)},
   getVersion: () => '0.0.0', requestSingleInstanceLock: () => true, quit() {}, on() {},
   setAppUserModelId() {}, whenReady: () => new Promise(() => {}), isPackaged: true,
-  setPath() {}, setAppLogsPath() {},
+  setPath() {}, setAppLogsPath() {}, setAsDefaultProtocolClient: () => true,
   exit(code) { process.exit(code); },
 };
 const crashReporter = { start() {} };
