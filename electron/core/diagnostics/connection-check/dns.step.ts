@@ -10,8 +10,11 @@ import {
 } from './check-step';
 import { dialTargetOf } from './transport-steps';
 
-/** The proxy's host resolves (the server's name is the proxy's business then). */
-async function dialLookup(ctx: CheckContext, host: string): Promise<StepOutcome> {
+/**
+ * `host` resolves (an IP address needs no lookup). Through a proxy it is the proxy's host, named
+ * by `ctx.dialLabel` (the server's name is the proxy's business then); `advice` says what to check.
+ */
+async function lookupHost(ctx: CheckContext, host: string, advice: string): Promise<StepOutcome> {
   const named = ctx.dialLabel ?? '';
   if (isIP(host))
     return { status: 'ok', detail: `${named}${host} is an IP address: no lookup needed.` };
@@ -33,8 +36,7 @@ async function dialLookup(ctx: CheckContext, host: string): Promise<StepOutcome>
     return {
       status: 'failed',
       detail: `${named}${host} does not resolve (${errorText(error)}).`,
-      advice:
-        'Check the proxy’s host name (the endpoint’s proxy, the system settings or HTTPS_PROXY).',
+      advice,
       durationMs: since(ctx, start),
     };
   }
@@ -66,30 +68,12 @@ export const dnsStep = {
       ctx.port = dial.port;
       ctx.address = dial.host;
       ctx.dialLabel = `${dial.label}: `;
-      return dialLookup(ctx, dial.host);
-    }
-    if (isIP(host)) return { status: 'ok', detail: `${host} is an IP address: no lookup needed.` };
-    const start = ctx.clock.now();
-    try {
-      const found = await withTimeout(
-        ctx.clock,
-        lookup(host, { all: true }),
-        ctx.stepTimeoutMs,
-        'DNS lookup timed out',
+      return lookupHost(
+        ctx,
+        dial.host,
+        'Check the proxy’s host name (the endpoint’s proxy, the system settings or HTTPS_PROXY).',
       );
-      ctx.address = found[0]?.address ?? host;
-      return {
-        status: 'ok',
-        detail: `${host} resolves to ${found.map((a) => a.address).join(', ')}.`,
-        durationMs: since(ctx, start),
-      };
-    } catch (error) {
-      return {
-        status: 'failed',
-        detail: `${host} does not resolve (${errorText(error)}).`,
-        advice: 'Check the host name in the endpoint URL, or your DNS / VPN.',
-        durationMs: since(ctx, start),
-      };
     }
+    return lookupHost(ctx, host, 'Check the host name in the endpoint URL, or your DNS / VPN.');
   },
 } satisfies CheckStepRunner;
