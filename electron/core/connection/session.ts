@@ -10,7 +10,7 @@ import type {
   StateChange,
 } from '../../../shared/model/connection';
 import type { LiveEvent } from '../../../shared/model/live-event';
-import type { Dialect, DialectCodec } from '../dialects/dialect';
+import { subscriptionsOf, type Dialect, type DialectCodec } from '../dialects/dialect';
 import { Redactor } from '../kernel/redact';
 import { SessionRecorder } from './session-recorder';
 import { classifyEnding, transportOutcome } from './close-policy';
@@ -145,10 +145,7 @@ export class Session extends TypedEmitter<SessionEvents> {
     this.transport = ports.transport;
     this.urls = endpointUrls(endpoint);
     this.codec = options.dialect.create(endpoint);
-    const configured = endpoint.subscriptions;
-    this.subscriptionSet = new Set(
-      configured.length ? configured : options.dialect.defaultSubscriptions,
-    );
+    this.subscriptionSet = new Set(subscriptionsOf(endpoint, options.dialect));
     this.context = {
       backoff: endpoint.backoff,
       urlCount: this.urls.length,

@@ -201,3 +201,11 @@ export interface Dialect {
   readonly tasks?: TaskChannels;
   create(endpoint: EndpointConfig): DialectCodec;
 }
+
+/** The channels an endpoint subscribes to: its own list, or `dialect`'s defaults when it names none. */
+export function subscriptionsOf(
+  endpoint: Pick<EndpointConfig, 'subscriptions'>,
+  dialect: Pick<Dialect, 'defaultSubscriptions'>,
+): readonly string[] {
+  return endpoint.subscriptions.length > 0 ? endpoint.subscriptions : dialect.defaultSubscriptions;
+}

@@ -1,5 +1,5 @@
 import type { DialectId, EndpointConfig } from '../../../shared/config/endpoint';
-import type { Dialect } from './dialect';
+import { subscriptionsOf, type Dialect } from './dialect';
 import { djangoChannelsDialect } from './django-channels';
 import { lookoutDialect } from './lookout';
 import { sakuraDialect } from './sakura';
@@ -26,9 +26,7 @@ export function dialectOf(endpoint: Pick<EndpointConfig, 'dialect'>): Dialect {
 export function subscriptionsFor(
   endpoint: Pick<EndpointConfig, 'dialect' | 'subscriptions'>,
 ): readonly string[] {
-  return endpoint.subscriptions.length > 0
-    ? endpoint.subscriptions
-    : dialectOf(endpoint).defaultSubscriptions;
+  return subscriptionsOf(endpoint, dialectOf(endpoint));
 }
 
 /** Task ids a user watches on an endpoint (its task subscriptions), or null where none can be. */

@@ -1,4 +1,5 @@
 import { classifyEnding } from '../../connection/close-policy';
+import { subscriptionsOf } from '../../dialects/dialect';
 import { replyOf, sendOpenSequence } from '../../connection/open-sequence';
 import type { CheckStepRunner } from './check-step';
 
@@ -16,9 +17,7 @@ export const subscribeStep = {
     if (!connection || !codec) return { status: 'skipped', detail: 'Not tried: no connection.' };
     const from = connection.results.length;
     ctx.repliesFrom = from;
-    const subscriptions = endpoint.subscriptions.length
-      ? endpoint.subscriptions
-      : dialect.defaultSubscriptions;
+    const subscriptions = subscriptionsOf(endpoint, dialect);
     sendOpenSequence(codec, subscriptions, (frame) => connection.send(frame));
     const reply = await connection.waitFor(from, ctx.replyTimeoutMs, replyOf);
     if (reply === 'closed') {
