@@ -96,7 +96,8 @@ export async function startHost(
     );
   const { proc, match } = await start(
     ['electron/browser-host/main.ts', '--data-dir', dataDir, ...(options.args ?? [])],
-    /Open: (http:\/\/127\.0\.0\.1:\d+\/\?k=[0-9a-f]+)/,
+    // Ready once the whole banner is out (the address and its notes arrive in separate writes).
+    /Open: (http:\/\/127\.0\.0\.1:\d+\/\?k=[0-9a-f]+)[\s\S]*Press Ctrl\+C to quit/,
   );
   return {
     ...proc,
