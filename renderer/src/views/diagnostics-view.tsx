@@ -63,18 +63,20 @@ function HealthTable({ selected }: { selected: string | null }) {
     );
   }
   return (
-    <div className="table-scroll">
+    <div className="table-scroll table-fit">
       <table className="table table--health">
         <thead>
           <tr>
             <th scope="col">Endpoint</th>
             <th scope="col">State</th>
             <th scope="col">Last data</th>
-            <th scope="col">RTT p50 / p95</th>
-            <th scope="col" className="spark-col">
+            <th scope="col" className="col-rtt">
+              RTT p50 / p95
+            </th>
+            <th scope="col" className="spark-col col-spark">
               <span className="sr-only">RTT chart</span>
             </th>
-            <th scope="col" className="num">
+            <th scope="col" className="num col-reconnects">
               Reconnects
             </th>
             <th scope="col">Last close / handshake</th>
@@ -114,13 +116,13 @@ function HealthTable({ selected }: { selected: string | null }) {
                   </div>
                 ) : null}
               </td>
-              <td className="mono">
+              <td className="mono col-rtt">
                 {r.p50Ms === null ? '—' : `${r.p50Ms} / ${r.p95Ms ?? '—'} ms`}
               </td>
-              <td className="spark-col">
+              <td className="spark-col col-spark">
                 <RttSpark row={r} />
               </td>
-              <td className="num mono">{r.reconnects}</td>
+              <td className="num mono col-reconnects">{r.reconnects}</td>
               <td className="meaning">
                 {r.lastCloseCode !== null ? (
                   <div title={r.lastCloseMeaning}>
@@ -153,15 +155,18 @@ function HealthTable({ selected }: { selected: string | null }) {
                     ? 'no events yet'
                     : `${formatDuration(c.lastEventAgeMs)} ago`}
                 </td>
-                <td colSpan={3} className="sub num">
+                {/* One cell per column (no colspan), so a narrow window can drop columns. */}
+                <td className="sub num col-rtt">
                   {c.events.toLocaleString()} event{c.events === 1 ? '' : 's'}
+                </td>
+                <td className="col-spark" />
+                <td className="col-reconnects" />
+                <td className="sub meaning">
                   {c.dropped ? (
                     <div className="text-warn" title={c.dropped.details.join('\n')}>
                       {c.dropped.total.toLocaleString()} not applied: {c.dropped.summary}
                     </div>
                   ) : null}
-                </td>
-                <td className="sub meaning">
                   {c.lastReset ? (
                     <div className="text-warn" title={c.lastReset.explanation}>
                       {c.lastReset.label} at <ClockTime at={c.lastReset.at} />:{' '}
@@ -552,6 +557,12 @@ function EndpointDetail({ diag }: { diag: SessionDiagnostics }) {
             </dd>
             <dt>Events</dt>
             <dd>{formatNumber(diag.counters.events)}</dd>
+            <dt>Round trip p50 / p95</dt>
+            <dd>
+              {diag.rtt.p50Ms === null ? '—' : `${diag.rtt.p50Ms} / ${diag.rtt.p95Ms ?? '—'} ms`}
+            </dd>
+            <dt>Reconnects</dt>
+            <dd>{formatNumber(diag.counters.reconnects)}</dd>
             <dt>Rejected frames</dt>
             <dd>
               {rejections.length ? (
