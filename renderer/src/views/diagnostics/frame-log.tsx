@@ -1,10 +1,10 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useMemo, useRef, useState } from 'react';
-import type { FrameRecord } from '../../../shared/model/connection';
-import { formatBytes, formatClockMs } from '../selectors/format';
-import { ALL_FRAMES, filterFrames, type FrameFilter } from '../selectors/frame-filter';
-import { EmptyState, Panel } from '../ui/common';
-import { ServerText } from '../ui/server-text';
+import type { FrameRecord } from '../../../../shared/model/connection';
+import { formatBytes, formatClockMs } from '../../selectors/format';
+import { ALL_FRAMES, filterFrames, type FrameFilter } from '../../selectors/frame-filter';
+import { EmptyState, Panel } from '../../ui/common';
+import { ServerText } from '../../ui/server-text';
 
 const ROW = 26;
 
