@@ -131,7 +131,7 @@ export function EndpointDetail({ diag }: { diag: SessionDiagnostics }) {
         <Probes endpoint={diag.endpoint} />
       </div>
       <Journal diag={diag} />
-      <FrameLog frames={diag.frames} />
+      <FrameLog endpoint={diag.endpoint} />
     </>
   );
 }

@@ -1,19 +1,78 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useMemo, useRef, useState } from 'react';
+import { useCallback, useMemo, useRef, useState, type ReactNode } from 'react';
+import { explainCloseCode } from '../../../../shared/close-codes';
 import type { FrameRecord } from '../../../../shared/model/connection';
-import { formatBytes, formatClockMs } from '../../selectors/format';
-import { ALL_FRAMES, filterFrames, type FrameFilter } from '../../selectors/frame-filter';
+import type { ConnectionMark } from '../../../../shared/model/frame-log';
+import { formatBytes, formatClock, formatClockMs } from '../../selectors/format';
+import {
+  ALL_FRAMES,
+  filterFrames,
+  withConnectionRows,
+  type FrameFilter,
+  type FrameRow,
+} from '../../selectors/frame-filter';
 import { EmptyState, Panel } from '../../ui/common';
 import { ServerText } from '../../ui/server-text';
+import { FrameInspector, type InspectTarget } from './frame-inspector';
+import { useFrameLog } from './use-frame-log';
 
 const ROW = 26;
 
-/** The live frame log: virtualised, pausable, filterable. Previews are redacted by main. */
-export function FrameLog({ frames }: { frames: FrameRecord[] }) {
-  const [paused, setPaused] = useState<FrameRecord[] | null>(null);
+/** The live frame log of one endpoint, read from the core's byte-bounded log. */
+export function FrameLog({ endpoint }: { endpoint: string }) {
+  const [paused, setPaused] = useState(false);
+  const log = useFrameLog(endpoint, paused);
+  return (
+    <FrameList
+      endpoint={endpoint}
+      frames={log.frames}
+      marks={log.marks}
+      footer={
+        <>
+          {log.error ? (
+            <p className="text-bad small" role="alert">
+              {log.error}
+            </p>
+          ) : null}
+          <p className="muted small">
+            Keeps {formatBytes(log.usedBytes)} of {formatBytes(log.limitBytes)} (frameLogBytes in
+            endpoints.json), across reconnects.
+            {paused ? ' Paused: new frames are still recorded and appear when you resume.' : ''}
+          </p>
+        </>
+      }
+      pause={{ paused, toggle: () => setPaused(!paused) }}
+    />
+  );
+}
+
+/**
+ * A virtualised, filterable list of frames, newest first, with a separator row above each
+ * connection's frames; a row opens the inspector. Used live and for an imported session, where
+ * `inspect` gives the frame's details from the file instead of asking the core.
+ */
+export function FrameList({
+  endpoint,
+  frames,
+  marks,
+  footer,
+  pause,
+  inspect,
+}: {
+  endpoint: string;
+  frames: readonly FrameRecord[];
+  marks: ReadonlyMap<number, ConnectionMark>;
+  footer?: ReactNode;
+  pause?: { paused: boolean; toggle: () => void };
+  inspect?: (frame: FrameRecord) => InspectTarget;
+}) {
   const [filter, setFilter] = useState<FrameFilter>(ALL_FRAMES);
-  const source = paused ?? frames;
-  const rows = useMemo(() => filterFrames(source, filter), [source, filter]);
+  const [target, setTarget] = useState<InspectTarget | null>(null);
+  const filtered = useMemo(() => filterFrames(frames, filter), [frames, filter]);
+  const rows = useMemo(
+    () => withConnectionRows(filtered.frames, marks, formatClock),
+    [filtered, marks],
+  );
   const scroller = useRef<HTMLDivElement>(null);
   const virtual = useVirtualizer({
     count: rows.length,
@@ -21,12 +80,16 @@ export function FrameLog({ frames }: { frames: FrameRecord[] }) {
     estimateSize: () => ROW,
     overscan: 12,
   });
+  const open = useCallback(
+    (f: FrameRecord) => setTarget(inspect ? inspect(f) : { endpoint, id: f.id }),
+    [endpoint, inspect],
+  );
 
   return (
     <Panel
       title={
         <>
-          Frame log <span className="count">{rows.length}</span>
+          Frame log <span className="count">{filtered.frames.length}</span>
         </>
       }
       actions={
@@ -46,10 +109,20 @@ export function FrameLog({ frames }: { frames: FrameRecord[] }) {
             <span className="sr-only">Filter frames</span>
             <input
               type="search"
-              placeholder="Filter text…"
+              placeholder={filter.regex ? 'Regular expression…' : 'Filter text…'}
               value={filter.text}
+              aria-invalid={filtered.error ? 'true' : undefined}
+              aria-describedby={filtered.error ? `framelog-error-${endpoint}` : undefined}
               onChange={(e) => setFilter({ ...filter, text: e.target.value })}
             />
+          </label>
+          <label className="check">
+            <input
+              type="checkbox"
+              checked={filter.regex}
+              onChange={(e) => setFilter({ ...filter, regex: e.target.checked })}
+            />
+            Regex
           </label>
           <label className="check">
             <input
@@ -59,17 +132,32 @@ export function FrameLog({ frames }: { frames: FrameRecord[] }) {
             />
             Rejected or not applied only
           </label>
-          <button
-            type="button"
-            className={`btn btn--small${paused ? ' btn--primary' : ''}`}
-            aria-pressed={paused !== null}
-            onClick={() => setPaused(paused ? null : frames)}
-          >
-            {paused ? 'Resume' : 'Pause'}
-          </button>
+          <label className="check">
+            <input
+              type="checkbox"
+              checked={filter.hideControl}
+              onChange={(e) => setFilter({ ...filter, hideControl: e.target.checked })}
+            />
+            Hide pings and pongs
+          </label>
+          {pause ? (
+            <button
+              type="button"
+              className={`btn btn--small${pause.paused ? ' btn--primary' : ''}`}
+              aria-pressed={pause.paused}
+              onClick={pause.toggle}
+            >
+              {pause.paused ? 'Resume' : 'Pause'}
+            </button>
+          ) : null}
         </div>
       }
     >
+      {filtered.error ? (
+        <p className="text-bad small" role="alert" id={`framelog-error-${endpoint}`}>
+          {filtered.error}
+        </p>
+      ) : null}
       {rows.length === 0 ? (
         <EmptyState
           title={frames.length === 0 ? 'No frames recorded' : 'No frame matches'}
@@ -80,62 +168,92 @@ export function FrameLog({ frames }: { frames: FrameRecord[] }) {
             : 'Change the filter to see more.'}
         </EmptyState>
       ) : (
-        <div ref={scroller} className="framelog" tabIndex={0} aria-label="Frames, newest first">
-          <div
-            style={{ height: virtual.getTotalSize(), position: 'relative' }}
-            role="table"
-            aria-rowcount={rows.length}
-          >
+        <div
+          ref={scroller}
+          className="framelog"
+          role="list"
+          aria-label="Frames, newest first; open one to inspect it"
+        >
+          <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
             {virtual.getVirtualItems().map((v) => {
-              const f = rows[v.index];
-              if (!f) return null;
+              const row = rows[v.index];
+              if (!row) return null;
               return (
                 <div
                   key={v.key}
-                  role="row"
-                  className={`frame frame--${f.dir}${f.rejected ? ' frame--rejected' : ''}${f.dropped ? ' frame--dropped' : ''}`}
+                  role="listitem"
+                  className="framelog__slot"
                   style={{ transform: `translateY(${v.start}px)`, height: ROW }}
                 >
-                  <span
-                    role="cell"
-                    className="frame__dir"
-                    aria-label={f.dir === 'in' ? 'received' : 'sent'}
-                  >
-                    {f.dir === 'in' ? '↓' : '↑'}
-                  </span>
-                  <span role="cell" className="frame__time">
-                    {formatClockMs(f.at)}
-                  </span>
-                  <span role="cell" className="frame__size">
-                    {formatBytes(f.size)}
-                  </span>
-                  <span role="cell" className="frame__preview">
-                    {f.rejected ? (
-                      <span className="badge badge--bad">
-                        <ServerText text={f.rejected} max={80} />
-                      </span>
-                    ) : null}
-                    {f.dropped ? (
-                      <span
-                        className="badge badge--warn"
-                        title="The frame arrived, but its event was not applied as new (see the channel's counts in the table above)"
-                      >
-                        not applied: {f.dropped}
-                      </span>
-                    ) : null}{' '}
-                    <ServerText text={f.preview} max={120} />
-                  </span>
+                  <Row row={row} onOpen={open} />
                 </div>
               );
             })}
           </div>
         </div>
       )}
-      {paused ? (
-        <p className="muted small">
-          Paused: new frames are still recorded and appear when you resume.
-        </p>
-      ) : null}
+      {footer}
+      <FrameInspector target={target} onClose={() => setTarget(null)} />
     </Panel>
+  );
+}
+
+const KIND_BADGE: Partial<Record<FrameRecord['kind'], string>> = {
+  ping: 'PING',
+  pong: 'PONG',
+  close: 'CLOSE',
+  binary: 'BINARY',
+};
+
+function Row({ row, onOpen }: { row: FrameRow; onOpen: (f: FrameRecord) => void }) {
+  if (row.type === 'connection')
+    return (
+      <div className="frame frame--separator" aria-label={row.label}>
+        <span className="frame__separator">{row.label}</span>
+      </div>
+    );
+  const f = row.frame;
+  const dir = f.dir === 'in' ? 'received' : 'sent';
+  return (
+    <button
+      type="button"
+      className={`frame frame--${f.dir} frame--${f.kind}${f.rejected ? ' frame--rejected' : ''}${f.dropped ? ' frame--dropped' : ''}`}
+      onClick={() => onOpen(f)}
+      aria-label={`${dir} ${f.kind} frame ${f.id} at ${formatClockMs(f.at)}: open the inspector`}
+    >
+      <span className="frame__dir" aria-hidden="true">
+        {f.dir === 'in' ? '↓' : '↑'}
+      </span>
+      <span className="frame__time">{formatClockMs(f.at)}</span>
+      <span className="frame__size">{formatBytes(f.size)}</span>
+      <span className="frame__preview">
+        {KIND_BADGE[f.kind] ? (
+          <span className="badge badge--muted frame__kind">{KIND_BADGE[f.kind]}</span>
+        ) : null}
+        {f.manual ? <span className="badge badge--info">by hand</span> : null}
+        {f.kind === 'pong' && f.rttMs !== undefined ? (
+          <span className="frame__rtt">RTT {f.rttMs} ms</span>
+        ) : null}
+        {f.kind === 'close' && f.closeCode !== undefined ? (
+          <span className="frame__close">
+            {f.closeCode} {explainCloseCode(f.closeCode).name}
+          </span>
+        ) : null}
+        {f.rejected ? (
+          <span className="badge badge--bad">
+            <ServerText text={f.rejected} max={80} />
+          </span>
+        ) : null}
+        {f.dropped ? (
+          <span
+            className="badge badge--warn"
+            title="The frame arrived, but its event was not applied as new (see the channel's counts in the table above)"
+          >
+            not applied: {f.dropped}
+          </span>
+        ) : null}{' '}
+        <ServerText text={f.preview} max={120} />
+      </span>
+    </button>
   );
 }
