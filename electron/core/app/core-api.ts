@@ -1,3 +1,4 @@
+import type { QuietState } from '../../../shared/model/pause-presets';
 import type {
   InvokeChannel,
   InvokeRequest,
@@ -66,8 +67,11 @@ export interface TrayModel {
   unread: number;
   /** Tooltip: "Lookout: 3 endpoints connected, 2 unread". */
   tooltip: string;
+  /** Paused by the user (the menu offers Resume). */
   notificationsPaused: boolean;
   pausedUntil: number | null;
+  /** Why notifications are held now (paused, quiet hours, turned off), or null: the icon shows it. */
+  quiet: QuietState | null;
 }
 
 export type PushListener = <C extends PushChannel>(channel: C, payload: PushPayloads[C]) => void;

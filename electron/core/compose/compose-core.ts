@@ -143,9 +143,9 @@ export async function composeCore(ports: CorePorts, base: CoreBase): Promise<Com
             };
           }),
       unread: () => model.unread(),
-      pausedUntil: () => settings.prefs.pausedUntil,
-      now: () => clock.now(),
+      quiet: () => settings.prefs,
     },
+    clock,
     (m) => base.events.tray(m),
   );
   // Once per interval, not per event: the unread count (for the renderer and the tray).
@@ -265,6 +265,7 @@ export async function composeCore(ports: CorePorts, base: CoreBase): Promise<Com
       notifications.dispose();
       incidents.dispose();
       dnd.stop();
+      tray.close();
       feed.close();
       await state.close();
       await settings.flush();
