@@ -85,7 +85,10 @@ describe('frame log and inspector on a real connection', () => {
     expect(event.truncated).toBe(false);
 
     const garbage = s.frameDetail(page.frames[2]!.id)!;
-    expect(garbage.decode[0]).toMatchObject({ tone: 'bad', text: expect.stringMatching(/Rejected: non-json/) });
+    expect(garbage.decode[0]).toMatchObject({
+      tone: 'bad',
+      text: expect.stringMatching(/Rejected: non-json/),
+    });
 
     const close = s.frameDetail(page.frames[3]!.id)!;
     expect(close.close).toMatchObject({ code: 1006, name: 'Abnormal closure' });
@@ -126,7 +129,11 @@ describe('support actions', () => {
     expect(pong).toMatchObject({ dir: 'in', manual: true, rttMs: result.ok ? result.rttMs : -1 });
     expect(rows.find((f) => f.kind === 'ping')).toMatchObject({ dir: 'out', manual: true });
     expect(s.diagnostics().actions).toEqual([
-      expect.objectContaining({ action: 'ping', ok: true, detail: expect.stringMatching(/^Pong after \d+ ms\.$/) }),
+      expect.objectContaining({
+        action: 'ping',
+        ok: true,
+        detail: expect.stringMatching(/^Pong after \d+ ms\.$/),
+      }),
     ]);
   });
 
@@ -181,7 +188,9 @@ describe('support actions', () => {
       const result = await s.act(action, 'hello');
       expect(result.ok).toBe(false);
       if (!result.ok)
-        expect(result.reason).toMatch(/needs an open connection, and this one is .*: nothing was queued\. Reconnect first/);
+        expect(result.reason).toMatch(
+          /needs an open connection, and this one is .*: nothing was queued\. Reconnect first/,
+        );
     }
     expect(s.diagnostics().actions.map((a) => [a.action, a.ok])).toEqual([
       ['ping', false],

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { FrameLog, ROW_OVERHEAD_BYTES } from './frame-log';
 
-const row = (text: string) => ({ at: 1, dir: 'in' as const, kind: 'text' as const, size: text.length, text });
+const row = (text: string) => ({
+  at: 1,
+  dir: 'in' as const,
+  kind: 'text' as const,
+  size: text.length,
+  text,
+});
 
 describe('FrameLog (bounded by bytes, not by count)', () => {
   it('keeps as many frames as fit in its budget and drops the oldest first', () => {

@@ -12,9 +12,7 @@ export type InspectTarget =
   { endpoint: string; id: number; detail?: undefined } | { detail: FrameDetail };
 
 type Loaded =
-  | { phase: 'gone' }
-  | { phase: 'error'; message: string }
-  | { phase: 'ready'; detail: FrameDetail };
+  { phase: 'gone' } | { phase: 'error'; message: string } | { phase: 'ready'; detail: FrameDetail };
 
 const KIND_LABEL: Record<FrameDetail['kind'], string> = {
   text: 'Text frame',
