@@ -9,6 +9,8 @@ import { freePort, startGateway, startHost, type HostProc, type Proc } from '../
 let host: HostProc;
 let gateway: Proc;
 let port = 0;
+/** An opaque made-up token: it must never be shown, whatever its shape. */
+const WRONG_TOKEN = 'opaque-wrong-Zq81xT';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -31,6 +33,15 @@ test.beforeAll(async () => {
         },
         subscriptions: ['dashboard', 'stats'],
         backoff: { minMs: 200, maxMs: 1_000, factor: 2, stableAfterMs: 2_000 },
+      },
+      {
+        // The same gateway with a made-up token in the URL: every upgrade is refused (401).
+        id: 'refused',
+        name: 'Refused gateway',
+        dialect: 'lookout',
+        url: `ws://127.0.0.1:${port}/ws?token=${WRONG_TOKEN}`,
+        subscriptions: ['dashboard'],
+        backoff: { minMs: 2_000, maxMs: 10_000, factor: 2, stableAfterMs: 2_000 },
       },
     ],
   });
@@ -77,6 +88,9 @@ test('a frame opens in the inspector with its JSON tree and what it became', asy
   await expect(tree).toContainText('“subscribed”');
   await expect(dialog).toContainText(/after connection \d+ opened/);
   await page.screenshot({ path: test.info().outputPath('frame-inspector.png') });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.screenshot({ path: test.info().outputPath('frame-inspector-dark.png') });
+  await page.emulateMedia({ colorScheme: 'light' });
   // Escape closes it and focus goes back to the row that opened it.
   await page.keyboard.press('Escape');
   await expect(dialog).toBeHidden();
@@ -119,5 +133,61 @@ test('a killed gateway leaves a close row with its code and meaning, and a separ
     /1006 Abnormal closure — The connection dropped without a close frame/,
   );
   await page.screenshot({ path: test.info().outputPath('frame-log-close.png') });
+  await page.keyboard.press('Escape');
+});
+
+test('the handshake of a refused upgrade: request (token redacted), 401 and its body', async ({
+  page,
+}) => {
+  await page.goto(`${host.url}#/diagnostics/refused`);
+  const handshake = page.getByRole('region', { name: /^Handshake of attempt \d+$/ });
+  await expect(handshake).toContainText('HTTP/1.1 401 Unauthorized', { timeout: 20_000 });
+  await expect(handshake).toContainText(/GET \/ws\?token=(\[redacted\]|%5Bredacted%5D) HTTP\/1\.1/);
+  await expect(handshake.getByRole('table', { name: 'Request headers' })).toContainText(
+    'sec-websocket-version',
+  );
+  await expect(handshake.getByRole('table', { name: 'Response headers' })).toContainText(
+    'content-type',
+  );
+  await expect(handshake.getByLabel('Response body')).toContainText('"error"');
+  await expect(page.locator('body')).not.toContainText(WRONG_TOKEN);
+  await page.screenshot({ path: test.info().outputPath('handshake-401.png') });
+});
+
+test('ping now shows the round-trip time and is journaled', async ({ page }) => {
+  await signedIn(page);
+  await page.getByRole('button', { name: 'Ping now' }).click();
+  await expect(page.getByRole('status').filter({ hasText: /Pong after \d+ ms/ })).toBeVisible();
+  await expect(page.getByRole('list', { name: 'Support actions' })).toContainText(
+    /Ping now: Pong after \d+ ms/,
+  );
+  await expect(
+    frameLog(page)
+      .getByRole('button', { name: /received pong frame/ })
+      .filter({ hasText: 'by hand' }),
+  ).toContainText(/RTT \d+ ms/);
+});
+
+test('a raw frame typed by hand goes out, with a warning, and the server answers', async ({
+  page,
+}) => {
+  await signedIn(page);
+  await expect(page.getByText(/This frame goes as typed to .* a live server/)).toBeVisible();
+  await page.getByLabel('Raw frame').fill('{"type":"ping","t":424242}');
+  await page.getByRole('button', { name: 'Send frame' }).click();
+  await expect(
+    page.getByRole('status').filter({ hasText: /Sent \d+ characters by hand/ }),
+  ).toBeVisible();
+  const log = frameLog(page);
+  await page.getByRole('searchbox', { name: 'Filter frames' }).fill('424242');
+  await expect(
+    log.getByRole('button', { name: /sent text frame/ }).filter({ hasText: 'by hand' }),
+  ).toContainText('"t":424242');
+  const answer = log
+    .getByRole('button', { name: /received text frame/ })
+    .filter({ hasText: '"pong"' });
+  await expect(answer).toContainText('424242', { timeout: 10_000 });
+  await answer.click();
+  await expect(page.getByRole('list', { name: 'Decode result' })).toContainText('Application pong');
   await page.keyboard.press('Escape');
 });

@@ -9,6 +9,7 @@ import { ServerText } from '../../ui/server-text';
 import { ConnectionCheck } from './connection-check';
 import { Probes } from './probes';
 import { DeliveryPanel } from './delivery-panel';
+import { ConnectionActions } from './connection-actions';
 import { Journal } from './journal';
 
 /** Everything Diagnostics shows about one endpoint, below the health table. */
@@ -38,7 +39,10 @@ export function EndpointDetail({ diag }: { diag: SessionDiagnostics }) {
           <button
             type="button"
             className="btn"
-            onClick={() => store.getState().reconnect(diag.endpoint)}
+            // A support action: done now and written to the reconnect journal.
+            onClick={() =>
+              void store.getState().act({ endpoint: diag.endpoint, action: 'reconnect' })
+            }
           >
             Reconnect now
           </button>
@@ -130,6 +134,7 @@ export function EndpointDetail({ diag }: { diag: SessionDiagnostics }) {
         <ConnectionCheck endpoint={diag.endpoint} />
         <Probes endpoint={diag.endpoint} />
       </div>
+      <ConnectionActions diag={diag} />
       <Journal diag={diag} />
       <FrameLog endpoint={diag.endpoint} />
     </>
