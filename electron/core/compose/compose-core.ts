@@ -270,13 +270,19 @@ export async function composeCore(ports: CorePorts, base: CoreBase): Promise<Com
       await state.close();
       await settings.flush();
       await demo.stop();
+      credentials.close?.();
       logger.info('lookout core stopped');
     },
   };
 }
 
-/** Secrets at rest: encrypted by the host's cipher (Electron safeStorage), else in memory only. */
+/**
+ * Secrets at rest: the host's own store (the browser host's Secret Service), else encrypted by the
+ * host's cipher (Electron safeStorage), else in memory only.
+ */
 function credentialStore(ports: CorePorts, base: CoreBase): CredentialStore {
+  if (ports.credentialStore)
+    return ports.credentialStore({ sink: base.redactor, logger: base.logger });
   const cipher = ports.secretCipher;
   return cipher
     ? new EncryptedFileCredentialStore({
