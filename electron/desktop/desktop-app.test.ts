@@ -86,7 +86,12 @@ describe('desktop composition', () => {
     const desktop = await start();
     expect(desktop).not.toBeNull();
     expect(ports).toMatchObject({ dataDir: dir, hostKind: 'electron', appVersion: '0.1.0' });
-    expect(ports!.notifier.name).toBe('electron');
+    // Linux: D-Bus to the daemon first (buttons, do-not-disturb), Electron's own as the fallback.
+    expect(ports!.notifier.name).toBe(
+      process.platform === 'linux'
+        ? 'dbus/org.freedesktop.Notifications, else electron'
+        : 'electron',
+    );
     expect(ports!.secretCipher!.backend).toBeTypeOf('string');
     expect(ports!.system).toBeDefined();
     expect(core.started).toBe(1);

@@ -16,6 +16,7 @@ const base: TrayModel = {
   tooltip: 'Lookout: 2 endpoints connected',
   notificationsPaused: false,
   pausedUntil: null,
+  quiet: null,
 };
 
 type MenuTemplate = {
@@ -78,12 +79,33 @@ describe('trayMenuModel', () => {
     });
   });
 
+  it('shows any quiet state in the icon itself: paused, quiet hours, turned off', () => {
+    const quiet = (kind: 'paused' | 'quiet-hours' | 'off') => ({
+      ...base,
+      unread: 2,
+      quiet: { kind, until: null },
+    });
+    for (const kind of ['paused', 'quiet-hours', 'off'] as const) {
+      const view = trayMenuModel(quiet(kind));
+      expect(view.icon).toBe('tray-ok-unread-paused');
+      expect(TRAY_ICON_NAMES).toContain(view.icon);
+    }
+    expect(trayMenuModel({ ...base, unread: 2 }).icon).toBe('tray-ok-unread');
+    expect(TRAY_ICON_NAMES).toHaveLength(16);
+  });
+
   it('offers resume while paused, with the end time', () => {
     const view = trayMenuModel(
-      { ...base, notificationsPaused: true, pausedUntil: 1_000 },
+      {
+        ...base,
+        notificationsPaused: true,
+        pausedUntil: 1_000,
+        quiet: { kind: 'paused', until: 1_000 },
+      },
       {},
       () => '14:30',
     );
+    expect(view.icon).toBe('tray-ok-paused');
     expect(view.items[1]).toEqual({
       kind: 'status',
       label: 'Notifications paused until 14:30',

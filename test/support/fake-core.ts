@@ -34,6 +34,7 @@ export class FakeCore implements LookoutCoreApi {
     tooltip: 'Lookout: 1 endpoint connected',
     notificationsPaused: false,
     pausedUntil: null,
+    quiet: null,
   };
   /** What `invoke` resolves with, per channel (default `{ ok: true }`). */
   responses = new Map<string, unknown>();

@@ -1,4 +1,6 @@
 import { EventEmitter } from 'node:events';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /**
  * A fake `electron` module that records calls, for `vi.mock('electron', …)`. The real module
@@ -347,6 +349,10 @@ export const state = {
 
 /** A fresh fake for every test. */
 export function resetFakeElectron(): void {
+  // The fake desktop has no session bus unless a test starts one (DesktopSession): on Linux the
+  // host then falls back to Electron's notifications, and nothing reaches the developer's or CI's
+  // real notification daemon.
+  process.env.DBUS_SESSION_BUS_ADDRESS = `unix:path=${join(tmpdir(), 'lookout-no-such-bus')}`;
   state.app = new FakeApp();
   state.ipcMain = new FakeIpcMain();
   state.ipcRenderer = new FakeIpcRenderer();

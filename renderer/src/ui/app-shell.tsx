@@ -14,7 +14,7 @@ import { useApp, useAppStore } from './store-context';
 import { useResolvedTheme } from './theme';
 import { BusinessesView } from '../views/businesses-view';
 import { DashboardView } from '../views/dashboard-view';
-import { DiagnosticsView } from '../views/diagnostics-view';
+import { DiagnosticsView } from '../views/diagnostics/diagnostics-view';
 import { NotificationsView } from '../views/notifications-view';
 import { SettingsView } from '../views/settings-view';
 import { StatsView } from '../views/stats-view';

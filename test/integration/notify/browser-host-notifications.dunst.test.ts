@@ -20,7 +20,7 @@ afterEach(async () => {
 });
 
 describe.runIf(process.platform === 'linux')('the browser host on a Linux desktop', () => {
-  it('shows a critical alert titled --version as its title, with critical urgency', async () => {
+  it('shows a critical alert titled --version as its title, with critical urgency; its "Mark read" button marks it read', async () => {
     const session = await DesktopSession.start();
     cleanups.push(() => session.stop());
     // The host reads the desktop session from its environment, as it would in a real login.
@@ -103,5 +103,28 @@ describe.runIf(process.platform === 'linux')('the browser host on a Linux deskto
     });
     const trace = await host.core.invoke('notifications:trace', {});
     expect(trace.counters.failed ?? 0).toBe(0);
+
+    // Its "Mark read" button, picked from dunst's menu as a user would, marks it read in the bell.
+    await gateway.publish('dashboard', {
+      kind: 'alert',
+      severity: 'critical',
+      title: 'Disk full',
+      body: 'db-1 at 100 %',
+    });
+    await waitFor(async () => (await session.dunstctl(['count', 'displayed'])).trim() === '1', {
+      timeoutMs: 15_000,
+      what: 'the second alert on screen',
+    });
+    const bellItem = async () =>
+      (await host.core.invoke('app:initial-state', {})).app.notifications.find(
+        (n) => n.title === 'Disk full',
+      );
+    expect((await bellItem())?.read).toBe(false);
+    await session.pickButton('Mark read');
+    await waitFor(async () => (await bellItem())?.read === true, {
+      timeoutMs: 10_000,
+      what: '"Mark read" to reach the bell',
+    });
+    expect((await bellItem())?.read).toBe(true);
   });
 });

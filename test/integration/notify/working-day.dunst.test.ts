@@ -3,9 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startBrowserHost, type BrowserHost } from '../../../electron/browser-host/browser-host';
-import { createGateway, DEMO_USERS, type Gateway } from '../../../gateway/src';
+import { createGateway, DEMO_PASSWORD, DEMO_USERS, type Gateway } from '../../../gateway/src';
 import type { PushChannel } from '../../../shared/ipc/contract';
+import { startTsChild } from '../../support/child-process';
 import { DesktopSession } from '../../support/desktop-session';
+import { freePort } from '../../support/free-port';
 import { sleep, waitFor } from '../../support/wait';
 
 /**
@@ -23,13 +25,13 @@ afterEach(async () => {
 const PASSWORD = 'working-day-demo-password';
 const admin = DEMO_USERS.find((u) => u.role === 'super_admin') ?? DEMO_USERS[0]!;
 
-async function demoGateway(port = 0): Promise<{ gateway: Gateway; wsUrl: string; url: string }> {
+async function demoGateway(): Promise<{ gateway: Gateway; wsUrl: string; url: string }> {
   const gateway = createGateway({
     demo: true,
     demoPassword: PASSWORD,
     demoTickMs: 50,
     host: '127.0.0.1',
-    port,
+    port: 0,
     prometheus: false,
   });
   const address = await gateway.start();
@@ -48,7 +50,7 @@ async function desktop(): Promise<DesktopSession> {
   return session;
 }
 
-async function host(wsUrl: string, url: string): Promise<BrowserHost> {
+async function host(wsUrl: string, url: string, password = PASSWORD): Promise<BrowserHost> {
   const dir = await mkdtemp(join(tmpdir(), 'lookout-working-day-'));
   cleanups.push(() => rm(dir, { recursive: true, force: true }));
   await writeFile(join(dir, 'index.html'), '<!doctype html><title>Lookout</title>');
@@ -73,7 +75,7 @@ async function host(wsUrl: string, url: string): Promise<BrowserHost> {
         },
         subscriptions: ['dashboard', `tasks:${admin.username}`, `notifications:${admin.username}`],
       },
-      secret: PASSWORD,
+      secret: password,
     }),
   ).toEqual({ ok: true });
   await waitFor(
@@ -182,22 +184,34 @@ describe.runIf(process.platform === 'linux')('a working day of notifications on 
     ]);
   });
 
-  it('raises one notification when an endpoint stays down past the threshold, and one when it is back', async () => {
+  it('raises one notification when its gateway process is killed (-9) and stays down past the threshold, and one when it is back', async () => {
     const session = await desktop();
-    const first = await demoGateway();
-    let gateway = first.gateway;
-    const { wsUrl, url } = first;
-    gateway.demo?.stop();
-    const h = await host(wsUrl, url);
+    // A real gateway process, as a user runs it (`npm run gateway -- --demo`), ended by SIGKILL.
+    const port = await freePort();
+    const gatewayProcess = () => {
+      const child = startTsChild(
+        'gateway/src/cli.ts',
+        ['--demo', '--port', String(port), '--host', '127.0.0.1'],
+        { env: { REDIS_URL: '' } },
+      );
+      cleanups.push(() => child.kill());
+      return child;
+    };
+    const first = gatewayProcess();
+    await first.waitOutput(/Lookout gateway \S+ on ws:/, 30_000);
+    const url = `http://127.0.0.1:${port}`;
+    const h = await host(`ws://127.0.0.1:${port}/ws`, url, DEMO_PASSWORD);
     await setPrefs(h, { incidents: { enabled: true, afterMs: 2_000 } });
-    const port = Number(new URL(url).port);
+    // The demo's own traffic notifies too: only this endpoint's incident notifications count here.
+    const incident = /^Demo gateway is (down|back)$/;
     const fresh = newSince(session);
+    const incidents = async () => (await fresh()).filter((n) => incident.test(n.summary));
     await fresh();
 
-    await gateway.stop();
+    await first.kill();
     const [down] = await waitFor(
       async () => {
-        const h1 = await fresh();
+        const h1 = await incidents();
         return h1.length > 0 ? h1 : null;
       },
       { timeoutMs: 15_000, what: 'the incident notification' },
@@ -205,14 +219,13 @@ describe.runIf(process.platform === 'linux')('a working day of notifications on 
     expect(down).toMatchObject({ summary: 'Demo gateway is down', urgency: 'normal' });
     expect(down?.body).toMatch(/^Demo gateway — Not connected for \d+ s/);
     await sleep(3_000); // still down: no second notification for the same incident
+    expect(await incidents()).toEqual([]);
 
-    ({ gateway } = await demoGateway(port));
-    cleanups.push(() => gateway.stop());
-    gateway.demo?.stop();
+    await gatewayProcess().waitOutput(/Lookout gateway \S+ on ws:/, 30_000);
     const after: Awaited<ReturnType<DesktopSession['details']>> = [];
     await waitFor(
       async () => {
-        after.push(...(await fresh()));
+        after.push(...(await incidents()));
         return after.some((n) => n.summary === 'Demo gateway is back');
       },
       { timeoutMs: 30_000, intervalMs: 200, what: 'the recovery notification' },
