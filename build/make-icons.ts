@@ -8,6 +8,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Page } from 'playwright-core';
+import { trayIconName } from '../electron/desktop/tray-view';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const APP_SIZES = [16, 24, 32, 48, 64, 128, 256, 512, 1024];
@@ -18,8 +19,15 @@ const HEALTH_COLOR = {
   'sign-in': '#3b82f6',
 } as const;
 
-/** The tray glyph: the bell, a health dot (bottom right) and, when unread, a red badge (top right). */
-function traySvg(health: keyof typeof HEALTH_COLOR, unread: boolean): string {
+/** The pause mark (top left) of a paused or quiet tray icon: two bars on a slate disc. */
+const PAUSED_MARK =
+  '<circle cx="14" cy="14" r="12" fill="#475569" stroke="#ffffff" stroke-width="3"/><rect x="8.5" y="8" width="4" height="12" rx="1" fill="#ffffff"/><rect x="15.5" y="8" width="4" height="12" rx="1" fill="#ffffff"/>';
+
+/**
+ * The tray glyph: the bell, a health dot (bottom right), when unread a red badge (top right), and
+ * when notifications are held (paused, quiet hours, off) a pause mark (top left).
+ */
+function traySvg(health: keyof typeof HEALTH_COLOR, unread: boolean, paused: boolean): string {
   const bellOpacity = health === 'disconnected' ? 0.55 : 1;
   const slash =
     health === 'disconnected'
@@ -37,15 +45,20 @@ function traySvg(health: keyof typeof HEALTH_COLOR, unread: boolean): string {
   <circle cx="48" cy="50" r="12" fill="${HEALTH_COLOR[health]}" stroke="#0f172a" stroke-width="3"/>
   ${key}
   ${unread ? '<circle cx="50" cy="13" r="11" fill="#ef4444" stroke="#ffffff" stroke-width="3"/>' : ''}
+  ${paused ? PAUSED_MARK : ''}
 </svg>`;
 }
 
 /**
  * The macOS menu-bar glyph (`*Template.png`): black on transparent, since macOS draws template
  * images in the menu bar's own colour (light or dark) and ignores colour. Health is shown by shape:
- * a "!" (degraded), a slash (disconnected), a padlock (sign-in), a dot for unread.
+ * a "!" (degraded), a slash (disconnected), a padlock (sign-in), a dot for unread, two bars for paused.
  */
-function trayTemplateSvg(health: keyof typeof HEALTH_COLOR, unread: boolean): string {
+function trayTemplateSvg(
+  health: keyof typeof HEALTH_COLOR,
+  unread: boolean,
+  paused: boolean,
+): string {
   const cutBadge = health === 'degraded' || health === 'sign-in';
   const mark =
     health === 'degraded'
@@ -60,12 +73,17 @@ function trayTemplateSvg(health: keyof typeof HEALTH_COLOR, unread: boolean): st
     ${unread ? '<circle cx="50" cy="13" r="15" fill="#000"/>' : ''}
     ${cutBadge ? '<circle cx="48" cy="50" r="17" fill="#000"/>' : ''}
     ${health === 'disconnected' ? '<path d="M8 8 L56 56" stroke="#000" stroke-width="13"/>' : ''}
+    ${paused ? '<circle cx="14" cy="14" r="15" fill="#000"/>' : ''}
   </mask></defs>
   <g mask="url(#cut)" fill="#000">
     <path d="M30 6c-2 0-3 1.5-3 3v1.5C19 12 14 19 14 27v10l-5 6c-1 1.5 0 3.5 2 3.5h38c2 0 3-2 2-3.5l-5-6V27c0-8-5-15-13-16.5V9c0-1.5-1-3-3-3z"/>
     <path d="M24 50a6 6 0 0 0 12 0z"/>
   </g>
-  <g fill="#000">${mark}${unread ? '<circle cx="50" cy="13" r="10"/>' : ''}</g>
+  <g fill="#000">${mark}${unread ? '<circle cx="50" cy="13" r="10"/>' : ''}${
+    paused
+      ? '<rect x="6" y="5" width="6" height="18" rx="1.5"/><rect x="16" y="5" width="6" height="18" rx="1.5"/>'
+      : ''
+  }</g>
 </svg>`;
 }
 
@@ -161,17 +179,22 @@ async function main(): Promise<void> {
     mkdirSync(join(here, 'tray'), { recursive: true });
     for (const health of Object.keys(HEALTH_COLOR) as Array<keyof typeof HEALTH_COLOR>) {
       for (const unread of [false, true]) {
-        const name = `tray-${health}${unread ? '-unread' : ''}`;
-        const svg = traySvg(health, unread);
-        writeFileSync(join(here, 'tray', `${name}.png`), await render(page, svg, 16));
-        writeFileSync(join(here, 'tray', `${name}@2x.png`), await render(page, svg, 32));
-        if (!unread) writeFileSync(join(here, 'tray', `${name}.svg`), svg);
-        const template = trayTemplateSvg(health, unread);
-        writeFileSync(join(here, 'tray', `${name}Template.png`), await render(page, template, 16));
-        writeFileSync(
-          join(here, 'tray', `${name}Template@2x.png`),
-          await render(page, template, 32),
-        );
+        for (const paused of [false, true]) {
+          const name = trayIconName(health, unread, paused);
+          const svg = traySvg(health, unread, paused);
+          writeFileSync(join(here, 'tray', `${name}.png`), await render(page, svg, 16));
+          writeFileSync(join(here, 'tray', `${name}@2x.png`), await render(page, svg, 32));
+          if (!unread && !paused) writeFileSync(join(here, 'tray', `${name}.svg`), svg);
+          const template = trayTemplateSvg(health, unread, paused);
+          writeFileSync(
+            join(here, 'tray', `${name}Template.png`),
+            await render(page, template, 16),
+          );
+          writeFileSync(
+            join(here, 'tray', `${name}Template@2x.png`),
+            await render(page, template, 32),
+          );
+        }
       }
     }
     console.log(`icons written to ${here}`);

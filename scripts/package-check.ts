@@ -365,10 +365,10 @@ export async function packageCheck(options: { keep?: boolean } = {}): Promise<Pa
     const inPreload = bundledPackages(meta.preload);
     if (inPreload.length > 0)
       problems.push(`the preload bundles ${inPreload.join(', ')}: it must only hold our adapter`);
-    // The desktop never runs Redis (its gateway is in memory) nor the browser host's notifiers
-    // (Electron notifies).
+    // The desktop never runs Redis (its gateway is in memory) nor node-notifier (Electron notifies;
+    // on Linux through D-Bus, which is bundled for that).
     const excluded = bundledPackages(meta.main).filter((name) =>
-      /^(@redis\/.*|redis|node-notifier|@jellybrick\/dbus-next)$/.test(name),
+      /^(@redis\/.*|redis|node-notifier)$/.test(name),
     );
     if (excluded.length > 0)
       problems.push(`main.cjs bundles ${excluded.join(', ')}: the desktop app never uses them`);

@@ -85,7 +85,13 @@ export interface HostProc extends Proc {
  * `endpoints` pre-writes an endpoints.json (else: embedded demo).
  */
 export async function startHost(
-  options: { endpoints?: unknown[]; dataDir?: string; args?: string[] } = {},
+  options: {
+    endpoints?: unknown[];
+    dataDir?: string;
+    args?: string[];
+    /** Over the inherited environment, e.g. the session bus of a test's own keyring. */
+    env?: NodeJS.ProcessEnv;
+  } = {},
 ): Promise<HostProc> {
   const owned = options.dataDir === undefined;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'lookout-e2e-'));
@@ -98,6 +104,7 @@ export async function startHost(
     ['electron/browser-host/main.ts', '--data-dir', dataDir, ...(options.args ?? [])],
     // Ready once the whole banner is out (the address and its notes arrive in separate writes).
     /Open: (http:\/\/127\.0\.0\.1:\d+\/\?k=[0-9a-f]+)[\s\S]*Press Ctrl\+C to quit/,
+    options.env,
   );
   return {
     ...proc,

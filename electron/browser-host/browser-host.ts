@@ -15,6 +15,7 @@ import { defaultDataDir } from './data-dir';
 import { environmentNetwork } from './environment-network';
 import { ADDRESS_FILE, loadHostAddress, saveHostAddress } from './host-address';
 import { staticHandler } from './static-server';
+import { probeSecretService, secretServiceOrMemory } from '../core/state/secret-service-store';
 
 export interface BrowserHostOptions {
   /** 0 (default) picks a free port. */
@@ -37,6 +38,12 @@ export interface BrowserHostOptions {
   corePorts?: Partial<CorePorts>;
   /** Make a new secret instead of the one kept in the data folder (`--new-secret`). */
   newSecret?: boolean;
+  /**
+   * The session bus whose Secret Service keeps passwords and tokens across restarts; default
+   * `env.DBUS_SESSION_BUS_ADDRESS`. Without one (or without a running, unlocked keyring on it)
+   * secrets stay in memory and Settings says why.
+   */
+  secretBus?: string;
 }
 
 export interface BrowserHost {
@@ -72,6 +79,9 @@ export async function startBrowserHost(options: BrowserHostOptions = {}): Promis
   const address = await loadHostAddress(dataDir, { newSecret: options.newSecret ?? false });
   const notes = address.note ? [address.note] : [];
   const secret = address.secret;
+  const credentialStore = await secretStore(
+    options.secretBus ?? options.env?.DBUS_SESSION_BUS_ADDRESS,
+  );
   const core = new LookoutCore({
     dataDir,
     notifier:
@@ -85,6 +95,7 @@ export async function startBrowserHost(options: BrowserHostOptions = {}): Promis
     appVersion: options.appVersion ?? '0.0.0',
     hostKind: 'browser',
     network: environmentNetwork(options.env ?? {}),
+    ...(credentialStore ? { credentialStore } : {}),
     ...options.corePorts,
   });
   let port = 0;
@@ -165,6 +176,17 @@ export async function startBrowserHost(options: BrowserHostOptions = {}): Promis
       await core.stop();
     },
   };
+}
+
+/**
+ * Secrets in the desktop's Secret Service where a session bus is (Linux, the BSDs), else memory
+ * with the reason; elsewhere (no D-Bus at all) the core's own memory store and its words.
+ */
+async function secretStore(busAddress: string | undefined): Promise<CorePorts['credentialStore']> {
+  if (!busAddress && process.platform !== 'linux' && !process.platform.endsWith('bsd'))
+    return undefined;
+  const probe = await probeSecretService({ busAddress });
+  return (deps) => secretServiceOrMemory(probe, deps);
 }
 
 /**

@@ -17,6 +17,9 @@ import { reportChildProcessCrashes, runtimeVersions, startCrashReporter } from '
 import { IpcGateway } from './ipc-gateway';
 import { setStartAtLogin, startedAtLogin } from './login-item';
 import { ElectronNotifier, prepareNotifications } from './notifier.electron';
+import { DbusNotifier, isFreedesktop } from '../core/notify/notifier.dbus';
+import { FallbackNotifier } from '../core/notify/notifier.fallback';
+import type { Notifier } from '../core/notify/notifier';
 import { RendererWatchdog, rendererHealthLabel } from './renderer-watchdog';
 import { createSafeStorageCipher } from './secret-cipher.electron';
 import { acquireSingleInstance } from './single-instance';
@@ -101,12 +104,23 @@ export async function startDesktop(options: DesktopOptions): Promise<DesktopApp 
 
   const dist = join(options.appRoot, 'dist');
   protocol.handle(APP_SCHEME, rendererFileHandler(join(dist, 'renderer')));
-  const notifier = new ElectronNotifier({
+  const electronNotifier = new ElectronNotifier({
     iconPath: join(dist, 'desktop', 'icon.png'),
     logger,
     platform,
     onActivation: (link) => openLink(link ?? 'notifications'),
   });
+  // On Linux and the BSDs Electron's notifications have no buttons and cannot read the daemon's
+  // do-not-disturb: speak D-Bus to the daemon as the browser host does, Electron's own as the
+  // fallback (no session bus, no daemon).
+  const notifier: Notifier & Pick<Required<Notifier>, 'onClick'> = isFreedesktop(platform)
+    ? new FallbackNotifier(
+        new DbusNotifier({ appName: 'Lookout', appIcon: join(dist, 'desktop', 'icon.png') }),
+        electronNotifier,
+        options.clock ?? systemClock,
+        logger,
+      )
+    : electronNotifier;
   const system = new ElectronSystemEvents();
   const core = options.createCore({
     dataDir: options.dataDir,

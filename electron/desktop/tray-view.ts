@@ -35,7 +35,10 @@ export interface TrayExtras {
 
 /** The tray as data: which icon, which tooltip, which menu. */
 export interface TrayView {
-  /** File name (without `.png`) in the tray icon folder: `tray-<health>[-unread]`. */
+  /**
+   * File name (without `.png`) in the tray icon folder: `tray-<health>[-unread][-paused]`; paused
+   * (by the user or quiet hours) shows as pause bars on the bell, so it is seen without opening the menu.
+   */
   icon: string;
   tooltip: string;
   /** Text beside the icon (macOS menu bar): the unread count, or empty. */
@@ -62,7 +65,17 @@ export const TRAY_TEMPLATE_SUFFIX = 'Template';
  */
 export const TRAY_ICON_NAMES: string[] = (
   ['ok', 'degraded', 'disconnected', 'sign-in'] as const
-).flatMap((h) => [`tray-${h}`, `tray-${h}-unread`]);
+).flatMap((h) =>
+  ['', '-unread'].flatMap((u) => [
+    trayIconName(h, u !== '', false),
+    trayIconName(h, u !== '', true),
+  ]),
+);
+
+/** The icon for a health, unread and paused state (one naming rule for the view and the build). */
+export function trayIconName(health: TrayHealth, unread: boolean, paused: boolean): string {
+  return `tray-${health}${unread ? '-unread' : ''}${paused ? '-paused' : ''}`;
+}
 
 /** Pure: the tray's look and menu for a model. `formatTime` renders the pause end. */
 export function trayMenuModel(
@@ -92,7 +105,7 @@ export function trayMenuModel(
         })),
       };
   return {
-    icon: `tray-${model.health}${unread > 0 ? '-unread' : ''}`,
+    icon: trayIconName(model.health, unread > 0, model.quiet !== null),
     tooltip: windowProblem ? `${model.tooltip}\n${windowProblem}` : model.tooltip,
     title: unread > 0 ? (unread > 99 ? '99+' : String(unread)) : '',
     items: [

@@ -9,6 +9,7 @@ import { ErrorBoundary } from './ui/error-boundary';
 import { createErrorReporter, describeThrown } from './ui/error-report';
 import { StoreContext } from './ui/store-context';
 import './styles/app.css';
+import './styles/diagnostics-tools.css';
 
 /** Full-page message when no host installed the bridge (the page was opened on its own). */
 function NoBridge() {

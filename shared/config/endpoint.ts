@@ -289,6 +289,19 @@ export const endpointSchema = z
       .min(1_024)
       .max(256 * 1024 * 1024)
       .default(16 * 1024 * 1024),
+    /**
+     * How much of this endpoint's traffic the frame log keeps, in bytes of frame text (default
+     * 2 MiB): earlier connections stay in it across reconnects until newer frames push them out.
+     */
+    frameLogBytes: z
+      .number()
+      .int()
+      .min(64 * 1024)
+      .max(256 * 1024 * 1024)
+      .default(2 * 1024 * 1024)
+      .describe(
+        'Bytes of frames the Diagnostics frame log keeps for this endpoint (default 2 MiB).',
+      ),
     /** Give up after this long without a successful upgrade (ms). */
     handshakeTimeoutMs: z.number().int().min(500).max(120_000).default(10_000),
   })

@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import type { AppPatch, AppSnapshot } from '../model/app-state';
-import type { SessionDiagnostics, StateChange } from '../model/connection';
+import {
+  MAX_RAW_FRAME_CHARS,
+  SUPPORT_ACTIONS,
+  type SessionDiagnostics,
+  type StateChange,
+  type SupportActionResult,
+} from '../model/connection';
+import type { FrameDetail, FramePage } from '../model/frame-log';
 import type { EndpointHealth } from '../model/health';
 import type {
   ConnectionCheckReport,
@@ -122,6 +129,33 @@ export const invokeRequestSchemas = {
   'diagnostics:probe': z.object({ endpoint: endpointId }).strict(),
   /** The redacted support bundle as pretty JSON text. */
   'diagnostics:bundle': empty,
+  /** Rows of an endpoint's frame log after `after` (all when null), redacted previews. */
+  'diagnostics:frames': z
+    .object({ endpoint: endpointId, after: z.number().int().nonnegative().nullable() })
+    .strict(),
+  /** One frame for the inspector: the whole payload (bounded, redacted) and its decode result. */
+  'diagnostics:frame': z.object({ endpoint: endpointId, id: z.number().int().positive() }).strict(),
+  /**
+   * A support action on an open connection (ping now, re-subscribe, reconnect, send one raw
+   * frame): done now or refused with a reason, never queued; written to the reconnect journal.
+   */
+  'diagnostics:act': z.discriminatedUnion('action', [
+    z
+      .object({
+        endpoint: endpointId,
+        action: z.enum(
+          SUPPORT_ACTIONS.filter((a) => a !== 'send') as ['ping', 'resubscribe', 'reconnect'],
+        ),
+      })
+      .strict(),
+    z
+      .object({
+        endpoint: endpointId,
+        action: z.literal('send'),
+        text: z.string().min(1).max(MAX_RAW_FRAME_CHARS),
+      })
+      .strict(),
+  ]),
   'notifications:trace': z.object({ eventId: z.string().max(512).optional() }).strict(),
   'prefs:set': z.object({ prefs: notifyPrefsSchema }).strict(),
   /** The update feed must be https (`updateFeedProblem`). */
@@ -175,6 +209,11 @@ export interface InvokeResponses {
   'diagnostics:check': ConnectionCheckReport;
   'diagnostics:probe': ProbeResult[];
   'diagnostics:bundle': { json: string };
+  /** Null when the endpoint has no session (removed or disabled). */
+  'diagnostics:frames': FramePage | null;
+  /** Null when the frame has left the log (or the endpoint has no session). */
+  'diagnostics:frame': FrameDetail | null;
+  'diagnostics:act': SupportActionResult;
   'notifications:trace': { entries: NotificationTraceEntry[]; counters: NotificationCounters };
   'prefs:set': NotifyPrefs;
   'settings:set': AppSettings;

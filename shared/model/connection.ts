@@ -85,6 +85,8 @@ export interface AttemptRecord {
   sent?: HandshakeSent;
   /** The route (direct or which proxy, and why) and the server's certificate chain. */
   transport?: TransportFacts;
+  /** The upgrade's request and response (redacted), when the request went out. */
+  handshake?: HandshakeExchange;
   outcome?: AttemptOutcome;
 }
 
@@ -129,17 +131,75 @@ export interface ChannelReset {
 
 export type FrameDirection = 'in' | 'out';
 
+/**
+ * What a frame-log row is: a data frame (text or binary) or a control frame (a WebSocket ping, a
+ * pong, the close: a close row also stands for a connection lost without a close frame, 1006).
+ */
+export type FrameKind = 'text' | 'binary' | 'ping' | 'pong' | 'close';
+
 /** One frame in the bounded frame log. The preview is redacted and truncated; never the raw frame. */
 export interface FrameRecord {
+  /** Position in the endpoint's log (increasing; ids of frames that left the log are not reused). */
+  id: number;
+  /** The connection (attempt number) the frame travelled on. */
+  conn: number;
   at: number;
   dir: FrameDirection;
+  kind: FrameKind;
   size: number;
   preview: string;
   /** Why the frame was rejected, when it was (non-JSON, oversized, schema, unknown type). */
   rejected?: string;
   /** Why the event(s) it carried were not applied as new, when they were not (a DropReason each). */
   dropped?: string;
+  /** A pong's round-trip time (our own WebSocket ping's), ms. */
+  rttMs?: number;
+  /** A close row's code (1006: the connection ended without a close frame). */
+  closeCode?: number;
+  /** Sent by hand from Diagnostics (a support action), not by Lookout itself. */
+  manual?: boolean;
 }
+
+/**
+ * The HTTP side of one upgrade, as Diagnostics shows it: the request line and headers sent, and
+ * the server's answer (101, or a refusal with the start of its body). Secrets are redacted when
+ * recorded: Authorization, Cookie, secret-named headers and query parameters, known secret values.
+ */
+export interface HandshakeExchange {
+  request?: { method: string; target: string; headers: Record<string, string> };
+  response?: {
+    status: number;
+    statusText: string;
+    headers: Record<string, string>;
+    /** The first KB of a refused upgrade's body, redacted. */
+    body?: string;
+    /** The body went on past what was kept. */
+    bodyTruncated?: boolean;
+  };
+}
+
+/** A support action taken from Diagnostics, as the reconnect journal lists it. */
+export interface SupportActionRecord {
+  at: number;
+  action: SupportAction;
+  ok: boolean;
+  /** What happened, or why it was refused, in plain words (redacted). */
+  detail: string;
+}
+
+/** What a support engineer can do to a connection by hand. */
+export const SUPPORT_ACTIONS = ['ping', 'resubscribe', 'reconnect', 'send'] as const;
+export type SupportAction = (typeof SUPPORT_ACTIONS)[number];
+
+/**
+ * The answer to a support action: done (with the ping's round-trip time), or refused with the
+ * reason and what to do. Nothing is ever queued for later.
+ */
+export type SupportActionResult =
+  { ok: true; detail: string; rttMs?: number } | { ok: false; reason: string };
+
+/** The longest raw frame the compose box sends, in characters. */
+export const MAX_RAW_FRAME_CHARS = 64 * 1024;
 
 export interface RttSummary {
   samples: number;
@@ -202,6 +262,7 @@ export interface SessionDiagnostics {
   lastOutcome: AttemptOutcome | null;
   timeline: StateChange[];
   attempts: AttemptRecord[];
+  /** The newest rows of the frame log (at most 500); the whole log is paged by `diagnostics:frames`. */
   frames: FrameRecord[];
   /** Counted rejection reasons: `non-json: 3`, `oversized: 1`… */
   rejections: Record<string, number>;
@@ -216,4 +277,6 @@ export interface SessionDiagnostics {
   clockSkewMs: number | null;
   /** How this backend keeps connections alive, in one line (from the dialect). */
   keepalive: string;
+  /** Support actions taken from Diagnostics (ping now, re-subscribe, reconnect, send), oldest first. */
+  actions: SupportActionRecord[];
 }

@@ -95,14 +95,52 @@ export function quietHoursEnd(quiet: QuietHoursSetting, now: number): number | n
   return at.getTime();
 }
 
+/** Why notifications are held right now, and until when (null: until turned back on). */
+export interface QuietState {
+  kind: 'off' | 'paused' | 'quiet-hours';
+  until: number | null;
+}
+
+/** The prefs that decide whether it is quiet. */
+export interface QuietPrefs {
+  pausedUntil: number | null;
+  quietHours: QuietHoursSetting;
+  enabled: boolean;
+}
+
 /** What the header and the tray say about being quiet, or null when notifications are on. */
-export function quietState(
-  prefs: { pausedUntil: number | null; quietHours: QuietHoursSetting; enabled: boolean },
-  now: number,
-): { kind: 'off' | 'paused' | 'quiet-hours'; until: number | null } | null {
+export function quietState(prefs: QuietPrefs, now: number): QuietState | null {
   if (!prefs.enabled) return { kind: 'off', until: null };
   if (prefs.pausedUntil !== null && prefs.pausedUntil > now)
     return { kind: 'paused', until: prefs.pausedUntil };
   const quietEnd = quietHoursEnd(prefs.quietHours, now);
   return quietEnd === null ? null : { kind: 'quiet-hours', until: quietEnd };
+}
+
+/**
+ * The next time the quiet state may change by the clock alone (a pause ends, quiet hours begin or
+ * end), or null when only a user's change can change it. Lets a display re-read the state exactly
+ * then instead of polling.
+ */
+export function nextQuietChange(prefs: QuietPrefs, now: number): number | null {
+  if (!prefs.enabled) return null;
+  const times: number[] = [];
+  if (prefs.pausedUntil !== null && prefs.pausedUntil > now) times.push(prefs.pausedUntil);
+  const quiet = prefs.quietHours;
+  const end = quietHoursEnd(quiet, now);
+  if (end !== null) times.push(end);
+  else if (quiet.enabled && minutesOf(quiet.start) !== minutesOf(quiet.end)) {
+    const start = minutesOf(quiet.start);
+    const d = new Date(now);
+    const at = new Date(
+      d.getFullYear(),
+      d.getMonth(),
+      d.getDate(),
+      Math.floor(start / 60),
+      start % 60,
+    );
+    if (at.getTime() <= now) at.setDate(at.getDate() + 1);
+    times.push(at.getTime());
+  }
+  return times.length === 0 ? null : Math.min(...times);
 }

@@ -106,8 +106,8 @@ describe('packaging config', () => {
     );
   });
 
-  it('has a tray icon for every health state, with and without unread, at 1x and 2x, coloured and as a macOS template', () => {
-    expect(TRAY_ICON_NAMES).toHaveLength(8);
+  it('has a tray icon for every health state, with and without unread, paused or not, at 1x and 2x, coloured and as a macOS template', () => {
+    expect(TRAY_ICON_NAMES).toHaveLength(16);
     for (const name of TRAY_ICON_NAMES) {
       for (const variant of ['', TRAY_TEMPLATE_SUFFIX]) {
         expect(pngSize(join(root, `build/tray/${name}${variant}.png`))).toEqual([16, 16]);

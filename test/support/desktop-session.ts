@@ -51,12 +51,21 @@ export class DesktopSession {
 
       if (withDaemon) {
         const rc = join(dir, 'dunstrc');
+        // The context menu (`dunstctl context`) asks "dmenu" to pick a button: this one picks the
+        // line holding the label `pickButton` wrote, as a user choosing it from the menu would.
+        const picker = join(dir, 'pick-button.sh');
+        await writeFile(
+          picker,
+          `#!/bin/sh\nlabel=$(cat '${join(dir, 'pick-label')}')\ngrep -m1 -F "#$label (" || true\n`,
+          { mode: 0o755 },
+        );
         // timeout = 0: notifications stay until closed, so the test decides when they reach history.
         await writeFile(
           rc,
           [
             '[global]',
             '    history_length = 100',
+            `    dmenu = ${picker}`,
             `    markup = ${markup ? 'full' : 'no'}`,
             '[urgency_low]',
             '    timeout = 0',
@@ -108,6 +117,15 @@ export class DesktopSession {
   /** Runs `dunstctl` on this desktop (`['action', '0']` clicks the topmost notification). */
   dunstctl(args: string[]): Promise<string> {
     return run('dunstctl', args, this.env);
+  }
+
+  /**
+   * Picks a notification's button by its label ("Mark read") from dunst's context menu, as a user
+   * would: dunst lists every button of the notifications on screen and invokes the one picked.
+   */
+  async pickButton(label: string): Promise<void> {
+    await writeFile(join(this.dir, 'pick-label'), label);
+    await run('dunstctl', ['context'], this.env);
   }
 
   /** Close everything dunst shows (so it moves to history), then read the history, newest first. */

@@ -1,3 +1,4 @@
+import type { QuietState } from '../../../shared/model/pause-presets';
 import type {
   InvokeChannel,
   InvokeRequest,
@@ -8,10 +9,10 @@ import type {
   SendPayload,
 } from '../../../shared/ipc/contract';
 import type { AppSettings } from '../../../shared/model/settings';
-import type { Clock, Logger, Scheduler, SystemEvents } from '../kernel/ports';
+import type { Clock, Logger, Scheduler, SecretSink, SystemEvents } from '../kernel/ports';
 import type { DndReading } from '../../../shared/model/diagnostics';
 import type { Notifier } from '../notify/notifier';
-import type { SecretCipher } from '../state/credential-store';
+import type { CredentialStore, SecretCipher } from '../state/credential-store';
 
 /**
  * The API both hosts (Electron desktop, Node browser host) wire to: one `LookoutCore` per app.
@@ -30,6 +31,17 @@ export interface CorePorts {
   readDoNotDisturb?: () => Promise<DndReading>;
   /** Cipher for secrets at rest (Electron safeStorage); absent → secrets kept in memory only. */
   secretCipher?: SecretCipher;
+  /**
+   * Where secrets live when the host has its own store (the browser host: the desktop's Secret
+   * Service, or memory with the reason); made with the core's redactor and log. Wins over
+   * `secretCipher`.
+   */
+  credentialStore?: (deps: {
+    sink: SecretSink;
+    logger: Logger;
+    /** Reports a failed (or a working again) save as the `secrets` storage problem. */
+    onSaved: (result: { ok: true } | { ok: false; error: string }) => void;
+  }) => CredentialStore;
   logger?: Logger;
   clock?: Clock;
   random?: () => number;
@@ -66,8 +78,11 @@ export interface TrayModel {
   unread: number;
   /** Tooltip: "Lookout: 3 endpoints connected, 2 unread". */
   tooltip: string;
+  /** Paused by the user (the menu offers Resume). */
   notificationsPaused: boolean;
   pausedUntil: number | null;
+  /** Why notifications are held now (paused, quiet hours, turned off), or null: the icon shows it. */
+  quiet: QuietState | null;
 }
 
 export type PushListener = <C extends PushChannel>(channel: C, payload: PushPayloads[C]) => void;

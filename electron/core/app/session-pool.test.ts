@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { EndpointConfig } from '../../../shared/config/endpoint';
-import type { SessionDiagnostics, StateChange } from '../../../shared/model/connection';
+import type {
+  SessionDiagnostics,
+  StateChange,
+  SupportActionResult,
+} from '../../../shared/model/connection';
+import type { FramePage } from '../../../shared/model/frame-log';
 import type { EndpointHealth } from '../../../shared/model/health';
 import type { LiveEvent } from '../../../shared/model/live-event';
 import { testEndpoint } from '../../../test/support/endpoint';
@@ -37,6 +42,24 @@ class FakeSession extends TypedEmitter<SessionEvents> implements PooledSession {
   }
   diagnostics(): SessionDiagnostics {
     return { endpoint: this.id } as SessionDiagnostics;
+  }
+  async act(action: string): Promise<SupportActionResult> {
+    this.calls.push(`act:${action}`);
+    return { ok: false, reason: 'fake' };
+  }
+  framePage(): FramePage {
+    return {
+      endpoint: this.id,
+      firstId: null,
+      frames: [],
+      connections: [],
+      limitBytes: 1,
+      usedBytes: 0,
+      more: false,
+    };
+  }
+  frameDetail(): null {
+    return null;
   }
   fire<E extends keyof SessionEvents>(event: E, payload: SessionEvents[E]): void {
     this.emit(event, payload);

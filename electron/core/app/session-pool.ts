@@ -23,6 +23,9 @@ export type PooledSession = Pick<
   | 'unsubscribe'
   | 'noteDropped'
   | 'diagnostics'
+  | 'act'
+  | 'framePage'
+  | 'frameDetail'
 >;
 
 /** One endpoint's health monitor as the pool drives it. */

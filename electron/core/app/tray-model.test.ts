@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { trayModel } from './tray-model';
 
-const base = { unread: 0, pausedUntil: null, now: 1_000 };
+const base = { unread: 0, quiet: null, now: 1_000 };
 
 describe('trayModel', () => {
   it('is ok when every endpoint is open', () => {
@@ -70,15 +70,34 @@ describe('trayModel', () => {
     const m = trayModel({
       states: [{ name: 'a', state: 'open' }],
       unread: 3,
-      pausedUntil: 5_000,
+      quiet: { kind: 'paused', until: 5_000 },
       now: 1_000,
     });
     expect(m).toMatchObject({ unread: 3, notificationsPaused: true, pausedUntil: 5_000 });
     expect(m.tooltip).toMatch(
       /^Lookout: 1 of 1 endpoint healthy, 3 unread, notifications paused until \d\d:\d\d/,
     );
-    expect(
-      trayModel({ states: [], unread: 0, pausedUntil: 500, now: 1_000 }).notificationsPaused,
-    ).toBe(false);
+    expect(trayModel({ states: [], unread: 0, quiet: null, now: 1_000 }).notificationsPaused).toBe(
+      false,
+    );
+  });
+
+  it('names quiet hours and notifications turned off, which are not a pause to resume', () => {
+    const quietHours = trayModel({
+      states: [{ name: 'a', state: 'open' }],
+      unread: 0,
+      quiet: { kind: 'quiet-hours', until: 5_000 },
+      now: 1_000,
+    });
+    expect(quietHours).toMatchObject({ notificationsPaused: false, pausedUntil: null });
+    expect(quietHours.quiet?.kind).toBe('quiet-hours');
+    expect(quietHours.tooltip).toMatch(/, quiet hours until \d\d:\d\d/);
+    const off = trayModel({
+      states: [{ name: 'a', state: 'open' }],
+      unread: 0,
+      quiet: { kind: 'off', until: null },
+      now: 1_000,
+    });
+    expect(off.tooltip).toBe('Lookout: 1 of 1 endpoint healthy, notifications off');
   });
 });

@@ -1,6 +1,7 @@
 import { localWhen } from '../../../shared/util/local-time';
 import type { ConnectionState } from '../../../shared/model/connection';
 import { isHealthy, type DeliveryStatus } from '../../../shared/model/health';
+import type { QuietState } from '../../../shared/model/pause-presets';
 import type { TrayHealth, TrayModel } from './core-api';
 
 /** One endpoint as the tray sees it: its socket state and its delivery facet. */
@@ -21,7 +22,8 @@ export interface TrayEndpoint {
 export function trayModel(input: {
   states: readonly TrayEndpoint[];
   unread: number;
-  pausedUntil: number | null;
+  /** Why notifications are held now (`quietState` of the prefs), or null. */
+  quiet: QuietState | null;
   now: number;
 }): TrayModel {
   const { states, unread, now } = input;
@@ -43,7 +45,8 @@ export function trayModel(input: {
   else if (signIn > 0) health = 'sign-in';
   else if (down === enabled.length) health = 'disconnected';
   else if (down > 0 || troubled > 0) health = 'degraded';
-  const paused = input.pausedUntil !== null && input.pausedUntil > now;
+  const { quiet } = input;
+  const paused = quiet?.kind === 'paused';
   const parts = [
     enabled.length === 0
       ? 'no endpoints'
@@ -53,15 +56,27 @@ export function trayModel(input: {
     unverified > 0 ? `${unverified} delivery unverified` : '',
     signIn > 0 ? `${signIn} need${signIn === 1 ? 's' : ''} sign-in` : '',
     unread > 0 ? `${unread} unread` : '',
-    paused && input.pausedUntil !== null
-      ? `notifications paused until ${localWhen(input.pausedUntil, now)}`
-      : '',
+    quietText(quiet, now),
   ].filter(Boolean);
   return {
     health,
     unread,
     tooltip: `Lookout: ${parts.join(', ')}`,
     notificationsPaused: paused,
-    pausedUntil: paused ? input.pausedUntil : null,
+    pausedUntil: paused ? (quiet.until ?? null) : null,
+    quiet,
   };
+}
+
+function quietText(quiet: QuietState | null, now: number): string {
+  if (!quiet) return '';
+  const until = quiet.until === null ? '' : ` until ${localWhen(quiet.until, now)}`;
+  switch (quiet.kind) {
+    case 'paused':
+      return `notifications paused${until}`;
+    case 'quiet-hours':
+      return `quiet hours${until}`;
+    case 'off':
+      return 'notifications off';
+  }
 }

@@ -143,9 +143,9 @@ export async function composeCore(ports: CorePorts, base: CoreBase): Promise<Com
             };
           }),
       unread: () => model.unread(),
-      pausedUntil: () => settings.prefs.pausedUntil,
-      now: () => clock.now(),
+      quiet: () => settings.prefs,
     },
+    clock,
     (m) => base.events.tray(m),
   );
   // Once per interval, not per event: the unread count (for the renderer and the tray).
@@ -265,17 +265,28 @@ export async function composeCore(ports: CorePorts, base: CoreBase): Promise<Com
       notifications.dispose();
       incidents.dispose();
       dnd.stop();
+      tray.close();
       feed.close();
       await state.close();
       await settings.flush();
       await demo.stop();
+      credentials.close?.();
       logger.info('lookout core stopped');
     },
   };
 }
 
-/** Secrets at rest: encrypted by the host's cipher (Electron safeStorage), else in memory only. */
+/**
+ * Secrets at rest: the host's own store (the browser host's Secret Service), else encrypted by the
+ * host's cipher (Electron safeStorage), else in memory only.
+ */
 function credentialStore(ports: CorePorts, base: CoreBase): CredentialStore {
+  if (ports.credentialStore)
+    return ports.credentialStore({
+      sink: base.redactor,
+      logger: base.logger,
+      onSaved: base.reportSave('secrets', "the desktop's keyring"),
+    });
   const cipher = ports.secretCipher;
   return cipher
     ? new EncryptedFileCredentialStore({

@@ -82,7 +82,7 @@ export class LookoutCore implements LookoutCoreApi {
 
   trayModel(): TrayModel {
     if (this.running) return this.running.core.parts.tray.model();
-    return trayModel({ states: [], unread: 0, pausedUntil: null, now: this.base.clock.now() });
+    return trayModel({ states: [], unread: 0, quiet: null, now: this.base.clock.now() });
   }
 
   onTrayChange(listener: (model: TrayModel) => void): () => void {

@@ -72,7 +72,7 @@ export class FrameIntake {
     const size = rawSize(data);
     this.lastFrameAt = now;
     if (isBinary) {
-      this.recorder.frameIn(now, '[binary frame]', size, 'binary-frame');
+      this.recorder.frameIn(now, '[binary frame]', size, 'binary-frame', undefined, 'binary');
       this.sink.frame(now);
       return;
     }
@@ -96,7 +96,8 @@ export class FrameIntake {
         rejected: `decoder-error: ${error instanceof Error ? error.message : String(error)}`,
       };
     }
-    const frame = this.recorder.frameIn(now, text, size, result.rejected);
+    // The result is kept by reference: the inspector puts it into words only when asked.
+    const frame = this.recorder.frameIn(now, text, size, result.rejected, result);
     this.apply(result, now, frame);
   }
 

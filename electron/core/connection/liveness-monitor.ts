@@ -91,13 +91,14 @@ export class LivenessMonitor {
     return this.tracker?.data(now) ?? false;
   }
 
-  /** A WebSocket PONG: a sign of life and, for our own ping, a round-trip time. */
-  pong(now: number): void {
+  /** A WebSocket PONG: a sign of life and, for our own ping, a round-trip time (returned). */
+  pong(now: number): number | null {
     this.tracker?.frame(now);
-    if (this.pingSentAt !== null) {
-      this.rtt.add(now, now - this.pingSentAt);
-      this.pingSentAt = null;
-    }
+    if (this.pingSentAt === null) return null;
+    const rtt = now - this.pingSentAt;
+    this.rtt.add(now, rtt);
+    this.pingSentAt = null;
+    return rtt;
   }
 
   /** After sleep the socket is often dead without knowing it: ping now and expect an answer soon. */

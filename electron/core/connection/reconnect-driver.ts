@@ -18,7 +18,10 @@ export interface DriverEvents {
   stable(): void;
   opened(socket: InstrumentedSocket): void;
   frame(data: RawData, isBinary: boolean): void;
-  pong(): void;
+  /** A WebSocket PONG; `data` is what our ping carried (empty for liveness pings). */
+  pong(data: Buffer): void;
+  /** A WebSocket PING from the server (ws answers it with a pong by itself). */
+  serverPing(data: Buffer): void;
   closed(socket: InstrumentedSocket, code: number, reason: string): void;
 }
 
@@ -104,8 +107,11 @@ export class ReconnectDriver {
     socket.on('message', (data, isBinary) => {
       if (mine()) this.events.frame(data, isBinary);
     });
-    socket.on('pong', () => {
-      if (mine()) this.events.pong();
+    socket.on('pong', (data) => {
+      if (mine()) this.events.pong(data);
+    });
+    socket.on('ping', (data) => {
+      if (mine()) this.events.serverPing(data);
     });
     socket.on('close', (code, reason) => {
       if (!mine()) return;
@@ -168,11 +174,11 @@ export class ReconnectDriver {
     return true;
   }
 
-  /** A WebSocket PING on the current socket, if it is open. */
-  ping(): boolean {
+  /** A WebSocket PING on the current socket (carrying `data`, echoed by the pong), if it is open. */
+  ping(data?: string): boolean {
     const socket = this.current;
     if (!socket || socket.readyState !== socket.OPEN) return false;
-    socket.ping();
+    socket.ping(data);
     return true;
   }
 

@@ -4,12 +4,17 @@ import type {
   AttemptRecord,
   ConnectionState,
   FrameDirection,
+  FrameKind,
   FrameRecord,
   SessionCounters,
   SessionDiagnostics,
   StateChange,
+  SupportActionRecord,
 } from '../../../shared/model/connection';
+import { FRAME_DETAIL_CHARS } from '../../../shared/model/frame-log';
+import type { DecodeResult } from '../dialects/dialect';
 import type { Redactor } from '../kernel/redact';
+import { DEFAULT_FRAME_LOG_BYTES, FrameLog, type LoggedFrame } from './frame-log';
 import { Ring } from './ring';
 import { RttHistory } from './rtt-history';
 
@@ -17,35 +22,27 @@ import { RttHistory } from './rtt-history';
 export interface RecorderLimits {
   timeline: number;
   attempts: number;
-  frames: number;
+  /** Budget of the frame log in bytes of frame text (endpoints.json `frameLogBytes`). */
+  frameLogBytes: number;
+  /** Rows of the frame log in each diagnostics snapshot (the live push and the bundle). */
+  snapshotFrames: number;
   previewChars: number;
   serverErrors: number;
+  actions: number;
 }
 
 export const DEFAULT_RECORDER_LIMITS: RecorderLimits = {
   timeline: 200,
   attempts: 100,
-  frames: 500,
+  frameLogBytes: DEFAULT_FRAME_LOG_BYTES,
+  snapshotFrames: 500,
   previewChars: 300,
   serverErrors: 50,
+  actions: 100,
 };
 
-/**
- * A frame as kept in memory: the preview is redacted when diagnostics are read, not on the hot
- * path. The head runs past the preview length by the redactor's margin, so a secret straddling
- * the preview's end is redacted whole before the preview is cut.
- */
-export interface RawFrame {
-  at: number;
-  dir: FrameDirection;
-  size: number;
-  head: string;
-  /** Characters of the whole frame (the head may be shorter). */
-  length: number;
-  rejected?: string;
-  /** Drop reasons of the events it carried, when some were not applied. */
-  dropped?: string;
-}
+/** A frame as kept in the log (raw text, redacted when read): see `LoggedFrame`. */
+export type RawFrame = LoggedFrame;
 
 /**
  * Records what one session did, for the diagnostics panel and the support bundle: state timeline,
@@ -56,7 +53,9 @@ export class SessionRecorder {
   readonly rtt = new RttHistory();
   private readonly timeline: Ring<StateChange>;
   private readonly attempts: Ring<AttemptRecord>;
-  private readonly frames: Ring<RawFrame>;
+  /** Every frame, bounded by bytes, across reconnects: read by the inspector and the export. */
+  readonly frames: FrameLog;
+  private readonly actions: Ring<SupportActionRecord>;
   private readonly serverErrors: Ring<{ at: number; message: string }>;
   private readonly rejections = new Map<string, number>();
   private attemptCount = 0;
@@ -79,8 +78,11 @@ export class SessionRecorder {
   ) {
     this.timeline = new Ring(limits.timeline);
     this.attempts = new Ring(limits.attempts);
-    this.frames = new Ring(limits.frames);
+    // A frame keeps what the inspector shows plus the redactor's margin: a secret straddling the
+    // inspector's cut is still redacted whole.
+    this.frames = new FrameLog(limits.frameLogBytes, FRAME_DETAIL_CHARS + redactor.previewMargin);
     this.serverErrors = new Ring(limits.serverErrors);
+    this.actions = new Ring(limits.actions);
   }
 
   state(change: StateChange): void {
@@ -97,7 +99,14 @@ export class SessionRecorder {
       url: this.redactor.url(record.url),
     };
     this.attempts.push(full);
+    // Frames from now on travelled on this attempt's connection.
+    this.frames.conn = full.n;
     return full;
+  }
+
+  /** The attempt records still kept, oldest first (live objects: read, never change). */
+  attemptRecords(): readonly AttemptRecord[] {
+    return this.attempts.toArray();
   }
 
   currentAttempt(): AttemptRecord | undefined {
@@ -113,15 +122,28 @@ export class SessionRecorder {
     this.lastOutcome = record.outcome;
   }
 
-  /** Record an incoming frame; the record is returned so a later drop can be marked on it. */
-  frameIn(at: number, text: string, size: number, rejected?: string): RawFrame {
+  /** Record an incoming frame; the row is returned so a later drop can be marked on it. */
+  frameIn(
+    at: number,
+    text: string,
+    size: number,
+    rejected?: string,
+    result?: DecodeResult,
+    kind: FrameKind = 'text',
+  ): RawFrame {
     this.counters.framesIn += 1;
     this.counters.bytesIn += size;
     this.lastMessageAt = at;
     if (rejected) this.reject(rejected);
-    const frame: RawFrame = { at, dir: 'in', size, ...this.head(text), rejected };
-    this.frames.push(frame);
-    return frame;
+    return this.frames.push({
+      at,
+      dir: 'in',
+      kind,
+      size,
+      text,
+      ...(rejected ? { rejected } : {}),
+      ...(result ? { result } : {}),
+    });
   }
 
   /** An event of `frame` was not applied as new (the frame may have left the log already). */
@@ -131,15 +153,39 @@ export class SessionRecorder {
     frame.dropped = frame.dropped ? `${frame.dropped}, ${reason}` : reason;
   }
 
-  frameOut(at: number, text: string): void {
+  frameOut(at: number, text: string, manual = false): void {
     this.counters.framesOut += 1;
     this.counters.bytesOut += text.length;
-    this.frames.push({ at, dir: 'out', size: text.length, ...this.head(text) });
+    this.frames.push({
+      at,
+      dir: 'out',
+      kind: 'text',
+      size: text.length,
+      text,
+      ...(manual ? { manual } : {}),
+    });
   }
 
-  private head(text: string): { head: string; length: number } {
-    const keep = this.limits.previewChars + this.redactor.previewMargin;
-    return { head: text.length > keep ? text.slice(0, keep) : text, length: text.length };
+  /** A control frame (ping, pong, close) as a row of its own; not counted as data frames. */
+  control(
+    at: number,
+    dir: FrameDirection,
+    kind: 'ping' | 'pong' | 'close',
+    extra: {
+      text?: string;
+      size?: number;
+      rttMs?: number;
+      closeCode?: number;
+      manual?: boolean;
+    } = {},
+  ): void {
+    const { text = '', size = text.length, ...rest } = extra;
+    this.frames.push({ at, dir, kind, size, text, ...rest });
+  }
+
+  /** A support action taken from Diagnostics, for the journal (its detail redacted). */
+  action(record: SupportActionRecord): void {
+    this.actions.push({ ...record, detail: this.redactor.preview(record.detail, 500) });
   }
 
   /** Count a rejected frame by its reason (`non-json`, `oversized`, `unknown-type: x`…). */
@@ -177,14 +223,9 @@ export class SessionRecorder {
     | 'recoveredAt'
   > {
     const redact = this.redactor;
-    const frames: FrameRecord[] = this.frames.toArray().map((f) => ({
-      at: f.at,
-      dir: f.dir,
-      size: f.size,
-      preview: redact.preview(f.head, this.limits.previewChars, f.length),
-      ...(f.rejected ? { rejected: redact.text(f.rejected) } : {}),
-      ...(f.dropped ? { dropped: f.dropped } : {}),
-    }));
+    const frames = this.frames
+      .tail(this.limits.snapshotFrames)
+      .map((f) => frameRecord(f, redact, this.limits.previewChars));
     return {
       ...base,
       url: redact.url(base.url),
@@ -202,6 +243,25 @@ export class SessionRecorder {
       serverErrors: this.serverErrors
         .toArray()
         .map((e) => ({ ...e, message: redact.text(e.message) })),
+      actions: this.actions.toArray().map((a) => ({ ...a, detail: redact.text(a.detail) })),
     };
   }
+}
+
+/** A log row as Diagnostics lists it: a redacted preview of `previewChars`, never the raw frame. */
+export function frameRecord(f: LoggedFrame, redact: Redactor, previewChars: number): FrameRecord {
+  return {
+    id: f.id,
+    conn: f.conn,
+    at: f.at,
+    dir: f.dir,
+    kind: f.kind,
+    size: f.size,
+    preview: redact.preview(f.text, previewChars, f.length),
+    ...(f.rejected ? { rejected: redact.text(f.rejected) } : {}),
+    ...(f.dropped ? { dropped: f.dropped } : {}),
+    ...(f.rttMs !== undefined ? { rttMs: f.rttMs } : {}),
+    ...(f.closeCode !== undefined ? { closeCode: f.closeCode } : {}),
+    ...(f.manual ? { manual: true } : {}),
+  };
 }

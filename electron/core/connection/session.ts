@@ -8,11 +8,17 @@ import type {
   DropReason,
   SessionDiagnostics,
   StateChange,
+  SupportAction,
+  SupportActionResult,
 } from '../../../shared/model/connection';
+import { MAX_RAW_FRAME_CHARS } from '../../../shared/model/connection';
+import type { FrameDetail, FramePage } from '../../../shared/model/frame-log';
 import type { LiveEvent } from '../../../shared/model/live-event';
 import { subscriptionsOf, type Dialect, type DialectCodec } from '../dialects/dialect';
 import { Redactor } from '../kernel/redact';
-import { SessionRecorder } from './session-recorder';
+import { DEFAULT_RECORDER_LIMITS, SessionRecorder } from './session-recorder';
+import { frameDetail, framePage, type FrameContext } from './frame-detail';
+import { handshakeExchange, plannedRequest } from './handshake-record';
 import { classifyEnding, transportOutcome } from './close-policy';
 import {
   decide,
@@ -140,7 +146,10 @@ export class Session extends TypedEmitter<SessionEvents> {
     this.clock = ports.clock ?? systemClock;
     this.logger = logger;
     this.redactor = ports.redactor ?? new Redactor();
-    this.recorder = new SessionRecorder(this.redactor);
+    this.recorder = new SessionRecorder(this.redactor, {
+      ...DEFAULT_RECORDER_LIMITS,
+      frameLogBytes: endpoint.frameLogBytes,
+    });
     this.system = ports.system;
     this.transport = ports.transport;
     this.urls = endpointUrls(endpoint);
@@ -158,10 +167,20 @@ export class Session extends TypedEmitter<SessionEvents> {
       stable: () => this.feed({ type: 'stable' }),
       opened: (socket) => this.onOpen(socket),
       frame: (data, isBinary) => this.intake.frame(data, isBinary, this.clock.now()),
-      pong: () => {
+      pong: (data) => this.onPong(data),
+      serverPing: (data) => {
         const now = this.clock.now();
         this.intake.touched(now);
-        this.liveness.pong(now);
+        this.liveness.frame(now);
+        this.recorder.control(now, 'in', 'ping', {
+          text: data.toString('utf8'),
+          size: data.length,
+        });
+        // ws answers every ping by itself (autoPong): the answer is a row too.
+        this.recorder.control(now, 'out', 'pong', {
+          text: data.toString('utf8'),
+          size: data.length,
+        });
       },
       closed: (socket, code, reason) => this.onClosed(socket, code, reason),
     });
@@ -194,7 +213,7 @@ export class Session extends TypedEmitter<SessionEvents> {
       this.recorder.rtt,
       {
         open: () => this.isSocketOpen(),
-        wsPing: () => this.driver.ping(),
+        wsPing: () => this.wsPing(),
         appPing: (now) => this.sendFrame(this.codec.appPing(now)),
         idle: () => this.isIdle(),
         dead: (now) =>
@@ -300,6 +319,31 @@ export class Session extends TypedEmitter<SessionEvents> {
   /** Send a frame now if the socket is open; otherwise drop it and say so (no hidden queue). */
   send(text: string): boolean {
     return this.sendFrame(text);
+  }
+
+  /**
+   * A support action from Diagnostics, done now or refused with a reason; never queued. Each is
+   * written to the reconnect journal. `ping` resolves when the pong comes (or after 5 s).
+   */
+  async act(action: SupportAction, text?: string): Promise<SupportActionResult> {
+    const result = await this.runAction(action, text);
+    this.recorder.action({
+      at: this.clock.now(),
+      action,
+      ok: result.ok,
+      detail: result.ok ? result.detail : result.reason,
+    });
+    return result;
+  }
+
+  /** The frame log's rows after `afterId` (all when null), for the Diagnostics log. */
+  framePage(afterId: number | null): FramePage {
+    return framePage(this.frameContext(), afterId);
+  }
+
+  /** One frame for the inspector, or null when it has left the log. */
+  frameDetail(id: number): FrameDetail | null {
+    return frameDetail(this.frameContext(), id);
   }
 
   /**
@@ -477,6 +521,8 @@ export class Session extends TypedEmitter<SessionEvents> {
     const { handshake, credentials } = prepared;
     const record = this.beginAttempt(handshake.url);
     record.sent = sentFacts(handshake.headers, credentials);
+    // What goes out, until the server's answer shows what really went (ws adds its own headers).
+    record.handshake = { request: plannedRequest(handshake.url, handshake.headers, this.redactor) };
     const timeoutMs = this.endpoint.handshakeTimeoutMs;
     this.driver.open(handshake.url, {
       ...socketPlan(this.endpoint, handshake.headers),
@@ -503,6 +549,11 @@ export class Session extends TypedEmitter<SessionEvents> {
       const headers = socket.facts.upgradeHeaders;
       if (headers) this.attempt.handshakeHeaders = this.redactor.headers(headers);
       if (socket.facts.transport) this.attempt.transport = socket.facts.transport;
+      this.attempt.handshake = handshakeExchange(
+        socket.facts,
+        this.attempt.handshake,
+        this.redactor,
+      );
     }
     this.intake.opened(now);
     this.liveness.opened(now);
@@ -529,6 +580,14 @@ export class Session extends TypedEmitter<SessionEvents> {
     this.intake.forgetAcks();
     if (!attempt || this.attemptFinished) return;
     if (socket.facts.transport) attempt.transport = socket.facts.transport;
+    if (attempt.openedAt !== undefined)
+      // The close as a row of the frame log: ours when the machine ended it, else the server's
+      // (or nobody's: 1006, no close frame at all).
+      this.recorder.control(this.clock.now(), this.machine.ending ? 'out' : 'in', 'close', {
+        closeCode: code,
+        text: reason,
+      });
+    else attempt.handshake = handshakeExchange(socket.facts, attempt.handshake, this.redactor);
     const outcome = classifyEnding({
       facts: socket.facts,
       closeCode: code,
@@ -559,18 +618,142 @@ export class Session extends TypedEmitter<SessionEvents> {
   // ---------------------------------------------------------------------------------------------
   // Frames out
 
-  private sendSubscribe(channel: string): void {
-    if (this.sendFrame(this.codec.subscribe(channel))) this.intake.awaitAck(channel);
+  private sendSubscribe(channel: string, manual = false): void {
+    if (this.sendFrame(this.codec.subscribe(channel), manual)) this.intake.awaitAck(channel);
   }
 
-  private sendFrame(text: string | null): boolean {
+  private sendFrame(text: string | null, manual = false): boolean {
     if (text === null) return false;
     if (!this.driver.send(text)) {
       this.recorder.reject('send-while-closed');
       return false;
     }
-    this.recorder.frameOut(this.clock.now(), text);
+    this.recorder.frameOut(this.clock.now(), text, manual);
     return true;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Pings and support actions
+
+  /** Pings sent by hand, by the token their pong echoes. */
+  private readonly manualPings = new Map<
+    string,
+    { sentAt: number; resolve: (rtt: number | null) => void }
+  >();
+  private manualPingCount = 0;
+
+  /** Liveness's WebSocket ping, as a row of the log. */
+  private wsPing(): boolean {
+    if (!this.driver.ping()) return false;
+    this.recorder.control(this.clock.now(), 'out', 'ping');
+    return true;
+  }
+
+  private onPong(data: Buffer): void {
+    const now = this.clock.now();
+    this.intake.touched(now);
+    const token = data.toString('utf8');
+    const manual = token ? this.manualPings.get(token) : undefined;
+    if (manual) {
+      this.manualPings.delete(token);
+      const rttMs = now - manual.sentAt;
+      this.liveness.frame(now);
+      this.recorder.rtt.add(now, rttMs);
+      this.recorder.control(now, 'in', 'pong', { text: token, rttMs, manual: true });
+      manual.resolve(rttMs);
+      return;
+    }
+    const rtt = this.liveness.pong(now);
+    this.recorder.control(now, 'in', 'pong', {
+      text: token,
+      ...(rtt !== null ? { rttMs: rtt } : {}),
+    });
+  }
+
+  private async runAction(action: SupportAction, text?: string): Promise<SupportActionResult> {
+    const closed = this.refusalWhileClosed(action);
+    if (closed) return { ok: false, reason: closed };
+    switch (action) {
+      case 'reconnect':
+        this.reconnect('manual');
+        return { ok: true, detail: 'Reconnecting now (the journal shows the new attempt).' };
+      case 'resubscribe': {
+        const channels = this.subscriptions;
+        if (channels.length === 0)
+          return { ok: false, reason: 'This endpoint has no subscriptions to send again.' };
+        for (const channel of channels) this.sendSubscribe(channel, true);
+        return { ok: true, detail: `Sent the subscription again: ${channels.join(', ')}.` };
+      }
+      case 'send': {
+        if (text === undefined || text.length === 0)
+          return { ok: false, reason: 'Type the frame to send first.' };
+        if (text.length > MAX_RAW_FRAME_CHARS)
+          return {
+            ok: false,
+            reason: `The frame is ${text.length} characters; the most Lookout sends by hand is ${MAX_RAW_FRAME_CHARS}.`,
+          };
+        if (!this.sendFrame(text, true))
+          return { ok: false, reason: 'The socket closed before the frame could go: not sent.' };
+        return {
+          ok: true,
+          detail: `Sent ${text.length} characters by hand: ${this.redactor.preview(text, 200)}`,
+        };
+      }
+      case 'ping':
+        return this.pingNow();
+    }
+  }
+
+  /** Why an action cannot run now (nothing is queued), or null when it can. */
+  private refusalWhileClosed(action: SupportAction): string | null {
+    if (action === 'reconnect') return null;
+    if (this.isSocketOpen()) return null;
+    const what =
+      action === 'ping' ? 'Ping' : action === 'resubscribe' ? 'Re-subscribe' : 'Sending a frame';
+    return `${what} needs an open connection, and this one is ${this.state}: nothing was queued. Reconnect first, then try again.`;
+  }
+
+  private pingNow(): Promise<SupportActionResult> {
+    this.manualPingCount += 1;
+    const token = `lookout-ping-${this.manualPingCount}`;
+    const sentAt = this.clock.now();
+    if (!this.driver.ping(token))
+      return Promise.resolve({
+        ok: false,
+        reason: 'The socket closed before the ping could go: nothing was queued.',
+      });
+    this.recorder.control(sentAt, 'out', 'ping', { text: token, manual: true });
+    return new Promise<number | null>((resolve) => {
+      const timer = this.clock.setTimeout(() => {
+        this.manualPings.delete(token);
+        resolve(null);
+      }, MANUAL_PING_WAIT_MS);
+      this.manualPings.set(token, {
+        sentAt,
+        resolve: (rtt) => {
+          this.clock.clearTimeout(timer);
+          resolve(rtt);
+        },
+      });
+    }).then((rtt): SupportActionResult =>
+      rtt === null
+        ? {
+            ok: false,
+            reason: `No pong within ${formatMs(MANUAL_PING_WAIT_MS)}: the server or the network path is not answering.`,
+          }
+        : { ok: true, detail: `Pong after ${rtt} ms.`, rttMs: rtt },
+    );
+  }
+
+  private frameContext(): FrameContext {
+    return {
+      endpoint: this.endpoint.id,
+      log: this.recorder.frames,
+      attempts: this.recorder.attemptRecords(),
+      redactor: this.redactor,
+      previewChars: DEFAULT_RECORDER_LIMITS.previewChars,
+      ...(this.dialect.closeOverrides ? { closeOverrides: this.dialect.closeOverrides } : {}),
+    };
   }
 
   private currentUrl(): string {
@@ -595,6 +778,9 @@ export class Session extends TypedEmitter<SessionEvents> {
     }
   }
 }
+
+/** How long "ping now" waits for its pong. */
+const MANUAL_PING_WAIT_MS = 5_000;
 
 /** Effective liveness settings: the dialect's rules with the endpoint's overrides. */
 function livenessConfig(dialect: Dialect, endpoint: EndpointConfig): LivenessConfig {

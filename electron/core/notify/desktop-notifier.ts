@@ -1,6 +1,6 @@
 /** Picks the desktop notifier for a Node host (D-Bus on freedesktop systems, node-notifier elsewhere). */
 import { existsSync } from 'node:fs';
-import { DbusNotifier } from './notifier.dbus';
+import { DbusNotifier, isFreedesktop } from './notifier.dbus';
 import { NodeNotifierAdapter } from './notifier.node-notifier';
 import type { Notifier } from './notifier';
 
@@ -11,10 +11,7 @@ export interface DesktopNotifierOptions {
   platform?: NodeJS.Platform;
 }
 
-/** True on systems whose desktops speak the freedesktop notification spec over D-Bus. */
-export function isFreedesktop(platform: NodeJS.Platform): boolean {
-  return platform === 'linux' || platform === 'freebsd' || platform === 'openbsd';
-}
+export { isFreedesktop };
 
 /**
  * The OS notifier for a host without Electron (the browser host): D-Bus directly on Linux and the

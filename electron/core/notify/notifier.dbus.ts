@@ -47,6 +47,11 @@ export interface DbusNotifierOptions {
   timeoutMs?: number;
 }
 
+/** True on systems whose desktops speak the freedesktop notification spec over D-Bus. */
+export function isFreedesktop(platform: NodeJS.Platform): boolean {
+  return platform === 'linux' || platform === 'freebsd' || platform === 'openbsd';
+}
+
 /** One `Notify` call: the spec's eight arguments. */
 export interface NotifyCall {
   appName: string;

@@ -14,6 +14,8 @@ export interface CredentialStore {
   delete(ref: string): Promise<void>;
   /** For settings and diagnostics: will secrets survive a restart, and if not, why. */
   describe(): CredentialStoreDescription;
+  /** Lets go of what the store holds open (a D-Bus connection) when the core stops. */
+  close?(): void;
 }
 
 export interface CredentialStoreDescription {

@@ -327,23 +327,25 @@ export function demoStats(
 
 function frames(rand: () => number, now: number, count: number, endpoint: string): FrameRecord[] {
   const out: FrameRecord[] = [];
+  const push = (f: Omit<FrameRecord, 'id' | 'conn' | 'kind'>) =>
+    out.push({ id: out.length + 1, conn: 1, kind: 'text', ...f });
   for (let i = 0; i < count; i += 1) {
     const at = now - (count - i) * 850;
     const r = rand();
     if (r < 0.12) {
-      out.push({ at, dir: 'out', size: 28, preview: '{"type":"ping","id":' + i + '}' });
+      push({ at, dir: 'out', size: 28, preview: '{"type":"ping","id":' + i + '}' });
     } else if (r < 0.15) {
-      out.push({ at, dir: 'in', size: 14, preview: 'not json at all', rejected: 'non-json' });
+      push({ at, dir: 'in', size: 14, preview: 'not json at all', rejected: 'non-json' });
     } else if (r < 0.6) {
       const seq = 40_000 + i;
-      out.push({
+      push({
         at,
         dir: 'in',
         size: 180 + Math.floor(rand() * 90),
         preview: `{"type":"event","channel":"dashboard","seq":${seq},"data":{"kind":"stats.update","messagesPerSecond":${400 + Math.floor(rand() * 100)},"queueDepth":${150 + Math.floor(rand() * 60)}}}`,
       });
     } else {
-      out.push({
+      push({
         at,
         dir: 'in',
         size: 240 + Math.floor(rand() * 400),
@@ -552,6 +554,7 @@ function diagnostics(
       summary.dialect === 'lookout'
         ? 'Server pings every 25 s; we send WebSocket pings every 15 s and expect any frame within 45 s.'
         : 'No server keepalive: we ping every 20 s and treat 60 s of silence as stale.',
+    actions: [],
   };
 }
 

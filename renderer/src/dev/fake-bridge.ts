@@ -225,6 +225,43 @@ export function createFakeBridge(options: FakeBridgeOptions = {}): FakeBridge {
         2,
       ),
     }),
+    'diagnostics:frames': ({ endpoint, after }) => {
+      const c = initial.connections.find((x) => x.endpoint === endpoint);
+      if (!c) return null;
+      return {
+        endpoint,
+        firstId: c.frames[0]?.id ?? null,
+        frames: c.frames.filter((f) => after === null || f.id > after),
+        connections: [{ conn: 1, openedAt: c.since, endedAt: null, outcome: null }],
+        limitBytes: 2 * 1024 * 1024,
+        usedBytes: c.frames.reduce((n, f) => n + f.size, 0),
+        more: false,
+      };
+    },
+    'diagnostics:frame': ({ endpoint, id }) => {
+      const f = initial.connections
+        .find((x) => x.endpoint === endpoint)
+        ?.frames.find((x) => x.id === id);
+      if (!f) return null;
+      return {
+        endpoint,
+        id,
+        conn: f.conn,
+        at: f.at,
+        sinceOpenMs: null,
+        dir: f.dir,
+        kind: f.kind,
+        size: f.size,
+        payload: f.preview,
+        truncated: false,
+        length: f.preview.length,
+        decode: f.rejected ? [{ tone: 'bad', text: `Rejected: ${f.rejected}` }] : [],
+      };
+    },
+    'diagnostics:act': ({ action }) =>
+      action === 'ping'
+        ? { ok: true, detail: 'Pong after 12 ms.', rttMs: 12 }
+        : { ok: true, detail: `${action}: done.` },
     'notifications:trace': ({ eventId }) => ({
       entries: eventId
         ? [

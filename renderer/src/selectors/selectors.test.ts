@@ -247,16 +247,17 @@ describe('what was not applied, and why', () => {
   });
 
   it('the frame log filter keeps frames whose events were not applied', () => {
+    const row = { dir: 'in' as const, kind: 'text' as const, conn: 1, size: 1 };
     const frames = [
-      { at: 1, dir: 'in' as const, size: 1, preview: 'a' },
-      { at: 2, dir: 'in' as const, size: 1, preview: 'b', dropped: 'duplicate' },
-      { at: 3, dir: 'in' as const, size: 1, preview: 'c', rejected: 'non-json' },
+      { ...row, id: 1, at: 1, preview: 'a' },
+      { ...row, id: 2, at: 2, preview: 'b', dropped: 'duplicate' },
+      { ...row, id: 3, at: 3, preview: 'c', rejected: 'non-json' },
     ];
-    const only = filterFrames(frames, { ...ALL_FRAMES, rejectedOnly: true });
+    const only = filterFrames(frames, { ...ALL_FRAMES, rejectedOnly: true }).frames;
     expect(only.map((f) => f.preview)).toEqual(['c', 'b']);
-    expect(filterFrames(frames, { ...ALL_FRAMES, text: 'DUPLICATE' }).map((f) => f.at)).toEqual([
-      2,
-    ]);
+    expect(
+      filterFrames(frames, { ...ALL_FRAMES, text: 'DUPLICATE' }).frames.map((f) => f.at),
+    ).toEqual([2]);
   });
 });
 

@@ -1,5 +1,10 @@
-import type { EndpointSummary, SaveResult } from '../../../shared/ipc/contract';
-import type { SessionDiagnostics, StateChange } from '../../../shared/model/connection';
+import type { EndpointSummary, InvokeRequest, SaveResult } from '../../../shared/ipc/contract';
+import type {
+  SessionDiagnostics,
+  StateChange,
+  SupportActionResult,
+} from '../../../shared/model/connection';
+import type { FrameDetail, FramePage } from '../../../shared/model/frame-log';
 import type {
   ConnectionCheckReport,
   ProbeResult,
@@ -47,6 +52,12 @@ export interface ConnectionsSlice {
   /** Ask main to push diagnostics every second (only while the panel is visible). */
   setDiagnosticsLive(on: boolean): void;
   supportBundle(): Promise<string>;
+  /** Rows of an endpoint's frame log after `after` (all when null); null when it has no session. */
+  framePage(endpoint: string, after: number | null): Promise<FramePage | null>;
+  /** One frame for the inspector; null when it has left the log. */
+  frameDetail(endpoint: string, id: number): Promise<FrameDetail | null>;
+  /** A support action (ping now, re-subscribe, reconnect, send a raw frame): done or refused. */
+  act(request: InvokeRequest<'diagnostics:act'>): Promise<SupportActionResult>;
 }
 
 /** A list of per-endpoint records → map by endpoint id. */
@@ -151,5 +162,9 @@ export const createConnectionsSlice: SliceCreator<ConnectionsSlice> = (set, get)
     },
     setDiagnosticsLive: (on) => get().bridge?.send('diagnostics:live', { on }),
     supportBundle: async () => (await bridgeOrThrow().invoke('diagnostics:bundle', {})).json,
+    framePage: (endpoint, after) =>
+      bridgeOrThrow().invoke('diagnostics:frames', { endpoint, after }),
+    frameDetail: (endpoint, id) => bridgeOrThrow().invoke('diagnostics:frame', { endpoint, id }),
+    act: (request) => bridgeOrThrow().invoke('diagnostics:act', request),
   };
 };

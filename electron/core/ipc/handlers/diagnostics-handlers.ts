@@ -5,7 +5,13 @@ import { dialectOf } from '../../dialects';
 import type { InvokeHandlers, SendHandlers } from '../ipc-router';
 
 type DiagnosticsChannel =
-  'connection:snapshot' | 'diagnostics:check' | 'diagnostics:probe' | 'diagnostics:bundle';
+  | 'connection:snapshot'
+  | 'diagnostics:check'
+  | 'diagnostics:probe'
+  | 'diagnostics:bundle'
+  | 'diagnostics:frames'
+  | 'diagnostics:frame'
+  | 'diagnostics:act';
 
 /** The diagnostics panel: connection snapshots and the live feed, checks, probes, the support bundle. */
 export function diagnosticsHandlers(
@@ -49,6 +55,19 @@ export function diagnosticsHandlers(
         p.redactor,
       ),
     }),
+    'diagnostics:frames': async ({ endpoint, after }) =>
+      p.sessions.session(endpoint)?.framePage(after) ?? null,
+    'diagnostics:frame': async ({ endpoint, id }) =>
+      p.sessions.session(endpoint)?.frameDetail(id) ?? null,
+    'diagnostics:act': async (request) => {
+      const session = p.sessions.session(request.endpoint);
+      if (!session)
+        return {
+          ok: false,
+          reason: `No connection named “${request.endpoint}” is running (removed or disabled in Settings).`,
+        };
+      return session.act(request.action, request.action === 'send' ? request.text : undefined);
+    },
     'connection:reconnect': ({ endpoint }) => p.sessions.reconnect(endpoint),
     'diagnostics:live': ({ on }) => p.diagnostics.setLive(on),
   };

@@ -1,0 +1,193 @@
+import { expect, test, type Page } from '@playwright/test';
+import { freePort, startGateway, startHost, type HostProc, type Proc } from '../support/processes';
+
+/**
+ * A support engineer's day in Diagnostics, against a real gateway through the browser host: open
+ * a frame (its JSON tree and what it became), watch the close row of a killed gateway, read the
+ * handshake of a refused upgrade, ping, send a raw frame, export a session and open it again.
+ */
+let host: HostProc;
+let gateway: Proc;
+let port = 0;
+/** An opaque made-up token: it must never be shown, whatever its shape. */
+const WRONG_TOKEN = 'opaque-wrong-Zq81xT';
+
+test.describe.configure({ mode: 'serial' });
+
+test.beforeAll(async () => {
+  port = await freePort();
+  gateway = await startGateway(port);
+  host = await startHost({
+    endpoints: [
+      {
+        id: 'gw',
+        name: 'Team gateway',
+        dialect: 'lookout',
+        url: `ws://127.0.0.1:${port}/ws`,
+        auth: {
+          method: 'password-jwt',
+          username: 'admin@lookout.local',
+          credentialRef: 'team-gw',
+          loginUrl: `http://127.0.0.1:${port}/auth/login`,
+          refreshUrl: `http://127.0.0.1:${port}/auth/refresh`,
+        },
+        subscriptions: ['dashboard', 'stats'],
+        backoff: { minMs: 200, maxMs: 1_000, factor: 2, stableAfterMs: 2_000 },
+      },
+      {
+        // The same gateway with a made-up token in the URL: every upgrade is refused (401).
+        id: 'refused',
+        name: 'Refused gateway',
+        dialect: 'lookout',
+        url: `ws://127.0.0.1:${port}/ws?token=${WRONG_TOKEN}`,
+        subscriptions: ['dashboard'],
+        backoff: { minMs: 2_000, maxMs: 10_000, factor: 2, stableAfterMs: 2_000 },
+      },
+    ],
+  });
+});
+test.afterAll(async () => {
+  await host?.kill();
+  await gateway?.kill();
+});
+
+async function signedIn(page: Page): Promise<void> {
+  await page.goto(`${host.url}#/diagnostics/gw`);
+  const row = page.locator('table tr').filter({ hasText: 'Team gateway' });
+  const banner = page.getByRole('alert').filter({ hasText: 'Team gateway' });
+  await expect(banner.or(row.filter({ hasText: 'Connected' })).first()).toBeVisible({
+    timeout: 20_000,
+  });
+  if (await banner.isVisible()) {
+    await banner.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByLabel(/password|token/i).fill('lookout-demo');
+    await page.getByRole('button', { name: 'Sign in', exact: true }).last().click();
+  }
+  await expect(row).toContainText('Connected', { timeout: 20_000 });
+}
+
+const frameLog = (page: Page) => page.getByRole('list', { name: /Frames, newest first/ });
+
+test('a frame opens in the inspector with its JSON tree and what it became', async ({ page }) => {
+  await signedIn(page);
+  const log = frameLog(page);
+  // The subscription ack comes back on every connect: a frame with a known decode result.
+  const ack = log.getByRole('button', { name: /received text frame/ }).filter({
+    hasText: '"type":"subscribed"',
+  });
+  await expect(ack.first()).toBeVisible({ timeout: 20_000 });
+  await ack.first().focus();
+  await page.keyboard.press('Enter');
+  const dialog = page.getByRole('dialog');
+  await expect(dialog).toContainText(/Text frame #\d+ received/);
+  await expect(dialog.getByRole('list', { name: 'Decode result' })).toContainText(
+    /Acknowledged: subscribed (dashboard|stats)/,
+  );
+  const tree = dialog.getByRole('group', { name: 'Payload as a JSON tree' });
+  await expect(tree).toContainText('type');
+  await expect(tree).toContainText('“subscribed”');
+  await expect(dialog).toContainText(/after connection \d+ opened/);
+  await page.screenshot({ path: test.info().outputPath('frame-inspector.png') });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.screenshot({ path: test.info().outputPath('frame-inspector-dark.png') });
+  await page.emulateMedia({ colorScheme: 'light' });
+  // Escape closes it and focus goes back to the row that opened it.
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+  await expect(ack.first()).toBeFocused();
+
+  // A regex filter; an invalid one says so and the page keeps working.
+  const filter = page.getByRole('searchbox', { name: 'Filter frames' });
+  await page.getByRole('checkbox', { name: 'Regex' }).check();
+  await filter.fill('"type":"(subscribed');
+  await expect(
+    page.getByRole('alert').filter({ hasText: 'Not a valid regular expression' }),
+  ).toBeVisible();
+  await filter.fill('"type":"(subscribed|pong)"');
+  await expect(log.getByRole('button').first()).toBeVisible();
+  await filter.fill('');
+});
+
+test('a killed gateway leaves a close row with its code and meaning, and a separator', async ({
+  page,
+}) => {
+  await signedIn(page);
+  await gateway.kill();
+  const log = frameLog(page);
+  const close = log.getByRole('button', { name: /received close frame/ });
+  await expect(close.first()).toContainText('1006 Abnormal closure', { timeout: 20_000 });
+  gateway = await startGateway(port);
+  await expect(page.locator('table tr').filter({ hasText: 'Team gateway' })).toContainText(
+    'Connected',
+    { timeout: 30_000 },
+  );
+  // The earlier connection stays, under its separator, below the new one.
+  await expect(
+    log.getByText(/^connection \d+, opened .*, closed .*\(1006 Abnormal closure\)$/),
+  ).toBeVisible({
+    timeout: 20_000,
+  });
+  await expect(log.getByText(/^connection \d+, opened .*, open now$/)).toBeVisible();
+  await close.first().click();
+  await expect(page.getByRole('dialog')).toContainText(
+    /1006 Abnormal closure — The connection dropped without a close frame/,
+  );
+  await page.screenshot({ path: test.info().outputPath('frame-log-close.png') });
+  await page.keyboard.press('Escape');
+});
+
+test('the handshake of a refused upgrade: request (token redacted), 401 and its body', async ({
+  page,
+}) => {
+  await page.goto(`${host.url}#/diagnostics/refused`);
+  const handshake = page.getByRole('region', { name: /^Handshake of attempt \d+$/ });
+  await expect(handshake).toContainText('HTTP/1.1 401 Unauthorized', { timeout: 20_000 });
+  await expect(handshake).toContainText(/GET \/ws\?token=(\[redacted\]|%5Bredacted%5D) HTTP\/1\.1/);
+  await expect(handshake.getByRole('table', { name: 'Request headers' })).toContainText(
+    'sec-websocket-version',
+  );
+  await expect(handshake.getByRole('table', { name: 'Response headers' })).toContainText(
+    'content-type',
+  );
+  await expect(handshake.getByLabel('Response body')).toContainText('"error"');
+  await expect(page.locator('body')).not.toContainText(WRONG_TOKEN);
+  await page.screenshot({ path: test.info().outputPath('handshake-401.png') });
+});
+
+test('ping now shows the round-trip time and is journaled', async ({ page }) => {
+  await signedIn(page);
+  await page.getByRole('button', { name: 'Ping now' }).click();
+  await expect(page.getByRole('status').filter({ hasText: /Pong after \d+ ms/ })).toBeVisible();
+  await expect(page.getByRole('list', { name: 'Support actions' })).toContainText(
+    /Ping now: Pong after \d+ ms/,
+  );
+  await expect(
+    frameLog(page)
+      .getByRole('button', { name: /received pong frame/ })
+      .filter({ hasText: 'by hand' }),
+  ).toContainText(/RTT \d+ ms/);
+});
+
+test('a raw frame typed by hand goes out, with a warning, and the server answers', async ({
+  page,
+}) => {
+  await signedIn(page);
+  await expect(page.getByText(/This frame goes as typed to .* a live server/)).toBeVisible();
+  await page.getByLabel('Raw frame').fill('{"type":"ping","t":424242}');
+  await page.getByRole('button', { name: 'Send frame' }).click();
+  await expect(
+    page.getByRole('status').filter({ hasText: /Sent \d+ characters by hand/ }),
+  ).toBeVisible();
+  const log = frameLog(page);
+  await page.getByRole('searchbox', { name: 'Filter frames' }).fill('424242');
+  await expect(
+    log.getByRole('button', { name: /sent text frame/ }).filter({ hasText: 'by hand' }),
+  ).toContainText('"t":424242');
+  const answer = log
+    .getByRole('button', { name: /received text frame/ })
+    .filter({ hasText: '"pong"' });
+  await expect(answer).toContainText('424242', { timeout: 10_000 });
+  await answer.click();
+  await expect(page.getByRole('list', { name: 'Decode result' })).toContainText('Application pong');
+  await page.keyboard.press('Escape');
+});
