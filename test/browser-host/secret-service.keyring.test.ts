@@ -98,7 +98,7 @@ async function everyFile(dir: string): Promise<string> {
 }
 
 describe('secrets in the desktop Secret Service (real gnome-keyring on a private D-Bus)', () => {
-  it('keeps a password across a restart: the endpoint signs in again without asking, and the secret is in no log or file', async () => {
+  it('keeps a password across a restart of the host and the keyring: the endpoint signs in again without asking, and the secret is in no log or file', async () => {
     const daemon = await keyring();
     const address = await gateway();
     const dir = await folder();
@@ -127,6 +127,9 @@ describe('secrets in the desktop Secret Service (real gnome-keyring on a private
       client.close();
     }
 
+    // A new login: the keyring daemon starts again from its files (unlocked with the login password).
+    await daemon.stopKeyring();
+    await daemon.restartKeyring();
     const second = await host(dir, daemon.busAddress, lines);
     const summary = (await second.host.core.invoke('endpoints:list', {})).find(
       (e) => e.id === 'gw',

@@ -113,27 +113,45 @@ function Header() {
   );
 }
 
+/**
+ * The views. In a narrow window (under 1000 px) the sidebar shows icons only: each link keeps its
+ * name for screen readers (the label is hidden visually, not removed), shows it as a tooltip on
+ * hover and on keyboard focus, and the unread count stays as a badge on the bell.
+ */
 function Nav() {
   const view = useApp((s) => s.route.view);
   const unread = useApp((s) => s.unread);
   return (
     <nav className="sidenav" aria-label="Main">
       <ul>
-        {VIEWS.map((v) => (
-          <li key={v}>
-            <a
-              href={formatRoute({ view: v, param: null })}
-              className={v === view ? 'is-active' : undefined}
-              aria-current={v === view ? 'page' : undefined}
-            >
-              <svg width="16" height="16" viewBox="0 0 24 24" aria-hidden focusable="false">
-                <path fill="currentColor" d={NAV_ICONS[v]} />
-              </svg>
-              <span>{VIEW_LABELS[v]}</span>
-              {v === 'notifications' && unread > 0 ? <span className="count">{unread}</span> : null}
-            </a>
-          </li>
-        ))}
+        {VIEWS.map((v) => {
+          const count = v === 'notifications' && unread > 0 ? unread : 0;
+          return (
+            <li key={v}>
+              <a
+                href={formatRoute({ view: v, param: null })}
+                className={v === view ? 'is-active' : undefined}
+                aria-current={v === view ? 'page' : undefined}
+              >
+                <svg width="16" height="16" viewBox="0 0 24 24" aria-hidden focusable="false">
+                  <path fill="currentColor" d={NAV_ICONS[v]} />
+                </svg>
+                <span className="sidenav__label">{VIEW_LABELS[v]}</span>
+                {count > 0 ? (
+                  <span className="count sidenav__count" data-testid="nav-unread">
+                    {count > 99 ? '99+' : count}
+                    <span className="sr-only"> unread</span>
+                  </span>
+                ) : null}
+                {/* The tooltip of the icon-only sidebar; the link's name is the label above. */}
+                <span className="sidenav__tip" aria-hidden="true">
+                  {VIEW_LABELS[v]}
+                  {count > 0 ? ` (${count} unread)` : ''}
+                </span>
+              </a>
+            </li>
+          );
+        })}
       </ul>
     </nav>
   );

@@ -1,12 +1,15 @@
 import { STORED_FILE_WHAT } from '../../../shared/model/storage';
-import { connectionBanners } from '../selectors/connection-health';
+import { useId, useState } from 'react';
+import { connectionBanners, type ConnectionBanner } from '../selectors/connection-health';
 import { useNow } from './ticker';
 import { useApp, useAppStore } from './store-context';
 import { ServerText } from './server-text';
 
+/** From this many endpoint banners on, they take one summary line until opened (two still fit). */
+const GROUP_FROM = 3;
+
 /** Plain-words banners for endpoints that need attention, with the one action that helps. */
 export function ConnectionBanners() {
-  const store = useAppStore();
   const health = useApp((s) => s.health);
   const endpoints = useApp((s) => s.endpoints);
   const online = useApp((s) => s.online);
@@ -54,65 +57,112 @@ export function ConnectionBanners() {
           </div>
         </div>
       ))}
-      {banners.map((b) => (
-        <div
-          key={b.endpoint}
-          className={`banner banner--${b.tone}`}
-          role={b.tone === 'bad' ? 'alert' : 'status'}
-          data-endpoint={b.endpoint}
-        >
-          <div className="banner__text">
-            <strong>{b.title}.</strong> {b.detail ? <ServerText text={b.detail} max={300} /> : null}{' '}
-            {b.codes ? <code className="banner__codes">{b.codes}</code> : null}
-            {b.causes.length > 0 ? (
-              <ol className="banner__causes" aria-label="Possible causes, most likely first">
-                {b.causes.map((c) => (
-                  <li key={c.id}>
-                    <span className={`likelihood likelihood--${c.likelihood}`}>{c.likelihood}</span>{' '}
-                    {c.text} <span className="muted">({c.evidence})</span>
-                  </li>
-                ))}
-              </ol>
-            ) : null}
-          </div>
-          <div className="banner__actions">
-            {b.action === 'sign-in' ? (
-              <button
-                type="button"
-                className="btn btn--primary btn--small"
-                onClick={() => store.getState().openSignIn(b.endpoint)}
-              >
-                Sign in
-              </button>
-            ) : null}
-            {b.action === 'edit' ? (
-              <button
-                type="button"
-                className="btn btn--small"
-                onClick={() => store.getState().navigate('settings')}
-              >
-                Open settings
-              </button>
-            ) : null}
-            {b.action === 'reconnect' ? (
-              <button
-                type="button"
-                className="btn btn--small"
-                onClick={() => store.getState().reconnect(b.endpoint)}
-              >
-                Reconnect now
-              </button>
-            ) : null}
-            <button
-              type="button"
-              className="link-btn"
-              onClick={() => store.getState().navigate(`diagnostics/${b.endpoint}`)}
-            >
-              Details
-            </button>
-          </div>
+      {banners.length >= GROUP_FROM ? (
+        <BannerGroup banners={banners} />
+      ) : (
+        banners.map((b) => <EndpointBanner key={b.endpoint} banner={b} />)
+      )}
+    </div>
+  );
+}
+
+/**
+ * Several endpoints in trouble take one line until the user opens it (five banners took a quarter
+ * of a small window): how many, the worst tone, their names; opened, each banner with its action.
+ */
+function BannerGroup({ banners }: { banners: readonly ConnectionBanner[] }) {
+  const [open, setOpen] = useState(false);
+  const id = useId();
+  const tone = banners.some((b) => b.tone === 'bad') ? 'bad' : 'warn';
+  const names = banners.map((b) => b.name).join(', ');
+  return (
+    <>
+      <div
+        className={`banner banner--${tone} banner--summary`}
+        role={tone === 'bad' ? 'alert' : 'status'}
+        data-testid="banner-summary"
+      >
+        <div className="banner__text banner__one-line" title={names}>
+          <strong>{banners.length} endpoints need attention:</strong> <span>{names}</span>
         </div>
-      ))}
+        <div className="banner__actions">
+          <button
+            type="button"
+            className="btn btn--small"
+            aria-expanded={open}
+            aria-controls={id}
+            onClick={() => setOpen(!open)}
+          >
+            {open ? 'Hide details' : `Show all ${banners.length}`}
+          </button>
+        </div>
+      </div>
+      <div id={id} hidden={!open}>
+        {open ? banners.map((b) => <EndpointBanner key={b.endpoint} banner={b} />) : null}
+      </div>
+    </>
+  );
+}
+
+/** One endpoint's banner: what is wrong, in words, and the one action that helps. */
+function EndpointBanner({ banner: b }: { banner: ConnectionBanner }) {
+  const store = useAppStore();
+  return (
+    <div
+      className={`banner banner--${b.tone}`}
+      role={b.tone === 'bad' ? 'alert' : 'status'}
+      data-endpoint={b.endpoint}
+    >
+      <div className="banner__text">
+        <strong>{b.title}.</strong> {b.detail ? <ServerText text={b.detail} max={300} /> : null}{' '}
+        {b.codes ? <code className="banner__codes">{b.codes}</code> : null}
+        {b.causes.length > 0 ? (
+          <ol className="banner__causes" aria-label="Possible causes, most likely first">
+            {b.causes.map((c) => (
+              <li key={c.id}>
+                <span className={`likelihood likelihood--${c.likelihood}`}>{c.likelihood}</span>{' '}
+                {c.text} <span className="muted">({c.evidence})</span>
+              </li>
+            ))}
+          </ol>
+        ) : null}
+      </div>
+      <div className="banner__actions">
+        {b.action === 'sign-in' ? (
+          <button
+            type="button"
+            className="btn btn--primary btn--small"
+            onClick={() => store.getState().openSignIn(b.endpoint)}
+          >
+            Sign in
+          </button>
+        ) : null}
+        {b.action === 'edit' ? (
+          <button
+            type="button"
+            className="btn btn--small"
+            onClick={() => store.getState().navigate('settings')}
+          >
+            Open settings
+          </button>
+        ) : null}
+        {b.action === 'reconnect' ? (
+          <button
+            type="button"
+            className="btn btn--small"
+            onClick={() => store.getState().reconnect(b.endpoint)}
+          >
+            Reconnect now
+          </button>
+        ) : null}
+        <button
+          type="button"
+          className="link-btn"
+          onClick={() => store.getState().navigate(`diagnostics/${b.endpoint}`)}
+        >
+          Details
+        </button>
+      </div>
     </div>
   );
 }

@@ -110,6 +110,12 @@ export function EndpointDetail({ diag }: { diag: SessionDiagnostics }) {
             </dd>
             <dt>Events</dt>
             <dd>{formatNumber(diag.counters.events)}</dd>
+            <dt>Round trip p50 / p95</dt>
+            <dd>
+              {diag.rtt.p50Ms === null ? '—' : `${diag.rtt.p50Ms} / ${diag.rtt.p95Ms ?? '—'} ms`}
+            </dd>
+            <dt>Reconnects</dt>
+            <dd>{formatNumber(diag.counters.reconnects)}</dd>
             <dt>Rejected frames</dt>
             <dd>
               {rejections.length ? (

@@ -5,7 +5,11 @@ import { useApp, useAppStore } from '../../ui/store-context';
 import { useNow } from '../../ui/ticker';
 import { RttSpark } from './rtt-spark';
 
-/** Every connection's health at a glance: state, last data, RTT, reconnects, last ending. */
+/**
+ * Every connection's health at a glance: state, last data, RTT, reconnects, last ending. In a
+ * narrow panel the chart, the reconnect count and then RTT give way (CSS container queries on
+ * `.table-fit`); the endpoint's detail shows those figures.
+ */
 export function HealthTable({ selected }: { selected: string | null }) {
   const store = useAppStore();
   const connections = useApp((s) => s.connections);
@@ -23,18 +27,20 @@ export function HealthTable({ selected }: { selected: string | null }) {
     );
   }
   return (
-    <div className="table-scroll">
+    <div className="table-scroll table-fit">
       <table className="table table--health">
         <thead>
           <tr>
             <th scope="col">Endpoint</th>
             <th scope="col">State</th>
             <th scope="col">Last data</th>
-            <th scope="col">RTT p50 / p95</th>
-            <th scope="col" className="spark-col">
+            <th scope="col" className="col-rtt">
+              RTT p50 / p95
+            </th>
+            <th scope="col" className="spark-col col-spark">
               <span className="sr-only">RTT chart</span>
             </th>
-            <th scope="col" className="num">
+            <th scope="col" className="num col-reconnects">
               Reconnects
             </th>
             <th scope="col">Last close / handshake</th>
@@ -74,13 +80,13 @@ export function HealthTable({ selected }: { selected: string | null }) {
                   </div>
                 ) : null}
               </td>
-              <td className="mono">
+              <td className="mono col-rtt">
                 {r.p50Ms === null ? '—' : `${r.p50Ms} / ${r.p95Ms ?? '—'} ms`}
               </td>
-              <td className="spark-col">
+              <td className="spark-col col-spark">
                 <RttSpark row={r} />
               </td>
-              <td className="num mono">{r.reconnects}</td>
+              <td className="num mono col-reconnects">{r.reconnects}</td>
               <td className="meaning">
                 {r.lastCloseCode !== null ? (
                   <div title={r.lastCloseMeaning}>
@@ -113,15 +119,18 @@ export function HealthTable({ selected }: { selected: string | null }) {
                     ? 'no events yet'
                     : `${formatDuration(c.lastEventAgeMs)} ago`}
                 </td>
-                <td colSpan={3} className="sub num">
+                {/* One cell per column (no colspan), so a narrow panel can drop columns. */}
+                <td className="sub num col-rtt">
                   {c.events.toLocaleString()} event{c.events === 1 ? '' : 's'}
+                </td>
+                <td className="col-spark" />
+                <td className="col-reconnects" />
+                <td className="sub meaning">
                   {c.dropped ? (
                     <div className="text-warn" title={c.dropped.details.join('\n')}>
                       {c.dropped.total.toLocaleString()} not applied: {c.dropped.summary}
                     </div>
                   ) : null}
-                </td>
-                <td className="sub meaning">
                   {c.lastReset ? (
                     <div className="text-warn" title={c.lastReset.explanation}>
                       {c.lastReset.label} at <ClockTime at={c.lastReset.at} />:{' '}
