@@ -59,6 +59,7 @@ export async function exportFile(
   } catch (error) {
     throw new Error(
       `Could not write ${fileName}: ${error instanceof Error ? error.message : String(error)}. Choose a folder you can write to (or free some disk space) and try again.`,
+      { cause: error },
     );
   }
   if (path === null) return { how: 'canceled' };
