@@ -1,7 +1,8 @@
 /**
- * `npm test`: every suite, in order, each counted: typecheck, lint, the renderer build, unit and
- * integration tests (vitest, including the packaging check), end-to-end tests (Playwright). Ends with one `N passed, N failed` line covering
- * all of them and exits non-zero on any failure. Typecheck and lint count as one check each.
+ * `npm test`: every suite, in order, each counted: typecheck, lint, the renderer build, the four
+ * Vitest projects (unit, integration, reliability, packaging: vitest.config.ts), end-to-end tests
+ * (Playwright). Ends with one `N passed, N failed` line covering all of them and exits non-zero on
+ * any failure. Typecheck and lint count as one check each.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
@@ -23,12 +24,13 @@ function single(name: string, cmd: string, args: string[]): StepResult {
   return { name, passed: ok ? 1 : 0, failed: ok ? 0 : 1 };
 }
 
-function vitest(): StepResult {
-  console.log('\n▶ unit and integration tests (vitest)');
-  const report = 'test-results-unit/vitest.json';
+/** One Vitest project (see vitest.config.ts), counted from its own JSON report. */
+function vitest(project: string, what: string): StepResult {
+  console.log(`\n▶ ${project} tests (vitest: ${what})`);
+  const report = `test-results-unit/${project}.json`;
   rmSync(report, { force: true });
-  const status = run('npx', ['vitest', 'run']);
-  if (!existsSync(report)) return { name: 'vitest', passed: 0, failed: 1 };
+  const status = run('npx', ['vitest', 'run', '--project', project, `--outputFile.json=${report}`]);
+  if (!existsSync(report)) return { name: project, passed: 0, failed: 1 };
   const json = JSON.parse(readFileSync(report, 'utf8')) as {
     numPassedTests: number;
     numFailedTests: number;
@@ -37,7 +39,7 @@ function vitest(): StepResult {
   // A file that fails to load has no failed tests, only a failed suite: count those then.
   const failed = json.numFailedTests > 0 ? json.numFailedTests : json.numFailedTestSuites;
   return {
-    name: 'vitest',
+    name: project,
     passed: json.numPassedTests,
     failed: failed > 0 || status === 0 ? failed : 1,
   };
@@ -75,7 +77,10 @@ const steps: Array<() => StepResult> = [
       '--logLevel',
       'warn',
     ]),
-  vitest,
+  () => vitest('unit', 'beside the source, no sockets or processes'),
+  () => vitest('integration', 'real ws servers, Redis, dunst, processes'),
+  () => vitest('reliability', 'soak, kill -9, restarts'),
+  () => vitest('packaging', 'electron-builder against a stub Electron'),
   playwright,
 ];
 

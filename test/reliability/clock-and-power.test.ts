@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Clock, SystemEvents } from '../../electron/core/kernel/ports';
+import type { SystemEvents } from '../../electron/core/kernel/ports';
 import { MemoryEventLog, createGateway, silentGatewayLogger } from '../../gateway/src';
 import { FaultProxy } from '../support/fault-proxy';
+import { jumpingClock } from '../support/jumping-clock';
 import { sleep, waitFor } from '../support/wait';
 import {
   ADMIN,
@@ -26,19 +27,6 @@ afterEach(async () => {
 /** Subscriptions the current gateway instance has received. */
 function subscribed(gw: RestartableGateway): number {
   return gw.gateway?.metrics.counters.get('frames.in.subscribe') ?? 0;
-}
-
-/** The real timers with a wall clock that a test can move. */
-function jumpingClock(): Clock & { jump(ms: number): void } {
-  let offset = 0;
-  return {
-    now: () => Date.now() + offset,
-    setTimeout: (fn, ms) => setTimeout(fn, ms),
-    clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
-    jump: (ms) => {
-      offset += ms;
-    },
-  };
 }
 
 function powerEvents(): SystemEvents & { emit(e: 'suspend' | 'resume' | 'online'): void } {

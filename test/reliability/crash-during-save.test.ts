@@ -9,7 +9,7 @@ import { MemoryNotifier } from '../../electron/core/notify/notifier.memory';
 /**
  * The whole core killed with SIGKILL while live events keep its model (and so state.json)
  * changing: at the next start the state loads intact (no file set aside, the bell as saved) and
- * no temp file is left behind. persist.test.ts proves the same of the file layer alone; this is
+ * no temp file is left behind. persist-kill.test.ts proves the same of the file layer alone; this is
  * the product as a user would crash it.
  */
 

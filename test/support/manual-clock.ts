@@ -1,6 +1,9 @@
 import type { Clock, TimerHandle } from '../../electron/core/kernel/ports';
 
-/** A manual clock: timers fire only when the test advances time, in order of their due time. */
+/**
+ * The one manual clock of the tests: timers fire only when the test advances time, in order of
+ * their due time. (Real timers with a movable wall clock: `jumping-clock.ts`.)
+ */
 export class ManualClock implements Clock {
   timers: { at: number; fn: () => void; id: number }[] = [];
   private nextId = 1;
@@ -17,6 +20,17 @@ export class ManualClock implements Clock {
   /** Timers waiting to fire. */
   get pending(): number {
     return this.timers.length;
+  }
+  /** When the earliest waiting timer is due (undefined when none waits). */
+  get nextDueAt(): number | undefined {
+    return this.timers.length === 0 ? undefined : Math.min(...this.timers.map((x) => x.at));
+  }
+  /** Moves time to the earliest waiting timer and fires it (with any due at the same time); returns that time. */
+  fireNext(): number {
+    const at = this.nextDueAt;
+    if (at === undefined) throw new Error('ManualClock.fireNext: no timer is waiting');
+    this.advance(Math.max(0, at - this.t));
+    return at;
   }
   /** Moves time on and fires every timer that came due, synchronously. */
   advance(ms: number): void {

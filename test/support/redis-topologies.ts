@@ -1,9 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './free-port';
+import { command, RedisServer } from './redis-server';
 import { waitFor } from './wait';
 
 /**
@@ -12,77 +12,6 @@ import { waitFor } from './wait';
  * --sentinel`, the same binary as Debian's `redis-sentinel`) and a Cluster (three primaries, each
  * with two replicas). Every process is started by the test and ended by its PID.
  */
-
-/** One redis-server process on a loopback port. */
-class RedisProcess {
-  private child: ChildProcess | null = null;
-  constructor(
-    readonly port: number,
-    private readonly args: string[],
-  ) {}
-
-  get running(): boolean {
-    return this.child !== null;
-  }
-
-  async start(): Promise<void> {
-    if (this.child) return;
-    const child = spawn('redis-server', this.args, { stdio: 'ignore' });
-    this.child = child;
-    child.once('exit', () => {
-      if (this.child === child) this.child = null;
-    });
-    await waitFor(() => command(this.port, 'PING').then((r) => r.startsWith('+PONG')), {
-      timeoutMs: 10_000,
-      what: `redis-server on ${this.port}`,
-    });
-  }
-
-  /** SIGKILL: a crash, not a shutdown. */
-  async kill(): Promise<void> {
-    const child = this.child;
-    if (!child) return;
-    this.child = null;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGKILL');
-    await exited;
-  }
-}
-
-/** Send one inline command and read what arrives within a moment (enough for short replies). */
-export function command(port: number, line: string, timeoutMs = 1_000): Promise<string> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ host: '127.0.0.1', port });
-    let text = '';
-    const done = () => {
-      socket.destroy();
-      resolve(text);
-    };
-    socket.setTimeout(timeoutMs, done);
-    socket.once('error', done);
-    socket.once('connect', () => socket.write(`${line}\r\n`));
-    socket.on('data', (data) => {
-      text += data.toString();
-      // A whole simple reply, bulk or array of bulks has arrived once it ends with CRLF and parses.
-      if (complete(text)) done();
-    });
-  });
-}
-
-function complete(reply: string): boolean {
-  if (!reply.endsWith('\r\n')) return false;
-  const type = reply[0];
-  if (type === '+' || type === '-' || type === ':') return true;
-  if (type === '$') {
-    const n = Number(reply.slice(1, reply.indexOf('\r\n')));
-    return n < 0 || Buffer.byteLength(reply) >= reply.indexOf('\r\n') + 2 + n + 2;
-  }
-  if (type === '*') {
-    const n = Number(reply.slice(1, reply.indexOf('\r\n')));
-    return n <= 0 || reply.split('\r\n').length - 1 >= 1 + 2 * n;
-  }
-  return true;
-}
 
 // Replicas sync at once (Redis 7 waits 5 s for more replicas before a diskless sync by default,
 // and a replica that never synced neither acknowledges writes nor takes over).
@@ -116,8 +45,8 @@ export class SentinelSet {
   readonly name = 'lookout-test';
   private constructor(
     private readonly dir: string,
-    readonly data: RedisProcess[],
-    readonly sentinels: RedisProcess[],
+    readonly data: RedisServer[],
+    readonly sentinels: RedisServer[],
   ) {}
 
   static async start(): Promise<SentinelSet> {
@@ -132,24 +61,24 @@ export class SentinelSet {
       '--dbfilename',
       `dump-${port}.rdb`,
     ];
-    const primary = new RedisProcess(p1, [...data(p1), ...COMMON]);
-    await primary.start();
+    const primary = new RedisServer(p1, [...data(p1), ...COMMON]);
+    await primary.restart();
     // Two replicas: after a failover one is still there to hold every write (minReplicas 1).
-    const replicas: RedisProcess[] = [];
+    const replicas: RedisServer[] = [];
     for (let i = 0; i < 2; i++) {
       const port = await freePort();
-      const replica = new RedisProcess(port, [
+      const replica = new RedisServer(port, [
         ...data(port),
         '--replicaof',
         '127.0.0.1',
         String(p1),
         ...COMMON,
       ]);
-      await replica.start();
+      await replica.restart();
       replicas.push(replica);
     }
     await waitReplicasSynced(replicas.map((r) => r.port));
-    const sentinels: RedisProcess[] = [];
+    const sentinels: RedisServer[] = [];
     for (let i = 0; i < 3; i++) {
       const port = await freePort();
       const conf = join(dir, `sentinel-${port}.conf`);
@@ -166,9 +95,9 @@ export class SentinelSet {
           '',
         ].join('\n'),
       );
-      sentinels.push(new RedisProcess(port, [conf, '--sentinel']));
+      sentinels.push(new RedisServer(port, [conf, '--sentinel']));
     }
-    for (const s of sentinels) await s.start();
+    for (const s of sentinels) await s.restart();
     const set = new SentinelSet(dir, [primary, ...replicas], sentinels);
     // Ready once every sentinel knows the replica and the other sentinels (their hello messages).
     await waitFor(
@@ -203,7 +132,7 @@ export class SentinelSet {
   async failover(): Promise<number> {
     const before = await this.primaryPort();
     const primary = this.data.find((d) => d.port === before);
-    await primary?.kill();
+    await primary?.stop();
     return waitFor(
       async () => {
         const now = await this.primaryPort();
@@ -215,7 +144,7 @@ export class SentinelSet {
   }
 
   async stop(): Promise<void> {
-    for (const p of [...this.sentinels, ...this.data]) await p.kill();
+    for (const p of [...this.sentinels, ...this.data]) await p.stop();
     await rm(this.dir, { recursive: true, force: true });
   }
 }
@@ -224,16 +153,16 @@ export class SentinelSet {
 export class RedisClusterSet {
   private constructor(
     private readonly dir: string,
-    readonly nodes: RedisProcess[],
+    readonly nodes: RedisServer[],
   ) {}
 
   static async start(): Promise<RedisClusterSet> {
     const dir = await mkdtemp(join(tmpdir(), 'lookout-cluster-'));
-    const nodes: RedisProcess[] = [];
+    const nodes: RedisServer[] = [];
     for (let i = 0; i < 9; i++) {
       const port = await freePort();
       nodes.push(
-        new RedisProcess(port, [
+        new RedisServer(port, [
           '--port',
           String(port),
           ...COMMON,
@@ -253,7 +182,7 @@ export class RedisClusterSet {
         ]),
       );
     }
-    for (const n of nodes) await n.start();
+    for (const n of nodes) await n.restart();
     const set = new RedisClusterSet(dir, nodes);
     await new Promise<void>((resolve, reject) => {
       const cli = spawn(
@@ -319,7 +248,7 @@ export class RedisClusterSet {
   /** Kill (-9) the primary holding `key` and wait until its replica took over. */
   async failover(key: string): Promise<number> {
     const port = await this.primaryFor(key);
-    await this.nodes.find((n) => n.port === port)?.kill();
+    await this.nodes.find((n) => n.port === port)?.stop();
     await waitFor(
       async () => {
         try {
@@ -335,7 +264,7 @@ export class RedisClusterSet {
   }
 
   async stop(): Promise<void> {
-    for (const n of this.nodes) await n.kill();
+    for (const n of this.nodes) await n.stop();
     await rm(this.dir, { recursive: true, force: true });
   }
 }

@@ -36,7 +36,12 @@ export interface CorePorts {
    * Service, or memory with the reason); made with the core's redactor and log. Wins over
    * `secretCipher`.
    */
-  credentialStore?: (deps: { sink: SecretSink; logger: Logger }) => CredentialStore;
+  credentialStore?: (deps: {
+    sink: SecretSink;
+    logger: Logger;
+    /** Reports a failed (or a working again) save as the `secrets` storage problem. */
+    onSaved: (result: { ok: true } | { ok: false; error: string }) => void;
+  }) => CredentialStore;
   logger?: Logger;
   clock?: Clock;
   random?: () => number;

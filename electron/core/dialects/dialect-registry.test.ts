@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DIALECT_IDS } from '../../../shared/config/endpoint';
-import { testEndpoint } from '../../../test/dialects/endpoint-fixture';
+import { testEndpoint } from '../../../test/support/endpoint';
 import { completeCodec } from './dialect';
 import type { CodecParts, DecodeResult } from './dialect';
 import { DIALECTS, dialectOf, subscriptionsFor } from './index';

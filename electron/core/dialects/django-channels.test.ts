@@ -2,13 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { explainHandshakeStatus } from '../../../shared/close-codes';
 import type { EndpointInput } from '../../../shared/config/endpoint';
 import { djangoChannelsDialect } from './django-channels';
-import { testEndpoint } from '../../../test/dialects/endpoint-fixture';
+import { testEndpoint } from '../../../test/support/endpoint';
 
 const AT = 1_700_000_000_000;
 const DASH = 'ws://127.0.0.1:8000/ws/dashboard/';
 const codec = (extra: Partial<EndpointInput> = {}) =>
   djangoChannelsDialect.create(
     testEndpoint({
+      id: 'ep',
       dialect: 'django-channels',
       url: 'ws://127.0.0.1:8000/ws/dashboard/',
       ...extra,

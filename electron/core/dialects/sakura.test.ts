@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { sakuraDialect } from './sakura';
-import { testEndpoint } from '../../../test/dialects/endpoint-fixture';
+import { testEndpoint } from '../../../test/support/endpoint';
 
 const codec = () =>
   sakuraDialect.create(
-    testEndpoint({ dialect: 'sakura', url: 'ws://127.0.0.1:8001/ws/dashboard' }),
+    testEndpoint({ id: 'ep', dialect: 'sakura', url: 'ws://127.0.0.1:8001/ws/dashboard' }),
   );
 const AT = 1_700_000_000_000;
 

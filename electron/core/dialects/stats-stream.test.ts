@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { statsStreamDialect } from './stats-stream';
-import { testEndpoint } from '../../../test/dialects/endpoint-fixture';
+import { testEndpoint } from '../../../test/support/endpoint';
 
 const codec = () =>
   statsStreamDialect.create(

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { explainCloseCode } from '../../../shared/close-codes';
 import { taskEventsDialect } from './task-events';
-import { testEndpoint } from '../../../test/dialects/endpoint-fixture';
+import { testEndpoint } from '../../../test/support/endpoint';
 
 const AT = 1_700_000_000_000;
 const codec = (userId?: string) =>

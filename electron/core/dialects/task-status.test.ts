@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { taskStatusDialect } from './task-status';
-import { testEndpoint } from '../../../test/dialects/endpoint-fixture';
+import { testEndpoint } from '../../../test/support/endpoint';
 
 const AT = 1_700_000_000_000;
 const codec = () =>

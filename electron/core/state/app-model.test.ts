@@ -12,7 +12,7 @@ import { ManualClock } from '../../../test/support/manual-clock';
 import { AppModel, type DroppedEvent } from './app-model';
 import { PatchBatcher } from './patch-batcher';
 import { taskStatusDialect } from '../dialects/task-status';
-import { testEndpoint } from '../../../test/dialects/endpoint-fixture';
+import { testEndpoint } from '../../../test/support/endpoint';
 
 let n = 0;
 function ev(

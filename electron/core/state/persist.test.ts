@@ -1,14 +1,13 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { LiveEvent } from '../../../shared/model/live-event';
-import { systemClock, type Clock, type TimerHandle } from '../kernel/ports';
+import { systemClock, type Clock } from '../kernel/ports';
+import { ManualClock } from '../../../test/support/manual-clock';
 import { AppModel } from './app-model';
 import { appSnapshotSchema } from './app-state-schema';
-import { writerState, writerStateSchema } from './fixtures/kill-writer';
 import { STATE_FORMAT } from './file-formats';
 import { PersistedFile, type SaveResult } from './persist';
 
@@ -153,45 +152,25 @@ describe('PersistedFile', () => {
   });
 
   it('debounces saves and writes the latest model once', async () => {
-    const timers: (() => void)[] = [];
-    const clock: Clock = {
-      now: () => 5,
-      setTimeout: (fn) => {
-        timers.push(fn);
-        return timers.length as unknown as TimerHandle;
-      },
-      clearTimeout: () => {},
-    };
+    const clock = new ManualClock(5);
     const file = stateFile(join(dir, 'state.json'), clock);
     const store = new AppModel();
     for (let i = 0; i < 50; i += 1) {
       store.apply([event(i)]);
       file.schedule(() => store.snapshot());
     }
-    expect(timers).toHaveLength(1);
-    timers[0]!();
+    expect(clock.pending).toBe(1);
+    clock.fireNext();
     await file.flush();
     expect((await stateFile().load()).value).toEqual(store.snapshot());
   });
 
   it('spaces scheduled writes by the write budget, and retries a failed one until it succeeds', async () => {
-    let now = 0;
-    const timers: Array<{ at: number; fn: () => void }> = [];
-    const clock: Clock = {
-      now: () => now,
-      setTimeout: (fn, ms) => {
-        timers.push({ at: now + ms, fn });
-        return timers.length as unknown as TimerHandle;
-      },
-      clearTimeout: () => {},
-    };
+    const clock = new ManualClock(0);
     const fire = async () => {
-      const next = timers.shift();
-      if (!next) throw new Error('no timer');
-      now = next.at;
-      next.fn();
+      const at = clock.fireNext();
       await file.flush();
-      return next.at;
+      return at;
     };
     const results: boolean[] = [];
     const blocked = join(dir, 'blocked');
@@ -212,7 +191,7 @@ describe('PersistedFile', () => {
     expect(results).toEqual([true]);
     // 400 KB at 100 KB/s: the next scheduled write waits 4 s (plus the envelope), not the 1 s debounce.
     file.schedule(() => big);
-    const budgeted = timers[0]?.at ?? 0;
+    const budgeted = clock.nextDueAt ?? 0;
     expect(budgeted).toBeGreaterThanOrEqual(5_000);
     expect(budgeted).toBeLessThan(5_010);
     // The folder becomes a file: writes fail, and are tried again (2 s, then 4 s) with the latest value.
@@ -220,13 +199,13 @@ describe('PersistedFile', () => {
     await writeFile(blocked, 'not a folder');
     expect(await fire()).toBe(budgeted);
     expect(results).toEqual([true, false]);
-    expect(timers[0]?.at).toBe(budgeted + 2_000);
+    expect(clock.nextDueAt).toBe(budgeted + 2_000);
     expect(await fire()).toBe(budgeted + 2_000);
-    expect(timers[0]?.at).toBe(budgeted + 6_000);
+    expect(clock.nextDueAt).toBe(budgeted + 6_000);
     await rm(blocked);
     expect(await fire()).toBe(budgeted + 6_000);
     expect(results).toEqual([true, false, false, true]);
-    expect(timers).toHaveLength(0);
+    expect(clock.pending).toBe(0);
     expect(JSON.parse(await readFile(path, 'utf8')).data).toBe(big);
   });
 
@@ -239,64 +218,4 @@ describe('PersistedFile', () => {
     expect(!result.ok && result.error).toMatch(/Could not save .*a-file/);
     expect(file.lastError).toMatch(/ENOTDIR|EEXIST/);
   });
-});
-
-describe('crash safety', () => {
-  // `node --import tsx` rather than the tsx CLI: the CLI runs the script in a grandchild that a
-  // SIGKILL to the CLI would orphan, and the test must kill the very process that writes.
-  const writer = resolve('electron/core/state/fixtures/kill-writer.ts');
-
-  it('always leaves a complete state when the writer is killed with SIGKILL mid-write (20 runs)', async () => {
-    const path = join(dir, 'kill.json');
-    const file = new PersistedFile({
-      path,
-      kind: 'kill-test',
-      version: 1,
-      schema: writerStateSchema,
-      clock: systemClock,
-    });
-    let killedMidWrite = 0;
-    for (let run = 0; run < 20; run += 1) {
-      const start = run * 10_000;
-      const child = spawn(process.execPath, ['--import', 'tsx', writer, path, '5000'], {
-        env: { ...process.env, KILL_WRITER_START: String(start) },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      const exited = new Promise<void>((done) => child.once('exit', () => done()));
-      let stderr = '';
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      await new Promise<void>((ready, fail) => {
-        const timeout = setTimeout(
-          () => fail(new Error(`writer never got ready: ${stderr}`)),
-          15_000,
-        );
-        child.stdout.on('data', (d: Buffer) => {
-          if (d.toString().includes('ready')) {
-            clearTimeout(timeout);
-            ready();
-          }
-        });
-        child.once('exit', () => {
-          clearTimeout(timeout);
-          fail(new Error(`writer exited early: ${stderr}`));
-        });
-      });
-      // Kill at a random point of the write loop (each write is a few hundred KB).
-      await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 40)));
-      child.kill('SIGKILL');
-      await exited;
-
-      if ((await readdir(dir)).some((name) => name.startsWith('kill.json.tmp-')))
-        killedMidWrite += 1;
-      const outcome = await file.load();
-      expect(outcome.status, `run ${run}`).toBe('loaded');
-      const value = outcome.value!;
-      expect(value.seq).toBeGreaterThanOrEqual(start);
-      expect(value).toEqual(writerState(value.seq));
-    }
-    // Each save spends most of its time writing and fsyncing the temp file, so nearly every kill
-    // lands mid-write; this guards against a test that only ever kills between writes.
-    expect(killedMidWrite).toBeGreaterThan(0);
-    console.info(`kill -9 runs that interrupted a write: ${killedMidWrite}/20`);
-  }, 120_000);
 });
