@@ -135,15 +135,7 @@ export class SessionRecorder {
     this.counters.bytesIn += size;
     this.lastMessageAt = at;
     if (rejected) this.reject(rejected);
-    return this.frames.push({
-      at,
-      dir: 'in',
-      kind,
-      size,
-      text,
-      ...(rejected ? { rejected } : {}),
-      ...(result ? { result } : {}),
-    });
+    return this.frames.push({ at, dir: 'in', kind, size, text, rejected, result });
   }
 
   /** An event of `frame` was not applied as new (the frame may have left the log already). */
@@ -162,7 +154,7 @@ export class SessionRecorder {
       kind: 'text',
       size: text.length,
       text,
-      ...(manual ? { manual } : {}),
+      manual: manual || undefined,
     });
   }
 
