@@ -7,6 +7,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { fanout } from './fanout';
 import { gatewayScale } from './gateway-scale';
+import { ingestGrowth } from './ingest-growth';
 import { ingestStages } from './ingest-stages';
 import { ingestThroughput } from './ingest-throughput';
 import { liveDelivery } from './live-delivery';
@@ -28,6 +29,7 @@ type Bench = (ctx: BenchContext) => Promise<BenchResult>;
 const BENCHES: Array<[string, Bench]> = [
   ['ingest', ingestThroughput],
   ['stages', ingestStages],
+  ['growth', ingestGrowth],
   ['latency', notifyLatency],
   ['memory', memoryGrowth],
   ['reconnect', reconnect],

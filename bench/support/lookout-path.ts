@@ -1,5 +1,6 @@
 import {
   endpointSchema,
+  type DialectId,
   type EndpointConfig,
   type EndpointInput,
 } from '../../shared/config/endpoint';
@@ -11,6 +12,7 @@ import type { DecodeResult, Dialect, DialectCodec } from '../../electron/core/di
 import { DIALECTS } from '../../electron/core/dialects';
 import { NotificationService } from '../../electron/core/notify/notification-service';
 import { NotifyPolicy } from '../../electron/core/notify/notify-policy';
+import { isWatchedEvent } from '../../electron/core/notify/watched-events';
 import type { Notifier, NotifyResult, OsNotification } from '../../electron/core/notify/notifier';
 import { AppModel } from '../../electron/core/state/app-model';
 import { PatchBatcher } from '../../electron/core/state/patch-batcher';
@@ -116,6 +118,7 @@ export interface ModelPath {
 export function startModelPath(
   clock: Clock = systemClock,
   onShow?: (notification: OsNotification) => void,
+  dialect: DialectId = 'lookout',
 ): ModelPath {
   const store = new AppModel();
   const policy = new NotifyPolicy({ dedupe: false });
@@ -124,7 +127,8 @@ export function startModelPath(
     policy,
     notifier,
     clock,
-    context: () => ({ focused: false }),
+    // As `composeCore`: events of watched tasks may notify where others only reach the bell.
+    context: () => ({ focused: false, isWatched: (e) => isWatchedEvent(e, dialect) }),
   });
   let patchCount = 0;
   // As `ModelFeed`: each flushed patch carries the unread count, read from the store then.
@@ -158,7 +162,7 @@ export function startLookoutPath(options: PathOptions): LookoutPath {
   const endpoint = endpointFor(options);
   const base = DIALECTS[options.dialect];
   const dialect = options.onDecode ? observedDialect(base, options.onDecode) : base;
-  const model = startModelPath(clock, options.onShow);
+  const model = startModelPath(clock, options.onShow, options.dialect);
   const session = new Session({
     endpoint,
     dialect,
