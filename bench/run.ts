@@ -1,11 +1,12 @@
 /**
- * `npm run bench [-- --quick] [-- --only=ingest,stages,latency]`: runs the benchmarks in order, prints a
+ * `npm run bench [-- --quick] [-- --only=ingest,stages,latency,scale]`: runs the benchmarks in order, prints a
  * table of figures against their goals and writes bench/results/latest.json. Timing never fails
  * the run: the exit code is non-zero only when a benchmark could not run at all.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { fanout } from './fanout';
+import { gatewayScale } from './gateway-scale';
 import { ingestStages } from './ingest-stages';
 import { ingestThroughput } from './ingest-throughput';
 import { liveDelivery } from './live-delivery';
@@ -31,6 +32,7 @@ const BENCHES: Array<[string, Bench]> = [
   ['memory', memoryGrowth],
   ['reconnect', reconnect],
   ['fanout', fanout],
+  ['scale', gatewayScale],
   ['live', liveDelivery],
   ['renderer', rendererBurst],
   ['state', stateWrites],

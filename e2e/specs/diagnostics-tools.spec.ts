@@ -1,3 +1,4 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { freePort, startGateway, startHost, type HostProc, type Proc } from '../support/processes';
 
@@ -88,13 +89,17 @@ test('a frame opens in the inspector with its JSON tree and what it became', asy
   await expect(tree).toContainText('“subscribed”');
   await expect(dialog).toContainText(/after connection \d+ opened/);
   await page.screenshot({ path: test.info().outputPath('frame-inspector.png') });
-  await page.emulateMedia({ colorScheme: 'dark' });
-  await page.screenshot({ path: test.info().outputPath('frame-inspector-dark.png') });
-  await page.emulateMedia({ colorScheme: 'light' });
   // Escape closes it and focus goes back to the row that opened it.
   await page.keyboard.press('Escape');
   await expect(dialog).toBeHidden();
   await expect(ack.first()).toBeFocused();
+  // The same in the dark theme.
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await ack.first().click();
+  await expect(tree).toContainText('“subscribed”');
+  await page.screenshot({ path: test.info().outputPath('frame-inspector-dark.png') });
+  await page.keyboard.press('Escape');
+  await page.emulateMedia({ colorScheme: 'light' });
 
   // A regex filter; an invalid one says so and the page keeps working.
   const filter = page.getByRole('searchbox', { name: 'Filter frames' });
@@ -190,4 +195,65 @@ test('a raw frame typed by hand goes out, with a warning, and the server answers
   await answer.click();
   await expect(page.getByRole('list', { name: 'Decode result' })).toContainText('Application pong');
   await page.keyboard.press('Escape');
+});
+
+test('export a session, open it again read-only; a malformed file says why', async ({ page }) => {
+  await signedIn(page);
+  const downloaded = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export session' }).click();
+  const download = await downloaded;
+  expect(download.suggestedFilename()).toMatch(/^lookout-session-gw-.*\.jsonl$/);
+  const file = test.info().outputPath(download.suggestedFilename());
+  await download.saveAs(file);
+  const lines = readFileSync(file, 'utf8').trim().split('\n');
+  expect(JSON.parse(lines[0]!)).toMatchObject({ kind: 'lookout-session', endpoint: 'gw' });
+  expect(lines.length).toBeGreaterThan(10);
+  await expect(
+    page.getByRole('status').filter({ hasText: /Downloaded lookout-session-gw/ }),
+  ).toBeVisible();
+
+  await page.getByLabel('Session file to open').setInputFiles(file);
+  const imported = page.getByRole('region', { name: 'Imported session' });
+  await expect(imported).toContainText('Imported session (read-only)');
+  await expect(imported).toContainText('Team gateway');
+  // No live actions on an imported session.
+  await expect(imported.getByRole('button', { name: 'Ping now' })).toHaveCount(0);
+  // The acks are the oldest frames: the filter brings them up.
+  await imported.getByRole('searchbox', { name: 'Filter frames' }).fill('"subscribed"');
+  const ack = imported
+    .getByRole('button', { name: /received text frame/ })
+    .filter({ hasText: '"type":"subscribed"' });
+  await ack.first().click();
+  await expect(page.getByRole('dialog').getByRole('list', { name: 'Decode result' })).toContainText(
+    'Acknowledged: subscribed',
+  );
+  await page.screenshot({ path: test.info().outputPath('imported-session.png') });
+  await page.keyboard.press('Escape');
+  await imported.getByRole('button', { name: 'Close imported session' }).click();
+  await expect(imported).toBeHidden();
+
+  const broken = test.info().outputPath('broken.jsonl');
+  writeFileSync(broken, `${lines[0]}\n{"kind":"frame","frame":{"id":"seven"}}\n`);
+  await page.getByLabel('Session file to open').setInputFiles(broken);
+  await expect(
+    page.getByRole('alert').filter({ hasText: 'Could not open broken.jsonl' }),
+  ).toContainText(/Line 2 does not fit the session format at frame\./);
+  await expect(imported).toBeHidden();
+});
+
+test('the support bundle saves as a file with the end of the log file', async ({ page }) => {
+  await signedIn(page);
+  const downloaded = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Save support bundle' }).click();
+  const download = await downloaded;
+  expect(download.suggestedFilename()).toMatch(/^lookout-support-bundle-.*\.json$/);
+  const file = test.info().outputPath('bundle.json');
+  await download.saveAs(file);
+  const bundle = JSON.parse(readFileSync(file, 'utf8')) as {
+    kind: string;
+    logExcerpt: { lines: string; bytes: number };
+  };
+  expect(bundle.kind).toBe('lookout-support-bundle');
+  expect(bundle.logExcerpt.lines).toContain('connection state');
+  expect(readFileSync(file, 'utf8')).not.toContain('lookout-demo');
 });

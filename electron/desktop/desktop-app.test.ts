@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -107,6 +107,38 @@ describe('desktop composition', () => {
     expect(FakeTray.instances[0]!.image).toMatchObject({
       path: '/opt/lookout/app/dist/desktop/tray/tray-ok.png',
     });
+  });
+
+  it('saves an export where the user chooses in the save dialog; a cancel writes nothing', async () => {
+    await start();
+    state.app.setPath('downloads', dir);
+    const target = join(dir, 'chosen', 'bundle.json');
+    mkdirSync(join(dir, 'chosen'));
+    state.saveDialogAnswer = { canceled: false, filePath: target };
+    await expect(ports!.saveFile!('lookout-support-bundle-x.json', '{"kind":1}\n')).resolves.toBe(
+      target,
+    );
+    expect(readFileSync(target, 'utf8')).toBe('{"kind":1}\n');
+    // A sheet on the window, proposing Downloads with the suggested name and its file type.
+    expect(state.saveDialogs[0]).toMatchObject({
+      parent: true,
+      options: {
+        defaultPath: join(dir, 'lookout-support-bundle-x.json'),
+        filters: [
+          { name: 'JSON', extensions: ['json'] },
+          { name: 'All files', extensions: ['*'] },
+        ],
+      },
+    });
+    state.saveDialogAnswer = { canceled: true, filePath: '' };
+    await expect(ports!.saveFile!('session.jsonl', 'x')).resolves.toBeNull();
+    expect(state.saveDialogs[1]?.options).toMatchObject({
+      filters: [
+        { name: 'JSON lines', extensions: ['jsonl'] },
+        { name: 'All files', extensions: ['*'] },
+      ],
+    });
+    expect(existsSync(join(dir, 'session.jsonl'))).toBe(false);
   });
 
   it('IPC from the window reaches the core; pushes reach the window', async () => {

@@ -29,6 +29,7 @@ import { ElectronSystemEvents } from './system-events.electron';
 import { TrayController } from './tray';
 import { WindowManager, installSessionSecurity } from './window-manager';
 import { electronNetwork } from './system-proxy.electron';
+import { saveWithDialog } from './save-file.electron';
 
 /** What `main.ts` hands the composition; tests pass fakes. */
 export interface DesktopOptions {
@@ -131,6 +132,8 @@ export async function startDesktop(options: DesktopOptions): Promise<DesktopApp 
     system,
     ...(options.embeddedGateway ? { embeddedGateway: options.embeddedGateway } : {}),
     openPath: async (path) => (await shell.openPath(path)) === '',
+    // The window exists by the time the renderer asks to export anything.
+    saveFile: (name, text) => saveWithDialog(windows?.window ?? null, name, text),
     appVersion: app.getVersion(),
     hostKind: 'electron',
     network: electronNetwork(session.defaultSession),

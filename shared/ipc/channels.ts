@@ -22,6 +22,7 @@ export const INVOKE_CHANNELS = [
   'diagnostics:frames',
   'diagnostics:frame',
   'diagnostics:act',
+  'diagnostics:export',
   'notifications:trace',
   'prefs:set',
   'settings:set',

@@ -87,6 +87,15 @@ export interface InitialState {
 
 export type SaveResult = { ok: true } | { ok: false; errors: string[] };
 
+/**
+ * An export from Diagnostics: saved where the user chose (the desktop app's save dialog), not
+ * saved (cancelled), or handed to the page to download (the browser host has no dialog of its own).
+ */
+export type ExportResult =
+  | { how: 'saved'; path: string }
+  | { how: 'canceled' }
+  | { how: 'download'; fileName: string; text: string; mime: string };
+
 const endpointId = z.string().min(1).max(64);
 const secret = z.string().min(1).max(8_192);
 const empty = z.object({}).strict();
@@ -135,6 +144,14 @@ export const invokeRequestSchemas = {
     .strict(),
   /** One frame for the inspector: the whole payload (bounded, redacted) and its decode result. */
   'diagnostics:frame': z.object({ endpoint: endpointId, id: z.number().int().positive() }).strict(),
+  /**
+   * Save the support bundle (with the end of the log file) or one endpoint's session (journal
+   * and frames, JSON lines) as a file.
+   */
+  'diagnostics:export': z.discriminatedUnion('what', [
+    z.object({ what: z.literal('bundle') }).strict(),
+    z.object({ what: z.literal('session'), endpoint: endpointId }).strict(),
+  ]),
   /**
    * A support action on an open connection (ping now, re-subscribe, reconnect, send one raw
    * frame): done now or refused with a reason, never queued; written to the reconnect journal.
@@ -214,6 +231,7 @@ export interface InvokeResponses {
   /** Null when the frame has left the log (or the endpoint has no session). */
   'diagnostics:frame': FrameDetail | null;
   'diagnostics:act': SupportActionResult;
+  'diagnostics:export': ExportResult;
   'notifications:trace': { entries: NotificationTraceEntry[]; counters: NotificationCounters };
   'prefs:set': NotifyPrefs;
   'settings:set': AppSettings;

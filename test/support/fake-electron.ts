@@ -345,6 +345,9 @@ export const state = {
   proxyAnswers: new Map<string, string>(),
   /** URLs `session.resolveProxy` was asked about, in order. */
   proxyQueries: [] as string[],
+  /** `dialog.showSaveDialog` calls (with a parent window or not), and what the next one answers. */
+  saveDialogs: [] as Array<{ parent: boolean; options: Record<string, unknown> }>,
+  saveDialogAnswer: { canceled: true, filePath: '' } as { canceled: boolean; filePath: string },
 };
 
 /** A fresh fake for every test. */
@@ -359,6 +362,8 @@ export function resetFakeElectron(): void {
   state.exposed.clear();
   state.openedExternal.length = 0;
   state.openedPaths.length = 0;
+  state.saveDialogs.length = 0;
+  state.saveDialogAnswer = { canceled: true, filePath: '' };
   state.headersListener = null;
   state.permissionHandler = null;
   state.permissionCheck = null;
@@ -424,6 +429,13 @@ export const fakeElectronModule = {
   },
   screen: {
     getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }],
+  },
+  dialog: {
+    showSaveDialog: (...args: unknown[]) => {
+      const options = (args.length > 1 ? args[1] : args[0]) as Record<string, unknown>;
+      state.saveDialogs.push({ parent: args.length > 1, options });
+      return Promise.resolve({ ...state.saveDialogAnswer });
+    },
   },
   shell: {
     openExternal: (url: string) => {

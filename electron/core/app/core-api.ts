@@ -36,7 +36,12 @@ export interface CorePorts {
    * Service, or memory with the reason); made with the core's redactor and log. Wins over
    * `secretCipher`.
    */
-  credentialStore?: (deps: { sink: SecretSink; logger: Logger }) => CredentialStore;
+  credentialStore?: (deps: {
+    sink: SecretSink;
+    logger: Logger;
+    /** Reports a failed (or a working again) save as the `secrets` storage problem. */
+    onSaved: (result: { ok: true } | { ok: false; error: string }) => void;
+  }) => CredentialStore;
   logger?: Logger;
   clock?: Clock;
   random?: () => number;
@@ -47,6 +52,11 @@ export interface CorePorts {
   embeddedGateway?: () => Promise<EmbeddedGateway>;
   /** Opens a folder or file in the OS (Electron shell.openPath); absent in the browser host. */
   openPath?: (path: string) => Promise<boolean>;
+  /**
+   * Asks where to save a file (Electron's save dialog) and writes it; resolves with the path, or
+   * null when the user cancelled. Absent in the browser host, where the page downloads it.
+   */
+  saveFile?: (suggestedName: string, text: string) => Promise<string | null>;
   appVersion: string;
   hostKind: 'electron' | 'browser';
   /** How the host's system proxies and trusts (Electron session / environment); direct when absent. */

@@ -41,7 +41,9 @@ export interface CoreParts {
   logger: Logger;
   redactor: Redactor;
   paths: CorePaths;
-  host: Pick<CorePorts, 'openPath'>;
+  host: Pick<CorePorts, 'openPath' | 'saveFile'>;
+  /** The redacted log file's last bytes, for the support bundle. */
+  logTail(maxBytes: number): { text: string; bytes: number };
   model: AppModel;
   credentials: CredentialStore;
   endpoints: EndpointRegistry;

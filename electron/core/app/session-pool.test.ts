@@ -6,6 +6,7 @@ import type {
   SupportActionResult,
 } from '../../../shared/model/connection';
 import type { FramePage } from '../../../shared/model/frame-log';
+import type { SessionExport } from '../../../shared/model/session-export';
 import type { EndpointHealth } from '../../../shared/model/health';
 import type { LiveEvent } from '../../../shared/model/live-event';
 import { testEndpoint } from '../../../test/support/endpoint';
@@ -60,6 +61,9 @@ class FakeSession extends TypedEmitter<SessionEvents> implements PooledSession {
   }
   frameDetail(): null {
     return null;
+  }
+  exportSession(): SessionExport {
+    throw new Error('not exported in these tests');
   }
   fire<E extends keyof SessionEvents>(event: E, payload: SessionEvents[E]): void {
     this.emit(event, payload);

@@ -26,6 +26,7 @@ export type PooledSession = Pick<
   | 'act'
   | 'framePage'
   | 'frameDetail'
+  | 'exportSession'
 >;
 
 /** One endpoint's health monitor as the pool drives it. */

@@ -19,6 +19,8 @@ export interface SupportBundleInput {
   credentialStore: { persistent: boolean; backend: string; reason: string };
   /** Where the system proxy comes from and which authorities are trusted (no secrets). */
   network?: { proxySource: string; trust: string[] };
+  /** The end of the log file (already redacted when written, and again with the bundle). */
+  logExcerpt?: { maxBytes: number; bytes: number; lines: string };
 }
 
 /**
@@ -60,6 +62,7 @@ export function buildSupportBundle(input: SupportBundleInput, redactor: Redactor
     connections: input.connections,
     probes: input.probes,
     notifications: input.notifications,
+    ...(input.logExcerpt ? { logExcerpt: input.logExcerpt } : {}),
   };
   return `${JSON.stringify(redactor.value(bundle), null, 2)}\n`;
 }

@@ -58,7 +58,11 @@ export async function composeCore(ports: CorePorts, base: CoreBase): Promise<Com
     logger,
     redactor,
     paths,
-    host: ports.openPath ? { openPath: ports.openPath } : {},
+    host: {
+      ...(ports.openPath ? { openPath: ports.openPath } : {}),
+      ...(ports.saveFile ? { saveFile: ports.saveFile } : {}),
+    },
+    logTail: (maxBytes) => base.logFile.tail(maxBytes),
     model,
     credentials,
     endpoints,

@@ -45,7 +45,11 @@ export async function openDataFolder(ports: CorePorts, base: CoreBase): Promise<
  */
 function credentialStore(ports: CorePorts, base: CoreBase): CredentialStore {
   if (ports.credentialStore)
-    return ports.credentialStore({ sink: base.redactor, logger: base.logger });
+    return ports.credentialStore({
+      sink: base.redactor,
+      logger: base.logger,
+      onSaved: base.reportSave('secrets', "the desktop's keyring"),
+    });
   const cipher = ports.secretCipher;
   return cipher
     ? new EncryptedFileCredentialStore({

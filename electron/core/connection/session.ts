@@ -13,6 +13,11 @@ import type {
 } from '../../../shared/model/connection';
 import { MAX_RAW_FRAME_CHARS } from '../../../shared/model/connection';
 import type { FrameDetail, FramePage } from '../../../shared/model/frame-log';
+import {
+  SESSION_EXPORT_KIND,
+  SESSION_EXPORT_VERSION,
+  type SessionExport,
+} from '../../../shared/model/session-export';
 import type { LiveEvent } from '../../../shared/model/live-event';
 import { subscriptionsOf, type Dialect, type DialectCodec } from '../dialects/dialect';
 import { Redactor } from '../kernel/redact';
@@ -344,6 +349,33 @@ export class Session extends TypedEmitter<SessionEvents> {
   /** One frame for the inspector, or null when it has left the log. */
   frameDetail(id: number): FrameDetail | null {
     return frameDetail(this.frameContext(), id);
+  }
+
+  /** The whole session for a file: the journal and every frame with its detail, all redacted. */
+  exportSession(): SessionExport {
+    const ctx = this.frameContext();
+    const d = this.diagnostics();
+    const frames: FrameDetail[] = [];
+    for (const f of ctx.log.after(null, Number.MAX_SAFE_INTEGER)) {
+      const detail = frameDetail(ctx, f.id);
+      if (detail) frames.push(detail);
+    }
+    return {
+      header: {
+        kind: SESSION_EXPORT_KIND,
+        version: SESSION_EXPORT_VERSION,
+        endpoint: this.endpoint.id,
+        name: this.redactor.text(this.endpoint.name),
+        dialect: this.dialect.id,
+        url: d.url,
+        exportedAt: this.clock.now(),
+        frameLogBytes: ctx.log.limitBytes,
+      },
+      attempts: d.attempts,
+      states: d.timeline,
+      actions: d.actions,
+      frames,
+    };
   }
 
   /**

@@ -57,6 +57,30 @@ describe('RotatingLogFile', () => {
     expect(Number(JSON.parse(newest[0]!).msg.split(' ')[1])).toBe(lastOlder + 1);
   });
 
+  it('gives the last bytes of the log as whole lines, across a rotation, for the support bundle', () => {
+    const redactor = new Redactor();
+    redactor.addSecret('opaque-S3cr3t-value');
+    const log = new RotatingLogFile({ dir, redactor, maxBytes: 1_000, keep: 3 });
+    for (let i = 0; i < 100; i += 1)
+      log.info(`line ${i}`, { pad: 'x'.repeat(50), note: 'opaque-S3cr3t-value' });
+    const { text, bytes } = log.tail(1_500);
+    log.close();
+    expect(bytes).toBeLessThanOrEqual(1_500);
+    const lines = text.trim().split('\n');
+    // More than one file's worth: the tail reached into lookout.1.log.
+    expect(bytes).toBeGreaterThan(1_000);
+    for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
+    expect(JSON.parse(lines.at(-1)!).msg).toBe('line 99');
+    const numbers = lines.map((l) => Number(JSON.parse(l).msg.split(' ')[1]));
+    expect(numbers).toEqual(numbers.map((_, i) => numbers[0]! + i));
+    expect(text).not.toContain('opaque-S3cr3t-value');
+    // An empty log folder gives an empty tail, not an error.
+    expect(new RotatingLogFile({ dir: join(dir, 'none'), redactor }).tail(100)).toEqual({
+      text: '',
+      bytes: 0,
+    });
+  });
+
   it('appends to an existing log after a restart', async () => {
     const first = new RotatingLogFile({ dir, redactor: new Redactor() });
     first.info('before restart');

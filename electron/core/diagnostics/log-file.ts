@@ -5,6 +5,7 @@ import {
   fstatSync,
   mkdirSync,
   openSync,
+  readSync,
   renameSync,
   rmSync,
   writeSync,
@@ -24,6 +25,23 @@ export interface RotatingLogFileOptions {
   /** Every line passes through it: secrets never reach the disk. */
   redactor: Redactor;
   now?: () => number;
+}
+
+/** Up to the last `bytes` of a file, or null when it cannot be read. */
+function readTail(path: string, bytes: number): string | null {
+  let fd: number | null = null;
+  try {
+    fd = openSync(path, 'r');
+    const size = fstatSync(fd).size;
+    const length = Math.min(size, bytes);
+    const buffer = Buffer.alloc(length);
+    readSync(fd, buffer, 0, length, size - length);
+    return buffer.toString('utf8');
+  } catch {
+    return null;
+  } finally {
+    if (fd !== null) closeSync(fd);
+  }
 }
 
 /** Longest line written; a runaway field must not fill the log on its own. */
@@ -72,6 +90,27 @@ export class RotatingLogFile implements Logger {
   close(): void {
     if (this.fd !== null) closeSync(this.fd);
     this.fd = null;
+  }
+
+  /**
+   * The last `maxBytes` of the log (from the previous file too when the current one is shorter),
+   * whole lines only, for the support bundle. Already redacted on the way in. Never throws: an
+   * unreadable file gives what could be read.
+   */
+  tail(maxBytes: number): { text: string; bytes: number } {
+    const parts: string[] = [];
+    let left = maxBytes;
+    for (let i = 0; i < this.keep && left > 0; i += 1) {
+      const chunk = readTail(this.pathOf(i), left);
+      if (chunk === null) break;
+      parts.unshift(chunk);
+      left -= Buffer.byteLength(chunk);
+    }
+    const joined = parts.join('');
+    // Whole lines: the first may have been cut by the byte limit.
+    const text =
+      Buffer.byteLength(joined) >= maxBytes ? joined.slice(joined.indexOf('\n') + 1) : joined;
+    return { text, bytes: Buffer.byteLength(text) };
   }
 
   private write(

@@ -18,7 +18,13 @@ const MEMORY_ONLY = 'so secrets are kept in memory only and asked for again afte
 
 /** What the host makes its credential store from: a connected Secret Service, or why not. */
 export type SecretServiceProbe =
-  { ok: true; client: SecretServiceClient } | { ok: false; reason: string };
+  | {
+      ok: true;
+      client: SecretServiceClient;
+      /** A new connection and session (the keyring daemon restarted: the old session is gone). */
+      reopen: () => Promise<SecretServiceClient>;
+    }
+  | { ok: false; reason: string };
 
 /**
  * Connects to the desktop's Secret Service (bounded: a hung daemon costs `timeoutMs` at start).
@@ -29,7 +35,8 @@ export async function probeSecretService(
   options: SecretServiceClientOptions,
 ): Promise<SecretServiceProbe> {
   try {
-    return { ok: true, client: await SecretServiceClient.open(options) };
+    const reopen = () => SecretServiceClient.open(options);
+    return { ok: true, client: await reopen(), reopen };
   } catch (error) {
     return { ok: false, reason: memoryReason(error) };
   }
@@ -38,10 +45,10 @@ export async function probeSecretService(
 /** The credential store for a probe: the Secret Service, or memory with the probe's reason. */
 export function secretServiceOrMemory(
   probe: SecretServiceProbe,
-  deps: { sink?: SecretSink; logger?: Logger },
+  deps: SecretServiceStoreDeps,
 ): CredentialStore {
   return probe.ok
-    ? new SecretServiceCredentialStore(probe.client, deps)
+    ? new SecretServiceCredentialStore(probe.client, deps, probe.reopen)
     : new MemoryCredentialStore(probe.reason, deps.sink);
 }
 
@@ -74,22 +81,31 @@ export function memoryReason(error: unknown): string {
  */
 export class SecretServiceCredentialStore implements CredentialStore {
   private readonly memory = new Map<string, string>();
+  /** Refs whose last store or delete failed: written (or deleted) again once the keyring works. */
+  private readonly unsaved = new Set<string>();
   /** Keyring calls one at a time, in order: a delete never overtakes the set before it. */
   private queue: Promise<unknown> = Promise.resolve();
   /** Set when the keyring failed after start: why secrets since are in memory only. */
   private degraded: string | null = null;
 
+  private client: SecretServiceClient | null;
+  private closed = false;
+
   constructor(
-    private readonly client: SecretServiceClient,
-    private readonly deps: { sink?: SecretSink; logger?: Logger } = {},
-  ) {}
+    client: SecretServiceClient,
+    private readonly deps: SecretServiceStoreDeps = {},
+    /** How to connect again after a failure (the daemon restarted); none: stay in memory. */
+    private readonly reopen?: () => Promise<SecretServiceClient>,
+  ) {
+    this.client = client;
+  }
 
   async get(ref: string): Promise<string | null> {
     const known = this.memory.get(ref);
     if (known !== undefined) return known;
-    const stored = await this.keyring('read', ref, async () => {
-      const [item] = await this.client.search(attributes(ref));
-      return item === undefined ? null : this.client.read(item);
+    const stored = await this.keyring('read', ref, async (client) => {
+      const [item] = await client.search(attributes(ref));
+      return item === undefined ? null : client.read(item);
     });
     if (stored === null || stored === undefined) return null;
     this.deps.sink?.addSecret(stored);
@@ -101,16 +117,39 @@ export class SecretServiceCredentialStore implements CredentialStore {
   async set(ref: string, secret: string): Promise<void> {
     this.deps.sink?.addSecret(secret);
     this.memory.set(ref, secret);
-    await this.keyring('store', ref, () =>
-      this.client.write(`Lookout: ${ref}`, attributes(ref), secret),
-    );
+    this.unsaved.add(ref);
+    await this.save();
   }
 
   async delete(ref: string): Promise<void> {
     this.memory.delete(ref);
-    await this.keyring('delete', ref, async () => {
-      for (const item of await this.client.search(attributes(ref))) await this.client.remove(item);
+    this.unsaved.add(ref);
+    await this.save();
+  }
+
+  /**
+   * Brings the keyring in line with memory for every ref not yet saved (this one, and any a
+   * failure left behind): a keyring that works again gets what was entered meanwhile.
+   */
+  private async save(): Promise<void> {
+    const done = await this.keyring('store', [...this.unsaved].join(', '), async (client) => {
+      for (const ref of [...this.unsaved]) {
+        const secret = this.memory.get(ref);
+        if (secret === undefined) {
+          for (const item of await client.search(attributes(ref))) await client.remove(item);
+        } else {
+          await client.write(`Lookout: ${ref}`, attributes(ref), secret);
+        }
+        // A set meanwhile queued its own save; only what was written is done.
+        if (this.memory.get(ref) === secret) this.unsaved.delete(ref);
+      }
+      return true;
     });
+    if (done && this.unsaved.size === 0 && this.degraded) {
+      this.degraded = null;
+      this.deps.logger?.info('keyring works again; secrets entered meanwhile are stored');
+    }
+    if (done) this.deps.onSaved?.({ ok: true });
   }
 
   describe(): CredentialStoreDescription {
@@ -125,27 +164,59 @@ export class SecretServiceCredentialStore implements CredentialStore {
 
   /** Closes the D-Bus connection (the core is stopping). */
   close(): void {
-    this.client.close();
+    this.closed = true;
+    this.client?.close();
+    this.client = null;
+  }
+
+  /** The open connection, or a new one where the last one failed. */
+  private async connected(): Promise<SecretServiceClient> {
+    if (this.client) return this.client;
+    if (this.closed) throw new SecretServiceUnavailable('failed', 'Lookout is stopping');
+    if (!this.reopen)
+      throw new SecretServiceUnavailable('failed', 'the connection to the keyring was lost');
+    this.client = await this.reopen();
+    return this.client;
   }
 
   /**
    * One keyring call, queued. A failure is logged by ref and kind (never the secret), turns the
    * store to memory-only with the reason, and resolves `undefined`: the caller's secret is kept.
    */
-  private keyring<T>(what: string, ref: string, work: () => Promise<T>): Promise<T | undefined> {
-    const run = this.queue.then(work).catch((error: unknown) => {
-      const reason = memoryReason(error);
-      this.degraded = `The keyring stopped working: ${reason}`;
-      this.deps.logger?.warn('keyring call failed; secrets kept in memory', {
-        what,
-        ref,
-        reason,
+  private keyring<T>(
+    what: string,
+    ref: string,
+    work: (client: SecretServiceClient) => Promise<T>,
+  ): Promise<T | undefined> {
+    const run = this.queue
+      .then(async () => work(await this.connected()))
+      .catch((error: unknown) => {
+        // The connection or its session may be what broke: the next call connects afresh.
+        this.client?.close();
+        this.client = null;
+        const reason = memoryReason(error);
+        const cause = error instanceof Error ? error.message : String(error);
+        this.degraded = `The desktop's keyring stopped answering (${cause}), so secrets entered since are kept in memory only for now; Lookout stores them in the keyring as soon as it works again (start or unlock it).`;
+        // The storage banner: what failed and what to do, never the secret.
+        this.deps.onSaved?.({ ok: false, error: this.degraded });
+        this.deps.logger?.warn('keyring call failed; secrets kept in memory', {
+          what,
+          ref,
+          reason,
+        });
+        return undefined;
       });
-      return undefined;
-    });
     this.queue = run;
     return run;
   }
+}
+
+/** What the store is made with: the core's redactor, its log, and the storage health report. */
+export interface SecretServiceStoreDeps {
+  sink?: SecretSink;
+  logger?: Logger;
+  /** Told how each keyring write went (a failure shows as a storage banner until one works). */
+  onSaved?: (result: { ok: true } | { ok: false; error: string }) => void;
 }
 
 function attributes(ref: string): Record<string, string> {

@@ -258,6 +258,12 @@ export function createFakeBridge(options: FakeBridgeOptions = {}): FakeBridge {
         decode: f.rejected ? [{ tone: 'bad', text: `Rejected: ${f.rejected}` }] : [],
       };
     },
+    'diagnostics:export': (request) => ({
+      how: 'download',
+      fileName: request.what === 'bundle' ? 'lookout-support-bundle.json' : 'lookout-session.jsonl',
+      text: '{}\n',
+      mime: 'application/json',
+    }),
     'diagnostics:act': ({ action }) =>
       action === 'ping'
         ? { ok: true, detail: 'Pong after 12 ms.', rttMs: 12 }

@@ -1,4 +1,9 @@
-import type { EndpointSummary, InvokeRequest, SaveResult } from '../../../shared/ipc/contract';
+import type {
+  EndpointSummary,
+  ExportResult,
+  InvokeRequest,
+  SaveResult,
+} from '../../../shared/ipc/contract';
 import type {
   SessionDiagnostics,
   StateChange,
@@ -56,6 +61,8 @@ export interface ConnectionsSlice {
   frameDetail(endpoint: string, id: number): Promise<FrameDetail | null>;
   /** A support action (ping now, re-subscribe, reconnect, send a raw frame): done or refused. */
   act(request: InvokeRequest<'diagnostics:act'>): Promise<SupportActionResult>;
+  /** Save the support bundle or a session as a file (desktop: a dialog; browser: a download). */
+  exportFile(request: InvokeRequest<'diagnostics:export'>): Promise<ExportResult>;
 }
 
 /** A list of per-endpoint records → map by endpoint id. */
@@ -161,5 +168,6 @@ export const createConnectionsSlice: SliceCreator<ConnectionsSlice> = (set, get)
       bridgeOrThrow().invoke('diagnostics:frames', { endpoint, after }),
     frameDetail: (endpoint, id) => bridgeOrThrow().invoke('diagnostics:frame', { endpoint, id }),
     act: (request) => bridgeOrThrow().invoke('diagnostics:act', request),
+    exportFile: (request) => bridgeOrThrow().invoke('diagnostics:export', request),
   };
 };

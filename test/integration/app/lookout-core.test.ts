@@ -6,6 +6,7 @@ import { LookoutCore } from '../../../electron/core/compose/lookout-core';
 import { startEmbeddedGateway } from '../../../electron/host-common/embedded-gateway';
 import { MemoryNotifier } from '../../../electron/core/notify/notifier.memory';
 import type { PushChannel } from '../../../shared/ipc/contract';
+import { parseSessionExport } from '../../../shared/model/session-export';
 import { DEMO_PASSWORD } from '../../../gateway/src';
 import type { Clock } from '../../../electron/core/kernel/ports';
 import { jumpingClock } from '../../support/jumping-clock';
@@ -91,6 +92,32 @@ describe('LookoutCore on the embedded demo gateway', () => {
     };
     expect(bundle.connections).toHaveLength(1);
     expect(bundle.probes.length).toBeGreaterThan(0);
+    // The end of the log file rides along (whole JSON lines, redacted).
+    const excerpt = (bundle as { logExcerpt?: { bytes: number; lines: string } }).logExcerpt;
+    expect(excerpt?.lines).toContain('lookout core started');
+    expect(excerpt?.bytes).toBeLessThanOrEqual(64 * 1024);
+    for (const line of excerpt!.lines.trim().split('\n'))
+      expect(() => JSON.parse(line)).not.toThrow();
+    // Saved as a file: the browser host has no dialog, so the page gets it to download.
+    const saved = await c.invoke('diagnostics:export', { what: 'bundle' });
+    expect(saved).toMatchObject({
+      how: 'download',
+      fileName: expect.stringMatching(
+        /^lookout-support-bundle-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d\.json$/,
+      ),
+      mime: 'application/json',
+    });
+    // One endpoint's session as JSON lines that the app reads back.
+    const session = await c.invoke('diagnostics:export', { what: 'session', endpoint: 'demo' });
+    if (session.how !== 'download') throw new Error('expected a download');
+    const parsed = parseSessionExport(session.text);
+    expect(parsed.ok && parsed.session.header.endpoint).toBe('demo');
+    expect(parsed.ok && parsed.session.frames.length).toBeGreaterThan(0);
+    await expect(
+      c.invoke('diagnostics:export', { what: 'session', endpoint: 'nope' }),
+    ).rejects.toThrow(/No connection named “nope” is running/);
+    for (const text of [saved.how === 'download' ? saved.text : '', session.text])
+      for (const password of passwords) expect(text).not.toContain(password);
     for (const password of passwords) expect(json).not.toContain(password);
     expect(json).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\./);
     await c.stop();

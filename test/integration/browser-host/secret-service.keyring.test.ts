@@ -178,7 +178,7 @@ describe('secrets in the desktop Secret Service (real gnome-keyring on a private
     expect(info.secretsNote).toMatch(/No desktop session bus is reachable.*kept in memory only/);
   });
 
-  it('keeps a secret in memory when the keyring goes away mid-session, and says so', async () => {
+  it('keeps a secret in memory while the keyring is gone mid-session, says so, and stores it once the keyring is back', async () => {
     const daemon = await keyring();
     const address = await gateway();
     const dir = await folder();
@@ -193,8 +193,37 @@ describe('secrets in the desktop Secret Service (real gnome-keyring on a private
     await subscribed(h.core, 'gw');
     const info = await hostInfo(h);
     expect(info.secretsPersistent).toBe(false);
-    expect(info.secretsNote).toMatch(/The keyring stopped working: .*kept in memory only/);
+    expect(info.secretsNote).toMatch(
+      /keyring stopped answering \(no Secret Service is running.*kept in memory only/,
+    );
     expect(lines.join('\n')).toMatch(/keyring call failed; secrets kept in memory/);
+    // The storage banner says it too, until a save works again.
+    const problems = (await h.core.invoke('app:initial-state', {})).storageProblems;
+    expect(problems.map((p) => [p.file, p.error])).toEqual([
+      ['secrets', expect.stringMatching(/keyring stopped answering/)],
+    ]);
+
+    // The keyring is back: the next save stores what was entered meanwhile too, and all is well.
+    await daemon.restartKeyring();
+    expect(
+      await h.core.invoke('endpoints:save', {
+        endpoint: gatewayEndpoint('gw2', address.port, ['dashboard'], USER),
+        secret: PASSWORD,
+      }),
+    ).toEqual({ ok: true });
+    const after = await h.core.invoke('app:initial-state', {});
+    expect(after.storageProblems).toEqual([]);
+    expect(after.host.secretsPersistent).toBe(true);
+    const client = await SecretServiceClient.open({ busAddress: daemon.busAddress });
+    try {
+      for (const ref of ['gw', 'gw2']) {
+        const [item] = await client.search({ 'xdg:schema': 'dev.lookout.console.Secret', ref });
+        expect(item, `${ref} in the keyring`).toBeDefined();
+        expect(await client.read(item ?? '')).toBe(PASSWORD);
+      }
+    } finally {
+      client.close();
+    }
     expect(lines.join('\n')).not.toContain(PASSWORD);
   });
 });

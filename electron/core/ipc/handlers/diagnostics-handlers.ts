@@ -1,5 +1,10 @@
 import type { CoreParts } from '../../app/core-parts';
-import { buildSupportBundle } from '../../app/support-bundle';
+import {
+  exportFile,
+  fileStamp,
+  sessionExportText,
+  supportBundleText,
+} from '../../app/diagnostics-export';
 import { runConnectionCheck } from '../../diagnostics/connection-check';
 import { dialectOf } from '../../dialects';
 import type { InvokeHandlers, SendHandlers } from '../ipc-router';
@@ -11,7 +16,8 @@ type DiagnosticsChannel =
   | 'diagnostics:bundle'
   | 'diagnostics:frames'
   | 'diagnostics:frame'
-  | 'diagnostics:act';
+  | 'diagnostics:act'
+  | 'diagnostics:export';
 
 /** The diagnostics panel: connection snapshots and the live feed, checks, probes, the support bundle. */
 export function diagnosticsHandlers(
@@ -36,26 +42,28 @@ export function diagnosticsHandlers(
       });
     },
     'diagnostics:probe': async ({ endpoint: id }) => p.checks.probe(p.endpoints.get(id)),
-    'diagnostics:bundle': async () => ({
-      json: buildSupportBundle(
-        {
-          generatedAt: p.clock.now(),
-          host: p.hostInfo(),
-          endpoints: [...p.endpoints.list()],
-          connections: p.sessions.diagnostics(),
-          health: p.sessions.health(),
-          probes: p.checks.probes(),
-          notifications: {
-            counters: p.notifications.stats(),
-            trace: p.policy.trace.list().slice(-500),
-          },
-          configProblems: p.endpoints.problems,
-          credentialStore: p.credentials.describe(),
-          network: p.network.describe(),
-        },
-        p.redactor,
-      ),
-    }),
+    'diagnostics:bundle': async () => ({ json: supportBundleText(p) }),
+    'diagnostics:export': async (request) => {
+      const stamp = fileStamp(p.clock.now());
+      if (request.what === 'bundle')
+        return exportFile(
+          p,
+          `lookout-support-bundle-${stamp}.json`,
+          supportBundleText(p),
+          'application/json',
+        );
+      const text = sessionExportText(p, request.endpoint);
+      if (text === null)
+        throw new Error(
+          `No connection named “${request.endpoint}” is running: there is no session to export.`,
+        );
+      return exportFile(
+        p,
+        `lookout-session-${request.endpoint}-${stamp}.jsonl`,
+        text,
+        'application/x-ndjson',
+      );
+    },
     'diagnostics:frames': async ({ endpoint, after }) =>
       p.sessions.session(endpoint)?.framePage(after) ?? null,
     'diagnostics:frame': async ({ endpoint, id }) =>

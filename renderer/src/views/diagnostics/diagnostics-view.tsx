@@ -1,16 +1,23 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
+import type { SessionExport } from '../../../../shared/model/session-export';
 import { Panel } from '../../ui/common';
 import { useApp, useAppStore } from '../../ui/store-context';
 import { HealthTable } from './health-table';
 import { EndpointDetail } from './endpoint-detail';
 import { SupportBundle } from './support-bundle';
 import { CodeTable } from './code-table';
+import { ExportButton } from './export-button';
+import { ImportedSession } from './imported-session';
+import { OpenSessionFile } from './open-session-file';
 
 /** Support staff's view of every connection: health, journal, frames, checks and the bundle. */
 export function DiagnosticsView() {
   const store = useAppStore();
   const param = useApp((s) => s.route.param);
   const connections = useApp((s) => s.connections);
+  const [imported, setImported] = useState<{ session: SessionExport; fileName: string } | null>(
+    null,
+  );
   useEffect(() => {
     store.getState().setDiagnosticsLive(true);
     return () => store.getState().setDiagnosticsLive(false);
@@ -23,6 +30,8 @@ export function DiagnosticsView() {
         <h1 className="page__title">Diagnostics</h1>
         <div className="page__actions">
           <SupportBundle />
+          <ExportButton label="Save support bundle" request={{ what: 'bundle' }} />
+          <OpenSessionFile onOpen={(session, fileName) => setImported({ session, fileName })} />
         </div>
       </div>
       <Panel title="Connection health">
@@ -31,7 +40,15 @@ export function DiagnosticsView() {
       {param && !connections[param] ? (
         <div className="callout callout--warn">No connection named “{param}”.</div>
       ) : null}
-      {diag ? <EndpointDetail diag={diag} /> : null}
+      {imported ? (
+        <ImportedSession
+          session={imported.session}
+          fileName={imported.fileName}
+          onClose={() => setImported(null)}
+        />
+      ) : diag ? (
+        <EndpointDetail diag={diag} />
+      ) : null}
       <CodeTable />
     </div>
   );

@@ -10,6 +10,7 @@ import { ConnectionCheck } from './connection-check';
 import { Probes } from './probes';
 import { DeliveryPanel } from './delivery-panel';
 import { ConnectionActions } from './connection-actions';
+import { ExportButton } from './export-button';
 import { Journal } from './journal';
 
 /** Everything Diagnostics shows about one endpoint, below the health table. */
@@ -46,6 +47,10 @@ export function EndpointDetail({ diag }: { diag: SessionDiagnostics }) {
           >
             Reconnect now
           </button>
+          <ExportButton
+            label="Export session"
+            request={{ what: 'session', endpoint: diag.endpoint }}
+          />
         </div>
       </div>
       {diag.lastOutcome ? (

@@ -79,6 +79,12 @@ export function FrameList({
     getScrollElement: () => scroller.current,
     estimateSize: () => ROW,
     overscan: 12,
+    // Keyed by frame, not position: new frames arrive on top, and a row (the one focus returns to
+    // when the inspector closes) must stay the same element for the same frame.
+    getItemKey: (index) => {
+      const row = rows[index];
+      return !row ? index : row.type === 'frame' ? `f${row.frame.id}` : `c${row.conn}`;
+    },
   });
   const open = useCallback(
     (f: FrameRecord) => setTarget(inspect ? inspect(f) : { endpoint, id: f.id }),

@@ -17,7 +17,11 @@ const ACTION_LABEL: Record<SupportAction, string> = {
  * The reconnect journal: attempts with their outcomes (each with its handshake), the support
  * actions taken from here, and the state changes.
  */
-export function Journal({ diag }: { diag: SessionDiagnostics }) {
+export function Journal({
+  diag,
+}: {
+  diag: Pick<SessionDiagnostics, 'attempts' | 'timeline' | 'actions'>;
+}) {
   const attempts = [...diag.attempts].reverse();
   const timeline = [...diag.timeline].reverse().slice(0, 30);
   const actions = [...diag.actions].reverse().slice(0, 20);
