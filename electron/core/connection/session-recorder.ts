@@ -148,14 +148,7 @@ export class SessionRecorder {
   frameOut(at: number, text: string, manual = false): void {
     this.counters.framesOut += 1;
     this.counters.bytesOut += text.length;
-    this.frames.push({
-      at,
-      dir: 'out',
-      kind: 'text',
-      size: text.length,
-      text,
-      manual: manual || undefined,
-    });
+    this.frames.push({ at, dir: 'out', kind: 'text', size: text.length, text, manual });
   }
 
   /** A control frame (ping, pong, close) as a row of its own; not counted as data frames. */
