@@ -226,6 +226,19 @@ function isEmptyObject(value: object | null): boolean {
 
 /** Apply a patch to a snapshot, returning a new snapshot (the input is not modified). */
 export function applyPatch(snapshot: AppSnapshot, patch: AppPatch): AppSnapshot {
+  return applyPatchTo(snapshot, patch, false);
+}
+
+/**
+ * `applyPatch` for a patch whose new bell entries and reservations have ids the snapshot does not
+ * hold and are unique among themselves, as the main process's model guarantees (its dedupe memory
+ * outlives the bell): the id index that enforces it for any other patch is skipped.
+ */
+export function applyUniquePatch(snapshot: AppSnapshot, patch: AppPatch): AppSnapshot {
+  return applyPatchTo(snapshot, patch, true);
+}
+
+function applyPatchTo(snapshot: AppSnapshot, patch: AppPatch, uniqueIds: boolean): AppSnapshot {
   const { limits } = snapshot;
   const gone = patch.endpointsRemoved?.length ? new Set(patch.endpointsRemoved) : null;
   if (gone) snapshot = withoutEndpoints(snapshot, gone);
@@ -239,7 +252,23 @@ export function applyPatch(snapshot: AppSnapshot, patch: AppPatch): AppSnapshot 
   }
   let unread =
     notifications === snapshot.notifications ? snapshot.unread : countUnread(notifications);
-  if (patch.notificationsAdded?.length) {
+  if (patch.notificationsAdded?.length && uniqueIds) {
+    const added = patch.notificationsAdded;
+    // Only the newest `limit` can be kept: older ones in the patch are not even copied.
+    const from = Math.max(0, added.length - limits.notifications);
+    const fresh: NotificationItem[] = [];
+    for (let i = added.length - 1; i >= from; i--) {
+      const n = added[i] as NotificationItem;
+      fresh.push(n);
+      if (!n.read) unread += 1;
+    }
+    const keep = Math.max(0, limits.notifications - fresh.length);
+    for (let i = keep; i < notifications.length; i++)
+      if (!(notifications[i] as NotificationItem).read) unread -= 1;
+    notifications = fresh.concat(
+      keep < notifications.length ? notifications.slice(0, keep) : notifications,
+    );
+  } else if (patch.notificationsAdded?.length) {
     // Incremental on the hot path: a per-array id index moves with the array (O(added + dropped)),
     // instead of rebuilding a 5,000-entry set and recounting unread for every patch.
     const known = idIndex(notifications);
@@ -280,7 +309,11 @@ export function applyPatch(snapshot: AppSnapshot, patch: AppPatch): AppSnapshot 
   );
   const added = patch.reservationsAdded;
   let reservations = snapshot.reservations;
-  if (added?.length) {
+  if (added?.length && uniqueIds) {
+    const newest = added.slice(-limits.reservations).reverse();
+    const keep = Math.max(0, limits.reservations - newest.length);
+    reservations = newest.concat(snapshot.reservations.slice(0, keep));
+  } else if (added?.length) {
     const ids = new Set(added.map((r) => r.id));
     reservations = [
       ...[...added].reverse(),
@@ -509,7 +542,23 @@ function upsertNewestFirst<T extends { key: string }>(
   limit: number,
 ): T[] {
   if (!upserted?.length && removed.length === 0) return current;
-  const changed = lastByKey(upserted ?? []);
-  const drop = new Set([...removed, ...changed.map((x) => x.key)]);
-  return [...changed.reverse(), ...current.filter((x) => !drop.has(x.key))].slice(0, limit);
+  // One pass from the newest change: the first time a key is met is its last version. One set
+  // serves both the upserts and the removals (a flood upserts thousands per fold).
+  // Removals apply before upserts: a key removed and upserted in one patch is kept, upserted.
+  const taken = new Set<string>();
+  const out: T[] = [];
+  if (upserted) {
+    for (let i = upserted.length - 1; i >= 0; i--) {
+      const item = upserted[i] as T;
+      if (taken.has(item.key)) continue;
+      taken.add(item.key);
+      if (out.length < limit) out.push(item);
+    }
+  }
+  for (const key of removed) taken.add(key);
+  for (let i = 0; i < current.length && out.length < limit; i++) {
+    const item = current[i] as T;
+    if (!taken.has(item.key)) out.push(item);
+  }
+  return out;
 }

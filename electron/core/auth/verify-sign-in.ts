@@ -1,6 +1,6 @@
 /** The sign-in dialog's check: the real login runs first, and only a secret the server accepted is kept. */
 import type { EndpointConfig } from '../../../shared/config/endpoint';
-import { type CredentialProvider, CredentialsError } from '../kernel/ports';
+import { type Clock, type CredentialProvider, CredentialsError } from '../kernel/ports';
 import { runConnectionCheck } from '../diagnostics/connection-check';
 import type { Redactor } from '../kernel/redact';
 import type { Dialect } from '../dialects/dialect';
@@ -23,6 +23,8 @@ export async function verifySignIn(input: {
   dialect: Dialect;
   secret: string;
   redactor: Redactor;
+  /** The core's clock: the token check's timeouts run on it. */
+  clock: Clock;
   fetch?: FetchLike;
   /** The endpoint's route and trust (its fetch is used when `fetch` is absent). */
   transport?: EndpointTransport;
@@ -49,6 +51,7 @@ export async function verifySignIn(input: {
       dialect: input.dialect,
       credentials: provider,
       redactor,
+      clock: input.clock,
       stopAfterAuth: true,
       ...(input.transport ? { transport: input.transport } : {}),
       ...(input.stepTimeoutMs ? { stepTimeoutMs: input.stepTimeoutMs } : {}),

@@ -37,8 +37,8 @@ export interface IntakeSink {
 export class FrameIntake {
   /** Per-channel tallies for the diagnostics panel (bounded: see MAX_CHANNELS). */
   private readonly channelStats = new Map<string, ChannelStats>();
-  /** The frame each emitted event came in, so a drop decided later (the model's) is marked on it. */
-  private readonly frameOf = new WeakMap<LiveEvent, RawFrame>();
+  /** The frame each recent event came in, so a drop decided later (the model's) is marked on it. */
+  private readonly frameOf = new RecentFrames();
   /** Subscriptions sent on this connection and not yet acknowledged, oldest first. */
   private pendingAcks: string[] = [];
   /** Data arrived on the current connection (the first data turns "quiet" into "flowing"). */
@@ -148,7 +148,7 @@ export class FrameIntake {
         const stats = this.channel(event.channel);
         stats.events += 1;
         stats.lastEventAt = now;
-        this.frameOf.set(event, frame);
+        this.frameOf.add(event, frame);
       }
       this.sink.events(events);
     }
@@ -232,6 +232,52 @@ interface ChannelStats {
   /** Events that arrived here but were not applied as new, by reason. */
   dropped: Partial<Record<DropReason, number>>;
   lastReset: ChannelHealth['lastReset'];
+}
+
+/**
+ * Events remembered with their frame: the model decides on a socket read's events in the next turn
+ * of the event loop. Small, because what it holds cannot be collected meanwhile.
+ */
+const RECENT_EVENTS = 1_024;
+
+/**
+ * The frames of the last `RECENT_EVENTS` events, in two parallel rings. A WeakMap from event to
+ * frame did the same with one ephemeron per event, which the garbage collector pays for on every
+ * cycle (the ingest profile, issue 23). A lookup searches from the newest event back: the model
+ * reports a drop in the same turn as (or the turn after) the read that brought it.
+ */
+class RecentFrames {
+  private readonly events = new Array<LiveEvent | undefined>(RECENT_EVENTS).fill(undefined);
+  private readonly frames = new Array<RawFrame | undefined>(RECENT_EVENTS).fill(undefined);
+  private next = 0;
+
+  add(event: LiveEvent, frame: RawFrame): void {
+    this.events[this.next] = event;
+    this.frames[this.next] = frame;
+    this.next = this.next + 1 === RECENT_EVENTS ? 0 : this.next + 1;
+  }
+
+  /** Where the last lookup found its event: drops are reported in the order events came. */
+  private hint = 0;
+
+  get(event: LiveEvent): RawFrame | undefined {
+    // Forward from the last hit first (a replay dropped whole is found in one pass), then back
+    // from the newest.
+    for (let i = this.hint; i !== this.next; i = i + 1 === RECENT_EVENTS ? 0 : i + 1) {
+      if (this.events[i] === event) return this.found(i);
+    }
+    for (let n = 1; n <= RECENT_EVENTS; n++) {
+      const i = (this.next - n + RECENT_EVENTS) % RECENT_EVENTS;
+      if (this.events[i] === event) return this.found(i);
+      if (this.events[i] === undefined) return undefined;
+    }
+    return undefined;
+  }
+
+  private found(i: number): RawFrame | undefined {
+    this.hint = i + 1 === RECENT_EVENTS ? 0 : i + 1;
+    return this.frames[i];
+  }
 }
 
 function rawSize(data: RawData): number {

@@ -135,15 +135,7 @@ export class SessionRecorder {
     this.counters.bytesIn += size;
     this.lastMessageAt = at;
     if (rejected) this.reject(rejected);
-    return this.frames.push({
-      at,
-      dir: 'in',
-      kind,
-      size,
-      text,
-      ...(rejected ? { rejected } : {}),
-      ...(result ? { result } : {}),
-    });
+    return this.frames.push({ at, dir: 'in', kind, size, text, rejected, result });
   }
 
   /** An event of `frame` was not applied as new (the frame may have left the log already). */
@@ -156,14 +148,7 @@ export class SessionRecorder {
   frameOut(at: number, text: string, manual = false): void {
     this.counters.framesOut += 1;
     this.counters.bytesOut += text.length;
-    this.frames.push({
-      at,
-      dir: 'out',
-      kind: 'text',
-      size: text.length,
-      text,
-      ...(manual ? { manual } : {}),
-    });
+    this.frames.push({ at, dir: 'out', kind: 'text', size: text.length, text, manual });
   }
 
   /** A control frame (ping, pong, close) as a row of its own; not counted as data frames. */

@@ -1,12 +1,6 @@
 /** The lookout dialect's fast path for plainly valid event frames (the schema checks the rest). */
 import type { WireEvent } from '../../../shared/protocol/lookout-wire';
-import {
-  EVENT_KINDS,
-  SEVERITIES,
-  type EventKind,
-  type Json,
-  type Severity,
-} from '../../../shared/model/live-event';
+import { EVENT_KINDS, SEVERITIES } from '../../../shared/model/live-event';
 
 const KINDS: ReadonlySet<string> = new Set(EVENT_KINDS);
 const LEVELS: ReadonlySet<string> = new Set(SEVERITIES);
@@ -21,40 +15,56 @@ const MAX_DEPTH = 32;
  * frame is not plainly valid, and the caller runs the schema, which then says what is wrong.
  */
 export function fastWireEvent(raw: Record<string, unknown>): WireEvent | null {
+  if (!isPlainEventFrame(raw)) return null;
+  const event: WireEvent = {
+    type: 'event',
+    channel: raw.channel,
+    seq: raw.seq,
+    id: raw.id,
+    kind: raw.kind,
+    severity: raw.severity,
+    title: raw.title,
+    body: raw.body,
+    time: raw.time,
+    data: raw.data,
+  };
+  if (raw.link !== undefined) event.link = raw.link;
+  if (raw.epoch !== undefined) event.epoch = raw.epoch;
+  if (raw.origin !== undefined) event.origin = raw.origin;
+  return event;
+}
+
+/**
+ * The fields of a plainly valid event frame (what the schema would accept), read in place: other
+ * keys the frame may carry are simply not read.
+ */
+export type PlainEventFrame = Omit<WireEvent, 'type'>;
+
+/**
+ * True when `raw` is an `event` frame the schema would accept, checked field by field: the
+ * decoder then reads its fields in place, with no copy of the frame (`fastWireEvent` makes one).
+ */
+export function isPlainEventFrame(
+  raw: Record<string, unknown>,
+): raw is Record<string, unknown> & PlainEventFrame {
   const { channel, seq, id, kind, severity, title, body, time, data, link, epoch, origin } = raw;
-  if (typeof channel !== 'string') return null;
+  if (typeof channel !== 'string') return false;
   // Safe integers only, as the schema's `.int()` (2^53 and beyond are not exact).
-  if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq <= 0) return null;
-  if (typeof id !== 'string' || id.length === 0 || id.length > 300) return null;
-  if (typeof kind !== 'string' || !KINDS.has(kind)) return null;
-  if (typeof severity !== 'string' || !LEVELS.has(severity)) return null;
-  if (typeof title !== 'string' || title.length > 500) return null;
-  if (typeof body !== 'string' || body.length > 10_000) return null;
-  if (typeof time !== 'number' || !Number.isFinite(time)) return null;
-  if (link !== undefined && (typeof link !== 'string' || link.length > 500)) return null;
-  if (epoch !== undefined && (typeof epoch !== 'string' || !EPOCH.test(epoch))) return null;
+  if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq <= 0) return false;
+  if (typeof id !== 'string' || id.length === 0 || id.length > 300) return false;
+  if (typeof kind !== 'string' || !KINDS.has(kind)) return false;
+  if (typeof severity !== 'string' || !LEVELS.has(severity)) return false;
+  if (typeof title !== 'string' || title.length > 500) return false;
+  if (typeof body !== 'string' || body.length > 10_000) return false;
+  if (typeof time !== 'number' || !Number.isFinite(time)) return false;
+  if (link !== undefined && (typeof link !== 'string' || link.length > 500)) return false;
+  if (epoch !== undefined && (typeof epoch !== 'string' || !EPOCH.test(epoch))) return false;
   if (
     origin !== undefined &&
     (typeof origin !== 'string' || origin.length === 0 || origin.length > 300)
   )
-    return null;
-  if (!isPlainJsonObject(data)) return null;
-  const event: WireEvent = {
-    type: 'event',
-    channel,
-    seq,
-    id,
-    kind: kind as EventKind,
-    severity: severity as Severity,
-    title,
-    body,
-    time,
-    data: data as Record<string, Json>,
-  };
-  if (link !== undefined) event.link = link as string;
-  if (epoch !== undefined) event.epoch = epoch as string;
-  if (origin !== undefined) event.origin = origin as string;
-  return event;
+    return false;
+  return isPlainJsonObject(data);
 }
 
 /**

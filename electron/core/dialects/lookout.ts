@@ -5,12 +5,11 @@ import {
   EPOCHS_SINCE_VERSION,
   SERVER_FRAME_TYPES,
   serverFrameSchema,
-  type WireEvent,
 } from '../../../shared/protocol/lookout-wire';
 import { completeCodec } from './dialect';
 import type { CodecParts, DecodeResult, Dialect, HandshakePlan, ProbeVerdict } from './dialect';
 import type { Credentials } from '../kernel/ports';
-import { fastWireEvent } from './lookout-fast-event';
+import { isPlainEventFrame, type PlainEventFrame } from './lookout-fast-event';
 import { parseObject, schemaReason, unknownType } from './wire';
 
 /**
@@ -102,10 +101,8 @@ class LookoutCodec implements CodecParts {
     ) {
       return { rejected: unknownType(raw.type) };
     }
-    if (raw.type === 'event') {
-      const fast = fastWireEvent(raw);
-      if (fast) return this.event(fast, receivedAt);
-    }
+    // The common frame, checked field by field and read in place (no zod result, no copy).
+    if (raw.type === 'event' && isPlainEventFrame(raw)) return this.event(raw, receivedAt);
     let parsed: ReturnType<typeof serverFrameSchema.safeParse>;
     try {
       parsed = serverFrameSchema.safeParse(raw);
@@ -214,7 +211,7 @@ class LookoutCodec implements CodecParts {
     return { reset: [notice] };
   }
 
-  private event(frame: WireEvent, receivedAt: number): DecodeResult {
+  private event(frame: PlainEventFrame, receivedAt: number): DecodeResult {
     const at = this.position(frame.channel);
     if (frame.epoch !== undefined && at.epoch !== undefined && frame.epoch !== at.epoch) {
       // Not the epoch this channel is in: never taken for an event of it. Re-subscribing makes

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   applyPatch,
+  DEFAULT_LIMITS,
   emptySnapshot,
   type AppPatch,
   type AppSnapshot,
@@ -63,6 +64,37 @@ describe('AppModel', () => {
     expect(s.notifications[0]?.id).toBe(eventKey(events[5_199]!));
     expect(s.unread).toBe(5_000);
     expect(store.apply(events.slice(-10))).toBeNull();
+  });
+
+  it('keeps bell ids unique when telemetry floods past its entries and they are replayed late', () => {
+    const limits = { ...DEFAULT_LIMITS, notifications: 50 };
+    const store = new AppModel({ limits, dedupeCapacity: 20 });
+    const alerts = Array.from({ length: 50 }, () => ev('alert'));
+    const copies = alerts.map((a) => ({
+      ...a,
+      origin: `o-${a.id}`,
+      channel: 'c2',
+      id: `x${a.id}`,
+    }));
+    store.apply(alerts);
+    store.apply(copies.slice(0, 1));
+    // Far more telemetry than the dedupe memory's own capacity, then every entry the bell holds
+    // again (the first alert left it when the copy's entry came).
+    store.apply(Array.from({ length: 500 }, () => ev('stats.update', { total_messages: 1 })));
+    const dropped: DroppedEvent[] = [];
+    expect(store.apply(alerts.slice(1), [], dropped)).toBeNull();
+    expect(dropped.map((d) => d.reason)).toEqual(alerts.slice(1).map(() => 'duplicate'));
+    const ids = store.snapshot().notifications.map((x) => x.id);
+    expect(new Set(ids).size).toBe(50);
+    expect(ids).toHaveLength(50);
+    // Tasks past the list's limit are forgotten as the list forgets them.
+    const few = new AppModel({ limits: { ...DEFAULT_LIMITS, tasks: 2 } });
+    const task = (id: string, title?: string) =>
+      ev('task.progress', { task_id: id, progress: 10, ...(title ? { title } : {}) });
+    few.apply([task('a', 'Export A'), task('b'), task('c')]);
+    few.apply([task('a')]);
+    const a = few.snapshot().tasks.find((t) => t.taskId === 'a');
+    expect(a?.named).toBeUndefined();
   });
 
   it('reports which events were new, remembering what a saved bell already holds', () => {

@@ -1,6 +1,6 @@
 /** The main-owned model (bell, businesses, stats, tasks): applies events, deduplicates, emits patches. */
 import {
-  applyPatch,
+  applyUniquePatch,
   BELL_KINDS,
   emptySnapshot,
   isEmptyPatch,
@@ -19,7 +19,7 @@ import {
 import type { DropReason } from '../../../shared/model/connection';
 import { eventKey, incarnationKey, occurrenceKey } from '../../../shared/model/event-identity';
 import type { LiveEvent, StatsSample } from '../../../shared/model/live-event';
-import { SeenIds } from '../kernel/seen-ids';
+import { EventMemory } from './event-memory';
 import { boundSnapshotItems, boundText, ITEM_LIMITS } from '../../../shared/model/item-bounds';
 import {
   businessFields,
@@ -34,7 +34,10 @@ export interface AppStoreOptions {
   /** A model loaded from disk; its limits are replaced by `limits` when given. */
   initial?: AppSnapshot;
   limits?: AppLimits;
-  /** Event keys remembered so replays after a reconnect change nothing (bounded). */
+  /**
+   * Event keys remembered so replays after a reconnect change nothing (bounded): this many of
+   * telemetry, and as many events that made a bell entry (at least the bell's size).
+   */
   dedupeCapacity?: number;
 }
 
@@ -44,7 +47,10 @@ export interface DroppedEvent {
   reason: DropReason;
 }
 
-/** Occurrences remembered for coalescing copies sent on several channels (bounded). */
+/**
+ * Occurrences remembered for coalescing copies sent on several channels (bounded). Those that made
+ * a bell entry are remembered at least as long as the bell can hold them (its ids stay unique).
+ */
 const ORIGIN_CAPACITY = 2_000;
 
 /**
@@ -65,11 +71,22 @@ const MAX_PENDING_PATCHES = 16;
 export class AppModel {
   private state: AppSnapshot;
   private pending: AppPatch[] = [];
-  /** Keys of events applied (`eventKey`): scoped by endpoint, channel and epoch. */
-  private readonly seen: SeenIds;
-  /** Occurrence key → its bell entry's id ('' when the occurrence made none), oldest first. */
+  /** Events applied (their `eventKey` identity): scoped by endpoint, channel and epoch. */
+  private readonly seen: EventMemory;
+  /** Occurrence key → its bell entry's id, oldest first. */
   private readonly origins = new Map<string, string>();
+  /** Occurrences that made no bell entry (telemetry sent on several channels), oldest first. */
+  private readonly silentOrigins = new Map<string, string>();
+  private readonly originCapacity: number;
   private readonly listeners = new Set<(patch: AppPatch) => void>();
+  /**
+   * The tasks as the snapshot will hold them once pending patches are folded, least recently
+   * changed first: a task event finds the task's last state without folding or scanning the list
+   * (that made each task event cost more the more tasks were watched, issue 23).
+   */
+  private readonly tasks = new Map<string, TaskItem>();
+  /** Shared one-channel lists of bell entries (`channelList`). */
+  private readonly channelLists = new Map<string, string[]>();
 
   constructor(options: AppStoreOptions = {}) {
     // A model saved by an older Lookout may hold items of any size: bounded as new ones are.
@@ -77,13 +94,16 @@ export class AppModel {
       ? boundSnapshotItems(options.initial)
       : emptySnapshot(options.limits);
     this.state = options.limits ? withLimits(base, options.limits) : base;
-    this.seen = new SeenIds(options.dedupeCapacity ?? 10_000);
+    const bell = this.state.limits.notifications;
+    this.seen = new EventMemory(options.dedupeCapacity ?? 10_000, bell);
+    this.originCapacity = Math.max(ORIGIN_CAPACITY, bell);
+    this.indexTasks({ tasksUpserted: [...this.state.tasks].reverse() });
     // A saved entry's id is its occurrence key, the event key of its first event when it had no
     // origin. Entries saved before ids were scoped hold bare server ids: they match nothing new,
     // which is right (an id alone does not say which endpoint or incarnation it came from).
     for (const n of [...this.state.notifications].reverse()) {
-      this.seen.checkAndAdd(n.id);
-      if (n.id.startsWith(`${n.endpoint}|*|`)) this.rememberOrigin(n.id, n.id);
+      this.seen.rememberKey(n.id);
+      if (n.id.startsWith(`${n.endpoint}|*|`)) this.rememberOrigin(this.origins, n.id, n.id);
     }
   }
 
@@ -101,7 +121,9 @@ export class AppModel {
     if (this.pending.length > 0) {
       const patches = this.pending;
       this.pending = [];
-      this.state = applyPatch(this.state, mergePatchList(patches));
+      // The bell's ids are unique by construction here (see EventMemory and `origins`), so the
+      // fold skips the id index a patch from elsewhere is checked against.
+      this.state = applyUniquePatch(this.state, mergePatchList(patches));
     }
     return this.state;
   }
@@ -182,17 +204,55 @@ export class AppModel {
 
   private commit(patch: AppPatch): AppPatch | null {
     if (isEmptyPatch(patch)) return null;
+    this.indexTasks(patch);
     this.pending.push(patch);
     if (this.pending.length >= MAX_PENDING_PATCHES) this.current();
     for (const listener of this.listeners) listener(patch);
     return patch;
   }
 
-  private rememberOrigin(key: string, entry: string): void {
-    this.origins.set(key, entry);
-    if (this.origins.size > ORIGIN_CAPACITY) {
-      const oldest = this.origins.keys().next().value;
-      if (oldest !== undefined) this.origins.delete(oldest);
+  /**
+   * Keep the task index what the snapshot's task list will be once `patch` is folded in: removals
+   * first, then each upsert moved to the newest end, then the least recently changed beyond the
+   * limit gone (as `applyPatch` trims the list).
+   */
+  private indexTasks(patch: AppPatch): void {
+    if (patch.endpointsRemoved?.length) {
+      const gone = new Set(patch.endpointsRemoved);
+      for (const [key, task] of this.tasks) if (gone.has(task.endpoint)) this.tasks.delete(key);
+    }
+    for (const key of patch.tasksRemoved ?? []) this.tasks.delete(key);
+    for (const task of patch.tasksUpserted ?? []) {
+      this.tasks.delete(task.key);
+      this.tasks.set(task.key, task);
+    }
+    for (const key of this.tasks.keys()) {
+      if (this.tasks.size <= this.state.limits.tasks) break;
+      this.tasks.delete(key);
+    }
+  }
+
+  /**
+   * `[channel]`, the same (frozen) array for every entry that came on that channel alone: one
+   * object less kept per bell entry. Nothing changes a list in place (a merged entry gets a new
+   * one, `applyPatch`).
+   */
+  private channelList(channel: string): string[] {
+    let list = this.channelLists.get(channel);
+    if (!list) {
+      // Bounded: servers may invent channel names.
+      if (this.channelLists.size >= 1_000) this.channelLists.clear();
+      list = Object.freeze([channel]) as string[];
+      this.channelLists.set(channel, list);
+    }
+    return list;
+  }
+
+  private rememberOrigin(map: Map<string, string>, key: string, entry: string): void {
+    map.set(key, entry);
+    if (map.size > (map === this.origins ? this.originCapacity : ORIGIN_CAPACITY)) {
+      const oldest = map.keys().next().value;
+      if (oldest !== undefined) map.delete(oldest);
     }
   }
 
@@ -213,39 +273,33 @@ export class AppModel {
     const patch: AppPatch = {};
 
     for (const e of events) {
-      const key = eventKey(e);
-      if (this.seen.checkAndAdd(key)) {
+      const inBell = BELL_KINDS.has(e.kind);
+      // Another copy of one occurrence (sent on several channels) makes no entry of its own.
+      const occurrence = e.origin === undefined ? null : occurrenceKey(e);
+      const entry =
+        occurrence === null
+          ? undefined
+          : (this.origins.get(occurrence) ?? this.silentOrigins.get(occurrence));
+      if (this.seen.checkAndAdd(e, inBell && entry === undefined)) {
         dropped?.push({ event: e, reason: 'duplicate' });
         continue;
       }
-      let occurrence = key;
-      if (e.origin !== undefined) {
-        occurrence = occurrenceKey(e);
-        const entry = this.origins.get(occurrence);
+      if (occurrence !== null) {
         if (entry !== undefined) {
-          // Another copy of one occurrence (sent on several channels): its effects are applied
-          // already; the entry lists this channel too, and no second notification goes out.
+          // Its effects are applied already; the entry lists this channel too, and no second
+          // notification goes out.
           if (entry) merged.push({ id: entry, channel: e.channel });
           dropped?.push({ event: e, reason: 'same-origin' });
           continue;
         }
-        this.rememberOrigin(occurrence, BELL_KINDS.has(e.kind) ? occurrence : '');
+        if (inBell) this.rememberOrigin(this.origins, occurrence, occurrence);
+        else this.rememberOrigin(this.silentOrigins, occurrence, '');
       }
       accepted?.push(e);
-      if (BELL_KINDS.has(e.kind)) {
-        const item: NotificationItem = {
-          id: occurrence,
-          endpoint: e.endpoint,
-          kind: e.kind,
-          severity: e.severity,
-          title: boundText(e.title, ITEM_LIMITS.title),
-          body: boundText(e.body, ITEM_LIMITS.text),
-          at: e.receivedAt,
-          read: false,
-          channels: [e.channel],
-        };
-        if (e.link) item.link = e.link;
-        notificationsAdded.push(item);
+      // The event key is built only where it is kept (a bell entry's or a reservation's id).
+      const key = inBell ? eventKey(e) : '';
+      if (inBell) {
+        notificationsAdded.push(bellItem(e, occurrence ?? key, this.channelList(e.channel)));
       }
       switch (e.kind) {
         case 'business.created':
@@ -286,7 +340,7 @@ export class AppModel {
         case 'task.failed': {
           const f = taskFields(e);
           const key = `${e.endpoint}:${f.taskId}`;
-          const before = tasks.get(key) ?? this.current().tasks.find((t) => t.key === key);
+          const before = tasks.get(key) ?? this.tasks.get(key);
           tasksRemoved.delete(key);
           tasks.delete(key);
           tasks.set(key, {
@@ -350,13 +404,45 @@ export class AppModel {
     if (merged.length) patch.notificationsMerged = merged;
     if (businesses.length) patch.businessesUpserted = businesses;
     if (tasks.size) patch.tasksUpserted = [...tasks.values()];
-    const removed = tasksRemoved.size
-      ? [...tasksRemoved].filter((k) => this.current().tasks.some((t) => t.key === k))
-      : [];
+    const removed = tasksRemoved.size ? [...tasksRemoved].filter((k) => this.tasks.has(k)) : [];
     if (removed.length) patch.tasksRemoved = removed;
     if (Object.keys(stats).length) patch.statsAdded = stats;
     if (Object.keys(counts).length) patch.unreadCounts = counts;
     if (Object.keys(site).length) patch.siteStatus = site;
     return patch;
   }
+}
+
+/**
+ * A new bell entry. Built whole in one of two literal shapes (with and without a link) rather than
+ * given its link afterwards: adding a property to a built object changes its hidden class and
+ * grows its property store, once per event (the ingest profile, issue 23).
+ */
+function bellItem(e: LiveEvent, id: string, channels: string[]): NotificationItem {
+  const title = boundText(e.title, ITEM_LIMITS.title);
+  const body = boundText(e.body, ITEM_LIMITS.text);
+  return e.link
+    ? {
+        id,
+        endpoint: e.endpoint,
+        kind: e.kind,
+        severity: e.severity,
+        title,
+        body,
+        at: e.receivedAt,
+        read: false,
+        channels,
+        link: e.link,
+      }
+    : {
+        id,
+        endpoint: e.endpoint,
+        kind: e.kind,
+        severity: e.severity,
+        title,
+        body,
+        at: e.receivedAt,
+        read: false,
+        channels,
+      };
 }

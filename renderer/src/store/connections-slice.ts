@@ -45,8 +45,6 @@ export interface ConnectionsSlice {
   probes: Record<string, Pending<ProbeResult[]>>;
   /** Endpoint whose sign-in dialog is open. */
   signInFor: string | null;
-  setConnections(list: SessionDiagnostics[]): void;
-  applyStateChange(change: StateChange): void;
   setEndpoints(list: EndpointSummary[]): void;
   openSignIn(endpoint: string | null): void;
   signIn(endpoint: string, secret: string): Promise<SaveResult>;
@@ -114,9 +112,6 @@ export const createConnectionsSlice: SliceCreator<ConnectionsSlice> = (set, get)
     checks: {},
     probes: {},
     signInFor: null,
-    setConnections: (list) => set({ connections: byEndpoint(list) }),
-    applyStateChange: (change) =>
-      set((s) => ({ connections: withStateChange(s.connections, change) })),
     setEndpoints: (list) => set({ endpoints: list }),
     openSignIn: (endpoint) => set({ signInFor: endpoint }),
     signIn: async (endpoint, secret) => {

@@ -1,4 +1,4 @@
-import type { EndpointSummary, SaveResult } from '../../../shared/ipc/contract';
+import type { SaveResult } from '../../../shared/ipc/contract';
 import type { EndpointInput } from '../../../shared/config/endpoint';
 import type { ConnectionCheckReport } from '../../../shared/model/diagnostics';
 import { defaultNotifyPrefs, type NotifyPrefs } from '../../../shared/model/notify-prefs';
@@ -37,7 +37,6 @@ export interface SettingsSlice {
     redisSecret?: string,
     proxySecret?: string,
   ): Promise<ConnectionCheckReport>;
-  listEndpoints(): Promise<EndpointSummary[]>;
 }
 
 export const createSettingsSlice: SliceCreator<SettingsSlice> = (set, get) => {
@@ -94,6 +93,5 @@ export const createSettingsSlice: SliceCreator<SettingsSlice> = (set, get) => {
         ...(redisSecret ? { redisSecret } : {}),
         ...(proxySecret ? { proxySecret } : {}),
       }),
-    listEndpoints: () => bridge().invoke('endpoints:list', {}),
   };
 };

@@ -24,7 +24,6 @@ export interface UiSlice {
   setFocused(focused: boolean): void;
   setSystemDark(dark: boolean): void;
   setOnline(online: boolean): void;
-  setLoad(load: LoadStatus): void;
   announce(text: string): void;
   dismissRecovered(): void;
 }
@@ -43,7 +42,6 @@ export const createUiSlice: SliceCreator<UiSlice> = (set) => ({
   setFocused: (focused) => set({ focused }),
   setSystemDark: (systemDark) => set({ systemDark }),
   setOnline: (online) => set({ online }),
-  setLoad: (load) => set({ load }),
   announce: (announcement) => set({ announcement }),
   dismissRecovered: () => set({ recovered: null }),
 });

@@ -8,6 +8,8 @@ import { MemoryNotifier } from '../../../electron/core/notify/notifier.memory';
 import type { PushChannel } from '../../../shared/ipc/contract';
 import { parseSessionExport } from '../../../shared/model/session-export';
 import { DEMO_PASSWORD } from '../../../gateway/src';
+import type { Clock } from '../../../electron/core/kernel/ports';
+import { jumpingClock } from '../../support/jumping-clock';
 import { WsTestServer } from '../../support/ws-test-server';
 import { waitFor } from '../../support/wait';
 
@@ -16,7 +18,7 @@ afterEach(async () => {
   for (const fn of cleanups.splice(0).reverse()) await fn();
 });
 
-async function core() {
+async function core(clock?: Clock) {
   const dataDir = await mkdtemp(join(tmpdir(), 'lookout-core-'));
   const notifier = new MemoryNotifier();
   const pushes: Array<{ channel: PushChannel; payload: unknown }> = [];
@@ -32,6 +34,7 @@ async function core() {
     },
     appVersion: '0.0.0-test',
     hostKind: 'browser',
+    ...(clock ? { clock } : {}),
   });
   c.onPush((channel, payload) => pushes.push({ channel, payload }));
   cleanups.push(async () => {
@@ -146,6 +149,24 @@ describe('LookoutCore on the embedded demo gateway', () => {
       'No proxy: this endpoint’s proxy is "direct".',
     );
     expect(report.summary).toMatch(/^All checks passed/);
+  });
+
+  it("runs the connection check on the core's own clock (the IPC handlers pass it)", async () => {
+    // Ten minutes behind the wall clock: a check timed by the system clock would show it.
+    const clock = jumpingClock();
+    clock.jump(-600_000);
+    const { core: c } = await core(clock);
+    const before = clock.now();
+    const report = await c.invoke('diagnostics:check', { endpoint: 'demo' });
+    expect(report.startedAt).toBeGreaterThanOrEqual(before);
+    expect(report.startedAt).toBeLessThanOrEqual(clock.now());
+    // The endpoint editor's "Test" (a refused port: the check stops at TCP) too.
+    const tested = await c.invoke('endpoints:test', {
+      endpoint: { id: 'x', name: 'X', dialect: 'lookout', url: 'ws://127.0.0.1:1/ws' },
+    });
+    expect(tested.ok).toBe(false);
+    expect(tested.startedAt).toBeLessThanOrEqual(clock.now());
+    expect(tested.startedAt).toBeLessThan(Date.now() - 500_000);
   });
 
   it("replaces the demo with the first real endpoint, persists it, and explains a refusal in the backend's terms", async () => {

@@ -2,7 +2,7 @@ import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DJANGO_ADMIN, type DjangoDouble, startDjangoDouble } from '../../peers/django-double';
 import { freePort } from '../../support/free-port';
-import { CredentialsError } from '../../../electron/core/kernel/ports';
+import { CredentialsError, systemClock } from '../../../electron/core/kernel/ports';
 import { createCredentialProvider } from '../../../electron/core/auth/credential-provider-factory';
 import { DjangoSessionProvider } from '../../../electron/core/auth/django-session-provider';
 import { PasswordJwtProvider } from '../../../electron/core/auth/password-jwt-provider';
@@ -175,6 +175,7 @@ describe('verifySignIn (the sign-in dialog: the real login before anything is st
       dialect: DIALECTS['django-channels'],
       secret: DJANGO_ADMIN.password,
       redactor,
+      clock: systemClock,
     });
     expect(verdict.ok).toBe(true);
     if (!verdict.ok) return;
@@ -196,6 +197,7 @@ describe('verifySignIn (the sign-in dialog: the real login before anything is st
         dialect: DIALECTS['django-channels'],
         secret: 'wrong-one',
         redactor,
+        clock: systemClock,
       }),
     ).toEqual({
       ok: false,
@@ -207,6 +209,7 @@ describe('verifySignIn (the sign-in dialog: the real login before anything is st
       dialect: DIALECTS['django-channels'],
       secret: 'whatever-secret',
       redactor,
+      clock: systemClock,
     });
     expect(down.ok).toBe(false);
     if (down.ok) return;
@@ -230,14 +233,22 @@ describe('verifySignIn (the sign-in dialog: the real login before anything is st
       });
       const dialect = DIALECTS.lookout;
       expect(
-        (await verifySignIn({ endpoint: tokenEndpoint, dialect, secret: 'good-token', redactor }))
-          .ok,
+        (
+          await verifySignIn({
+            endpoint: tokenEndpoint,
+            dialect,
+            secret: 'good-token',
+            redactor,
+            clock: systemClock,
+          })
+        ).ok,
       ).toBe(true);
       const bad = await verifySignIn({
         endpoint: tokenEndpoint,
         dialect,
         secret: 'bad-token',
         redactor,
+        clock: systemClock,
       });
       expect(bad).toEqual({
         ok: false,
@@ -251,6 +262,7 @@ describe('verifySignIn (the sign-in dialog: the real login before anything is st
       dialect: DIALECTS['django-channels'],
       secret: 'x',
       redactor,
+      clock: systemClock,
     });
     expect(none).toEqual({ ok: false, errors: [expect.stringMatching(/uses no authentication/)] });
   });

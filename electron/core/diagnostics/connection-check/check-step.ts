@@ -20,8 +20,11 @@ export interface ConnectionCheckOptions {
   redactor: Redactor;
   /** The endpoint's route and trust; Node's defaults (direct, bundled roots) when absent. */
   transport?: EndpointTransport;
-  /** The clock port (the system clock by default): timeouts and durations. */
-  clock?: Clock;
+  /**
+   * The core's clock port: timeouts and durations. Required, so that no caller runs the check on
+   * another clock than the core it checks for (tests pass a manual one).
+   */
+  clock: Clock;
   /** Per network step (default 5 s). */
   stepTimeoutMs?: number;
   /** How long to wait for the first reply after subscribing (default 3 s). */

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { endpointSchema } from '../../../../shared/config/endpoint';
 import { CHECK_STEPS, type CheckStepId } from '../../../../shared/model/diagnostics';
 import { noCredentials } from '../../kernel/ports';
+import { ManualClock } from '../../../../test/support/manual-clock';
 import { Redactor } from '../../kernel/redact';
 import { DIALECTS } from '../../dialects';
 import type { CheckStepRunner, ConnectionCheckOptions, StepOutcome } from './check-step';
@@ -21,6 +22,7 @@ const options = (over: Partial<ConnectionCheckOptions> = {}): ConnectionCheckOpt
     dialect: DIALECTS.lookout,
     credentials: noCredentials,
     redactor,
+    clock: new ManualClock(),
     ...over,
   };
 };

@@ -4,7 +4,6 @@ import type {
   CheckStepId,
   ConnectionCheckReport,
 } from '../../../../shared/model/diagnostics';
-import { systemClock } from '../../kernel/ports';
 import { authStep } from './auth.step';
 import type { CheckContext, CheckStepRunner, ConnectionCheckOptions } from './check-step';
 import { deliveryStep } from './delivery.step';
@@ -41,7 +40,7 @@ export async function runSteps(
   steps: readonly CheckStepRunner[] = STEPS,
 ): Promise<ConnectionCheckReport> {
   const { redactor } = options;
-  const clock = options.clock ?? systemClock;
+  const clock = options.clock;
   const startedAt = clock.now();
   const ctx: CheckContext = {
     options,

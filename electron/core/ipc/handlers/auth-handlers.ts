@@ -17,6 +17,7 @@ export function authHandlers(p: CoreParts): Pick<InvokeHandlers, 'auth:sign-in' 
         dialect: dialectOf(endpoint),
         secret,
         redactor: p.redactor,
+        clock: p.clock,
         transport: p.network.forEndpoint(endpoint),
       });
       if (!verdict.ok) {

@@ -35,6 +35,7 @@ export function diagnosticsHandlers(
         transport: p.network.forEndpoint(endpoint),
         credentials: p.checks.providerFor(endpoint),
         redactor: p.redactor,
+        clock: p.clock,
         probeHttp: () => p.checks.probe(endpoint),
         ...p.checks.redisProbeFor(endpoint),
         ...(live ? { liveDelivery: live } : {}),

@@ -50,6 +50,7 @@ export function endpointHandlers(p: CoreParts): Pick<InvokeHandlers, EndpointCha
         dialect,
         credentials: p.checks.providerFor(endpoint, getSecret),
         redactor: p.redactor,
+        clock: p.clock,
         probeHttp: () => runProbes(endpoint, dialect, p.redactor, { fetch: transport.fetch }),
         transport,
         ...p.checks.redisProbeFor(endpoint, getSecret),
