@@ -67,4 +67,30 @@ describe('IpcRouter', () => {
       { channel: 'notifications:pause', value: { until: 1_700_000_000_000 } },
     ]);
   });
+
+  it('checks support actions and exports against their schemas before any session sees them', async () => {
+    const { r, reached } = router();
+    await r.invoke('diagnostics:act', { endpoint: 'prod', action: 'ping' });
+    await r.invoke('diagnostics:act', { endpoint: 'prod', action: 'send', text: '{"a":1}' });
+    await r.invoke('diagnostics:export', { what: 'session', endpoint: 'prod' });
+    for (const bad of [
+      { endpoint: 'prod', action: 'send' },
+      { endpoint: 'prod', action: 'send', text: '' },
+      { endpoint: 'prod', action: 'send', text: 'x'.repeat(64 * 1024 + 1) },
+      { endpoint: 'prod', action: 'ping', text: 'a ping carries no text' },
+      { endpoint: 'prod', action: 'format-disk' },
+    ])
+      await expect(r.invoke('diagnostics:act', bad)).rejects.toBeInstanceOf(IpcRejectedError);
+    await expect(r.invoke('diagnostics:export', { what: 'session' })).rejects.toBeInstanceOf(
+      IpcRejectedError,
+    );
+    await expect(r.invoke('diagnostics:frame', { endpoint: 'prod', id: 0 })).rejects.toBeInstanceOf(
+      IpcRejectedError,
+    );
+    expect(reached.map((x) => x.channel)).toEqual([
+      'diagnostics:act',
+      'diagnostics:act',
+      'diagnostics:export',
+    ]);
+  });
 });
