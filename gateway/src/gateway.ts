@@ -41,6 +41,7 @@ import { topologyOf } from './storage/redis-topology';
 import type { ConnectionContext } from './ws/client-connection';
 import { ConnectionRegistry } from './ws/connection-registry';
 import { FanOut } from './ws/fan-out';
+import { HeartbeatWheel } from './ws/heartbeat-wheel';
 import { UpgradeHandler } from './ws/upgrade';
 
 export type {
@@ -174,6 +175,7 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
     logger,
     limits,
     heartbeatMs,
+    heartbeats: new HeartbeatWheel(heartbeatMs),
     instanceId,
     maxReplay: retention,
     sendBudgetBytes: maxBufferedBytes,
@@ -368,6 +370,7 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
       await bridge?.stop();
       bridge = null;
       registry.closeAll(LOOKOUT_CLOSE.RESTARTING, 'gateway restarting');
+      context.heartbeats.stop();
       offEvents?.();
       offEvents = null;
       fanOut.clear();

@@ -10,6 +10,10 @@ import {
   type JWTVerifyGetKey,
 } from 'jose';
 import { roleSchema, type Role } from '../../../shared/protocol/lookout-wire';
+import { Hs256Verifier } from './hs256';
+import { TokenError } from './token-error';
+
+export { TokenError } from './token-error';
 
 /**
  * Access and refresh tokens. Algorithms are pinned per key: HS256 only with the shared secret,
@@ -60,17 +64,6 @@ export interface SessionClaims {
   pwv?: string;
 }
 
-/** Why a token was refused; `expired` lets the client know a refresh will help. */
-export class TokenError extends Error {
-  override readonly name = 'TokenError';
-  constructor(
-    readonly reason: 'missing' | 'expired' | 'invalid' | 'wrong-type',
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 export interface IssuedTokens {
   access: string;
   refresh: string;
@@ -79,6 +72,8 @@ export interface IssuedTokens {
 
 export class TokenService {
   private readonly secret: Uint8Array;
+  /** HS256 checks on the upgrade path, synchronous (see `hs256.ts` for why not jose). */
+  private readonly hs256: Hs256Verifier;
   private readonly jwks: JWTVerifyGetKey | null;
 
   constructor(private readonly options: TokenOptions) {
@@ -94,6 +89,7 @@ export class TokenService {
       );
     }
     this.secret = new TextEncoder().encode(options.hs256Secret);
+    this.hs256 = new Hs256Verifier(options.hs256Secret);
     this.jwks = options.jwks
       ? createLocalJWKSet(options.jwks)
       : options.jwksUrl
@@ -168,7 +164,7 @@ export class TokenService {
         requiredClaims: ['exp', 'iat', 'sub'],
       };
       if (alg === 'HS256') {
-        ({ payload } = await jwtVerify(token, this.secret, { ...common, algorithms: ['HS256'] }));
+        payload = this.hs256.verify(token, common);
       } else if (alg === 'RS256' && this.jwks && want === 'access') {
         ({ payload } = await jwtVerify(token, this.jwks, { ...common, algorithms: ['RS256'] }));
       } else {

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import type WebSocket from 'ws';
 import { LOOKOUT_CLOSE } from '../../../shared/close-codes';
@@ -18,6 +17,7 @@ import type { GatewayLogger } from '../logger';
 import { TokenBucket, type GatewayMetrics } from '../metrics';
 import { StorageUnavailableError, type EventLog, type LogCursor } from '../storage/event-log';
 import type { FanOutSubscriber } from './fan-out';
+import type { Beating, HeartbeatWheel } from './heartbeat-wheel';
 
 /** What a connection needs from the gateway around it. */
 export interface ConnectionContext {
@@ -26,6 +26,8 @@ export interface ConnectionContext {
   logger: GatewayLogger;
   limits: WireLimits;
   heartbeatMs: number;
+  /** The one timer that beats every connection (PING + heartbeat frame each `heartbeatMs`). */
+  heartbeats: HeartbeatWheel;
   instanceId: string;
   /** Most events replayed in one go; a larger gap answers `reset`. */
   maxReplay: number;
@@ -73,10 +75,9 @@ const SLOW_CLOSE_GRACE_MS = 5_000;
  * One authenticated client socket: frame validation, limits, subscriptions with replay, and
  * in-order, gap-free delivery (a gap triggers a catch-up from the log; a duplicate is dropped).
  */
-export class ClientConnection implements FanOutSubscriber {
+export class ClientConnection implements FanOutSubscriber, Beating {
   private readonly subs = new Map<string, Subscription>();
   private readonly bucket: TokenBucket;
-  private heartbeat: ReturnType<typeof setInterval> | null = null;
   private expiry: ReturnType<typeof setTimeout> | null = null;
   /**
    * Payload of our last PING until the client echoes it. Only that echo proves the client reads:
@@ -126,7 +127,7 @@ export class ClientConnection implements FanOutSubscriber {
       user: { sub: this.principal.sub, role: this.principal.role },
       tokenExpiresAt: this.principal.exp,
     });
-    this.heartbeat = setInterval(() => this.beat(), this.ctx.heartbeatMs);
+    this.ctx.heartbeats.add(this);
     // Expired mid-session: close with "refresh and come back". setTimeout caps at ~24.8 days.
     const ms = Math.min(this.principal.exp * 1000 - Date.now(), 2_147_483_647);
     this.expiry = setTimeout(
@@ -464,40 +465,45 @@ export class ClientConnection implements FanOutSubscriber {
     this.close(LOOKOUT_CLOSE.TRY_AGAIN_LATER, 'storage unavailable, try again later');
   }
 
-  private beat(): void {
+  /** Called by the heartbeat wheel with this round's PING payload and heartbeat frame. */
+  beat(ping: Buffer, heartbeat: Buffer): void {
     if (this.awaitedPong) {
       this.ctx.metrics.count('heartbeat.deadPeers');
       this.ws.terminate();
       this.cleanup();
       return;
     }
-    this.awaitedPong = randomBytes(8);
+    this.awaitedPong = ping;
     try {
-      this.ws.ping(this.awaitedPong);
+      this.ws.ping(ping);
     } catch {
       // socket already closing; 'close' cleans up
     }
-    this.send({ type: 'heartbeat', serverTime: Date.now() });
+    this.sendBytes(heartbeat);
   }
 
   private send(frame: ServerFrame): void {
-    if (this.ended || this.ws.readyState !== this.ws.OPEN) return;
+    if (frame.type !== 'event') this.sendBytes(JSON.stringify(frame));
+    else if (this.sendBytes(serializedEvent(frame))) this.ctx.metrics.count('deliveries');
+  }
+
+  /** Send one text frame already serialized; false when it was not sent. */
+  private sendBytes(bytes: Buffer | string): boolean {
+    if (this.ended || this.ws.readyState !== this.ws.OPEN) return false;
     // Checked before each frame, so what is queued stays under the budget plus one frame.
     if (this.ws.bufferedAmount > this.ctx.sendBudgetBytes) {
       this.tooSlow(`over ${this.ctx.sendBudgetBytes} bytes queued`);
-      return;
+      return false;
     }
     this.ctx.metrics.mark('framesOut');
-    if (frame.type === 'event') {
-      this.ctx.metrics.count('deliveries');
-      this.ws.send(serializedEvent(frame), TEXT);
-    } else this.ws.send(JSON.stringify(frame));
+    this.ws.send(bytes, TEXT);
+    return true;
   }
 
   private cleanup(): void {
     if (this.ended) return;
     this.ended = true;
-    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.ctx.heartbeats.remove(this);
     if (this.expiry) clearTimeout(this.expiry);
     for (const channel of this.subs.keys()) this.ctx.detach(channel, this);
     this.subs.clear();
