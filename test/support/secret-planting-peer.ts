@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 
 /** Secrets a test plants in every channel Lookout reads, to prove none of them comes out again. */
 export interface PlantedSecrets {
@@ -47,6 +47,13 @@ export class SecretPlantingPeer {
   /** Requests seen by the HTTP API, as `METHOD path`. */
   readonly requests: string[] = [];
   port = 0;
+  /**
+   * A backend can only echo the access token once it was used: until a client connected with it,
+   * dashboard sockets wait for that echo (else the echo could reach Lookout before the sign-in
+   * that teaches Lookout the token, and no redactor can know a secret it was never given).
+   */
+  private accessUsed = false;
+  private readonly awaitingAccessEcho = new Set<WebSocket>();
 
   constructor(private readonly secrets: PlantedSecrets) {}
 
@@ -123,6 +130,12 @@ export class SecretPlantingPeer {
         socket.end('HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n');
         return;
       }
+      if (route === 'notifications' && !this.accessUsed) {
+        this.accessUsed = true;
+        for (const waiting of this.awaitingAccessEcho)
+          if (waiting.readyState === WebSocket.OPEN) waiting.send(straddling('echo', access));
+        this.awaitingAccessEcho.clear();
+      }
       this.wss.handleUpgrade(req, socket, head, (ws) => this.greet(ws, route));
     });
     await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', () => resolve()));
@@ -153,7 +166,11 @@ export class SecretPlantingPeer {
     socket.send(
       JSON.stringify({ type: 'user_debug', password: s.serverPassword, api_key: s.serverApiKey }),
     );
-    socket.send(straddling('echo', s.access));
+    if (this.accessUsed) socket.send(straddling('echo', s.access));
+    else {
+      this.awaitingAccessEcho.add(socket);
+      socket.once('close', () => this.awaitingAccessEcho.delete(socket));
+    }
     socket.send(straddling('api_key', s.straddlingApiKey));
     // A backend that leaks what it was sent: bare, as cookie pairs, in garbage.
     socket.send(

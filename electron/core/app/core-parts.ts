@@ -1,3 +1,7 @@
+/**
+ * `CoreParts`: every piece of a started core, as the composition hands them to the IPC handlers;
+ * and where the core keeps its files.
+ */
 import type { AppSettings, HostInfo } from '../../../shared/model/settings';
 import type { Clock, Logger } from '../kernel/ports';
 import type { Redactor } from '../kernel/redact';

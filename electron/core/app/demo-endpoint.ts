@@ -1,3 +1,4 @@
+/** `DemoGateway`: the embedded demo gateway as the one endpoint while none is configured. */
 import { endpointSchema, type EndpointConfig } from '../../../shared/config/endpoint';
 import type { EmbeddedGateway } from './core-api';
 

@@ -1,3 +1,4 @@
+/** What Diagnostics exports to a file: the support bundle and one session's record, as text. */
 import type { ExportResult } from '../../../shared/ipc/contract';
 import { formatSessionExport } from '../../../shared/model/session-export';
 import type { CoreParts } from './core-parts';

@@ -1,3 +1,4 @@
+/** `HistoryNotices`: a server's lost history (stream resets) as bell entries the user sees. */
 import type { ChannelReset, ResetCause } from '../../../shared/model/connection';
 import type { LiveEvent } from '../../../shared/model/live-event';
 

@@ -1,3 +1,7 @@
+/**
+ * `IngestPipeline`: the hot path from the sessions' events into the model and the notification
+ * policy, once per scheduler turn.
+ */
 import type { EndpointConfig } from '../../../shared/config/endpoint';
 import type { ChannelReset, DropReason } from '../../../shared/model/connection';
 import type { LiveEvent } from '../../../shared/model/live-event';

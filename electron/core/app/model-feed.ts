@@ -1,3 +1,4 @@
+/** `ModelFeed`: the model's changes to the renderer, one merged `app:patch` per interval. */
 import type { AppPatch } from '../../../shared/model/app-state';
 import type { Clock } from '../kernel/ports';
 import { PatchBatcher } from '../state/patch-batcher';

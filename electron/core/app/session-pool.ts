@@ -1,3 +1,4 @@
+/** `SessionPool`: the open sessions, one per enabled endpoint, with their health monitors. */
 import type { EndpointConfig } from '../../../shared/config/endpoint';
 import type {
   ChannelReset,

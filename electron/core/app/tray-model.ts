@@ -1,3 +1,4 @@
+/** `trayModel`: the tray's one-glance state and tooltip from the sessions, pure. */
 import { localWhen } from '../../../shared/util/local-time';
 import type { ConnectionState } from '../../../shared/model/connection';
 import { isHealthy, type DeliveryStatus } from '../../../shared/model/health';

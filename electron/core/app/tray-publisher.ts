@@ -1,3 +1,7 @@
+/**
+ * `TrayPublisher`: sends the host the tray model whenever it changes (and at the next pause or
+ * quiet-hours edge).
+ */
 import { nextQuietChange, quietState, type QuietPrefs } from '../../../shared/model/pause-presets';
 import type { Clock, TimerHandle } from '../kernel/ports';
 import type { TrayModel } from './core-api';

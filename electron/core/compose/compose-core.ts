@@ -1,3 +1,4 @@
+/** `composeCore`: the core's one composition, a flat list of steps (the `compose-*.ts` files and `open-data-folder.ts`). */
 import type { CorePorts } from '../app/core-api';
 import type { CoreParts } from '../app/core-parts';
 import { notificationAction } from '../ipc/handlers/notification-handlers';

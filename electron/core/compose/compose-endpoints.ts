@@ -1,3 +1,4 @@
+/** Composition step 2: the endpoint side (network, endpoint checks, demo gateway, endpoint registry). */
 import type { EndpointConfig } from '../../../shared/config/endpoint';
 import type { CorePorts } from '../app/core-api';
 import { DemoGateway } from '../app/demo-endpoint';

@@ -1,3 +1,4 @@
+/** Composition step 4: the live side (session pool, ingest pipeline, model feed, tray publisher, diagnostics feed). */
 import type { CorePorts } from '../app/core-api';
 import { DiagnosticsFeed } from '../app/diagnostics-feed';
 import { endpointRuntimeFactory } from '../app/endpoint-runtime';

@@ -1,3 +1,4 @@
+/** Composition step 3: the notification side (policy, do-not-disturb, notification service and health, incidents). */
 import type { OsNotification, NotificationAction } from '../notify/notifier';
 import type { CorePorts } from '../app/core-api';
 import type { EndpointRegistry } from '../app/endpoint-registry';

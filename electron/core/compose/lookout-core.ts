@@ -1,3 +1,4 @@
+/** `LookoutCore`: the small façade the hosts hold; it starts and stops the composition and delegates to the IPC router. */
 import type {
   InvokeChannel,
   InvokeRequest,

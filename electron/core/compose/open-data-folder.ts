@@ -1,3 +1,4 @@
+/** Composition step 1: opens the data folder (settings, the saved model, the secrets store). */
 import { mkdir } from 'node:fs/promises';
 import type { CorePorts } from '../app/core-api';
 import type { AppModel } from '../state/app-model';

@@ -1,3 +1,7 @@
+/**
+ * `Session`: one live connection to one configured endpoint, the façade over the connection
+ * machine, the reconnect driver, frame intake, liveness and the recorder (each in its own file here).
+ */
 import { endpointUrls, type EndpointConfig } from '../../../shared/config/endpoint';
 import type {
   AttemptOutcome,

@@ -1,3 +1,7 @@
+/**
+ * `IpcRouter`: the one place IPC is validated against the shared contract, then dispatched to its
+ * domain's handler.
+ */
 import type { z } from 'zod';
 import { isInvokeChannel, isSendChannel } from '../../../shared/ipc/channels';
 import {

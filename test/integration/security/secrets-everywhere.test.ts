@@ -241,10 +241,15 @@ describe('no secret leaves Lookout', () => {
               (JSON.parse(p.slice('connection:state '.length)) as { endpoint: string }).endpoint,
           ),
       );
-    await waitFor(() => opened().size === 5, {
-      timeoutMs: 30_000,
-      what: 'five sessions open',
-    });
+    await waitFor(
+      () => {
+        const open = opened();
+        if (open.size === 5) return true;
+        // On a timeout, the message names the sessions that did open.
+        throw new Error(`opened so far: ${[...open].sort().join(', ') || 'none'}`);
+      },
+      { timeoutMs: 30_000, what: 'five sessions open' },
+    );
     await gateway.publish('dashboard', { kind: 'alert', title: 'before expiry' });
     // The 2 s tokens expire: 4001, refresh with the refresh token, reconnect with `?token=` again.
     await waitFor(() => (gateway.metrics.counters.get('close.4001') ?? 0) >= 1, {
