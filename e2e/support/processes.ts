@@ -149,6 +149,19 @@ export async function startPeer(kind: 'django' | 'sakura'): Promise<PeerProc> {
   let sent = 0;
   return {
     ...proc,
+    // SIGTERM: the peer stops its own redis-server (a SIGKILL left it running, orphaned); SIGKILL
+    // only if it has not exited within 5 s.
+    kill: () =>
+      new Promise<void>((resolve) => {
+        const { child } = proc;
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+        child.once('exit', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        child.kill('SIGTERM');
+      }),
     info: JSON.parse(match[1] ?? '{}') as Record<string, string>,
     command: (name, timeoutMs = 20_000) =>
       new Promise<void>((resolve, reject) => {
