@@ -96,6 +96,19 @@ export class DesktopSession {
     }
   }
 
+  /**
+   * Make this desktop's bus the session bus of this process (as a login would), for code that reads
+   * `DBUS_SESSION_BUS_ADDRESS` itself; returns the undo, to run before `stop()`.
+   */
+  becomeSessionBus(): () => void {
+    const saved = process.env.DBUS_SESSION_BUS_ADDRESS;
+    process.env.DBUS_SESSION_BUS_ADDRESS = this.env.DBUS_SESSION_BUS_ADDRESS;
+    return () => {
+      if (saved === undefined) delete process.env.DBUS_SESSION_BUS_ADDRESS;
+      else process.env.DBUS_SESSION_BUS_ADDRESS = saved;
+    };
+  }
+
   /** True when some process owns org.freedesktop.Notifications on this bus. */
   async hasNotificationOwner(): Promise<boolean> {
     const out = await run(

@@ -48,12 +48,7 @@ describe.runIf(process.platform === 'linux')('the desktop app on a Linux desktop
     resetFakeElectron();
     const session = await DesktopSession.start();
     cleanups.push(() => session.stop());
-    const savedBus = process.env.DBUS_SESSION_BUS_ADDRESS;
-    process.env.DBUS_SESSION_BUS_ADDRESS = session.env.DBUS_SESSION_BUS_ADDRESS;
-    cleanups.push(() => {
-      if (savedBus === undefined) delete process.env.DBUS_SESSION_BUS_ADDRESS;
-      else process.env.DBUS_SESSION_BUS_ADDRESS = savedBus;
-    });
+    cleanups.push(session.becomeSessionBus());
     const dir = mkdtempSync(join(tmpdir(), 'lookout-desktop-linux-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     const core = new FakeCore();

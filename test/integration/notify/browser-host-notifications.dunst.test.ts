@@ -14,7 +14,7 @@ import { waitFor } from '../../support/wait';
  * was traced "delivered" and never shown.)
  */
 
-const cleanups: Array<() => Promise<void>> = [];
+const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const fn of cleanups.splice(0).reverse()) await fn();
 });
@@ -24,12 +24,7 @@ describe.runIf(process.platform === 'linux')('the browser host on a Linux deskto
     const session = await DesktopSession.start();
     cleanups.push(() => session.stop());
     // The host reads the desktop session from its environment, as it would in a real login.
-    const savedBus = process.env.DBUS_SESSION_BUS_ADDRESS;
-    process.env.DBUS_SESSION_BUS_ADDRESS = session.env.DBUS_SESSION_BUS_ADDRESS;
-    cleanups.push(async () => {
-      if (savedBus === undefined) delete process.env.DBUS_SESSION_BUS_ADDRESS;
-      else process.env.DBUS_SESSION_BUS_ADDRESS = savedBus;
-    });
+    cleanups.push(session.becomeSessionBus());
 
     const password = 'alerts-test-password';
     const gateway = createGateway({

@@ -17,7 +17,7 @@ import { sleep, waitFor } from '../../support/wait';
  * 12 s here are two minutes of the demo as a user lives them.
  */
 
-const cleanups: Array<() => Promise<void>> = [];
+const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const fn of cleanups.splice(0).reverse()) await fn();
 });
@@ -41,12 +41,7 @@ async function demoGateway(): Promise<{ gateway: Gateway; wsUrl: string; url: st
 async function desktop(): Promise<DesktopSession> {
   const session = await DesktopSession.start();
   cleanups.push(() => session.stop());
-  const savedBus = process.env.DBUS_SESSION_BUS_ADDRESS;
-  process.env.DBUS_SESSION_BUS_ADDRESS = session.env.DBUS_SESSION_BUS_ADDRESS;
-  cleanups.push(async () => {
-    if (savedBus === undefined) delete process.env.DBUS_SESSION_BUS_ADDRESS;
-    else process.env.DBUS_SESSION_BUS_ADDRESS = savedBus;
-  });
+  cleanups.push(session.becomeSessionBus());
   return session;
 }
 
