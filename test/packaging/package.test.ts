@@ -20,6 +20,7 @@ import {
   parseControl,
 } from '../../scripts/packaging/deb-check';
 import { builderConfig } from './builder-config';
+import { FOCUS_USAGE_KEY } from '../../electron/desktop/dnd/dnd-macos';
 
 const root = join(import.meta.dirname, '..', '..');
 const yml = readFileSync(join(root, 'electron-builder.yml'), 'utf8');
@@ -91,6 +92,16 @@ describe('packaging config', () => {
     expect(config.mac?.hardenedRuntime).toBe(true);
     expect(existsSync(join(root, 'build/entitlements.mac.plist'))).toBe(true);
     expect(existsSync(join(root, 'build/entitlements.mac.inherit.plist'))).toBe(true);
+  });
+
+  it('declares why it asks for Focus status on macOS (without it macOS 13+ ends the app that asks)', async () => {
+    const config = await builderConfig();
+    const extendInfo = config.mac?.extendInfo as Record<string, unknown> | undefined;
+    expect(extendInfo?.[FOCUS_USAGE_KEY]).toEqual(expect.stringMatching(/Focus/));
+    // The restricted entitlement needs a provisioning profile; without one the app would not start.
+    expect(readFileSync(join(root, 'build/entitlements.mac.plist'), 'utf8')).not.toContain(
+      'usernotifications.communication',
+    );
   });
 
   it('has a real icon set at every size the targets need', () => {
