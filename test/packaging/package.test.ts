@@ -136,13 +136,16 @@ describe('packaging config', () => {
         '/electron/desktop/main.ts',
         '/dist/desktop/main.cjs.map',
         '/node_modules/vitest',
+        '/node_modules/windows-focus-assist',
       ],
       ['vitest'],
+      ['windows-focus-assist'],
     );
     expect(problems).toContain('missing from the asar: /dist/desktop/main.cjs');
     expect(problems).toContain('sources in the asar: /electron/desktop/main.ts');
     expect(problems).toContain('source map in the asar: /dist/desktop/main.cjs.map');
     expect(problems).toContain('dev dependency in the asar: vitest');
+    expect(problems).toContain('macOS / Windows add-on in the Linux asar: windows-focus-assist');
   });
 
   it('the load check fails a main bundle that cannot load', () => {

@@ -77,7 +77,7 @@ export function focusRejection(error: unknown): string {
     case '0':
       return 'macOS has not yet asked you whether Lookout may read your Focus status.';
     case '1':
-      return 'macOS restricts Focus status for this build of Lookout: reading it needs Apple’s Communication Notifications entitlement, which this build is not signed with.';
+      return 'macOS does not let this copy of Lookout read Focus status: that needs a build signed with Apple’s Communication Notifications entitlement, and no device policy forbidding it.';
     case '2':
       return 'you have not allowed Lookout to read your Focus status (System Settings › Privacy & Security › Focus).';
     default:
