@@ -1,6 +1,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { freePort, startGateway, startHost, type HostProc, type Proc } from '../support/processes';
+import {
+  signInFromBanner,
+  TEAM_GATEWAY_PASSWORD,
+  teamGatewayBanner,
+  teamGatewayEndpoint,
+  teamGatewayRow,
+} from '../support/team-gateway';
 
 /**
  * A support engineer's day in Diagnostics, against a real gateway through the browser host: open
@@ -20,21 +27,7 @@ test.beforeAll(async () => {
   gateway = await startGateway(port);
   host = await startHost({
     endpoints: [
-      {
-        id: 'gw',
-        name: 'Team gateway',
-        dialect: 'lookout',
-        url: `ws://127.0.0.1:${port}/ws`,
-        auth: {
-          method: 'password-jwt',
-          username: 'admin@lookout.local',
-          credentialRef: 'team-gw',
-          loginUrl: `http://127.0.0.1:${port}/auth/login`,
-          refreshUrl: `http://127.0.0.1:${port}/auth/refresh`,
-        },
-        subscriptions: ['dashboard', 'stats'],
-        backoff: { minMs: 200, maxMs: 1_000, factor: 2, stableAfterMs: 2_000 },
-      },
+      teamGatewayEndpoint(port),
       {
         // The same gateway with a made-up token in the URL: every upgrade is refused (401).
         id: 'refused',
@@ -54,16 +47,12 @@ test.afterAll(async () => {
 
 async function signedIn(page: Page): Promise<void> {
   await page.goto(`${host.url}#/diagnostics/gw`);
-  const row = page.locator('table tr').filter({ hasText: 'Team gateway' });
-  const banner = page.getByRole('alert').filter({ hasText: 'Team gateway' });
+  const row = teamGatewayRow(page);
+  const banner = teamGatewayBanner(page);
   await expect(banner.or(row.filter({ hasText: 'Connected' })).first()).toBeVisible({
     timeout: 20_000,
   });
-  if (await banner.isVisible()) {
-    await banner.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByLabel(/password|token/i).fill('lookout-demo');
-    await page.getByRole('button', { name: 'Sign in', exact: true }).last().click();
-  }
+  if (await banner.isVisible()) await signInFromBanner(page);
   await expect(row).toContainText('Connected', { timeout: 20_000 });
 }
 
@@ -125,10 +114,7 @@ test('a killed gateway leaves a close row with its code and meaning, and a separ
   const close = log.getByRole('button', { name: /received close frame/ });
   await expect(close.first()).toContainText('1006 Abnormal closure', { timeout: 20_000 });
   gateway = await startGateway(port);
-  await expect(page.locator('table tr').filter({ hasText: 'Team gateway' })).toContainText(
-    'Connected',
-    { timeout: 30_000 },
-  );
+  await expect(teamGatewayRow(page)).toContainText('Connected', { timeout: 30_000 });
   // The earlier connection stays, under its separator, below the new one.
   await expect(
     log.getByText(/^connection \d+, opened .*, closed .*\(1006 Abnormal closure\)$/),
@@ -258,5 +244,5 @@ test('the support bundle saves as a file with the end of the log file', async ({
   };
   expect(bundle.kind).toBe('lookout-support-bundle');
   expect(bundle.logExcerpt.lines).toContain('connection state');
-  expect(readFileSync(file, 'utf8')).not.toContain('lookout-demo');
+  expect(readFileSync(file, 'utf8')).not.toContain(TEAM_GATEWAY_PASSWORD);
 });

@@ -1,3 +1,7 @@
+/**
+ * The frame inspector's reads of a session's frame log: a page of rows, and one frame's detail
+ * re-derived from its text (redacted, decoded again) only when it is opened, off the hot path.
+ */
 import { explainCloseCode, type CodeMeaning } from '../../../shared/close-codes';
 import {
   DROP_REASON_TEXT,
@@ -14,6 +18,7 @@ import {
 } from '../../../shared/model/frame-log';
 import type { DecodeResult } from '../dialects/dialect';
 import type { Redactor } from '../kernel/redact';
+import { hasDetail, outcomeOf, outcomeSummary } from './decode-outcome';
 import type { FrameLog, LoggedFrame } from './frame-log';
 import { frameRecord } from './session-recorder';
 
@@ -28,7 +33,15 @@ export interface FrameContext {
   redactor: Redactor;
   previewChars: number;
   closeOverrides?: Readonly<Record<number, CodeMeaning>>;
+  /**
+   * Decode a frame's text again, with a codec of the endpoint's dialect that has seen nothing
+   * before: the log keeps only an outcome code for most rows, and the detail is re-derived here.
+   */
+  redecode?: Redecoder;
 }
+
+/** A fresh reading of one frame's text (see `FrameContext.redecode`). */
+export type Redecoder = (text: string, receivedAt: number) => DecodeResult;
 
 /** The log's rows after `afterId` (all when null), redacted previews, with their connections. */
 export function framePage(ctx: FrameContext, afterId: number | null): FramePage {
@@ -67,7 +80,7 @@ export function frameDetail(ctx: FrameContext, id: number): FrameDetail | null {
     payload: truncated && payload.endsWith('…') ? payload.slice(0, -1) : payload,
     truncated,
     length: f.length,
-    decode: describeDecode(f, ctx.redactor),
+    decode: describeDecode(f, ctx.redactor, ctx.redecode),
     ...(f.rttMs !== undefined ? { rttMs: f.rttMs } : {}),
     ...(f.closeCode !== undefined ? { close: closeOf(f, ctx) } : {}),
     ...(f.manual ? { manual: true } : {}),
@@ -110,8 +123,15 @@ function connectionMark(
 /** Most events listed by name in the inspector; the rest are counted. */
 const MAX_EVENT_LINES = 20;
 
-/** The decode result in words: what the frame became, or why it did not. Built only on inspection. */
-export function describeDecode(f: LoggedFrame, redactor: Redactor): DecodeLine[] {
+/**
+ * The decode result in words: what the frame became, or why it did not. Built only on inspection,
+ * from the result the row kept or, for most rows, from its text decoded again (`redecode`).
+ */
+export function describeDecode(
+  f: LoggedFrame,
+  redactor: Redactor,
+  redecode?: Redecoder,
+): DecodeLine[] {
   const lines: DecodeLine[] = [];
   if (f.dir === 'out') {
     lines.push({
@@ -151,8 +171,8 @@ export function describeDecode(f: LoggedFrame, redactor: Redactor): DecodeLine[]
       tone: 'bad',
       text: `Rejected: ${redactor.text(f.rejected)} (counted, not applied).`,
     });
-  const r = f.result;
-  if (r) lines.push(...resultLines(r, redactor));
+  if (f.result) lines.push(...resultLines(f.result, redactor));
+  else if (hasDetail(f.outcome)) lines.push(...rederived(f, redactor, redecode));
   if (f.dropped) {
     for (const reason of new Set(f.dropped.split(', '))) {
       const known = (DROP_REASONS as readonly string[]).includes(reason);
@@ -168,6 +188,28 @@ export function describeDecode(f: LoggedFrame, redactor: Redactor): DecodeLine[]
       text: 'Understood, no event in it (a heartbeat or a frame this protocol ignores).',
     });
   return lines;
+}
+
+/**
+ * The lines of a row whose result was not kept: its text decoded again, shown only when that
+ * reading has the outcome the row recorded (a codec's state may make it read otherwise now, e.g.
+ * a bare payload read by the one data subscription of that time); else the recorded outcome.
+ */
+function rederived(f: LoggedFrame, redactor: Redactor, redecode?: Redecoder): DecodeLine[] {
+  let again: DecodeResult | undefined;
+  try {
+    again = redecode?.(f.text, f.at);
+  } catch {
+    // A dialect must not throw; if one does, the recorded outcome is still shown.
+    again = undefined;
+  }
+  if (again && outcomeOf(again) === f.outcome) return resultLines(again, redactor);
+  return [
+    {
+      tone: 'info',
+      text: `Decoded on arrival as ${outcomeSummary(f.outcome)}; its detail is read again from the frame when inspected, and this frame no longer reads the same (the protocol’s state has moved on).`,
+    },
+  ];
 }
 
 function resultLines(r: DecodeResult, redactor: Redactor): DecodeLine[] {

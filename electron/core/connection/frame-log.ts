@@ -1,10 +1,12 @@
 import type { FrameDirection, FrameKind } from '../../../shared/model/connection';
 import type { DecodeResult } from '../dialects/dialect';
+import { dependsOnState, outcomeOf } from './decode-outcome';
 
 /**
- * A frame as the log keeps it: the raw text (bounded), never redacted or decoded on the hot path.
- * Redaction happens when it is read, and the decode result is kept by reference and put into words
- * only when the frame is inspected.
+ * A frame as the log keeps it: the raw text (bounded, the very string the decoder parsed: never
+ * copied unless longer than the cap) and flat facts, never redacted or described on the hot path.
+ * Redaction happens when it is read; what the frame decoded to is kept as a small code, and the
+ * inspector re-derives the detail from the text when the row is opened (`frame-detail.ts`).
  */
 export interface LoggedFrame {
   readonly id: number;
@@ -21,7 +23,13 @@ export interface LoggedFrame {
   rejected?: string;
   /** Drop reasons of the events it carried, when some were not applied. */
   dropped?: string;
-  /** What the dialect made of it (events, acks, pong…): described lazily by the inspector. */
+  /** What the dialect made of it, as flags and an event count (`decode-outcome.ts`); 0: nothing. */
+  readonly outcome: number;
+  /**
+   * The decode result itself, kept only where the text alone cannot give it again: an outcome
+   * that depended on the codec's state then (a drop, a reset, a re-subscribe) or a text cut at the
+   * cap. Every other row is re-decoded when inspected, so the log keeps no event objects alive.
+   */
   result?: DecodeResult;
   rttMs?: number;
   closeCode?: number;
@@ -29,7 +37,7 @@ export interface LoggedFrame {
 }
 
 /** What a new row carries; the log numbers it and stamps its connection. */
-export type FrameInput = Omit<LoggedFrame, 'id' | 'conn' | 'length' | 'dropped'>;
+export type FrameInput = Omit<LoggedFrame, 'id' | 'conn' | 'length' | 'dropped' | 'outcome'>;
 
 /** Bookkeeping per row beyond its text, in the byte budget (object, fields, the ring slot). */
 export const ROW_OVERHEAD_BYTES = 96;
@@ -78,8 +86,10 @@ export class FrameLog {
 
   /** Add a row; the oldest rows leave until it fits. Returns it, for a later mark (a drop). */
   push(input: FrameInput): LoggedFrame {
-    const text =
-      input.text.length > this.frameChars ? copyHead(input.text, this.frameChars) : input.text;
+    const cut = input.text.length > this.frameChars;
+    const text = cut ? copyHead(input.text, this.frameChars) : input.text;
+    const result = input.result;
+    const outcome = result ? outcomeOf(result) : 0;
     // Every field named, in one order: rows share one shape (an object spread here cost ~60×
     // more per frame, measured: V8 leaves the fast path when a spread key is overwritten).
     const row: LoggedFrame = {
@@ -93,7 +103,8 @@ export class FrameLog {
       length: input.text.length,
       rejected: input.rejected,
       dropped: undefined,
-      result: input.result,
+      outcome,
+      result: result && (cut || dependsOnState(outcome)) ? result : undefined,
       rttMs: input.rttMs,
       closeCode: input.closeCode,
       manual: input.manual,

@@ -789,7 +789,20 @@ export class Session extends TypedEmitter<SessionEvents> {
       redactor: this.redactor,
       previewChars: DEFAULT_RECORDER_LIMITS.previewChars,
       ...(this.dialect.closeOverrides ? { closeOverrides: this.dialect.closeOverrides } : {}),
+      redecode: (text, receivedAt) => this.freshCodec().decode(text, receivedAt),
     };
+  }
+
+  /**
+   * A codec of this endpoint's dialect primed as a new connection would be (opening frames, then
+   * the subscriptions), for the inspector's re-reading of one frame: fresh each time, so no
+   * reading moves the state of another (or of the live codec).
+   */
+  private freshCodec(): DialectCodec {
+    const codec = this.dialect.create(this.endpoint);
+    codec.onOpen();
+    for (const channel of this.subscriptionSet) codec.subscribe(channel);
+    return codec;
   }
 
   private currentUrl(): string {
