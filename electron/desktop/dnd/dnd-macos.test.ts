@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import type * as MacPackage from 'macos-notification-state';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import {
   MACOS_DND_TIMEOUT_MS,
   MACOS_PACKAGE,
@@ -6,6 +7,7 @@ import {
   macosDndReader,
   macosMajor,
   type MacDndEnv,
+  type MacNotificationStateModule,
   type Timers,
 } from './dnd-macos';
 import type { ModuleLoader } from './optional-module';
@@ -62,6 +64,12 @@ function reader(
 
 const answering = (value: unknown) => ({ getDoNotDisturb: () => Promise.resolve(value) });
 const rejecting = (error: unknown) => ({ getDoNotDisturb: () => Promise.reject(error) });
+
+describe('the package’s own typings (its index.d.ts)', () => {
+  it('fit the API the reader calls (checked by tsc)', () => {
+    expectTypeOf<typeof MacPackage>().toExtend<MacNotificationStateModule>();
+  });
+});
 
 describe('macOS versions', () => {
   it('reads the macOS major version from the Darwin version', () => {
