@@ -17,10 +17,13 @@
  * hold is marked as the harness's limit, not the server's.
  */
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import type { Profiler } from 'node:inspector';
 import { loadavg } from 'node:os';
 import { LogHistogram, type HistogramData } from './support/log-histogram';
 import { cpuTimes, idlePercent } from './support/machine-cpu';
 import { Proc, stopAll, type ProcMessage } from './support/proc';
+import { selfTimes } from './support/profile-summary';
 import type { Row } from './support/report';
 import { round } from './support/stats';
 import { sleep } from './support/wait';
@@ -193,6 +196,11 @@ class Bench {
     }
   }
 
+  /** Start or stop (into `file`) V8's CPU profiler in one server. */
+  async profile(kind: Kind, action: 'start' | 'stop', file: string): Promise<void> {
+    await this.servers[kind].request({ type: 'profile', action, file }, 'profile', 60_000);
+  }
+
   async stop(): Promise<void> {
     await stopAll([this.servers.plain, this.servers.lookout, this.publisher, ...this.clients]);
   }
@@ -357,9 +365,19 @@ export async function fanoutReference(
     // Warm-up on both (JIT, first writes); not counted.
     for (const kind of KINDS) await bench.step(kind, largest, LATENCY_RATE, plan.warmupSeconds);
     const latency = { clients: largest, plain: [] as Step[], lookout: [] as Step[] };
+    const profileDir = process.env.LOOKOUT_BENCH_PROFILE;
     for (let r = 0; r < plan.latencyRounds; r++)
-      for (const kind of KINDS)
+      for (const kind of KINDS) {
+        // Profiled (when asked) over the Lookout gateway's first measured round only.
+        const file = `${profileDir}/fanout-${kind}-${largest}.cpuprofile`;
+        if (profileDir && r === 0) await bench.profile(kind, 'start', file);
         latency[kind].push(await bench.step(kind, largest, LATENCY_RATE, plan.latencySeconds));
+        if (profileDir && r === 0) {
+          await bench.profile(kind, 'stop', file);
+          const taken = JSON.parse(await readFile(file, 'utf8')) as Profiler.Profile;
+          log(`  ${LABEL[kind]} profile (${file}), self time:\n${selfTimes(taken, 25)}`);
+        }
+      }
     const all: ReferenceResult['ladders'] = [];
     for (const clients of plan.sizes)
       all.push({ clients, ...(await ladders(bench, plan, clients)) });

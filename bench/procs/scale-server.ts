@@ -6,9 +6,12 @@
  * for all sockets sending a PING and a pre-built heartbeat frame (the `ws` README's pattern), and
  * `POST /publish` (with the API key) giving the event its channel's next seq, an id and a time,
  * serialising it once and sending it to every subscriber of the channel (the `ws` README's
- * broadcast). Both answer `measure` with their memory (after a full GC if asked) and CPU time.
+ * broadcast). Both answer `measure` with their memory (after a full GC if asked) and CPU time,
+ * and `profile` (start, then stop into a file) with a V8 CPU profile of the window in between.
  */
+import { writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { Session as Inspector } from 'node:inspector/promises';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { createGateway, silentGatewayLogger } from '../../gateway/src';
 import { childOptions, onCommand, reply } from '../support/child';
@@ -124,7 +127,27 @@ async function startPlain(): Promise<Started> {
 
 const gc = (globalThis as { gc?: () => void }).gc;
 
-onCommand((message) => {
+let inspector: Inspector | null = null;
+
+/** V8's sampling profiler over a window the runner chooses (`profile` start / stop). */
+async function profile(action: unknown, file: unknown): Promise<void> {
+  if (action === 'start' && !inspector) {
+    inspector = new Inspector();
+    inspector.connect();
+    await inspector.post('Profiler.enable');
+    await inspector.post('Profiler.setSamplingInterval', { interval: 200 });
+    await inspector.post('Profiler.start');
+  } else if (action === 'stop' && inspector) {
+    const { profile: taken } = await inspector.post('Profiler.stop');
+    inspector.disconnect();
+    inspector = null;
+    await writeFile(String(file), JSON.stringify(taken));
+  }
+  reply({ type: 'profile' });
+}
+
+onCommand(async (message) => {
+  if (message.type === 'profile') return profile(message.action, message.file);
   if (message.type !== 'measure') return;
   if (message.gc === true) {
     // Twice: the first pass can leave what finalizers released for the second.

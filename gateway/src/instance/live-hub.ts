@@ -11,6 +11,7 @@ import {
 import type { EventLog } from '../storage/event-log';
 import type { ClientConnection, ConnectionContext } from '../ws/client-connection';
 import { ConnectionRegistry } from '../ws/connection-registry';
+import { ExpiryWheel } from '../ws/expiry-wheel';
 import { FanOut } from '../ws/fan-out';
 import { HeartbeatWheel } from '../ws/heartbeat-wheel';
 
@@ -24,8 +25,9 @@ export interface LiveHubDeps {
 
 /**
  * This instance's live side, as centrifuge's `Hub`: the open client connections, the local
- * subscribers of each channel, the heartbeat wheel that beats them all, and the delivery of the
- * log's new events to them in batches. The upgrade path hands it new connections (through
+ * subscribers of each channel, the heartbeat wheel that beats them all, the expiry wheel that
+ * closes each when its token expires, and the delivery of the log's new events to them in
+ * batches. The upgrade path hands it new connections (through
  * `registry` and `context`); the lifecycle starts it before the server listens and stops it
  * before the server closes, so every client gets its close code.
  */
@@ -62,6 +64,7 @@ export class LiveHub {
       limits: wireLimitsOf(limits),
       heartbeatMs,
       heartbeats: new HeartbeatWheel(heartbeatMs),
+      expiries: new ExpiryWheel(),
       instanceId: deps.instanceId,
       maxReplay: options.retention ?? DEFAULT_RETENTION,
       sendBudgetBytes: limits.maxBufferedBytes,
@@ -109,6 +112,7 @@ export class LiveHub {
   stop(): void {
     this.registry.closeAll(LOOKOUT_CLOSE.RESTARTING, 'gateway restarting');
     this.context.heartbeats.stop();
+    this.context.expiries.stop();
     this.offEvents?.();
     this.offEvents = null;
     this.fanOut.clear();
