@@ -1,12 +1,17 @@
 /**
- * The server side of the scale benchmark, in its own process (started with `--expose-gc`): either
- * the Lookout gateway (in-process log, production defaults apart from the connection caps and the
- * heartbeat interval) or its reference, a plain `ws` server doing the same protocol work by the
- * book: a JSON hello on connect, `subscribed` for a subscribe, and one sweep timer for all sockets
- * sending a PING and a pre-built heartbeat frame (the `ws` README's pattern). Both answer `measure`
- * with their memory after a full GC and their CPU time so far.
+ * The server side of the scale and fan-out benchmarks, in its own process (started with
+ * `--expose-gc`): either the Lookout gateway (in-process log, production defaults apart from the
+ * connection caps and the heartbeat interval) or its reference, a plain `ws` server doing the same
+ * protocol work by the book: a JSON hello on connect, `subscribed` for a subscribe, one sweep timer
+ * for all sockets sending a PING and a pre-built heartbeat frame (the `ws` README's pattern), and
+ * `POST /publish` (with the API key) giving the event its channel's next seq, an id and a time,
+ * serialising it once and sending it to every subscriber of the channel (the `ws` README's
+ * broadcast). Both answer `measure` with their memory (after a full GC if asked) and CPU time,
+ * and `profile` (start, then stop into a file) with a V8 CPU profile of the window in between.
  */
-import { createServer } from 'node:http';
+import { writeFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { Session as Inspector } from 'node:inspector/promises';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { createGateway, silentGatewayLogger } from '../../gateway/src';
 import { childOptions, onCommand, reply } from '../support/child';
@@ -15,6 +20,8 @@ interface Options {
   kind: 'lookout' | 'plain';
   secret: string;
   heartbeatMs: number;
+  /** The key `POST /publish` takes (fan-out benchmark); none: publishing is not used. */
+  apiKey?: string;
 }
 
 const options = childOptions<Options>();
@@ -22,7 +29,13 @@ const options = childOptions<Options>();
 /** Open client sockets of this server, read at each `measure`. */
 let openSockets: () => number = () => 0;
 
-async function startLookout(): Promise<{ wsUrl: string; token: string }> {
+interface Started {
+  url: string;
+  wsUrl: string;
+  token: string;
+}
+
+async function startLookout(): Promise<Started> {
   const gateway = createGateway({
     secret: options.secret,
     host: '127.0.0.1',
@@ -31,17 +44,46 @@ async function startLookout(): Promise<{ wsUrl: string; token: string }> {
     heartbeatMs: options.heartbeatMs,
     // Every benchmark client signs in with the one bench token: lift the caps it would meet.
     limits: { maxConnections: 20_000, maxConnectionsPerUser: 20_000 },
+    ...(options.apiKey ? { apiKeys: [options.apiKey] } : {}),
   });
   const address = await gateway.start();
   const tokens = await gateway.issueTokens({ sub: 'bench-admin', role: 'super_admin' });
   openSockets = () => gateway.gauges().connections;
-  return { wsUrl: address.wsUrl, token: tokens.access };
+  return { url: address.url, wsUrl: address.wsUrl, token: tokens.access };
 }
 
-async function startPlain(): Promise<{ wsUrl: string; token: string }> {
-  const server = createServer((_req, res) => res.writeHead(404).end());
-  const wss = new WebSocketServer({ server, path: '/ws' });
+async function startPlain(): Promise<Started> {
   const channels = new Map<string, Set<WebSocket>>();
+  const seqs = new Map<string, number>();
+  const publish = (req: IncomingMessage, res: ServerResponse, body: string) => {
+    if (req.headers.authorization !== `Bearer ${options.apiKey}`) return res.writeHead(401).end();
+    let input: { channel?: unknown };
+    try {
+      input = JSON.parse(body) as typeof input;
+    } catch {
+      return res.writeHead(400).end();
+    }
+    if (typeof input.channel !== 'string') return res.writeHead(400).end();
+    const channel = input.channel;
+    const seq = (seqs.get(channel) ?? 0) + 1;
+    seqs.set(channel, seq);
+    const id = `${channel}:${seq}`;
+    const frame = Buffer.from(
+      JSON.stringify({ type: 'event', ...input, seq, id, time: Date.now() }),
+      'utf8',
+    );
+    for (const ws of channels.get(channel) ?? []) ws.send(frame, { binary: false });
+    res.writeHead(202, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ channel, seq, id }));
+  };
+  const server = createServer((req, res) => {
+    if (req.method !== 'POST' || req.url !== '/publish' || !options.apiKey)
+      return res.writeHead(404).end();
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => publish(req, res, Buffer.concat(chunks).toString('utf8')));
+  });
+  const wss = new WebSocketServer({ server, path: '/ws' });
   const alive = new WeakSet<WebSocket>();
   wss.on('connection', (ws) => {
     alive.add(ws);
@@ -80,12 +122,32 @@ async function startPlain(): Promise<{ wsUrl: string; token: string }> {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   openSockets = () => wss.clients.size;
-  return { wsUrl: `ws://127.0.0.1:${port}/ws`, token: '' };
+  return { url: `http://127.0.0.1:${port}`, wsUrl: `ws://127.0.0.1:${port}/ws`, token: '' };
 }
 
 const gc = (globalThis as { gc?: () => void }).gc;
 
-onCommand((message) => {
+let inspector: Inspector | null = null;
+
+/** V8's sampling profiler over a window the runner chooses (`profile` start / stop). */
+async function profile(action: unknown, file: unknown): Promise<void> {
+  if (action === 'start' && !inspector) {
+    inspector = new Inspector();
+    inspector.connect();
+    await inspector.post('Profiler.enable');
+    await inspector.post('Profiler.setSamplingInterval', { interval: 200 });
+    await inspector.post('Profiler.start');
+  } else if (action === 'stop' && inspector) {
+    const { profile: taken } = await inspector.post('Profiler.stop');
+    inspector.disconnect();
+    inspector = null;
+    await writeFile(String(file), JSON.stringify(taken));
+  }
+  reply({ type: 'profile' });
+}
+
+onCommand(async (message) => {
+  if (message.type === 'profile') return profile(message.action, message.file);
   if (message.type !== 'measure') return;
   if (message.gc === true) {
     // Twice: the first pass can leave what finalizers released for the second.

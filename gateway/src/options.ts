@@ -171,6 +171,15 @@ export const DEFAULT_LIMITS: GatewayLimits = {
   maxPendingAppends: 2_000,
 };
 
+/** Events kept per channel for replay, when `retention` is not given. */
+export const DEFAULT_RETENTION = 1_000;
+
+/** The limits a client is told in `hello` (the rest are the instance's own caps). */
+export function wireLimitsOf(limits: GatewayLimits): WireLimits {
+  const { maxPayloadBytes, maxSubscriptions, ratePerSecond, rateBurst } = limits;
+  return { maxPayloadBytes, maxSubscriptions, ratePerSecond, rateBurst };
+}
+
 /** What `GET /stats` shows without an operator key: enough for the app's health probe, no counters. */
 export interface PublicStats {
   instanceId: string;

@@ -1,3 +1,4 @@
+/** Wraps the credential providers' `fetch` so every secret a server hands out reaches the redactor first. */
 import { isSecretName } from '../../../shared/util/secret-names';
 import type { SecretSink } from '../kernel/ports';
 import type { FetchLike } from './secrets';

@@ -1,3 +1,7 @@
+/**
+ * The frame inspector's reads of a session's frame log: a page of rows, and one frame's detail
+ * re-derived from its text (redacted, decoded again) only when it is opened, off the hot path.
+ */
 import { explainCloseCode, type CodeMeaning } from '../../../shared/close-codes';
 import {
   DROP_REASON_TEXT,

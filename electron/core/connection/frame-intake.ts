@@ -1,3 +1,7 @@
+/**
+ * `FrameIntake`: every frame a session receives, decoded by its dialect and sorted into events,
+ * resets, re-subscribes and proof of life for the session, and tallied for diagnostics.
+ */
 import type { RawData } from 'ws';
 import type { ChannelHealth, ChannelReset, DropReason } from '../../../shared/model/connection';
 import type { LiveEvent } from '../../../shared/model/live-event';

@@ -1,3 +1,4 @@
+/** `LivenessMonitor`: drives the pure liveness rules on one open socket with the clock port. */
 import type { RttHistory } from './rtt-history';
 import { LivenessTracker, type LivenessConfig } from './liveness';
 import type { Clock, TimerHandle } from '../kernel/ports';

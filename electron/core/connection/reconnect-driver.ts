@@ -1,3 +1,7 @@
+/**
+ * `ReconnectDriver`: the one reconnect loop of a session (waits on the clock port, fetches
+ * credentials, opens the socket), and the only code that knows partysocket.
+ */
 import type { RawData } from 'ws';
 import type { DialectCodec, HandshakePlan } from '../dialects/dialect';
 import type { Credentials } from '../kernel/ports';

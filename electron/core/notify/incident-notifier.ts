@@ -1,3 +1,4 @@
+/** `IncidentNotifier`: connection incidents (down, deaf, waiting to sign in) shown as notifications. */
 import type { EndpointHealth } from '../../../shared/model/health';
 import type { Clock, Logger, TimerHandle } from '../kernel/ports';
 import { IncidentWatch, type IncidentNotice } from './incident-watch';

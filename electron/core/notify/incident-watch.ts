@@ -1,3 +1,7 @@
+/**
+ * Pure and clock-free: which endpoint health is an incident a person off the dashboard must hear
+ * of, and when an incident or its recovery is due to notify.
+ */
 import { coarseDuration, type EndpointHealth } from '../../../shared/model/health';
 import type { OsNotification } from './notifier';
 

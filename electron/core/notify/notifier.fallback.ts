@@ -1,3 +1,4 @@
+/** `FallbackNotifier`: two notifiers as one, so a notification is never lost to a missing bus. */
 import type { DndReading } from '../../../shared/model/diagnostics';
 import type { Clock, Logger } from '../kernel/ports';
 import type { NotificationAction, Notifier, NotifyResult, OsNotification } from './notifier';

@@ -1,3 +1,7 @@
+/**
+ * `NotifyPolicy`: the pure, clock-free notification policy: which events notify, wait for a
+ * summary or digest, or only reach the bell, and why.
+ */
 import { occurrenceKey } from '../../../shared/model/event-identity';
 import type { EventKind, LiveEvent, Severity } from '../../../shared/model/live-event';
 import {

@@ -1,3 +1,7 @@
+/**
+ * The browser host's credential store on the desktop's Secret Service (GNOME Keyring, KWallet,
+ * KeePassXC), or memory with the reason in words when there is none to use.
+ */
 import type { Logger, SecretSink } from '../kernel/ports';
 import {
   MemoryCredentialStore,

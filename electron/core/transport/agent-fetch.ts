@@ -1,3 +1,4 @@
+/** `agentFetch`: `fetch` over a given agent, so HTTP calls take the same route and TLS as the socket. */
 import { request as httpRequest, type Agent, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 

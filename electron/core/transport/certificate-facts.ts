@@ -1,3 +1,4 @@
+/** A server certificate as plain facts for Diagnostics, and TLS verify errors as our problem codes. */
 import type { PeerCertificate, DetailedPeerCertificate } from 'node:tls';
 import type { CertificateFacts, TransportProblem } from '../../../shared/model/transport';
 

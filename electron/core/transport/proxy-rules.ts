@@ -1,3 +1,4 @@
+/** Which proxy a URL goes through: the endpoint's setting or the host's system rules, as candidates in order. */
 import { BlockList, isIP } from 'node:net';
 import type { RouteSource } from '../../../shared/model/transport';
 

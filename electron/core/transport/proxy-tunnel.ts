@@ -1,3 +1,4 @@
+/** `openTunnel`: asks an HTTP proxy for a CONNECT tunnel to the server, and names what went wrong. */
 import type { Duplex } from 'node:stream';
 import type { TransportProblem } from '../../../shared/model/transport';
 

@@ -1,3 +1,4 @@
+/** `TransportAgent`: how Lookout reaches a server (route, proxy tunnel, trusted TLS), in one place. */
 import type { ClientRequest } from 'node:http';
 import { connect as netConnect, isIP, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';

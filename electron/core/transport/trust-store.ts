@@ -1,3 +1,4 @@
+/** The certificate authorities Lookout may trust: the OS's store, where this runtime can read it. */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';

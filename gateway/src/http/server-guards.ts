@@ -90,11 +90,6 @@ function safely(fn: () => void): void {
   }
 }
 
-/** The connections whose first request head is still arriving. */
-export interface PendingHeads {
-  readonly size: number;
-}
-
 export interface PendingHeadsOptions {
   /** Pending connections in all, and from one remote address. */
   max: number;
@@ -110,62 +105,70 @@ export interface PendingHeadsOptions {
  * is only checked every 30 s. Over the cap (in all, or from one address) a new connection is
  * answered 503 at once; a head still incomplete after `timeoutMs` is answered 408. Once a head is
  * complete the request's own handling takes over (keep-alive requests after it are bounded by
- * Node's `headersTimeout`, set to the same value).
+ * Node's `headersTimeout`, set to the same value). One tracker serves each server it guards, so
+ * the gauge outlives a restart of the listening socket.
  */
-export function guardPendingHeads(server: Server, options: PendingHeadsOptions): PendingHeads {
-  const pending = new Map<Duplex, () => void>();
-  const perAddress = new Map<string, number>();
-  const release = (address: string) => {
-    const n = (perAddress.get(address) ?? 1) - 1;
-    if (n > 0) perAddress.set(address, n);
-    else perAddress.delete(address);
-  };
-  server.headersTimeout = options.timeoutMs;
-  server.requestTimeout = Math.max(options.timeoutMs * 3, 30_000);
-  server.on('connection', (socket: Socket) => {
-    const address = socket.remoteAddress ?? 'unknown';
-    const fromAddress = perAddress.get(address) ?? 0;
-    if (pending.size >= options.max || fromAddress >= options.maxPerAddress) {
-      options.count('http.pendingRejected');
-      answerSocket(
-        socket,
-        503,
-        'busy',
-        'too many connections are still sending their request; retry later',
-        {
-          'Retry-After': '1',
-        },
-      );
-      return;
-    }
-    perAddress.set(address, fromAddress + 1);
-    const timer = setTimeout(() => {
-      if (!pending.has(socket)) return;
-      done();
-      options.count('http.headersTimeouts');
-      answerSocket(
-        socket,
-        408,
-        'timeout',
-        `the request head did not arrive within ${options.timeoutMs} ms`,
-      );
-    }, options.timeoutMs);
-    timer.unref();
-    const done = () => {
-      if (!pending.delete(socket)) return;
-      clearTimeout(timer);
-      release(address);
+export class PendingHeads {
+  private readonly pending = new Map<Duplex, () => void>();
+  private readonly perAddress = new Map<string, number>();
+
+  constructor(private readonly options: PendingHeadsOptions) {}
+
+  /** Connections whose request head is still arriving. */
+  get size(): number {
+    return this.pending.size;
+  }
+
+  /** Guard a server's new connections (before it listens). */
+  guard(server: Server): void {
+    const { options, pending, perAddress } = this;
+    const release = (address: string) => {
+      const n = (perAddress.get(address) ?? 1) - 1;
+      if (n > 0) perAddress.set(address, n);
+      else perAddress.delete(address);
     };
-    pending.set(socket, done);
-    socket.once('close', done);
-  });
-  const headComplete = (socket: Duplex) => pending.get(socket)?.();
-  server.on('request', (req: IncomingMessage) => headComplete(req.socket));
-  server.on('upgrade', (req: IncomingMessage, socket: Duplex) => headComplete(socket));
-  server.on('connect', (req: IncomingMessage, socket: Duplex) => headComplete(socket));
-  return {
-    get size() {
-      return pending.size;
-    },
-  };
+    server.headersTimeout = options.timeoutMs;
+    server.requestTimeout = Math.max(options.timeoutMs * 3, 30_000);
+    server.on('connection', (socket: Socket) => {
+      const address = socket.remoteAddress ?? 'unknown';
+      const fromAddress = perAddress.get(address) ?? 0;
+      if (pending.size >= options.max || fromAddress >= options.maxPerAddress) {
+        options.count('http.pendingRejected');
+        answerSocket(
+          socket,
+          503,
+          'busy',
+          'too many connections are still sending their request; retry later',
+          {
+            'Retry-After': '1',
+          },
+        );
+        return;
+      }
+      perAddress.set(address, fromAddress + 1);
+      const timer = setTimeout(() => {
+        if (!pending.has(socket)) return;
+        done();
+        options.count('http.headersTimeouts');
+        answerSocket(
+          socket,
+          408,
+          'timeout',
+          `the request head did not arrive within ${options.timeoutMs} ms`,
+        );
+      }, options.timeoutMs);
+      timer.unref();
+      const done = () => {
+        if (!pending.delete(socket)) return;
+        clearTimeout(timer);
+        release(address);
+      };
+      pending.set(socket, done);
+      socket.once('close', done);
+    });
+    const headComplete = (socket: Duplex) => pending.get(socket)?.();
+    server.on('request', (req: IncomingMessage) => headComplete(req.socket));
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex) => headComplete(socket));
+    server.on('connect', (req: IncomingMessage, socket: Duplex) => headComplete(socket));
+  }
 }

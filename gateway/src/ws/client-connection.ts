@@ -16,6 +16,8 @@ import type { Principal } from '../auth/tokens';
 import type { GatewayLogger } from '../logger';
 import { TokenBucket, type GatewayMetrics } from '../metrics';
 import { StorageUnavailableError, type EventLog, type LogCursor } from '../storage/event-log';
+import { eventFrame, framePayload } from './event-frames';
+import type { Expiring, ExpiryWheel } from './expiry-wheel';
 import type { FanOutSubscriber } from './fan-out';
 import type { Beating, HeartbeatWheel } from './heartbeat-wheel';
 
@@ -28,6 +30,8 @@ export interface ConnectionContext {
   heartbeatMs: number;
   /** The one timer that beats every connection (PING + heartbeat frame each `heartbeatMs`). */
   heartbeats: HeartbeatWheel;
+  /** The one timer that closes every connection whose token expires mid-session (4011). */
+  expiries: ExpiryWheel;
   instanceId: string;
   /** Most events replayed in one go; a larger gap answers `reset`. */
   maxReplay: number;
@@ -75,16 +79,21 @@ const SLOW_CLOSE_GRACE_MS = 5_000;
  * One authenticated client socket: frame validation, limits, subscriptions with replay, and
  * in-order, gap-free delivery (a gap triggers a catch-up from the log; a duplicate is dropped).
  */
-export class ClientConnection implements FanOutSubscriber, Beating {
+export class ClientConnection implements FanOutSubscriber, Beating, Expiring {
   private readonly subs = new Map<string, Subscription>();
   private readonly bucket: TokenBucket;
-  private expiry: ReturnType<typeof setTimeout> | null = null;
   /**
    * Payload of our last PING until the client echoes it. Only that echo proves the client reads:
    * a PONG nobody asked for (which a client that never reads can send all day) proves nothing.
    */
   private awaitedPong: Buffer | null = null;
   private ended = false;
+  /**
+   * Events are written to the socket as frames built once for all (`event-frames.ts`). Only
+   * without an extension: `ws` then writes each frame at once, in call order, so the two paths
+   * interleave correctly. (The gateway negotiates none; this keeps it right if one is ever enabled.)
+   */
+  private readonly prebuiltFrames: boolean;
 
   /**
    * @param socket the upgraded TCP socket under `ws` (the one `ws` writes its frames to): corked
@@ -100,6 +109,7 @@ export class ClientConnection implements FanOutSubscriber, Beating {
     readonly address = 'unknown',
   ) {
     this.bucket = new TokenBucket(ctx.limits.ratePerSecond, ctx.limits.rateBurst);
+    this.prebuiltFrames = ws.extensions === '';
   }
 
   get subscriptionCount(): number {
@@ -128,15 +138,13 @@ export class ClientConnection implements FanOutSubscriber, Beating {
       tokenExpiresAt: this.principal.exp,
     });
     this.ctx.heartbeats.add(this);
-    // Expired mid-session: close with "refresh and come back". setTimeout caps at ~24.8 days.
-    const ms = Math.min(this.principal.exp * 1000 - Date.now(), 2_147_483_647);
-    this.expiry = setTimeout(
-      () => {
-        this.ctx.metrics.count('auth.expiredMidSession');
-        this.close(LOOKOUT_CLOSE.AUTH_EXPIRED, 'token expired');
-      },
-      Math.max(ms, 0),
-    );
+    this.ctx.expiries.add(this, this.principal.exp);
+  }
+
+  /** Called by the expiry wheel: the token expired mid-session, "refresh and come back". */
+  expire(): void {
+    this.ctx.metrics.count('auth.expiredMidSession');
+    this.close(LOOKOUT_CLOSE.AUTH_EXPIRED, 'token expired');
   }
 
   /** Close with a protocol close code (reason kept under the 123-byte limit). */
@@ -484,11 +492,14 @@ export class ClientConnection implements FanOutSubscriber, Beating {
 
   private send(frame: ServerFrame): void {
     if (frame.type !== 'event') this.sendBytes(JSON.stringify(frame));
-    else if (this.sendBytes(serializedEvent(frame))) this.ctx.metrics.count('deliveries');
+    else if (this.sendBytes(eventFrame(frame), true)) this.ctx.metrics.count('deliveries');
   }
 
-  /** Send one text frame already serialized; false when it was not sent. */
-  private sendBytes(bytes: Buffer | string): boolean {
+  /**
+   * Send one text frame already serialized, or (`framed`) a whole frame from `eventFrame`; false
+   * when it was not sent.
+   */
+  private sendBytes(bytes: Buffer | string, framed = false): boolean {
     if (this.ended || this.ws.readyState !== this.ws.OPEN) return false;
     // Checked before each frame, so what is queued stays under the budget plus one frame.
     if (this.ws.bufferedAmount > this.ctx.sendBudgetBytes) {
@@ -496,7 +507,9 @@ export class ClientConnection implements FanOutSubscriber, Beating {
       return false;
     }
     this.ctx.metrics.mark('framesOut');
-    this.ws.send(bytes, TEXT);
+    if (!framed) this.ws.send(bytes, TEXT);
+    else if (this.prebuiltFrames) this.socket.write(bytes);
+    else this.ws.send(framePayload(bytes as Buffer), TEXT);
     return true;
   }
 
@@ -504,7 +517,7 @@ export class ClientConnection implements FanOutSubscriber, Beating {
     if (this.ended) return;
     this.ended = true;
     this.ctx.heartbeats.remove(this);
-    if (this.expiry) clearTimeout(this.expiry);
+    this.ctx.expiries.remove(this);
     for (const channel of this.subs.keys()) this.ctx.detach(channel, this);
     this.subs.clear();
     this.ctx.closed(this);
@@ -522,21 +535,6 @@ function describeType(type: unknown): string {
   if (Array.isArray(type)) return '(array)';
   if (typeof type === 'object' && type !== null) return '(object)';
   return String(type).slice(0, 40);
-}
-
-/**
- * One event goes to every subscriber as the same object: serialize and UTF-8 encode it once, not
- * once per client (with 1,000 subscribers that is the difference between one JSON.stringify and
- * a thousand). A server frame is not masked, so `ws` writes this very buffer to every socket.
- */
-const SERIALIZED = new WeakMap<WireEvent, Buffer>();
-function serializedEvent(event: WireEvent): Buffer {
-  let bytes = SERIALIZED.get(event);
-  if (bytes === undefined) {
-    bytes = Buffer.from(JSON.stringify(event), 'utf8');
-    SERIALIZED.set(event, bytes);
-  }
-  return bytes;
 }
 
 /** A buffer sent as a text frame (it holds UTF-8 JSON). */

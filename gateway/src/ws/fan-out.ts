@@ -91,6 +91,24 @@ export class FanOut {
     if (events.length === 0) return;
     this.pending = [];
     const started = performance.now();
+    const only = oneChannel(events);
+    if (only !== null) {
+      // The usual batch: one channel. Its subscribers are distinct, and each is written as soon
+      // as it has its share (the first sockets need not wait for the last one's turn).
+      const set = this.channels.get(only);
+      const subscribers = set?.size ?? 0;
+      if (set)
+        for (const subscriber of set) {
+          subscriber.cork();
+          try {
+            for (const event of events) subscriber.deliver(event);
+          } finally {
+            subscriber.uncork();
+          }
+        }
+      this.onBatch?.({ events, subscribers, durationMs: performance.now() - started });
+      return;
+    }
     const corked: FanOutSubscriber[] = [];
     const seen = new Set<FanOutSubscriber>();
     try {
@@ -116,4 +134,12 @@ export class FanOut {
   clear(): void {
     this.pending = [];
   }
+}
+
+/** The channel of every event in `events`, or null when they are on several. */
+function oneChannel(events: readonly WireEvent[]): string | null {
+  const channel = events[0]?.channel;
+  if (channel === undefined) return null;
+  for (const event of events) if (event.channel !== channel) return null;
+  return channel;
 }

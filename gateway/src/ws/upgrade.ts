@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { WebSocketServer } from 'ws';
+import { WebSocketServer } from 'ws';
 import { parseRequestTarget, queryParams } from '../../../shared/http/request-target';
 import type { AuthService } from '../auth/auth-service';
 import type { ClientAddresses } from '../auth/client-address';
@@ -24,8 +24,8 @@ export interface UpgradeDeps {
   allowedOrigins: ReadonlySet<string>;
   maxConnections: number;
   maxConnectionsPerUser: number;
-  /** The WebSocket server while listening (null once stopping). */
-  wss(): WebSocketServer | null;
+  /** Largest WebSocket message a client may send, bytes (larger ones close the socket). */
+  maxPayload: number;
   /** Why new clients are refused right now (draining), or null. */
   refusing(): string | null;
   /** True once stop() began. */
@@ -36,10 +36,24 @@ export interface UpgradeDeps {
  * `GET /ws`: every check an upgrade passes, cheapest first (target, path, method, Origin,
  * draining, capacity, token, revocation, the per-user cap), then the socket becomes a
  * `ClientConnection`. Each refusal is an HTTP answer with a JSON reason, counted under
- * `handshake.<reason>`.
+ * `handshake.<reason>`. It owns the WebSocket server that completes the upgrades it accepts,
+ * open while the gateway listens.
  */
 export class UpgradeHandler {
+  private wss: WebSocketServer | null = null;
+
   constructor(private readonly deps: UpgradeDeps) {}
+
+  /** Accept upgrades from now on (the server is about to listen). */
+  open(): void {
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: this.deps.maxPayload });
+  }
+
+  /** Accept no more upgrades (the server has closed). */
+  close(): void {
+    this.wss?.close();
+    this.wss = null;
+  }
 
   /** The server's `upgrade` listener (wrapped by `totalHandler`). */
   readonly handle = async (req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> => {
@@ -106,7 +120,7 @@ export class UpgradeHandler {
         `${refusal}; sign in again`,
         'unauthorized.revoked',
       );
-    const wss = deps.wss();
+    const wss = this.wss;
     if (socket.destroyed) return;
     if (deps.stopping() || !wss)
       // Authenticated while the gateway stopped: accepting it now would leave a connection that

@@ -1,3 +1,4 @@
+/** `CheckConnection`: the connection check's own throwaway socket, with bounded, event-driven waits. */
 import type { DecodeResult, DialectCodec } from '../../dialects/dialect';
 import type { InstrumentedSocket } from '../../connection/instrumented-socket';
 import type { Clock } from '../../kernel/ports';

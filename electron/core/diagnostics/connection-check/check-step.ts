@@ -1,3 +1,7 @@
+/**
+ * The shapes of the connection check: what it is given, what its steps share as they pass, what
+ * one step finds, and the interface every `*.step.ts` implements.
+ */
 import type { EndpointConfig } from '../../../../shared/config/endpoint';
 import type { AttemptOutcome, HandshakeSent } from '../../../../shared/model/connection';
 import type { CheckStep, CheckStepId, ProbeResult } from '../../../../shared/model/diagnostics';

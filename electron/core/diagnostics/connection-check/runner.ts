@@ -1,3 +1,4 @@
+/** The connection check's ordered list of steps and the runner that skips what follows a failure. */
 import { endpointUrls } from '../../../../shared/config/endpoint';
 import type {
   CheckStep,

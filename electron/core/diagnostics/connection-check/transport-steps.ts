@@ -1,3 +1,4 @@
+/** The connection check's route: where its DNS and TCP steps dial, and its proxy and TLS steps. */
 import type { CheckStep } from '../../../../shared/model/diagnostics';
 import type { TransportFacts } from '../../../../shared/model/transport';
 import { certificateLine } from '../../../../shared/transport-explanations';
