@@ -300,6 +300,11 @@ describe('no secret leaves Lookout', () => {
         `endpoints:get ${id}`,
         JSON.stringify(await core.invoke('endpoints:get', { id })),
       ]);
+      // The frame log as its view pages it (the live push leaves the rows out).
+      outputs.push([
+        `diagnostics:frames ${id}`,
+        JSON.stringify(await core.invoke('diagnostics:frames', { endpoint: id, after: null })),
+      ]);
     }
     outputs.push([
       'endpoints:test (secret typed in)',
@@ -373,10 +378,10 @@ describe('no secret leaves Lookout', () => {
     const config = outputs.find(([w]) => w === 'endpoints.json')?.[1] ?? '';
     for (const secret of inConfig) expect(config).toContain(secret);
     // The frame log kept the straddling frames, cut at the preview boundary.
-    const diagnostics = JSON.parse(
-      outputs.find(([w]) => w === 'connection:snapshot')?.[1] ?? '[]',
-    ) as Array<{ endpoint: string; frames: Array<{ preview: string }> }>;
-    const jwtFrames = (diagnostics.find((d) => d.endpoint === 'django')?.frames ?? [])
+    const djangoFrames = JSON.parse(
+      outputs.find(([w]) => w === 'diagnostics:frames django')?.[1] ?? 'null',
+    ) as { frames: Array<{ preview: string }> } | null;
+    const jwtFrames = (djangoFrames?.frames ?? [])
       .map((f) => f.preview)
       .filter((p) => p.includes('"pad":"ppp'));
     expect(jwtFrames.length).toBeGreaterThanOrEqual(2);
