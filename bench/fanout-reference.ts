@@ -419,7 +419,7 @@ function limitText(l: Ladder): string {
   return `at ${s.rate}/s: ${s.failed ?? 'passed'}; ${harness}`;
 }
 
-/** Merge several rounds' steps: medians of the per-round figures, all deliveries summed. */
+/** Merge several rounds' steps: medians of the per-round figures (the mean of the middle two for an even count), all deliveries summed. */
 function combine(steps: Step[]): {
   p50: number;
   p99: number;
@@ -433,7 +433,8 @@ function combine(steps: Step[]): {
 } {
   const med = (f: (s: Step) => number) => {
     const v = steps.map(f).sort((a, b) => a - b);
-    return v.length ? (v[Math.floor((v.length - 1) / 2)] as number) : Number.NaN;
+    const mid = (v.length - 1) / 2;
+    return round(((v[Math.floor(mid)] as number) + (v[Math.ceil(mid)] as number)) / 2);
   };
   const idles = steps.map((s) => s.machineIdlePct).filter((v): v is number => v !== null);
   return {
