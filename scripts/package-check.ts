@@ -115,11 +115,27 @@ function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = 
 }
 
 /**
+ * Packages that ship only to macOS or Windows: the do-not-disturb add-ons (`optionalDependencies`)
+ * and everything they pull in, as the lock file lists them (optional and not dev-only).
+ */
+export function osOnlyPackages(lock: {
+  packages: Record<string, { optional?: boolean; dev?: boolean }>;
+}): string[] {
+  const names = Object.entries(lock.packages)
+    .filter(([path, entry]) => path !== '' && entry.optional === true && entry.dev !== true)
+    .map(([path]) => path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length));
+  return [...new Set(names)].sort();
+}
+
+/**
  * Copies the production dependency tree (as `npm ls --omit=dev` sees it, offline) into the stage.
- * A symlinked node_modules is not enough: electron-builder then packs only the direct deps.
+ * A symlinked node_modules is not enough: electron-builder then packs only the direct deps. The
+ * macOS / Windows add-ons stay out: a Linux build must not ship them (`linux.files` drops them in a
+ * release), and electron-builder would otherwise rebuild them for Electron, which needs Electron's
+ * headers from the network.
  */
 function copyProductionDeps(stage: string): void {
-  const r = spawnSync('npm', ['ls', '--omit=dev', '--all', '--parseable'], {
+  const r = spawnSync('npm', ['ls', '--omit=dev', '--omit=optional', '--all', '--parseable'], {
     cwd: root,
     encoding: 'utf8',
     timeout: 60_000,
@@ -162,7 +178,11 @@ async function stageApp(stage: string): Promise<void> {
 }
 
 /** What must be in the asar, and what must never be; returns the problems found. */
-export function checkEntries(entries: string[], devDeps: string[]): string[] {
+export function checkEntries(
+  entries: string[],
+  devDeps: string[],
+  osOnly: string[] = [],
+): string[] {
   const problems: string[] = [];
   const has = (p: string): boolean => entries.includes(p);
   for (const required of [
@@ -203,6 +223,10 @@ export function checkEntries(entries: string[], devDeps: string[]): string[] {
   }
   for (const dev of devDeps) {
     if (has(`/node_modules/${dev}`)) problems.push(`dev dependency in the asar: ${dev}`);
+  }
+  for (const name of osOnly) {
+    if (has(`/node_modules/${name}`))
+      problems.push(`macOS / Windows add-on in the Linux asar: ${name}`);
   }
   return problems;
 }
@@ -406,7 +430,12 @@ export async function packageCheck(options: { keep?: boolean } = {}): Promise<Pa
     if (!existsSync(asar)) throw new Error(`no app.asar at ${asar}`);
     const entries = listPackage(asar, { isPack: false });
     result.entries = entries;
-    problems.push(...checkEntries(entries, Object.keys(rootPkg.devDependencies ?? {})));
+    const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as Parameters<
+      typeof osOnlyPackages
+    >[0];
+    problems.push(
+      ...checkEntries(entries, Object.keys(rootPkg.devDependencies ?? {}), osOnlyPackages(lock)),
+    );
 
     const main = extractFile(asar, 'dist/desktop/main.cjs').toString('utf8');
     const externals = mainExternals(main);

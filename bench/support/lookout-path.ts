@@ -133,10 +133,15 @@ export function startModelPath(
   let patchCount = 0;
   // As `ModelFeed`: each flushed patch carries the unread count, read from the store then.
   let lastPatch: AppPatch | null = null;
-  const batcher = new PatchBatcher(clock, (patch: AppPatch) => {
-    patchCount += 1;
-    lastPatch = { ...patch, unread: store.unread() };
-  });
+  const batcher = new PatchBatcher(
+    clock,
+    (patch: AppPatch) => {
+      patchCount += 1;
+      lastPatch = { ...patch, unread: store.unread() };
+    },
+    100,
+    store.limits,
+  );
   store.subscribe((patch) => batcher.push(patch));
   return {
     store,

@@ -1,3 +1,4 @@
+import { release } from 'node:os';
 import { join } from 'node:path';
 import { app, nativeImage, protocol, session, shell } from 'electron';
 import type { CorePorts, LookoutCoreApi } from '../core/app/core-api';
@@ -30,6 +31,8 @@ import { TrayController } from './tray';
 import { WindowManager, installSessionSecurity } from './window-manager';
 import { electronNetwork } from './system-proxy.electron';
 import { saveWithDialog } from './save-file.electron';
+import { osDndReader, type OsDndDeps } from './dnd/os-dnd-reader';
+import type { ModuleLoader } from './dnd/optional-module';
 
 /** What `main.ts` hands the composition; tests pass fakes. */
 export interface DesktopOptions {
@@ -49,7 +52,19 @@ export interface DesktopOptions {
   clock?: Clock;
   /** The OS whose conventions apply (tests pass another). */
   platform?: NodeJS.Platform;
+  /**
+   * Loads the optional native add-ons that read macOS's Focus and Windows' Focus Assist (`main.ts`
+   * passes `require`); without it none is installed, which Settings then says.
+   */
+  loadModule?: ModuleLoader;
+  /** The OS facts the do-not-disturb readers use (tests pass others). */
+  osDnd?: Partial<Pick<OsDndDeps, 'osRelease' | 'infoPlistPath' | 'timers'>>;
 }
+
+/** The loader when the composition root gives none: nothing optional is installed. */
+const nothingInstalled: ModuleLoader = (name) => {
+  throw Object.assign(new Error(`Cannot find module '${name}'`), { code: 'MODULE_NOT_FOUND' });
+};
 
 /** The running desktop host, for tests and shutdown. */
 export interface DesktopApp {
@@ -123,10 +138,22 @@ export async function startDesktop(options: DesktopOptions): Promise<DesktopApp 
       )
     : electronNotifier;
   const system = new ElectronSystemEvents();
+  // macOS and Windows: the OS's do-not-disturb through their add-ons (Linux: the core's readers).
+  const readDoNotDisturb = osDndReader({
+    platform,
+    load: options.loadModule ?? nothingInstalled,
+    appUserModelId: APP_ID,
+    osRelease: options.osDnd?.osRelease ?? release(),
+    // Contents/Resources/../Info.plist in the app bundle.
+    infoPlistPath:
+      options.osDnd?.infoPlistPath ?? join(process.resourcesPath ?? '', '..', 'Info.plist'),
+    ...(options.osDnd?.timers ? { timers: options.osDnd.timers } : {}),
+  });
   const core = options.createCore({
     dataDir: options.dataDir,
     logsDir,
     notifier,
+    ...(readDoNotDisturb ? { readDoNotDisturb } : {}),
     secretCipher: await createSafeStorageCipher(platform),
     logger,
     system,

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { app } from 'electron';
 import { autoUpdater } from 'electron-updater';
 import type { Logger } from '../core/kernel/ports';
@@ -38,6 +39,9 @@ startDesktop({
   logger: stderrLogger,
   embeddedGateway: () => startEmbeddedGateway(),
   createUpdater: () => autoUpdater,
+  // The do-not-disturb add-ons (macOS, Windows) are optional native modules outside the bundle,
+  // resolved from the app's node_modules (main.cjs is CommonJS: `__filename` is its own path).
+  loadModule: createRequire(__filename),
 }).then(
   (desktop) => {
     if (desktop) faultLog = desktop.core.log;

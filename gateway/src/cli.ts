@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { hashPassword } from './auth/passwords';
-import { DEMO_API_KEY, DEMO_PASSWORD, DEMO_USERS } from './auth/users';
+import { DEMO_API_KEY, DEMO_PASSWORD, DEMO_USERS } from './demo/demo-accounts';
 import { BRIDGE_SOURCES, type BridgeSource } from './bridges/redis-bridge';
 import { loadGatewayConfig, optionsFromConfig } from './config-file';
 import { resolveRedisTopology } from './storage/redis-settings';

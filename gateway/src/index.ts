@@ -7,7 +7,8 @@ export {
   type GatewayOptions,
 } from './gateway';
 export type { RedisTopology } from './storage/redis-topology';
-export { DEMO_API_KEY, DEMO_PASSWORD, DEMO_USERS, type UserRecord } from './auth/users';
+export { DEMO_API_KEY, DEMO_PASSWORD, DEMO_USERS } from './demo/demo-accounts';
+export type { UserRecord } from './auth/users';
 export type { AuthLimits } from './auth/login-limiter';
 export { hashPassword, verifyPassword } from './auth/passwords';
 export { MemoryEventLog } from './storage/memory-log';

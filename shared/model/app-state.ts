@@ -1,4 +1,5 @@
 import type { EventKind, Json, Severity, StatsSample } from './live-event';
+import { PatchFold } from './patch-fold';
 
 /**
  * The model the main process owns and the renderer mirrors: a snapshot for the first load, then
@@ -418,88 +419,9 @@ export function mergePatches(prev: AppPatch, next: AppPatch): AppPatch {
  */
 export function mergePatchList(patches: readonly AppPatch[]): AppPatch {
   if (patches.length === 1) return patches[0] ?? {};
-  let added: NotificationItem[] | undefined;
-  let mergedRows: Array<{ id: string; channel: string }> | undefined;
-  let gone: Set<string> | undefined;
-  let read: Set<string> | 'all' | undefined;
-  let businesses: BusinessItem[] | undefined;
-  let reservations: ReservationItem[] | undefined;
-  let tasks: Map<string, TaskItem> | undefined;
-  let removed: Set<string> | undefined;
-  let stats: Record<string, StatsSample[]> | undefined;
-  let counts: Record<string, Record<string, number>> | undefined;
-  let site: Record<string, SiteStatus> | undefined;
-  let unread: number | undefined;
-  for (const p of patches) {
-    if (p.endpointsRemoved?.length) {
-      // Removals apply before additions: what this batch added for them so far goes too.
-      const ids = new Set(p.endpointsRemoved);
-      gone ??= new Set();
-      for (const id of ids) gone.add(id);
-      const other = <T extends { endpoint: string }>(x: T) => !ids.has(x.endpoint);
-      businesses = businesses?.filter(other);
-      reservations = reservations?.filter(other);
-      if (tasks) for (const [key, t] of tasks) if (ids.has(t.endpoint)) tasks.delete(key);
-      for (const id of ids) {
-        if (stats) delete stats[id];
-        if (counts) delete counts[id];
-        if (site) delete site[id];
-      }
-    }
-    if (p.notificationsRead) {
-      const ids = p.notificationsRead === 'all' ? null : new Set(p.notificationsRead);
-      // Entries added earlier in this batch are not in the receiver's snapshot yet: mark them here.
-      if (added)
-        added = added.map((n) =>
-          !n.read && (ids === null || ids.has(n.id)) ? { ...n, read: true } : n,
-        );
-      if (ids === null || read === 'all') read = 'all';
-      else {
-        read ??= new Set();
-        for (const id of ids) read.add(id);
-      }
-    }
-    if (p.notificationsAdded) (added ??= []).push(...p.notificationsAdded);
-    if (p.notificationsMerged) (mergedRows ??= []).push(...p.notificationsMerged);
-    if (p.businessesUpserted) (businesses ??= []).push(...p.businessesUpserted);
-    if (p.reservationsAdded) (reservations ??= []).push(...p.reservationsAdded);
-    if (p.tasksRemoved?.length) {
-      removed ??= new Set();
-      for (const key of p.tasksRemoved) {
-        removed.add(key);
-        tasks?.delete(key);
-      }
-    }
-    if (p.tasksUpserted) {
-      tasks ??= new Map();
-      for (const t of p.tasksUpserted) {
-        removed?.delete(t.key);
-        tasks.delete(t.key);
-        tasks.set(t.key, t);
-      }
-    }
-    if (p.statsAdded) {
-      stats ??= {};
-      for (const [id, samples] of Object.entries(p.statsAdded)) (stats[id] ??= []).push(...samples);
-    }
-    if (p.unreadCounts) counts = { ...counts, ...p.unreadCounts };
-    if (p.siteStatus) site = { ...site, ...p.siteStatus };
-    if (p.unread !== undefined) unread = p.unread;
-  }
-  const out: AppPatch = {};
-  if (gone) out.endpointsRemoved = [...gone];
-  if (added) out.notificationsAdded = added;
-  if (mergedRows) out.notificationsMerged = mergedRows;
-  if (read) out.notificationsRead = read === 'all' ? 'all' : [...read];
-  if (businesses) out.businessesUpserted = lastByKey(businesses);
-  if (reservations) out.reservationsAdded = reservations;
-  if (tasks) out.tasksUpserted = [...tasks.values()];
-  if (removed) out.tasksRemoved = [...removed];
-  if (stats) out.statsAdded = stats;
-  if (counts) out.unreadCounts = counts;
-  if (site) out.siteStatus = site;
-  if (unread !== undefined) out.unread = unread;
-  return out;
+  const fold = new PatchFold();
+  for (const p of patches) fold.add(p);
+  return fold.take();
 }
 
 /** Id sets of notification arrays, so `applyPatch` need not rebuild one per patch. */
@@ -518,21 +440,6 @@ function countUnread(notifications: readonly NotificationItem[]): number {
   let n = 0;
   for (const item of notifications) if (!item.read) n += 1;
   return n;
-}
-
-/** Keep the last version of each key, ordered by its last change. */
-/** The last item of each key, in the order of those last occurrences. */
-function lastByKey<T extends { key: string }>(items: readonly T[]): T[] {
-  // From the end: the first time a key is met is its last occurrence (no delete/re-insert churn).
-  const seen = new Set<string>();
-  const out: T[] = [];
-  for (let i = items.length - 1; i >= 0; i--) {
-    const item = items[i] as T;
-    if (seen.has(item.key)) continue;
-    seen.add(item.key);
-    out.push(item);
-  }
-  return out.reverse();
 }
 
 function upsertNewestFirst<T extends { key: string }>(

@@ -137,6 +137,9 @@ export type FrameDirection = 'in' | 'out';
  */
 export type FrameKind = 'text' | 'binary' | 'ping' | 'pong' | 'close';
 
+/** A session's diagnostics with the newest frame log rows, as the support bundle has them. */
+export type SessionDiagnosticsWithFrames = SessionDiagnostics & { frames: FrameRecord[] };
+
 /** One frame in the bounded frame log. The preview is redacted and truncated; never the raw frame. */
 export interface FrameRecord {
   /** Position in the endpoint's log (increasing; ids of frames that left the log are not reused). */
@@ -262,8 +265,13 @@ export interface SessionDiagnostics {
   lastOutcome: AttemptOutcome | null;
   timeline: StateChange[];
   attempts: AttemptRecord[];
-  /** The newest rows of the frame log (at most 500); the whole log is paged by `diagnostics:frames`. */
-  frames: FrameRecord[];
+  /**
+   * The newest rows of the frame log (at most 500, redacted previews): in the support bundle and
+   * the session's own full read only. The live push and the renderer's snapshots leave them out
+   * (issue 23: redacting 500 previews per endpoint every second cost the ingest path while
+   * Diagnostics was open); the frame log view pages the log itself through `diagnostics:frames`.
+   */
+  frames?: FrameRecord[];
   /** Counted rejection reasons: `non-json: 3`, `oversized: 1`… */
   rejections: Record<string, number>;
   /** Server-side error replies seen (e.g. `Unknown action: subscribe`). */

@@ -82,10 +82,19 @@ export interface NotificationHealth {
  */
 export interface DndReading {
   state: 'on' | 'off' | 'unknown';
-  /** Where it was read: `dunst`, `freedesktop Inhibited`, `GNOME show-banners`, or none. */
+  /**
+   * Where it was read: `dunst`, `freedesktop Inhibited`, `GNOME show-banners`,
+   * `windows-focus-assist`, `windows-notification-state`, `macos-notification-state`, or none.
+   */
   source: string | null;
-  /** One sentence for Settings. */
+  /** One sentence for Settings, in the user's words. */
   detail: string;
+  /**
+   * Said after the detail where this way of reading has not been verified on the real OS by
+   * Lookout's makers (macOS and Windows: only type- and unit-checked against the packages'
+   * documented API); absent for the Linux readers, which the tests run against a real daemon.
+   */
+  caveat?: string;
 }
 
 /** Counters of the notification pipeline (delivered, suppressed, failed…). */

@@ -20,6 +20,7 @@ import {
   parseControl,
 } from '../../scripts/packaging/deb-check';
 import { builderConfig } from './builder-config';
+import { FOCUS_USAGE_KEY } from '../../electron/desktop/dnd/dnd-macos';
 
 const root = join(import.meta.dirname, '..', '..');
 const yml = readFileSync(join(root, 'electron-builder.yml'), 'utf8');
@@ -93,6 +94,16 @@ describe('packaging config', () => {
     expect(existsSync(join(root, 'build/entitlements.mac.inherit.plist'))).toBe(true);
   });
 
+  it('declares why it asks for Focus status on macOS (without it macOS 13+ ends the app that asks)', async () => {
+    const config = await builderConfig();
+    const extendInfo = config.mac?.extendInfo as Record<string, unknown> | undefined;
+    expect(extendInfo?.[FOCUS_USAGE_KEY]).toEqual(expect.stringMatching(/Focus/));
+    // The restricted entitlement needs a provisioning profile; without one the app would not start.
+    expect(readFileSync(join(root, 'build/entitlements.mac.plist'), 'utf8')).not.toContain(
+      'usernotifications.communication',
+    );
+  });
+
   it('has a real icon set at every size the targets need', () => {
     for (const size of [16, 24, 32, 48, 64, 128, 256, 512, 1024]) {
       expect(pngSize(join(root, `build/icons/${size}x${size}.png`))).toEqual([size, size]);
@@ -125,13 +136,16 @@ describe('packaging config', () => {
         '/electron/desktop/main.ts',
         '/dist/desktop/main.cjs.map',
         '/node_modules/vitest',
+        '/node_modules/windows-focus-assist',
       ],
       ['vitest'],
+      ['windows-focus-assist'],
     );
     expect(problems).toContain('missing from the asar: /dist/desktop/main.cjs');
     expect(problems).toContain('sources in the asar: /electron/desktop/main.ts');
     expect(problems).toContain('source map in the asar: /dist/desktop/main.cjs.map');
     expect(problems).toContain('dev dependency in the asar: vitest');
+    expect(problems).toContain('macOS / Windows add-on in the Linux asar: windows-focus-assist');
   });
 
   it('the load check fails a main bundle that cannot load', () => {

@@ -1,5 +1,6 @@
 /** `ModelFeed`: the model's changes to the renderer, one merged `app:patch` per interval. */
 import type { AppPatch } from '../../../shared/model/app-state';
+import type { FoldLimits } from '../../../shared/model/patch-fold';
 import type { Clock } from '../kernel/ports';
 import { PatchBatcher } from '../state/patch-batcher';
 
@@ -7,6 +8,8 @@ import { PatchBatcher } from '../state/patch-batcher';
 export interface FedModel {
   subscribe(listener: (patch: AppPatch) => void): () => void;
   unread(): number;
+  /** What the model's snapshot keeps at most: a batch is trimmed to it as it fills. */
+  readonly limits?: FoldLimits;
 }
 
 /**
@@ -36,6 +39,7 @@ export class ModelFeed {
         }
       },
       intervalMs,
+      model.limits,
     );
     this.unsubscribe = model.subscribe((patch) => this.batcher.push(patch));
   }

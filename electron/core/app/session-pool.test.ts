@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { EndpointConfig } from '../../../shared/config/endpoint';
 import type {
   SessionDiagnostics,
+  SessionDiagnosticsWithFrames,
   StateChange,
   SupportActionResult,
 } from '../../../shared/model/connection';
@@ -41,7 +42,10 @@ class FakeSession extends TypedEmitter<SessionEvents> implements PooledSession {
   noteDropped(event: LiveEvent): void {
     this.dropped.push(event.id);
   }
-  diagnostics(): SessionDiagnostics {
+  diagnostics(): SessionDiagnosticsWithFrames {
+    return { endpoint: this.id, frames: [] } as unknown as SessionDiagnosticsWithFrames;
+  }
+  liveDiagnostics(): SessionDiagnostics {
     return { endpoint: this.id } as SessionDiagnostics;
   }
   async act(action: string): Promise<SupportActionResult> {

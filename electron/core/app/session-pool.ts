@@ -4,6 +4,7 @@ import type {
   ChannelReset,
   ConnectionState,
   SessionDiagnostics,
+  SessionDiagnosticsWithFrames,
   StateChange,
 } from '../../../shared/model/connection';
 import type { EndpointHealth } from '../../../shared/model/health';
@@ -24,6 +25,7 @@ export type PooledSession = Pick<
   | 'unsubscribe'
   | 'noteDropped'
   | 'diagnostics'
+  | 'liveDiagnostics'
   | 'act'
   | 'framePage'
   | 'frameDetail'
@@ -125,8 +127,14 @@ export class SessionPool {
     this.runtimes.get(event.endpoint)?.session.noteDropped(event, reason);
   }
 
-  diagnostics(): SessionDiagnostics[] {
+  /** Every session's diagnostics with its newest frame log rows (the support bundle). */
+  diagnostics(): SessionDiagnosticsWithFrames[] {
     return [...this.runtimes.values()].map((r) => r.session.diagnostics());
+  }
+
+  /** Every session's diagnostics without frame log rows (the live push, the renderer's snapshots). */
+  liveDiagnostics(): SessionDiagnostics[] {
+    return [...this.runtimes.values()].map((r) => r.session.liveDiagnostics());
   }
 
   health(): EndpointHealth[] {

@@ -98,7 +98,7 @@ export function composeLive(
   });
   const diagnostics = new DiagnosticsFeed(
     clock,
-    () => sessions.diagnostics(),
+    () => sessions.liveDiagnostics(),
     (list) => push.push('connection:diagnostics', list),
   );
   return { sessions, ingest, feed, tray, diagnostics };

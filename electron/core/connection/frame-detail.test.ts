@@ -55,7 +55,7 @@ function harness(frameChars = 64 * 1024) {
   };
   const receive = (text: string, at = 1) => {
     const result = live.decode(text, at);
-    return log.push({
+    const id = log.push({
       at,
       dir: 'in',
       kind: 'text',
@@ -64,6 +64,7 @@ function harness(frameChars = 64 * 1024) {
       rejected: result.rejected,
       result,
     });
+    return log.get(id)!;
   };
   return { log, ctx, receive, redactor };
 }

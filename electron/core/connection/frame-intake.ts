@@ -7,7 +7,7 @@ import type { ChannelHealth, ChannelReset, DropReason } from '../../../shared/mo
 import type { LiveEvent } from '../../../shared/model/live-event';
 import type { DecodeResult, DialectCodec } from '../dialects/dialect';
 import type { Redactor } from '../kernel/redact';
-import type { RawFrame, SessionRecorder } from './session-recorder';
+import type { FrameId, SessionRecorder } from './session-recorder';
 
 /** What Diagnostics says about a reset, by its cause. */
 const RESET_EXPLANATION = {
@@ -100,12 +100,16 @@ export class FrameIntake {
         rejected: `decoder-error: ${error instanceof Error ? error.message : String(error)}`,
       };
     }
-    // The result is kept by reference: the inspector puts it into words only when asked.
-    const frame = this.recorder.frameIn(now, text, size, result.rejected, result);
+    // The log keeps the result's outcome code (and the result only where the text cannot give it
+    // again): the inspector puts it into words only when asked.
+    // The socket's bytes are copied into the log as they are (a text frame is valid UTF-8: ws
+    // checks it), rather than encoding the text again.
+    const utf8 = Buffer.isBuffer(data) ? data : undefined;
+    const frame = this.recorder.frameIn(now, text, size, result.rejected, result, 'text', utf8);
     this.apply(result, now, frame);
   }
 
-  private apply(result: DecodeResult, now: number, frame: RawFrame): void {
+  private apply(result: DecodeResult, now: number, frame: FrameId): void {
     const events = result.events;
     // Only data proves delivery; pongs, acks, greetings, heartbeats and rejects prove the link.
     if (events && events.length > 0) {
@@ -196,7 +200,7 @@ export class FrameIntake {
     });
   }
 
-  private countDrop(channel: string, reason: DropReason, frame: RawFrame | undefined): void {
+  private countDrop(channel: string, reason: DropReason, frame: FrameId | undefined): void {
     const dropped = this.channel(channel).dropped;
     dropped[reason] = (dropped[reason] ?? 0) + 1;
     this.recorder.dropped(frame, reason);
@@ -252,10 +256,11 @@ const RECENT_EVENTS = 1_024;
  */
 class RecentFrames {
   private readonly events = new Array<LiveEvent | undefined>(RECENT_EVENTS).fill(undefined);
-  private readonly frames = new Array<RawFrame | undefined>(RECENT_EVENTS).fill(undefined);
+  /** Row ids (0: none; ids start at 1). */
+  private readonly frames = new Float64Array(RECENT_EVENTS);
   private next = 0;
 
-  add(event: LiveEvent, frame: RawFrame): void {
+  add(event: LiveEvent, frame: FrameId): void {
     this.events[this.next] = event;
     this.frames[this.next] = frame;
     this.next = this.next + 1 === RECENT_EVENTS ? 0 : this.next + 1;
@@ -264,7 +269,7 @@ class RecentFrames {
   /** Where the last lookup found its event: drops are reported in the order events came. */
   private hint = 0;
 
-  get(event: LiveEvent): RawFrame | undefined {
+  get(event: LiveEvent): FrameId | undefined {
     // Forward from the last hit first (a replay dropped whole is found in one pass), then back
     // from the newest.
     for (let i = this.hint; i !== this.next; i = i + 1 === RECENT_EVENTS ? 0 : i + 1) {
@@ -278,9 +283,9 @@ class RecentFrames {
     return undefined;
   }
 
-  private found(i: number): RawFrame | undefined {
+  private found(i: number): FrameId | undefined {
     this.hint = i + 1 === RECENT_EVENTS ? 0 : i + 1;
-    return this.frames[i];
+    return this.frames[i] || undefined;
   }
 }
 

@@ -41,8 +41,8 @@ export const DEFAULT_RECORDER_LIMITS: RecorderLimits = {
   actions: 100,
 };
 
-/** A frame as kept in the log (raw text, redacted when read): see `LoggedFrame`. */
-export type RawFrame = LoggedFrame;
+/** A frame log row's id, as `frameIn` returns it (for a later mark: a drop). */
+export type FrameId = number;
 
 /**
  * Records what one session did, for the diagnostics panel and the support bundle: state timeline,
@@ -122,7 +122,7 @@ export class SessionRecorder {
     this.lastOutcome = record.outcome;
   }
 
-  /** Record an incoming frame; the row is returned so a later drop can be marked on it. */
+  /** Record an incoming frame; its row's id is returned so a later drop can be marked on it. */
   frameIn(
     at: number,
     text: string,
@@ -130,19 +130,19 @@ export class SessionRecorder {
     rejected?: string,
     result?: DecodeResult,
     kind: FrameKind = 'text',
-  ): RawFrame {
+    utf8?: Uint8Array,
+  ): FrameId {
     this.counters.framesIn += 1;
     this.counters.bytesIn += size;
     this.lastMessageAt = at;
     if (rejected) this.reject(rejected);
-    return this.frames.push({ at, dir: 'in', kind, size, text, rejected, result });
+    return this.frames.push({ at, dir: 'in', kind, size, text, utf8, rejected, result });
   }
 
-  /** An event of `frame` was not applied as new (the frame may have left the log already). */
-  dropped(frame: RawFrame | undefined, reason: string): void {
+  /** An event of row `frame` was not applied as new (the row may have left the log already). */
+  dropped(frame: FrameId | undefined, reason: string): void {
     this.counters.droppedEvents += 1;
-    if (!frame) return;
-    frame.dropped = frame.dropped ? `${frame.dropped}, ${reason}` : reason;
+    if (frame !== undefined) this.frames.markDropped(frame, reason);
   }
 
   frameOut(at: number, text: string, manual = false): void {
@@ -189,15 +189,18 @@ export class SessionRecorder {
     this.counters.events += count;
   }
 
-  snapshot(base: {
-    endpoint: string;
-    dialect: string;
-    url: string;
-    state: ConnectionState;
-    since: number;
-    stale: boolean;
-    subscriptions: string[];
-  }): Omit<
+  snapshot(
+    base: {
+      endpoint: string;
+      dialect: string;
+      url: string;
+      state: ConnectionState;
+      since: number;
+      stale: boolean;
+      subscriptions: string[];
+    },
+    withFrames: boolean,
+  ): Omit<
     SessionDiagnostics,
     | 'clockSkewMs'
     | 'keepalive'
@@ -208,9 +211,11 @@ export class SessionRecorder {
     | 'recoveredAt'
   > {
     const redact = this.redactor;
-    const frames = this.frames
-      .tail(this.limits.snapshotFrames)
-      .map((f) => frameRecord(f, redact, this.limits.previewChars));
+    const frames = withFrames
+      ? this.frames
+          .tail(this.limits.snapshotFrames)
+          .map((f) => frameRecord(f, redact, this.limits.previewChars))
+      : undefined;
     return {
       ...base,
       url: redact.url(base.url),
@@ -220,7 +225,7 @@ export class SessionRecorder {
       lastOutcome: this.lastOutcome,
       timeline: this.timeline.toArray(),
       attempts: this.attempts.toArray().map((a) => structuredClone(a)),
-      frames,
+      ...(frames ? { frames } : {}),
       // Secrets registered since a reason or error was kept are scrubbed on the way out too.
       rejections: Object.fromEntries(
         [...this.rejections].map(([reason, n]) => [redact.text(reason), n]),

@@ -11,6 +11,7 @@ import type {
   ConnectionState,
   DropReason,
   SessionDiagnostics,
+  SessionDiagnosticsWithFrames,
   StateChange,
   SupportAction,
   SupportActionResult,
@@ -391,17 +392,35 @@ export class Session extends TypedEmitter<SessionEvents> {
     this.intake.dropped(event, reason);
   }
 
-  diagnostics(): SessionDiagnostics {
+  /** Everything Diagnostics knows about this session, with the newest frame log rows (the bundle). */
+  diagnostics(): SessionDiagnosticsWithFrames {
+    const d = this.describe(true);
+    return { ...d, frames: d.frames ?? [] };
+  }
+
+  /**
+   * The same without the frame log rows: what the live push and the renderer's snapshots carry
+   * (the frame log view pages the log itself), so an open Diagnostics panel costs no redaction of
+   * hundreds of previews per endpoint every second.
+   */
+  liveDiagnostics(): SessionDiagnostics {
+    return this.describe(false);
+  }
+
+  private describe(withFrames: boolean): SessionDiagnostics {
     return {
-      ...this.recorder.snapshot({
-        endpoint: this.endpoint.id,
-        dialect: this.dialect.id,
-        url: this.currentUrl(),
-        state: this.state,
-        since: this.since,
-        stale: this.liveness.stale,
-        subscriptions: this.subscriptions,
-      }),
+      ...this.recorder.snapshot(
+        {
+          endpoint: this.endpoint.id,
+          dialect: this.dialect.id,
+          url: this.currentUrl(),
+          state: this.state,
+          since: this.since,
+          stale: this.liveness.stale,
+          subscriptions: this.subscriptions,
+        },
+        withFrames,
+      ),
       lastDataAt: this.intake.lastDataAt,
       lastFrameAt: this.intake.lastFrameAt,
       recoveredAt: this.recoveredAt,

@@ -1,3 +1,4 @@
+/** `DndMonitor`: reads the OS's do-not-disturb now and then, for the notification policy to decide by. */
 import { execFile } from 'node:child_process';
 import type { DndReading } from '../../../shared/model/diagnostics';
 import type { Clock, TimerHandle } from '../kernel/ports';

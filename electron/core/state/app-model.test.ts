@@ -314,6 +314,42 @@ describe('PatchBatcher', () => {
     expect(sent.flatMap((p) => p.notificationsAdded ?? [])).toHaveLength(1_000);
   });
 
+  it('folds a flood as it comes: one version of each business, no more of a list than a snapshot keeps', () => {
+    const clock = new ManualClock();
+    const limits = { ...DEFAULT_LIMITS, notifications: 40, reservations: 5, statsHistory: 6 };
+    const store = new AppModel({ limits });
+    const sent: AppPatch[] = [];
+    let mirror = store.snapshot();
+    const batcher = new PatchBatcher(
+      clock,
+      (p) => {
+        sent.push(p);
+        mirror = applyPatch(mirror, p);
+      },
+      100,
+      store.limits,
+    );
+    store.subscribe((p) => batcher.push(p));
+    // 3,000 events in one interval: businesses (20 of them, each changed many times), bell
+    // entries, reservations and stats samples.
+    for (let i = 0; i < 3_000; i += 1) {
+      const kind = (['business.updated', 'reservation.created', 'stats.update'] as const)[i % 3]!;
+      store.apply([
+        ev(kind, { business: { id: i % 20, name: `B${i}` }, total_messages: i, counts: { x: i } }),
+      ]);
+    }
+    batcher.flush();
+    expect(sent).toHaveLength(1);
+    const patch = sent[0]!;
+    expect(patch.businessesUpserted).toHaveLength(20);
+    // Each business as it was last.
+    expect(patch.businessesUpserted?.at(-1)?.name).toBe('B2997');
+    expect(patch.notificationsAdded).toHaveLength(40);
+    expect(patch.reservationsAdded).toHaveLength(5);
+    expect(patch.statsAdded?.admin).toHaveLength(6);
+    expect(mirror).toEqual(store.snapshot());
+  });
+
   it('keeps a renderer mirror identical to the store for any mix of events and reads (property)', () => {
     const kinds: EventKind[] = [
       'business.created',
@@ -357,10 +393,19 @@ describe('PatchBatcher', () => {
         const store = new AppModel({ limits });
         let mirror: AppSnapshot = store.snapshot();
         const batcher = new PatchBatcher(clock, (p) => (mirror = applyPatch(mirror, p)), 100);
+        // A batcher that trims its batch to the model's limits as it fills (as `ModelFeed`'s).
+        let trimmedMirror: AppSnapshot = store.snapshot();
+        const trimming = new PatchBatcher(
+          clock,
+          (p) => (trimmedMirror = applyPatch(trimmedMirror, p)),
+          100,
+          store.limits,
+        );
         // Also every patch on its own, unmerged: the store folds merged patches lazily.
         let oneByOne: AppSnapshot = store.snapshot();
         store.subscribe((p) => {
           batcher.push(p);
+          trimming.push(p);
           oneByOne = applyPatch(oneByOne, p);
         });
         const past: LiveEvent[] = [];
@@ -394,8 +439,10 @@ describe('PatchBatcher', () => {
           else clock.advance(s.ms);
         }
         batcher.flush();
+        trimming.flush();
         expect(mirror).toEqual(store.snapshot());
         expect(oneByOne).toEqual(store.snapshot());
+        expect(trimmedMirror).toEqual(store.snapshot());
       }),
       { numRuns: 300 },
     );

@@ -112,6 +112,11 @@ export class AppModel {
     return this.current();
   }
 
+  /** What the model keeps at most of each list (fixed when it is made). */
+  get limits(): AppLimits {
+    return this.state.limits;
+  }
+
   /** Unread bell entries (folds pending patches first). */
   unread(): number {
     return this.current().unread;

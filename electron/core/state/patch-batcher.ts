@@ -1,13 +1,15 @@
-import { isEmptyPatch, mergePatchList, type AppPatch } from '../../../shared/model/app-state';
+import { isEmptyPatch, type AppPatch } from '../../../shared/model/app-state';
+import { PatchFold, type FoldLimits } from '../../../shared/model/patch-fold';
 import type { Clock, TimerHandle } from '../kernel/ports';
 
 /**
  * Collects patches and hands them on as ONE merged patch at most every `intervalMs`, so a flood
  * of events becomes a few IPC messages instead of an IPC storm. Timers come from the injected clock.
+ * Each patch is folded in as it comes (`PatchFold`), so a flood keeps one version of each business
+ * and, with `limits`, no more bell entries, reservations or samples than the renderer can show.
  */
 export class PatchBatcher {
-  /** Merged once at flush, in one linear pass (merging on every push would be quadratic). */
-  private pending: AppPatch[] = [];
+  private readonly pending: PatchFold;
   private timer: TimerHandle | null = null;
   private lastFlushAt = Number.NEGATIVE_INFINITY;
 
@@ -15,11 +17,14 @@ export class PatchBatcher {
     private readonly clock: Clock,
     private readonly sink: (patch: AppPatch) => void,
     private readonly intervalMs = 100,
-  ) {}
+    limits?: FoldLimits,
+  ) {
+    this.pending = new PatchFold(limits);
+  }
 
   push(patch: AppPatch): void {
     if (isEmptyPatch(patch)) return;
-    this.pending.push(patch);
+    this.pending.add(patch);
     if (this.timer !== null) return;
     const wait = Math.max(0, this.lastFlushAt + this.intervalMs - this.clock.now());
     this.timer = this.clock.setTimeout(() => {
@@ -34,10 +39,8 @@ export class PatchBatcher {
       this.clock.clearTimeout(this.timer);
       this.timer = null;
     }
-    const patches = this.pending;
-    this.pending = [];
-    if (patches.length === 0) return;
-    const patch = mergePatchList(patches);
+    if (this.pending.empty) return;
+    const patch = this.pending.take();
     this.lastFlushAt = this.clock.now();
     this.sink(patch);
   }
@@ -46,6 +49,6 @@ export class PatchBatcher {
   discard(): void {
     if (this.timer !== null) this.clock.clearTimeout(this.timer);
     this.timer = null;
-    this.pending = [];
+    this.pending.take();
   }
 }

@@ -28,19 +28,6 @@ const usersFileSchema = z
   })
   .strict();
 
-/** Demo accounts (`--demo`); the password is public on purpose and documented in docs/protocol.md. */
-export const DEMO_PASSWORD = 'lookout-demo';
-export const DEMO_USERS: ReadonlyArray<{ username: string; role: Role }> = [
-  { username: 'admin@lookout.local', role: 'super_admin' },
-  { username: 'support@lookout.local', role: 'support' },
-];
-/**
- * Publisher API key of `npm run gateway -- --demo` (for `POST /publish`); public on purpose, so it
- * is valid only there: `cli.ts` adds it, `createGateway({ demo })` does not (the app's embedded
- * gateway accepts no publishes at all).
- */
-export const DEMO_API_KEY = 'lookout-demo-publisher-key';
-
 /** Read and validate a users file: `{"users":[{"username","role","passwordHash","sub"?}]}`. */
 export async function loadUsersFile(path: string): Promise<UserRecord[]> {
   const text = await readFile(path, 'utf8');
@@ -57,17 +44,6 @@ export async function loadUsersFile(path: string): Promise<UserRecord[]> {
     );
   }
   return parsed.data.users.map((u) => ({ ...u, sub: u.sub ?? u.username }));
-}
-
-/** The demo accounts with freshly hashed demo passwords (the public one unless told otherwise). */
-export async function demoUsers(password = DEMO_PASSWORD): Promise<UserRecord[]> {
-  const hash = await hashPassword(password);
-  return DEMO_USERS.map((u) => ({
-    username: u.username,
-    sub: u.username,
-    role: u.role,
-    passwordHash: hash,
-  }));
 }
 
 /** Looks users up by name and checks passwords. */

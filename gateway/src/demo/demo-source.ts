@@ -1,5 +1,5 @@
 import type { PublishInput } from '../../../shared/protocol/lookout-wire';
-import { DEMO_USERS } from '../auth/users';
+import { DEMO_USERS } from './demo-accounts';
 import type { GatewayLogger } from '../logger';
 
 type Publish = (event: PublishInput) => Promise<unknown>;

@@ -9,7 +9,8 @@ import { ClientAddresses } from '../auth/client-address';
 import { LazyRedisAuthState } from '../auth/lazy-redis-auth-state';
 import { DEFAULT_AUTH_LIMITS, LoginLimiter } from '../auth/login-limiter';
 import { TokenService, type IssuedTokens, type Principal } from '../auth/tokens';
-import { UserSource, demoUsers } from '../auth/users';
+import { UserSource } from '../auth/users';
+import { demoUsers } from '../demo/demo-accounts';
 
 /**
  * Who may connect, for one instance: the token service, the users (options, file, demo), the

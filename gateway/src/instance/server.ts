@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { HealthMonitor } from '../health';
 import { KeySet } from '../http/keys';
-import { HttpApi } from '../http/routes';
+import { HttpApi } from './http-api';
 import { guardParserErrors, totalHandler, type PendingHeads } from '../http/server-guards';
 import type { GatewayLogger } from '../logger';
 import type { GatewayMetrics } from '../metrics';

@@ -219,7 +219,10 @@ export function createFakeBridge(options: FakeBridgeOptions = {}): FakeBridge {
           generatedAt: new Date(now()).toISOString(),
           host: initial.host,
           endpoints,
-          connections: initial.connections.map((c) => ({ ...c, frames: c.frames.slice(-20) })),
+          connections: initial.connections.map((c) => ({
+            ...c,
+            frames: (c.frames ?? []).slice(-20),
+          })),
         },
         null,
         2,
@@ -230,18 +233,18 @@ export function createFakeBridge(options: FakeBridgeOptions = {}): FakeBridge {
       if (!c) return null;
       return {
         endpoint,
-        firstId: c.frames[0]?.id ?? null,
-        frames: c.frames.filter((f) => after === null || f.id > after),
+        firstId: c.frames?.[0]?.id ?? null,
+        frames: (c.frames ?? []).filter((f) => after === null || f.id > after),
         connections: [{ conn: 1, openedAt: c.since, endedAt: null, outcome: null }],
         limitBytes: 2 * 1024 * 1024,
-        usedBytes: c.frames.reduce((n, f) => n + f.size, 0),
+        usedBytes: (c.frames ?? []).reduce((n, f) => n + f.size, 0),
         more: false,
       };
     },
     'diagnostics:frame': ({ endpoint, id }) => {
       const f = initial.connections
         .find((x) => x.endpoint === endpoint)
-        ?.frames.find((x) => x.id === id);
+        ?.frames?.find((x) => x.id === id);
       if (!f) return null;
       return {
         endpoint,

@@ -22,6 +22,7 @@ import { useApp, useAppStore } from '../ui/store-context';
 import { EndpointEditor } from './endpoint-editor';
 import { untilPhrase } from '../../../shared/util/local-time';
 import { useNow } from '../ui/ticker';
+import { dndLine } from './dnd-line';
 
 const AUTH_TONE: Record<AuthStatus, Tone> = {
   'not-needed': 'muted',
@@ -318,11 +319,7 @@ function PrefsPanel() {
         Respect the system's Do Not Disturb
       </label>
       <p className="small muted" data-testid="dnd-reading">
-        {dnd
-          ? dnd.state === 'unknown'
-            ? `${dnd.detail} (this setting has no effect on this system)`
-            : `Do Not Disturb is ${dnd.state} now (read from ${dnd.source}).`
-          : 'Reading the system’s Do Not Disturb…'}
+        {dndLine(dnd)}
       </p>
       <div className="prefs-row">
         <label htmlFor="prefs-budget">At most</label>

@@ -14,7 +14,7 @@ export function appHandlers(
       p.feed.flush();
       return {
         app: p.model.snapshot(),
-        connections: p.sessions.diagnostics(),
+        connections: p.sessions.liveDiagnostics(),
         health: p.sessions.health(),
         endpoints: await p.endpoints.summaries(),
         prefs: p.settings.prefs,

@@ -25,7 +25,7 @@ export function diagnosticsHandlers(
 ): Pick<InvokeHandlers, DiagnosticsChannel> &
   Pick<SendHandlers, 'connection:reconnect' | 'diagnostics:live'> {
   return {
-    'connection:snapshot': async () => p.sessions.diagnostics(),
+    'connection:snapshot': async () => p.sessions.liveDiagnostics(),
     'diagnostics:check': async ({ endpoint: id }) => {
       const endpoint = p.endpoints.get(id);
       const live = p.sessions.healthOf(id)?.delivery;

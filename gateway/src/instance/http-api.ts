@@ -9,8 +9,8 @@ import type { PrometheusExporter } from '../observability/prometheus';
 import type { GatewayGauges, GatewayLimits, PublicStats } from '../options';
 import { PublishRefusedError, type Publisher, type PublishRequest } from '../publisher';
 import type { StorageHealth } from '../storage/event-log';
-import { BodyError, readJson, sendError, sendJson } from './http-util';
-import { presentedKey as presented, type KeySet } from './keys';
+import { BodyError, readJson, sendError, sendJson } from '../http/http-util';
+import { presentedKey as presented, type KeySet } from '../http/keys';
 
 type RouteHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 
