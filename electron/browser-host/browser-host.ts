@@ -16,6 +16,7 @@ import { environmentNetwork } from './environment-network';
 import { ADDRESS_FILE, loadHostAddress, saveHostAddress } from './host-address';
 import { staticHandler } from './static-server';
 import { probeSecretService, secretServiceOrMemory } from '../core/state/secret-service-store';
+import { browserHostDndReader } from './os-dnd';
 
 export interface BrowserHostOptions {
   /** 0 (default) picks a free port. */
@@ -82,6 +83,7 @@ export async function startBrowserHost(options: BrowserHostOptions = {}): Promis
   const credentialStore = await secretStore(
     options.secretBus ?? options.env?.DBUS_SESSION_BUS_ADDRESS,
   );
+  const dndReader = browserHostDndReader(process.platform);
   const core = new LookoutCore({
     dataDir,
     notifier:
@@ -96,6 +98,7 @@ export async function startBrowserHost(options: BrowserHostOptions = {}): Promis
     hostKind: 'browser',
     network: environmentNetwork(options.env ?? {}),
     ...(credentialStore ? { credentialStore } : {}),
+    ...(dndReader ? { readDoNotDisturb: dndReader } : {}),
     ...options.corePorts,
   });
   let port = 0;

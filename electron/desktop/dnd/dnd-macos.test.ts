@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import type * as MacPackage from 'macos-notification-state';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import {
   MACOS_DND_TIMEOUT_MS,
   MACOS_PACKAGE,
@@ -6,6 +7,7 @@ import {
   macosDndReader,
   macosMajor,
   type MacDndEnv,
+  type MacNotificationStateModule,
   type Timers,
 } from './dnd-macos';
 import type { ModuleLoader } from './optional-module';
@@ -60,8 +62,17 @@ function reader(
   return { read, loads };
 }
 
+/** Lets every queued promise callback run (the reader awaits a few before it asks macOS). */
+const settled = () => new Promise((resolve) => setImmediate(resolve));
+
 const answering = (value: unknown) => ({ getDoNotDisturb: () => Promise.resolve(value) });
 const rejecting = (error: unknown) => ({ getDoNotDisturb: () => Promise.reject(error) });
+
+describe('the package’s own typings (its index.d.ts)', () => {
+  it('fit the API the reader calls (checked by tsc)', () => {
+    expectTypeOf<typeof MacPackage>().toExtend<MacNotificationStateModule>();
+  });
+});
 
 describe('macOS versions', () => {
   it('reads the macOS major version from the Darwin version', () => {
@@ -154,8 +165,7 @@ describe('the macOS reader', () => {
     const timers = manualTimers();
     const { read } = reader({ getDoNotDisturb: () => new Promise(() => {}) }, { timers });
     const pending = read();
-    await Promise.resolve();
-    await Promise.resolve();
+    await settled();
     expect(timers.pending()).toBe(1);
     timers.fire();
     expect(await pending).toMatchObject({
@@ -163,6 +173,29 @@ describe('the macOS reader', () => {
       detail: expect.stringMatching(/has not answered.*permission prompt/),
     });
     expect(MACOS_DND_TIMEOUT_MS).toBeLessThan(15_000); // shorter than the monitor's poll
+  });
+
+  it('asks again only once the previous request has answered (no pile-up behind a prompt)', async () => {
+    const timers = manualTimers();
+    const waiting: Array<(on: boolean) => void> = [];
+    const module = {
+      getDoNotDisturb: () => new Promise<boolean>((resolve) => waiting.push(resolve)),
+    };
+    const { read } = reader(module, { timers });
+    const first = read();
+    await settled();
+    timers.fire();
+    expect(await first).toMatchObject({ state: 'unknown' });
+    const second = read();
+    await settled();
+    expect(waiting).toHaveLength(1); // the first request is still out: no second one
+    waiting[0]!(true);
+    expect(await second).toMatchObject({ state: 'on' });
+    const third = read();
+    await settled();
+    expect(waiting).toHaveLength(2); // answered, so the next poll asks anew
+    waiting[1]!(false);
+    expect(await third).toMatchObject({ state: 'off' });
   });
 
   it('an answer clears its time limit', async () => {

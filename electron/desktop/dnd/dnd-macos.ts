@@ -95,6 +95,7 @@ export function macosDndReader(load: ModuleLoader, env: MacDndEnv): DndReader {
     hasFunctions(m, 'getDoNotDisturb'),
   );
   const major = macosMajor(env.osRelease);
+  let pending: Promise<boolean> | null = null;
   return async () => {
     const loaded: OptionalModule<MacNotificationStateModule> = module();
     if (!loaded.ok) return unknown(loaded.reason);
@@ -105,10 +106,14 @@ export function macosDndReader(load: ModuleLoader, env: MacDndEnv): DndReader {
         `on macOS 13 and later an app may read Focus only if it declares why (${FOCUS_USAGE_KEY}), and this copy of Lookout does not (a development build, or a package made without it).`,
       );
     }
-    const answer = await withTimeout(
-      Promise.resolve().then(() => loaded.module.getDoNotDisturb()),
-      env.timers ?? globalTimers,
-    ).then(
+    // One request at a time: while macOS waits on the user (a permission prompt), later polls
+    // wait on the same request instead of piling up new ones.
+    const request = (pending ??= Promise.resolve()
+      .then(() => loaded.module.getDoNotDisturb())
+      .finally(() => {
+        pending = null;
+      }));
+    const answer = await withTimeout(request, env.timers ?? globalTimers).then(
       (value) => ({ ok: true as const, value }),
       (error: unknown) => ({ ok: false as const, error }),
     );

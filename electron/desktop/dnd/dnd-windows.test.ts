@@ -1,4 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import type * as FocusAssistPackage from 'windows-focus-assist';
+import type * as NotificationStatePackage from 'windows-notification-state';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import {
   FOCUS_ASSIST_PACKAGE,
   NOTIFICATION_STATE_PACKAGE,
@@ -69,6 +71,13 @@ const quns = (state: string): NotificationStateModule => ({ getNotificationState
 async function read(modules: Partial<Record<string, unknown>>) {
   return windowsDndReader(loader(modules), AUMID)();
 }
+
+describe('the packages’ own typings (their index.d.ts)', () => {
+  it('fit the API the reader calls (checked by tsc)', () => {
+    expectTypeOf<typeof FocusAssistPackage>().toExtend<FocusAssistModule>();
+    expectTypeOf<typeof NotificationStatePackage>().toExtend<NotificationStateModule>();
+  });
+});
 
 describe('Focus Assist states (windows-focus-assist Status)', () => {
   it('maps every documented status', () => {

@@ -151,7 +151,9 @@ function readFocusAssist(
   }
   if (outcome.kind !== 'on' || outcome.mode !== 'priority only') return outcome;
   try {
-    // YES only: FAILED or NOT_SUPPORTED leaves Focus Assist on, the safe reading.
+    // YES only: FAILED or NOT_SUPPORTED leaves Focus Assist on, the safe reading. (1.4.0's native
+    // isPriority converts its argument through a pointer into a temporary string, so a wrong
+    // answer is possible; in practice it is NO, which again leaves Focus Assist on.)
     if (loaded.module.isPriority(appUserModelId)?.value === 1) return { kind: 'allowed' };
   } catch {
     // The priority list is a refinement; Focus Assist itself was read.
