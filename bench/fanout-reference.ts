@@ -8,7 +8,7 @@
  * - **Sustained events/s** at each client count: the highest rate of a ladder (steps of ×√2) at
  *   which, over a whole step, every client received every event and the p99 publish → client lag
  *   stayed within `LAG_BOUND_MS` (a server that cannot keep up builds a backlog, and its lag grows
- *   with the step's length). The first step that fails ends that server's ladder.
+ *   with the step's length). The first step that fails twice in a row ends that server's ladder.
  * - **p50 / p99 publish → client** at 50 events/s with the largest client count.
  * - **Server CPU per delivered message** in those same rounds (equal load on both).
  *
@@ -330,8 +330,14 @@ async function ladders(
     for (const kind of KINDS) {
       if (!running.has(kind)) continue;
       const ladder = result[kind];
-      const s = await bench.step(kind, clients, rate, plan.stepSeconds);
+      let s = await bench.step(kind, clients, rate, plan.stepSeconds);
       ladder.steps.push(s);
+      if (s.failed !== null && !s.harnessLimited) {
+        // Once more before the ladder ends there: on a shared machine one step can meet a burst
+        // of someone else's work; a server that cannot hold the rate fails the second time too.
+        s = await bench.step(kind, clients, rate, plan.stepSeconds);
+        ladder.steps.push(s);
+      }
       if (s.failed === null && !s.harnessLimited) {
         ladder.sustained = rate;
         continue;
@@ -355,7 +361,7 @@ export async function fanoutReference(
   log: (line: string) => void,
 ): Promise<ReferenceResult> {
   log(
-    `  sustained = highest rate (ladder ×${round(plan.ladderFactor, 2)}, ${plan.stepSeconds} s steps) at which every client gets every event with p99 lag ≤ ${LAG_BOUND_MS} ms; ${plan.processes} client processes; load ${loadavg()
+    `  sustained = highest rate (ladder ×${round(plan.ladderFactor, 2)}, ${plan.stepSeconds} s steps, a failed step tried twice) at which every client gets every event with p99 lag ≤ ${LAG_BOUND_MS} ms; ${plan.processes} client processes; load ${loadavg()
       .map((l) => l.toFixed(1))
       .join(' ')}`,
   );
@@ -419,7 +425,7 @@ function limitText(l: Ladder): string {
   return `at ${s.rate}/s: ${s.failed ?? 'passed'}; ${harness}`;
 }
 
-/** Merge several rounds' steps: medians of the per-round figures, all deliveries summed. */
+/** Merge several rounds' steps: medians of the per-round figures (the mean of the middle two for an even count), all deliveries summed. */
 function combine(steps: Step[]): {
   p50: number;
   p99: number;
@@ -433,7 +439,8 @@ function combine(steps: Step[]): {
 } {
   const med = (f: (s: Step) => number) => {
     const v = steps.map(f).sort((a, b) => a - b);
-    return v.length ? (v[Math.floor((v.length - 1) / 2)] as number) : Number.NaN;
+    const mid = (v.length - 1) / 2;
+    return round(((v[Math.floor(mid)] as number) + (v[Math.ceil(mid)] as number)) / 2);
   };
   const idles = steps.map((s) => s.machineIdlePct).filter((v): v is number => v !== null);
   return {

@@ -1,6 +1,6 @@
 /**
- * One gateway instance of benchmark 5 in its own process: the in-process log, or Redis Streams
- * shared with a second instance. The publishing instance stamps each event with the monotonic
+ * One gateway instance of benchmark 5's Redis rounds in its own process (Redis Streams shared
+ * with a second instance; the Lookout-vs-plain rounds use `scale-server.ts`). The publishing instance stamps each event with the monotonic
  * time just before `publish()` so clients can measure publish-to-client latency; every instance
  * also times publish-to-written on its side (when the batch holding the event has been written to
  * all its clients' sockets), which separates the gateway's share of the latency from the clients'.

@@ -54,7 +54,7 @@ function makeHub(onFanOut?: (batch: FanOutBatch) => void) {
   hubs.push(hub);
   const join = (sub: string, channel: string) => {
     const client = new FakeClient({ sub, sid: `${sub}-session` }, hub);
-    hub.registry.add(client.asConnection, () => {});
+    hub.registry.add(client.asConnection);
     hub.context.attach(channel, client.asConnection);
     return client;
   };

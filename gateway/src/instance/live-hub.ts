@@ -75,6 +75,7 @@ export class LiveHub {
         if (fanOut.detach(channel, connection)) log.unwatch(channel);
       },
       closed: (connection) => registry.remove(connection),
+      gone: (connection) => registry.gone(connection),
     };
   }
 

@@ -42,7 +42,13 @@ export interface ConnectionContext {
   /** Register / drop this connection as a local subscriber of a channel (the hub ref-counts log watches). */
   attach(channel: string, connection: ClientConnection): void;
   detach(channel: string, connection: ClientConnection): void;
+  /** The connection ended (either side closed it): it no longer counts as open. */
   closed(connection: ClientConnection): void;
+  /**
+   * Its transport has closed for good: it holds no unsent bytes any more (a connection we closed
+   * is `closed` first and `gone` once its close frame has left; one the peer dropped, both at once).
+   */
+  gone(connection: ClientConnection): void;
 }
 
 interface Subscription {
@@ -124,7 +130,10 @@ export class ClientConnection implements FanOutSubscriber, Beating, Expiring {
   start(): void {
     this.ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
     this.ws.on('pong', (data) => this.onPong(data));
-    this.ws.on('close', () => this.cleanup());
+    this.ws.on('close', () => {
+      this.ctx.gone(this);
+      this.cleanup();
+    });
     this.ws.on('error', () => this.ctx.metrics.count('ws.socketErrors'));
     this.send({
       type: 'hello',

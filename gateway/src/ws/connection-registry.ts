@@ -21,13 +21,17 @@ export class ConnectionRegistry {
     return this.perUser.get(sub) ?? 0;
   }
 
-  /** A socket accepted; `gone` is called when its transport has closed for good. */
-  add(connection: ClientConnection, onGone: (listener: () => void) => void): void {
+  /** A socket accepted (`gone` is to be called when its transport has closed for good). */
+  add(connection: ClientConnection): void {
     this.open.add(connection);
     this.sockets.add(connection);
-    onGone(() => this.sockets.delete(connection));
     const sub = connection.principal.sub;
     this.perUser.set(sub, (this.perUser.get(sub) ?? 0) + 1);
+  }
+
+  /** A socket's transport has closed for good: it holds no unsent bytes any more. */
+  gone(connection: ClientConnection): void {
+    this.sockets.delete(connection);
   }
 
   /** A socket ended (closed by either side); idempotent. */

@@ -58,7 +58,7 @@ export class UpgradeHandler {
   /** The server's `upgrade` listener (wrapped by `totalHandler`). */
   readonly handle = async (req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> => {
     const { deps } = this;
-    socket.on('error', () => deps.metrics.count('handshake.socketErrors'));
+    socket.on('error', this.countSocketError);
     const target = parseRequestTarget(req.url);
     if (!target.ok) return this.reject(socket, 400, 'bad-target', target.reason, 'badTarget');
     if (target.path !== '/ws')
@@ -153,11 +153,17 @@ export class UpgradeHandler {
         deps.context,
         address,
       );
-      deps.registry.add(connection, (gone) => ws.once('close', gone));
+      deps.registry.add(connection);
       deps.metrics.count('connections.accepted');
       connection.start();
     });
   };
+
+  /**
+   * One listener for every socket's errors: a closure per upgrade would hold the upgrade's whole
+   * scope (socket, principal, address) for as long as the connection lives (issue 23, memory).
+   */
+  private readonly countSocketError = (): void => this.deps.metrics.count('handshake.socketErrors');
 
   /** Last line of the upgrade path: answer 500 and close, never crash. */
   readonly failed = (error: unknown, _req: IncomingMessage, socket: Duplex): void => {
