@@ -4,6 +4,7 @@
  * `send()` to the notifier's `show()` is taken on the shared monotonic clock. The same stream
  * to a bare `ws` client (send → JSON parsed) is the reference, measured in the same run.
  */
+import { occurrenceKey } from '../shared/model/event-identity';
 import { bareClient } from './support/bare-client';
 import { sentAtOf } from './support/frames';
 import { hrNow } from './support/hr-clock';
@@ -58,13 +59,14 @@ export async function notifyLatency(ctx: BenchContext): Promise<BenchResult> {
         if (result.acks?.some((a) => a.op === 'subscribed')) subscribed = true;
         for (const e of result.events ?? []) {
           const sentAt = sentAtOf(e.data);
-          if (sentAt !== undefined) sentAtById.set(e.id, sentAt);
+          // Keyed as the policy names a notification's events: by occurrence, not the wire id.
+          if (sentAt !== undefined) sentAtById.set(occurrenceKey(e), sentAt);
         }
       },
       onEvents: (events) => {
         const now = hrNow();
         for (const e of events) {
-          const sentAt = sentAtById.get(e.id);
+          const sentAt = sentAtById.get(occurrenceKey(e));
           if (sentAt !== undefined) modelLatencyMs.push(now - sentAt);
         }
       },
